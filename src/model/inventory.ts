@@ -1,0 +1,43 @@
+/** The resolved inventory: Ansible's model (groups, children, vars), flattened per host. */
+
+export interface InventoryGroup {
+  name: string;
+  /** Hosts listed directly in this group. */
+  hosts: string[];
+  /** Child group names. */
+  children: string[];
+  vars: Record<string, unknown>;
+}
+
+export interface InventoryHost {
+  name: string;
+  /** Every group the host belongs to, directly or through children, including `all`. */
+  groups: string[];
+  /** Merged variables: all < parent group < child group < host (host_vars/ included). */
+  vars: Record<string, unknown>;
+}
+
+export interface Inventory {
+  /** Path of the inventory source (file or folder). */
+  source: string;
+  hosts: Map<string, InventoryHost>;
+  groups: Map<string, InventoryGroup>;
+}
+
+/** Connection settings derived from a host's variables (ansible_* names). */
+export interface ConnectionSpec {
+  /** Inventory name. */
+  name: string;
+  /** Address to connect to (`ansible_host`, default: the name). */
+  address: string;
+  port: number;
+  user: string;
+  password?: string;
+  privateKeyFile?: string;
+  passphrase?: string;
+  becomePassword?: string;
+  platform: 'ftd' | 'fmc' | 'linux';
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  hostTimeoutMs: number;
+}

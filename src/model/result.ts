@@ -1,0 +1,136 @@
+/**
+ * Results are plain, serialisable data. The JSON report is these types, serialised.
+ * `error` (we could not tell) is never confused with `fail` (the device is not compliant).
+ */
+import type { Level, LocalizedText, Severity } from './playbook.js';
+import type { Facts, TriageClass } from './transport.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped' | 'waived';
+export type HostStatus = 'ok' | 'unreachable' | 'error';
+
+export type FieldValue = string | number | boolean | null | Array<string | number>;
+export type Fields = Record<string, FieldValue>;
+
+/** One command's evidence (output already redacted). */
+export interface Evidence {
+  step: string;
+  /** Loop item, when the step was looped. */
+  item?: string;
+  level: Level;
+  command: string;
+  output: string;
+  exitCode: number | null;
+  durationMs: number;
+  truncated: boolean;
+  timedOut?: boolean;
+  fields: Fields;
+  /** Parser complaint, when the output could not be parsed. */
+  parseError?: string;
+}
+
+/** A condition as evaluated, for the report. */
+export interface ConditionOutcome {
+  /** Human form, e.g. `http_status in [200, 403]`. */
+  description: string;
+  holds: boolean;
+  /** The value that was compared (stringified). */
+  actual?: string;
+  message?: LocalizedText;
+  /** The subject could not be read (missing field, unparseable output). */
+  undecidable?: boolean;
+}
+
+export interface Diagnosis {
+  id?: string;
+  cause: LocalizedText;
+  next?: LocalizedText;
+}
+
+export interface CheckResult {
+  checkId: string;
+  title: LocalizedText;
+  severity: Severity;
+  tags: string[];
+  status: CheckStatus;
+  /** Why skipped / error / waived, in words. */
+  reason?: LocalizedText;
+  evidence: Evidence[];
+  conditions: ConditionOutcome[];
+  diagnosis?: Diagnosis;
+  /** Number of attempts made (retries + 1 at most). */
+  attempts: number;
+  startedAt: string;
+  durationMs: number;
+  waiver?: { justification: string; expires?: string; approver?: string };
+  remediation?: string[];
+}
+
+export type RemediationStatus = 'planned' | 'not-applicable' | 'applied' | 'verified' | 'failed' | 'rolled-back' | 'rollback-failed';
+
+export interface RemediationResult {
+  remediationId: string;
+  title: LocalizedText;
+  /** The check whose failure triggered it. */
+  forCheck: string;
+  status: RemediationStatus;
+  reason?: LocalizedText;
+  /** Commands as planned / sent, in order (redacted). */
+  commands: Array<{ level: Level; command: string; phase: 'capture' | 'apply' | 'rollback'; output?: string; ok?: boolean }>;
+  before?: Record<string, Fields>;
+  after?: Record<string, Fields>;
+  verification?: CheckResult[];
+}
+
+export interface HostResult {
+  host: string;
+  address: string;
+  status: HostStatus;
+  triage?: { class: TriageClass; message: string; next: LocalizedText };
+  facts?: Facts;
+  checks: CheckResult[];
+  remediations: RemediationResult[];
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface RunMeta {
+  runId: string;
+  tool: { name: 'firebook'; version: string };
+  playbooks: Array<{ path: string; name: string; sha256: string }>;
+  inventory: string;
+  mode: 'check' | 'apply';
+  operator: string;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  argv: string[];
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  replay?: string;
+  lang: 'en' | 'ja';
+}
+
+export interface RunSummary {
+  hosts: { total: number; ok: number; unreachable: number; error: number; notRun: number };
+  checks: Record<CheckStatus, number>;
+  failedBySeverity: Record<Severity, number>;
+  /** pass / (pass + fail + error), percent, one decimal; null when nothing was judged. */
+  compliancePct: number | null;
+}
+
+/** The whole run: the JSON report's body. */
+export interface RunReport {
+  schemaVersion: 1;
+  meta: RunMeta;
+  /** True when the run was interrupted or the report was rebuilt from a partial event log. */
+  incomplete: boolean;
+  /** Ids and titles of every check planned, in order (for matrices). */
+  checks: Array<{ id: string; title: LocalizedText; severity: Severity }>;
+  hosts: HostResult[];
+  /** Hosts planned but never finished (interrupted). */
+  notRun: string[];
+  summary: RunSummary;
+  exitCode: number;
+}

@@ -189,3 +189,10 @@ export interface LoadedPlaybook {
   /** Maps a JSON pointer (`/checks/3/expect/0`) to where it stands in the file. */
   locate(pointer: string): SourceLocation;
 }
+
+/** Picks the text for a language; falls back to English. */
+export function localize(text: LocalizedText | undefined, lang: 'en' | 'ja' = 'en'): string {
+  if (text === undefined) return '';
+  if (typeof text === 'string') return text;
+  return (lang === 'ja' && text.ja) || text.en;
+}

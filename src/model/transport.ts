@@ -45,6 +45,7 @@ export type TriageClass =
   | 'host-timeout'
   | 'interrupted'
   | 'replay-missing'
+  | 'level-unavailable'
   | 'internal';
 
 /** A failure of the transport; `triage` says which class. Messages never hold secrets. */

@@ -1,0 +1,33 @@
+/** One place for the run's verdict: the summary counts and the exit code. */
+import { EXIT } from '../model/errors.js';
+import { SEVERITIES, type Severity } from '../model/playbook.js';
+import type { CheckStatus, HostResult, RunSummary } from '../model/result.js';
+
+export function computeSummary(hosts: readonly HostResult[], notRun: readonly string[] = []): RunSummary {
+  const checks: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0, waived: 0 };
+  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const h = { total: hosts.length + notRun.length, ok: 0, unreachable: 0, error: 0, notRun: notRun.length };
+  for (const host of hosts) {
+    h[host.status] += 1;
+    for (const c of host.checks) {
+      checks[c.status] += 1;
+      if (c.status === 'fail') failedBySeverity[c.severity] += 1;
+    }
+  }
+  const judged = checks.pass + checks.fail + checks.error;
+  const compliancePct = judged === 0 ? null : Math.round((checks.pass / judged) * 1000) / 10;
+  return { hosts: h, checks, failedBySeverity, compliancePct };
+}
+
+/**
+ * The exit-code contract: 130 interrupted · 3 a host unreachable/errored or a check could not
+ * be decided (`error`) · 2 a failed check at or above `failOn` · 0 otherwise.
+ * Waived and skipped checks never count.
+ */
+export function computeExitCode(hosts: readonly HostResult[], opts: { interrupted?: boolean; failOn?: Severity } = {}): number {
+  if (opts.interrupted) return EXIT.interrupted;
+  const threshold = SEVERITIES.indexOf(opts.failOn ?? 'info');
+  if (hosts.some((h) => h.status !== 'ok' || h.checks.some((c) => c.status === 'error'))) return EXIT.hostFailed;
+  const failed = hosts.some((h) => h.checks.some((c) => c.status === 'fail' && SEVERITIES.indexOf(c.severity) >= threshold));
+  return failed ? EXIT.checkFailed : EXIT.ok;
+}

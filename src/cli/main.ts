@@ -1,19 +1,11 @@
 #!/usr/bin/env node
 /** firebook's entry point: dispatches to a sub-command and maps errors to exit codes. */
-import { realpathSync, readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatIssue, UserError, EXIT } from '../model/errors.js';
 import type { CliCommand, CliIO } from './command.js';
 import { COMMANDS } from './commands/index.js';
-
-export function toolVersion(): string {
-  const pkgUrl = new URL('../../../package.json', import.meta.url);
-  try {
-    return (JSON.parse(readFileSync(pkgUrl, 'utf8')) as { version: string }).version;
-  } catch {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  }
-}
+import { toolVersion } from './version.js';
 
 function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

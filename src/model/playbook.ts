@@ -85,6 +85,9 @@ export interface CollectStep {
   timeout_s?: number;
   /** Only on these platforms (default: all). */
   platforms?: Platform[];
+  /** Evidence for diagnosis only: when its level is not available on a device (e.g. CLISH on
+   * a bash-login FMC) the step is left out instead of making the check an error. */
+  optional?: boolean;
 }
 
 export interface DiagnoseRule {

@@ -38,6 +38,8 @@ export interface ConditionOutcome {
   message?: LocalizedText;
   /** The subject could not be read (missing field, unparseable output). */
   undecidable?: boolean;
+  /** Why it was undecidable. */
+  reason?: string;
 }
 
 export interface Diagnosis {

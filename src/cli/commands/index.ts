@@ -1,4 +1,11 @@
 /** The registry of sub-commands, in the order `--help` lists them. */
 import type { CliCommand } from '../command.js';
+import { command as run } from './run.js';
+import { command as validate } from './validate.js';
+import { command as explain } from './explain.js';
+import { command as inventory } from './inventory.js';
+import { command as report } from './report.js';
+import { command as lab } from './lab.js';
+import { command as demo } from './demo.js';
 
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [run, validate, explain, inventory, report, lab, demo];

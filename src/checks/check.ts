@@ -1,0 +1,84 @@
+/**
+ * Judges one check on collected evidence: expect → pass / fail / error, then diagnosis.
+ * `error` means "we could not tell" (a needed step timed out, its output could not be parsed,
+ * a field is missing) and is never reported as pass or fail.
+ */
+import type { CheckSpec, LocalizedText } from '../model/playbook.js';
+import type { Diagnosis } from '../model/result.js';
+import { evaluateCondition, type ConditionEvaluation } from './condition.js';
+import type { EvalContext, StepRecord } from './context.js';
+import { renderLocalized } from './template.js';
+
+/** What evaluateCheck returns; the runner adds evidence, timing and attempts. */
+export interface CheckEvaluation {
+  status: 'pass' | 'fail' | 'error';
+  conditions: ConditionEvaluation[];
+  diagnosis?: Diagnosis;
+  reason?: LocalizedText;
+}
+
+/** The step bare paths refer to: the context's default, else the check's first collect step. */
+export function defaultStepOf(spec: CheckSpec, ctx: EvalContext): string | undefined {
+  return ctx.defaultStep ?? spec.collect?.[0]?.name ?? Object.keys(ctx.steps)[0];
+}
+
+function recordView(r: StepRecord): Record<string, unknown> {
+  return { exit: r.exitCode, output: r.output, fields: r.fields, item: r.item ?? null, timed_out: r.timedOut === true, parse_error: r.parseError ?? null };
+}
+
+/**
+ * The context message templates see: `steps.<name>.fields.<f>` / `.exit` / `.output` (first record;
+ * all records of a looped step under `.records`), `fields` (default step), `facts`, `vars`, `checks`.
+ */
+export function buildTextContext(ctx: EvalContext, defaultStep?: string): Record<string, unknown> {
+  const steps: Record<string, unknown> = {};
+  for (const [name, records] of Object.entries(ctx.steps)) {
+    if (records.length === 0) continue;
+    steps[name] = { ...recordView(records[0]), records: records.map(recordView) };
+  }
+  const first = defaultStep !== undefined ? ctx.steps[defaultStep]?.[0] : undefined;
+  return { steps, fields: first?.fields ?? {}, facts: ctx.facts, vars: ctx.vars, checks: ctx.checks };
+}
+
+function missingReason(undecided: ConditionEvaluation[]): LocalizedText {
+  const list = undecided.map((c) => `${c.description} — ${c.reason ?? 'value missing'}`).join('; ');
+  return { en: `Not enough evidence to judge: ${list}`, ja: `判定に必要な証拠がありません: ${list}` };
+}
+
+/** The first rule whose `when` conditions all hold (an undecidable one does not apply). */
+function pickDiagnosis(spec: CheckSpec, ctx: EvalContext, text: Record<string, unknown>): Diagnosis | undefined {
+  for (const rule of spec.diagnose ?? []) {
+    const applies = rule.when.every((c) => {
+      const r = evaluateCondition(c, ctx);
+      return r.holds && !r.undecidable;
+    });
+    if (!applies) continue;
+    const d: Diagnosis = { cause: renderLocalized(rule.cause, text) };
+    if (rule.id !== undefined) d.id = rule.id;
+    if (rule.next !== undefined) d.next = renderLocalized(rule.next, text);
+    return d;
+  }
+  return undefined;
+}
+
+/** Evaluates a check's `expect` and `diagnose` against the evidence. Pure; never throws. */
+export function evaluateCheck(spec: CheckSpec, ctx: EvalContext, _lang: 'en' | 'ja' = 'en'): CheckEvaluation {
+  // Both languages are always produced (reports pick one); `_lang` is kept for callers that
+  // pass the run language and may be used to trim output later.
+  const defaultStep = defaultStepOf(spec, ctx);
+  const judged: EvalContext = { ...ctx, defaultStep };
+  const text = buildTextContext(judged, defaultStep);
+  const conditions = spec.expect.map((c) => {
+    const r = evaluateCondition(c, judged);
+    if (r.message !== undefined) r.message = renderLocalized(r.message, text);
+    return r;
+  });
+  const undecided = conditions.filter((c) => c.undecidable);
+  if (undecided.length > 0) {
+    const diagnosis = pickDiagnosis(spec, judged, text);
+    return { status: 'error', conditions, reason: missingReason(undecided), ...(diagnosis ? { diagnosis } : {}) };
+  }
+  if (conditions.every((c) => c.holds)) return { status: 'pass', conditions };
+  const diagnosis = pickDiagnosis(spec, judged, text);
+  return { status: 'fail', conditions, ...(diagnosis ? { diagnosis } : {}) };
+}

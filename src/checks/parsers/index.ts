@@ -1,0 +1,75 @@
+/** The parser registry and `parseOutput`, the one entry point the runner calls. */
+import type { ParseSpec } from '../../model/playbook.js';
+import type { ParseResult, Parser } from './types.js';
+import { parseActionQueue } from './action-queue.js';
+import { parseConnectorLog } from './connector-log.js';
+import { parseCurl } from './curl.js';
+import { parseNslookup } from './nslookup.js';
+import { parseLines, parseProperties } from './properties.js';
+import { parseWithRegex } from './regex.js';
+import { parseShowNetwork } from './show-network.js';
+import { parseSfVersion, parseShowVersion } from './show-version.js';
+import { parseLsofInet, parseNetstatUnix } from './sockets.js';
+
+export type { ParseResult, Parser } from './types.js';
+export { parseWithRegex, compileRegexSpec, groupNames, type RegexSpec } from './regex.js';
+export { platformOfModel } from './show-version.js';
+export { parseLogTime } from './connector-log.js';
+
+const PARSERS: Record<string, Parser> = {
+  'show-network': parseShowNetwork,
+  'show-version': parseShowVersion,
+  'sf-version': parseSfVersion,
+  curl: parseCurl,
+  nslookup: parseNslookup,
+  'netstat-unix': parseNetstatUnix,
+  'lsof-inet': parseLsofInet,
+  properties: parseProperties,
+  'connector-log': parseConnectorLog,
+  'action-queue': parseActionQueue,
+  lines: parseLines,
+};
+
+/** Names of the built-in parsers (for validation and "did you mean"). */
+export const PARSER_NAMES: readonly string[] = Object.freeze(Object.keys(PARSERS));
+
+/** Fields each built-in parser can produce (validation checks `of` paths against these). */
+export const PARSER_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'show-network': ['hostname', 'domains', 'dns_servers', 'dns_from_router', 'management_port', 'gateway', 'ipv6_gateway',
+    'interface', 'interfaces', 'state', 'link', 'channels', 'mode', 'mdi_mdix', 'mtu', 'mac_address', 'ipv4_config',
+    'address', 'netmask', 'broadcast', 'ipv6_config', 'proxy_state', 'proxy_authentication'],
+  'show-version': ['hostname', 'model', 'model_number', 'platform', 'version', 'build', 'uuid', 'vdb', 'rules', 'lsp', 'asa_version'],
+  'sf-version': ['model', 'platform', 'version', 'build', 'os_version', 'os_build'],
+  curl: ['curl_exit', 'resolved', 'connected', 'connected_ip', 'http_status', 'tls', 'cert_verify_ok', 'error', 'reachable'],
+  nslookup: ['status', 'server', 'addresses'],
+  'netstat-unix': ['states', 'listening', 'connected', 'socket_count', 'programs'],
+  'lsof-inet': ['states', 'listening', 'established', 'syn_sent', 'remote_hosts', 'remote_ports', 'commands', 'process_count', 'socket_count'],
+  'connector-log': ['line_count', 'error_count', 'dial_error_count', 'dial_error_ips', 'last_error_time', 'newest_time'],
+  'action-queue': ['probe_count', 'failed_count', 'exit_codes', 'unrecognised_count', 'last_exit_code'],
+  lines: ['line_count', 'lines'],
+  // `properties` fields are the file's keys: not known in advance.
+});
+
+/** Options each built-in parser understands (validation rejects others). */
+export const PARSER_OPTIONS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'connector-log': ['window_minutes'],
+});
+
+/** The built-in parser with this name, or undefined. */
+export function getParser(name: string): Parser | undefined {
+  return Object.prototype.hasOwnProperty.call(PARSERS, name) ? PARSERS[name] : undefined;
+}
+
+/** Turns raw output into fields per the step's `parse` spec. No spec → no fields. Never throws:
+ * a parser crash is reported as a parse error, so the check becomes `error`. */
+export function parseOutput(spec: ParseSpec | undefined, output: string, exitCode: number | null): ParseResult {
+  if (spec === undefined) return { fields: {} };
+  if ('regex' in spec) return parseWithRegex(spec, output);
+  const parser = getParser(spec.parser);
+  if (!parser) return { fields: {}, error: `unknown parser "${spec.parser}" (known: ${PARSER_NAMES.join(', ')})` };
+  try {
+    return parser(output, exitCode, spec.options);
+  } catch (e) {
+    return { fields: {}, error: `parser ${spec.parser} failed: ${(e as Error).message}` };
+  }
+}

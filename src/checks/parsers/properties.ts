@@ -1,0 +1,32 @@
+/** `key=value` files (connector.properties, securex-knowledge §4) and a generic line splitter. */
+import type { Fields } from '../../model/result.js';
+import type { ParseResult } from './types.js';
+import { contentLines, detectShellError, unrecognised } from './common.js';
+
+const PROPERTY = /^\s*([^=\s#!][^=]*?)\s*=\s*(.*?)\s*$/;
+
+/** Parses `key=value` lines; keys as written, values as strings. Comments (`#`, `!`) and blanks
+ * are ignored — the seed capture starts with the echoed `# more /ngfw/etc/sf/connector.properties`. */
+export function parseProperties(output: string, exitCode: number | null): ParseResult {
+  const lines = contentLines(output);
+  const fields: Fields = {};
+  const strange: string[] = [];
+  for (const line of lines) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#') || t.startsWith('!')) continue;
+    const m = PROPERTY.exec(line);
+    if (m) fields[m[1]] = m[2];
+    else strange.push(line);
+  }
+  if (strange.length > 0 || (exitCode !== null && exitCode !== 0 && Object.keys(fields).length === 0)) {
+    // `cat: /ngfw/etc/sf/connector.properties: No such file or directory` must not read as "no keys".
+    return { fields: {}, error: detectShellError(output) ?? unrecognised('properties', strange.length > 0 ? strange : lines) };
+  }
+  return { fields };
+}
+
+/** Generic: the lines of the output (echo line and trailing blank lines removed). */
+export function parseLines(output: string): ParseResult {
+  const lines = contentLines(output);
+  return { fields: { line_count: lines.length, lines } };
+}

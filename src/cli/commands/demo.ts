@@ -1,0 +1,68 @@
+/** `firebook demo` (npm start): the main job on the built-in device lab — start a fleet with
+ * healthy and broken devices, run the SecureX playbook, write reports, print where, stop the lab. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseChoice } from '../options.js';
+import { loadInputs } from '../load-inputs.js';
+import { executeRun } from '../execute.js';
+import { packagePath } from '../version.js';
+import { startLab, type LabHostSpec } from '../../lab/index.js';
+
+/** One device per scenario the SecureX procedure diagnoses, FTD and FMC. */
+export const DEMO_FLEET: LabHostSpec[] = [
+  { name: 'ftd-healthy', platform: 'ftd', scenario: 'healthy' },
+  { name: 'ftd-dns', platform: 'ftd', scenario: 'dns-broken' },
+  { name: 'ftd-egress', platform: 'ftd', scenario: 'egress-blocked' },
+  { name: 'ftd-detached', platform: 'ftd', scenario: 'eventhandler-detached' },
+  { name: 'ftd-misconf', platform: 'ftd', scenario: 'connector-misconfigured' },
+  { name: 'ftd-locked', platform: 'ftd', scenario: 'expert-disabled' },
+  { name: 'ftd-72', platform: 'ftd', scenario: 'newer-release' },
+  { name: 'fmc-healthy', platform: 'fmc', scenario: 'healthy', fmcLogin: 'cli' },
+  { name: 'fmc-bash', platform: 'fmc', scenario: 'egress-blocked', fmcLogin: 'bash' },
+];
+
+export const command: CliCommand = {
+  name: 'demo',
+  summary: 'run the SecureX playbook on the built-in device lab and write reports (npm start)',
+  usage: `Usage: firebook demo [--out DIR] [--lang en|ja]
+
+Starts the built-in device lab on loopback (healthy and broken FTD/FMC devices), runs
+playbooks/securex.yml against it in check mode, writes HTML/Markdown/JSON/JUnit reports,
+prints a fleet summary and where the reports are, and stops the lab.
+Exits 0 when the run completed (the broken devices are expected to fail).
+`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('demo', argv, { out: { type: 'string' }, lang: { type: 'string' } });
+    const lang = parseChoice('demo', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
+    const dir = mkdtempSync(join(tmpdir(), 'firebook-lab-'));
+    const lab = await startLab({ hosts: DEMO_FLEET, dir });
+    try {
+      io.stdout.write(`firebook demo: lab of ${lab.hosts.length} devices on 127.0.0.1 (inventory ${lab.inventoryPath})\n`);
+      const { playbooks, plan } = await loadInputs(io.cwd, [packagePath('playbooks/securex.yml')], lab.inventoryPath, {});
+      const { report, outDir } = await executeRun(
+        {
+          plan: plan!,
+          playbooks: playbooks.map((p) => ({ path: p.path, name: p.spec.name, sha256: p.sha256 })),
+          inventorySource: lab.inventoryPath,
+          argv: ['demo', ...argv],
+          mode: 'check',
+          lang,
+          knownHostsFile: lab.knownHostsPath,
+          hostKeyPolicy: 'strict',
+          outDir: values.out,
+          formats: ['json', 'html', 'md', 'junit'],
+          console: io.stdout.isTTY ? 'tty' : 'plain',
+        },
+        io,
+      );
+      io.stdout.write(`\nReports: ${join(outDir, 'report.html')}\n         ${join(outDir, 'report.md')}\n         ${join(outDir, 'report.json')}\n`);
+      io.stdout.write(`(A 'firebook run' with these results exits ${report.exitCode}; the demo exits 0 because broken devices are the point.)\n`);
+      return report.incomplete ? 130 : 0;
+    } finally {
+      await lab.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

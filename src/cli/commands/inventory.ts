@@ -1,0 +1,70 @@
+/** `firebook inventory`: shows an inventory the way `ansible-inventory` does. */
+import { resolve } from 'node:path';
+import type { CliCommand } from '../command.js';
+import { parseCommandArgs } from '../command.js';
+import { EXIT, UserError } from '../../model/errors.js';
+import { loadInventory, redactHostVars, renderGraph, selectHosts, sortKeysDeep, toAnsibleList } from '../../inventory/index.js';
+
+const USAGE = `Usage: firebook inventory -i FILE (--list [--show-secrets] | --graph [GROUP] | --host NAME) [--limit PATTERN]
+
+Shows an Ansible inventory (YAML, JSON or INI, with group_vars/ and host_vars/ beside it)
+as firebook resolves it. --list prints the same JSON as 'ansible-inventory --list'.
+
+Options:
+  -i, --inventory FILE   inventory file or folder (required)
+      --list             all groups and every host's variables, as JSON
+      --graph [GROUP]    the group tree (from GROUP, default all)
+      --host NAME        one host's variables, as JSON
+      --limit PATTERN    only hosts matching an Ansible pattern (e.g. 'ftd:&dc1', 'lab*', '!fmc')
+      --show-secrets     print passwords and passphrases instead of ********
+
+Examples:
+  firebook inventory -i inventory/example.yml --graph
+  firebook inventory -i inventory/example.ini --list --limit 'ftd:!lab'
+  firebook inventory -i inventory/example.yml --host ftd-dc1-01
+`;
+
+function usageError(message: string): UserError {
+  return new UserError({ code: 'cli-usage', message: `firebook inventory: ${message}`, hint: "run 'firebook inventory --help' for the options" });
+}
+
+/** The `inventory` sub-command. */
+export const command: CliCommand = {
+  name: 'inventory',
+  summary: 'Show an Ansible inventory as firebook resolves it (--list, --graph, --host)',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('inventory', argv, {
+      inventory: { type: 'string', short: 'i' },
+      list: { type: 'boolean' },
+      graph: { type: 'boolean' },
+      host: { type: 'string' },
+      limit: { type: 'string', short: 'l' },
+      'show-secrets': { type: 'boolean' },
+    });
+    if (!values.inventory) throw usageError('-i FILE is required');
+    const actions = [values.list, values.graph, values.host !== undefined].filter(Boolean).length;
+    if (actions !== 1) throw usageError('choose exactly one of --list, --graph or --host');
+    if (positionals.length > (values.graph ? 1 : 0)) throw usageError(`unexpected argument '${positionals[values.graph ? 1 : 0]}'`);
+    const inv = await loadInventory(resolve(io.cwd, values.inventory));
+    const onlyHosts = values.limit !== undefined ? new Set(selectHosts(inv, values.limit)) : undefined;
+    if (onlyHosts && onlyHosts.size === 0) {
+      io.stderr.write(`firebook inventory: warning: --limit '${values.limit}' matches no host\n`);
+    }
+    const showSecrets = values['show-secrets'] === true;
+    if (values.list) {
+      io.stdout.write(JSON.stringify(toAnsibleList(inv, { showSecrets, onlyHosts }), null, 2) + '\n');
+    } else if (values.graph) {
+      io.stdout.write(renderGraph(inv, positionals[0] ?? 'all', onlyHosts) + '\n');
+    } else {
+      const name = values.host!;
+      const host = inv.hosts.get(name);
+      if (!host || (onlyHosts && !onlyHosts.has(name))) {
+        throw new UserError({ code: 'inventory', message: `host '${name}' is not in ${values.inventory}${host ? ` (excluded by --limit)` : ''}`, hint: `hosts: ${[...inv.hosts.keys()].slice(0, 20).join(', ')}` });
+      }
+      const vars = showSecrets ? host.vars : redactHostVars(host.vars);
+      io.stdout.write(JSON.stringify(sortKeysDeep(vars), null, 2) + '\n');
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,84 @@
+/** `firebook lab`: runs the built-in device lab on loopback until SIGINT/SIGTERM. */
+import type { CliCommand, CliIO } from '../command.js';
+import { parseCommandArgs } from '../command.js';
+import { UserError, EXIT } from '../../model/errors.js';
+import { startLab, SCENARIOS, type ScenarioName } from '../../lab/index.js';
+
+const USAGE = `Usage: firebook lab --hosts N [--scenarios a,b,...] [--latency-ms X] [--dir DIR]
+
+Starts N simulated FTD/FMC devices over SSH on 127.0.0.1 (one port each), writes an
+Ansible inventory and a known_hosts file, prints their paths, the password and one line
+per host, and runs until Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --hosts N           number of devices (every 5th is an FMC)
+  --scenarios LIST    comma list cycled over the hosts; one of:
+                      ${SCENARIOS.join(', ')}
+  --latency-ms X      delay before each command's output
+  --dir DIR           where to write inventory.yml, known_hosts and the client key
+                      (default: a temp dir removed on exit)
+`;
+
+function usageError(message: string, hint = "run 'firebook lab --help' for the options"): UserError {
+  return new UserError({ code: 'cli-usage', message: `firebook lab: ${message}`, hint });
+}
+
+function parseCount(raw: string | undefined, flag: string, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw usageError(`${flag} must be an integer >= ${min}, got '${raw}'`);
+  return Number(raw);
+}
+
+/** Runs the lab until `signal` aborts; returns the exit code. Throws UserError for bad flags. */
+export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseCommandArgs('lab', argv, {
+    hosts: { type: 'string' },
+    scenarios: { type: 'string' },
+    'latency-ms': { type: 'string' },
+    dir: { type: 'string' },
+  });
+  if (positionals.length > 0) throw usageError(`unexpected argument '${positionals[0]}'`);
+  const hosts = parseCount(values.hosts, '--hosts', 1);
+  if (hosts === undefined) throw usageError('--hosts is required');
+  const latencyMs = parseCount(values['latency-ms'], '--latency-ms', 0);
+  let scenarios: ScenarioName[] | undefined;
+  if (values.scenarios !== undefined) {
+    scenarios = values.scenarios.split(',').map((s) => s.trim()) as ScenarioName[];
+    const bad = scenarios.find((s) => !SCENARIOS.includes(s));
+    if (bad !== undefined) throw usageError(`unknown scenario '${bad}'`, `one of: ${SCENARIOS.join(', ')}`);
+  }
+  if (signal.aborted) return EXIT.ok;
+  const lab = await startLab({ hosts, scenarios, latencyMs, dir: values.dir });
+  io.stdout.write(`inventory:   ${lab.inventoryPath}\n`);
+  io.stdout.write(`known_hosts: ${lab.knownHostsPath}\n`);
+  io.stdout.write(`client key:  ${lab.clientKeyPath}\n`);
+  io.stdout.write(`password:    ${lab.password}\n`);
+  for (const h of lab.hosts) {
+    const login = h.platform === 'fmc' ? ` login=${h.fmcLogin ?? 'cli'}` : '';
+    io.stdout.write(`${h.name.padEnd(8)} ${h.platform} ${h.version} 127.0.0.1:${h.port} scenario=${h.scenario}${login}\n`);
+  }
+  io.stdout.write('lab running; press Ctrl-C to stop\n');
+  await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  await lab.stop();
+  io.stdout.write('lab stopped\n');
+  return EXIT.ok;
+}
+
+/** The `lab` sub-command. */
+export const command: CliCommand = {
+  name: 'lab',
+  summary: 'run a simulated FTD/FMC fleet over SSH on loopback (for trying firebook)',
+  usage: USAGE,
+  async run(argv, io) {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      return await runLab(argv, io, controller.signal);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+};

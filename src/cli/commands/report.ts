@@ -1,0 +1,68 @@
+/** `firebook report render FILE`: re-renders reports from a report.json or an events.jsonl
+ * (a killed run still renders, marked incomplete). */
+import { dirname, resolve } from 'node:path';
+import { EXIT, UserError } from '../../model/errors.js';
+import { loadReportInput } from '../../report/load-input.js';
+import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../report/write-reports.js';
+import { parseCommandArgs, type CliCommand } from '../command.js';
+
+const USAGE = `Usage: firebook report render FILE [options]
+
+Renders the reports of a run from FILE, a report.json or an events.jsonl (a run that was
+killed still renders; the report is marked incomplete).
+
+Options:
+  --format LIST     formats to write, comma-separated: html,md,json,junit,prom (default: all).
+                    report.json is always written; SHA256SUMS is refreshed.
+  --out DIR         folder to write into (default: the folder of FILE)
+  --lang en|ja      report language (default: en)
+  --templates DIR   folder with templates overriding the built-in ones (same file names)
+  --baseline FILE   an earlier report.json or events.jsonl: adds a drift section
+`;
+
+function usageError(message: string, hint?: string): UserError {
+  return new UserError({ code: 'cli-usage', message: `firebook report: ${message}`, hint: hint ?? "run 'firebook report --help'" });
+}
+
+function parseFormats(value: string | undefined): ReportFormat[] {
+  if (value === undefined) return [...REPORT_FORMATS];
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (bad.length || list.length === 0) throw usageError(`unknown format '${bad.join(',') || value}'`, `allowed: ${REPORT_FORMATS.join(', ')}`);
+  return list as ReportFormat[];
+}
+
+/** The `report` command. */
+export const command: CliCommand = {
+  name: 'report',
+  summary: 'render reports (html, md, json, junit, prom) from a report.json or events.jsonl',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('report', argv, {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      lang: { type: 'string' },
+      templates: { type: 'string' },
+      baseline: { type: 'string' },
+    });
+    const [sub, file, ...extra] = positionals;
+    if (sub !== 'render') throw usageError(sub ? `unknown sub-command '${sub}'` : 'missing sub-command', "use 'firebook report render FILE'");
+    if (!file) throw usageError('missing FILE (a report.json or events.jsonl)');
+    if (extra.length) throw usageError(`unexpected argument '${extra[0]}'`);
+    const lang = values.lang ?? 'en';
+    if (lang !== 'en' && lang !== 'ja') throw usageError(`--lang must be en or ja, not '${lang}'`);
+    const formats = parseFormats(values.format);
+    const input = resolve(io.cwd, file);
+    const report = loadReportInput(input);
+    const baseline = values.baseline ? loadReportInput(resolve(io.cwd, values.baseline)) : undefined;
+    const outDir = values.out ? resolve(io.cwd, values.out) : dirname(input);
+    const written = writeReports(report, outDir, formats, {
+      lang,
+      templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined,
+      baseline,
+    });
+    for (const p of written) io.stdout.write(`${p}\n`);
+    if (report.incomplete) io.stderr.write('firebook report: the run was incomplete (interrupted); the report says so\n');
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,139 @@
+/** `firebook run`: the command people put in cron, CI and change windows. */
+import { UserError } from '../../model/errors.js';
+import type { RunReport } from '../../model/result.js';
+import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity } from '../options.js';
+import { loadInputs } from '../load-inputs.js';
+import { executeRun } from '../execute.js';
+import { loadWaivers } from '../../run/waivers.js';
+import { DEFAULT_FORKS } from '../../run/runner.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadReportInput, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+
+/** `--baseline FILE`, or `latest`: the newest report.json among the run folders under `root`. */
+function loadBaseline(cwd: string, value: string, root: string): RunReport {
+  if (value !== 'latest') return loadReportInput(resolve(cwd, value));
+  const dir = resolve(cwd, root);
+  const candidates = existsSync(dir)
+    ? readdirSync(dir).map((d) => join(dir, d, 'report.json')).filter((f) => existsSync(f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+    : [];
+  if (candidates.length === 0) throw new UserError({ code: 'cli-usage', message: `--baseline latest: no earlier report.json under ${dir}`, hint: 'run once without --baseline, or name a report.json' });
+  return loadReportInput(candidates[0]);
+}
+
+const USAGE = `Usage: firebook run PLAYBOOK... -i INVENTORY [options]
+
+Runs the playbooks' checks on the inventory's hosts, in parallel, and writes reports.
+Check mode is the default: nothing on a device changes; remediations are listed as planned
+with their exact commands. --apply runs remediations, each verified (and rolled back on failure).
+
+Selection:
+  -i, --inventory FILE      Ansible inventory (YAML or INI; host_vars/ and group_vars/ beside it)
+  -l, --limit PATTERN       Ansible host pattern: ftd, ftd01,ftd02, 'ftd:!lab*', 'ftd:&dc1', globs
+      --tags T[,T]          only checks with these tags (or ids); applicability checks always run
+      --skip-tags T[,T]     leave out checks with these tags (or ids)
+  -e, --extra-vars VARS     key=value, @file.yml or JSON; highest precedence (repeatable)
+Mode:
+      --check               (default) collect and judge only; plan remediations
+      --apply               run remediations for failed checks, verify, roll back on failure
+      --waivers FILE        waivers.yml: failures of listed checks become 'waived' until expiry
+      --fail-on SEVERITY    lowest severity of a failed check that makes the exit code 2 (default info)
+Connections:
+  -f, --forks N             hosts at once (default ${DEFAULT_FORKS}; the work waits on devices, not CPU)
+      --connect-rate N      new SSH logins per second across the run (spares TACACS+/ISE)
+      --known-hosts FILE    OpenSSH known_hosts to verify host keys (default ~/.ssh/known_hosts)
+      --accept-new-host-keys  record unknown host keys (trust on first use); changed keys are always refused
+      --insecure-no-host-key-check  DANGEROUS: do not verify host keys (recorded in the report)
+Output:
+      --out DIR             run folder (default reports/<run-id>/): report.json, events.jsonl, ...
+      --format LIST         json,html,md,junit,prom (default json,html,md; json is always written)
+      --templates DIR       override the report templates
+      --baseline FILE|latest  add a drift section against a previous report.json
+      --lang en|ja          language of reports and console (default en)
+  -q, --quiet               plain one line per event (for cron mail); default on a non-TTY
+      --json                stream events as JSON lines to stdout
+      --record DIR          save every command's transcript per host (for --replay)
+      --replay DIR          evaluate recorded transcripts instead of connecting
+
+Exit codes: 0 all selected checks passed · 2 a check failed · 3 a host was unreachable or errored
+            (or a check could not be decided) · 4 invalid input (nothing ran) · 130 interrupted
+`;
+
+export const command: CliCommand = {
+  name: 'run',
+  summary: 'run playbooks against an inventory (check mode by default) and write reports',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values: v, positionals } = parseCommandArgs('run', argv, {
+      inventory: { type: 'string', short: 'i' },
+      limit: { type: 'string', short: 'l' },
+      tags: { type: 'string', multiple: true },
+      'skip-tags': { type: 'string', multiple: true },
+      'extra-vars': { type: 'string', short: 'e', multiple: true },
+      check: { type: 'boolean' },
+      apply: { type: 'boolean' },
+      waivers: { type: 'string' },
+      'fail-on': { type: 'string' },
+      forks: { type: 'string', short: 'f' },
+      'connect-rate': { type: 'string' },
+      'known-hosts': { type: 'string' },
+      'accept-new-host-keys': { type: 'boolean' },
+      'insecure-no-host-key-check': { type: 'boolean' },
+      out: { type: 'string' },
+      format: { type: 'string', multiple: true },
+      templates: { type: 'string' },
+      baseline: { type: 'string' },
+      lang: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      json: { type: 'boolean' },
+      record: { type: 'string' },
+      replay: { type: 'string' },
+    });
+    const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook run: ${message}`, hint: "run 'firebook run --help' for the options" });
+    if (positionals.length === 0) throw usage('name at least one playbook (e.g. playbooks/securex.yml)');
+    if (!v.inventory) throw usage('-i INVENTORY is required');
+    if (v.check && v.apply) throw usage('--check and --apply exclude each other');
+    if (v['accept-new-host-keys'] && v['insecure-no-host-key-check']) throw usage('--accept-new-host-keys and --insecure-no-host-key-check exclude each other');
+    if (v.record && v.replay) throw usage('--record and --replay exclude each other');
+    const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('run', '--format', f, REPORT_FORMATS)) as ReportFormat[];
+    const lang = parseChoice('run', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';
+    const tags = parseList(v.tags);
+    const skipTags = parseList(v['skip-tags']);
+    const forks = parsePositiveInt('run', '--forks', v.forks);
+    const connectRate = parsePositiveInt('run', '--connect-rate', v['connect-rate']);
+    const failOn = parseSeverity('run', v['fail-on']);
+    const extraVars = parseExtraVars('run', v['extra-vars']);
+    const waivers = v.waivers ? loadWaivers(v.waivers) : [];
+    const { playbooks, plan } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars });
+    const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
+    const { report } = await executeRun(
+      {
+        plan: plan!,
+        playbooks: playbooks.map((p) => ({ path: p.path, name: p.spec.name, sha256: p.sha256 })),
+        inventorySource: v.inventory,
+        argv: ['run', ...argv],
+        mode: v.apply ? 'apply' : 'check',
+        forks,
+        connectRate,
+        waivers,
+        failOn,
+        lang,
+        limit: v.limit,
+        tags,
+        skipTags,
+        knownHostsFile: v['known-hosts'],
+        hostKeyPolicy: v['insecure-no-host-key-check'] ? 'off' : v['accept-new-host-keys'] ? 'accept-new' : 'strict',
+        outDir: v.out,
+        formats,
+        templatesDir: v.templates,
+        baseline,
+        record: v.record,
+        replay: v.replay,
+        console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
+      },
+      io,
+    );
+    return report.exitCode;
+  },
+};

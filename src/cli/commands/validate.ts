@@ -1,0 +1,33 @@
+/** `firebook validate`: schema + semantic checks, without touching any host. */
+import { UserError } from '../../model/errors.js';
+import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseExtraVars } from '../options.js';
+import { loadInputs } from '../load-inputs.js';
+
+export const command: CliCommand = {
+  name: 'validate',
+  summary: 'check playbooks (and variables for an inventory) without connecting to anything',
+  usage: `Usage: firebook validate PLAYBOOK... [-i INVENTORY] [-e VARS]
+
+Checks each playbook against schemas/playbook.schema.json and the semantic rules (unique ids,
+known remediations and parsers, one operator per condition, valid regexes and templates).
+With -i, also checks that every variable the templates use is defined for every targeted
+host and that typed inputs hold valid values. Prints every problem as file:line:col.
+
+Exit codes: 0 valid · 4 invalid
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('validate', argv, {
+      inventory: { type: 'string', short: 'i' },
+      'extra-vars': { type: 'string', short: 'e', multiple: true },
+    });
+    if (positionals.length === 0) {
+      throw new UserError({ code: 'cli-usage', message: 'firebook validate: name at least one playbook', hint: 'e.g. firebook validate playbooks/securex.yml' });
+    }
+    const { playbooks, plan } = await loadInputs(io.cwd, positionals, values.inventory, { extraVars: parseExtraVars('validate', values['extra-vars']) });
+    const checks = playbooks.reduce((n, p) => n + p.spec.checks.length, 0);
+    const hosts = plan ? `, ${plan.hosts.length} host(s) resolved` : '';
+    io.stdout.write(`ok: ${playbooks.length} playbook(s), ${checks} check(s)${hosts}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,126 @@
+/** Wiring for a run: plan → connector → reporters → runner, with Ctrl-C handling.
+ * Shared by `firebook run` and `firebook demo`. */
+import { mkdirSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Severity } from '../model/playbook.js';
+import type { RunReport } from '../model/result.js';
+import type { Connector } from '../model/transport.js';
+import type { RunPlan } from '../plan/plan.js';
+import { EventBus, type NamedReporter } from '../run/emitter.js';
+import { runPlan } from '../run/runner.js';
+import type { Waiver } from '../run/waivers.js';
+import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
+import { SshConnector } from '../transport/index.js';
+import { createConsoleReporter, createFileReporter, openEventLog, type ReportFormat } from '../report/index.js';
+import { maskArgv } from '../report/sanitize.js';
+import type { CliIO } from './command.js';
+import { toolVersion } from './version.js';
+
+export interface ExecuteConfig {
+  plan: RunPlan;
+  playbooks: Array<{ path: string; name: string; sha256: string }>;
+  inventorySource: string;
+  argv: string[];
+  mode: 'check' | 'apply';
+  forks?: number;
+  connectRate?: number;
+  waivers?: Waiver[];
+  failOn?: Severity;
+  lang: 'en' | 'ja';
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  knownHostsFile?: string;
+  hostKeyPolicy: 'strict' | 'accept-new' | 'off';
+  outDir?: string;
+  formats: ReportFormat[];
+  templatesDir?: string;
+  baseline?: RunReport;
+  record?: string;
+  replay?: string;
+  console: 'tty' | 'plain' | 'json';
+  /** Injected connector (tests); default SSH (or replay). */
+  connector?: Connector;
+}
+
+/** A run folder name that sorts by time and is unique. */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ report: RunReport; outDir: string }> {
+  const runId = newRunId();
+  const outDir = resolve(io.cwd, cfg.outDir ?? join('reports', runId));
+  mkdirSync(outDir, { recursive: true });
+  let connector: Connector =
+    cfg.connector ??
+    (cfg.replay
+      ? new ReplayConnector(resolve(io.cwd, cfg.replay))
+      : new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy }));
+  if (cfg.record) connector = new RecordingConnector(connector, resolve(io.cwd, cfg.record));
+
+  const events = openEventLog(join(outDir, 'events.jsonl'));
+  const reporters: NamedReporter[] = [
+    // Files first: the console's recap then points at reports that exist.
+    { name: 'files', reporter: createFileReporter({ dir: outDir, formats: cfg.formats, lang: cfg.lang, templatesDir: cfg.templatesDir, baseline: cfg.baseline }) },
+    { name: 'console', reporter: createConsoleReporter({ mode: cfg.console, stream: io.stdout, lang: cfg.lang, reportLocation: () => outDir }) },
+  ];
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      io.stderr.write(`\nfirebook: ${sig}: stopping — no new hosts; in-flight commands get a short grace; the report will be written. Press Ctrl-C again to exit at once.\n`);
+      abort.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const report = await runPlan(cfg.plan, {
+      connector,
+      bus: new EventBus(reporters),
+      mode: cfg.mode,
+      forks: cfg.forks,
+      connectRate: cfg.connectRate,
+      waivers: cfg.waivers,
+      failOn: cfg.failOn,
+      lang: cfg.lang,
+      signal: abort.signal,
+      onEvent: (e) => events.append(e),
+      meta: {
+        runId,
+        tool: { name: 'firebook', version: toolVersion() },
+        playbooks: cfg.playbooks,
+        inventory: cfg.inventorySource,
+        mode: cfg.mode,
+        operator: operatorName(io),
+        startedAt: new Date().toISOString(),
+        argv: maskArgv(cfg.argv),
+        limit: cfg.limit,
+        tags: cfg.tags,
+        skipTags: cfg.skipTags,
+        hostKeyChecking: cfg.hostKeyPolicy,
+        replay: cfg.replay,
+        lang: cfg.lang,
+      },
+    });
+    return { report, outDir };
+  } finally {
+    events.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function operatorName(io: CliIO): string {
+  try {
+    return io.env.FIREBOOK_OPERATOR ?? io.env.SUDO_USER ?? userInfo().username;
+  } catch {
+    return io.env.USER ?? 'unknown';
+  }
+}

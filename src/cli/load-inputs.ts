@@ -1,0 +1,38 @@
+/** Load stage for run/validate: playbooks, inventory, extra vars → a plan (all errors at once). */
+import { resolve } from 'node:path';
+import { UserError } from '../model/errors.js';
+import type { Inventory } from '../model/inventory.js';
+import type { LoadedPlaybook } from '../model/playbook.js';
+import { loadPlaybooks } from '../load/playbook.js';
+import { loadInventory } from '../inventory/index.js';
+import { buildPlan, type PlanOptions, type RunPlan } from '../plan/plan.js';
+
+export interface LoadedInputs {
+  playbooks: LoadedPlaybook[];
+  inventory?: Inventory;
+  plan?: RunPlan;
+}
+
+/** Loads everything, collecting playbook and inventory errors together before throwing. */
+export async function loadInputs(cwd: string, playbookPaths: string[], inventoryPath: string | undefined, planOpts: PlanOptions): Promise<LoadedInputs> {
+  const issues: UserError['issues'] = [];
+  let playbooks: LoadedPlaybook[] = [];
+  let inventory: Inventory | undefined;
+  try {
+    playbooks = loadPlaybooks(playbookPaths.map((p) => resolve(cwd, p)), cwd);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    issues.push(...err.issues);
+  }
+  if (inventoryPath) {
+    try {
+      inventory = await loadInventory(resolve(cwd, inventoryPath));
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      issues.push(...err.issues);
+    }
+  }
+  if (issues.length > 0) throw new UserError(issues);
+  const plan = inventory ? buildPlan(playbooks, inventory, planOpts) : undefined;
+  return { playbooks, inventory, plan };
+}

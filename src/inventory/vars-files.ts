@@ -1,0 +1,79 @@
+/**
+ * `group_vars/` and `host_vars/` beside the inventory, found the way Ansible's host_group_vars
+ * plugin and DataLoader.find_vars_files do: the first of `<name>`, `<name>.yml`,
+ * `<name>.yaml`, `<name>.json` that exists wins; if it is a folder, every file in it (sorted,
+ * recursively, skipping hidden files, `~` backups and other extensions) is merged in order.
+ * Empty files are ignored; anything but a mapping is an error.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { UserError } from '../model/errors.js';
+import { parseYamlWithPositions, toPlainValue } from './parse-yaml.js';
+
+const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
+
+function kindOf(path: string): 'file' | 'dir' | undefined {
+  try {
+    const st = statSync(path);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function listDirFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const full = join(dir, entry);
+    const ext = extname(entry);
+    const kind = kindOf(full);
+    if (kind === 'dir' && !ext) out.push(...listDirFiles(full));
+    else if (kind === 'file' && EXTENSIONS.includes(ext)) out.push(full);
+  }
+  return out;
+}
+
+/** The vars files for one group or host, in the order they are merged. */
+export function findVarsFiles(varsDir: string, name: string): string[] {
+  if (kindOf(varsDir) !== 'dir') return [];
+  for (const ext of EXTENSIONS) {
+    const candidate = join(varsDir, name + ext);
+    const kind = kindOf(candidate);
+    if (kind === 'dir') return listDirFiles(candidate);
+    if (kind === 'file') return [candidate];
+  }
+  return [];
+}
+
+/** Reads one vars file: a mapping of variables (empty file → {}). */
+export function readVarsFile(file: string): Record<string, unknown> {
+  const text = readFileSync(file, 'utf8');
+  if (text.startsWith('$ANSIBLE_VAULT')) {
+    throw new UserError({
+      code: 'inventory',
+      message: `${file} is encrypted with ansible-vault, which firebook cannot read`,
+      location: { file, line: 1, col: 1 },
+      hint: 'decrypt it, or pass secrets through environment variables or a firebook vars file',
+    });
+  }
+  const { doc, at } = parseYamlWithPositions(text, file);
+  const value = toPlainValue(doc.toJS({ mapAsMap: true, maxAliasCount: 1000 }));
+  if (value === null || value === undefined || value === '') return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError({
+      code: 'inventory',
+      message: `${file} must contain a mapping of variables`,
+      location: at(doc.contents),
+      hint: 'write one `name: value` per line',
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Merged variables of `group_vars/<name>` or `host_vars/<name>` under `baseDir`. */
+export function loadVarsFor(baseDir: string, kind: 'group_vars' | 'host_vars', name: string): Record<string, unknown> {
+  let out: Record<string, unknown> = {};
+  for (const file of findVarsFiles(join(baseDir, kind), name)) out = { ...out, ...readVarsFile(file) };
+  return out;
+}

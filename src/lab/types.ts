@@ -1,0 +1,106 @@
+/** Public types of the built-in device lab (a simulated FTD/FMC fleet over real SSH). */
+
+/** A canned device condition that drives what the simulated commands print. */
+export type ScenarioName =
+  | 'healthy'
+  | 'dns-broken'
+  | 'egress-blocked'
+  | 'eventhandler-detached'
+  | 'connector-misconfigured'
+  | 'newer-release'
+  | 'expert-disabled';
+
+/** Every scenario, in the order generated hosts cycle through them by default. */
+export const SCENARIOS: readonly ScenarioName[] = [
+  'healthy',
+  'dns-broken',
+  'egress-blocked',
+  'eventhandler-detached',
+  'connector-misconfigured',
+  'newer-release',
+  'expert-disabled',
+];
+
+/** Misbehaviours a host can be told to show, for transport robustness tests. */
+export interface LabFaults {
+  /** Delay before each command's output. */
+  latencyMs?: number;
+  /** Delay between TCP accept and the SSH identification exchange. */
+  handshakeDelayMs?: number;
+  /** Reject every authentication attempt. */
+  authFail?: boolean;
+  /** Substring: close the TCP connection abruptly when a command containing it runs. */
+  dropOnCommand?: string;
+  /** Substring: never answer that command (Ctrl-C still interrupts it). */
+  hangOnCommand?: string;
+  /** ANSI/OSC/BEL/NUL noise mixed into outputs (never inside a prompt). */
+  garbageOutput?: boolean;
+  /** `cat /var/log/huge.log` returns this many bytes. */
+  hugeOutputBytes?: number;
+  /** BEL after prompts. */
+  bell?: boolean;
+  /** CLISH pages long output with `--More--` (space continues, q quits). */
+  pager?: boolean;
+  /** The login asks for a new password before the first prompt (netmiko issue #3065). */
+  forcePasswordChange?: boolean;
+}
+
+/** One simulated device. */
+export interface LabHostSpec {
+  name: string;
+  platform: 'ftd' | 'fmc';
+  /** Default 6.5.0 (FTD) / 6.6.1 (FMC); scenario 'newer-release' → 7.2.4. */
+  version?: string;
+  scenario?: ScenarioName;
+  /** FMC lands on `>` (`cli`, default) or directly in bash (`bash`). */
+  fmcLogin?: 'cli' | 'bash';
+  faults?: LabFaults;
+}
+
+/** How to start a lab. */
+export interface LabOptions {
+  /** A number generates names ftd01.. with a few FMCs mixed in (every 5th host). */
+  hosts: number | LabHostSpec[];
+  /** Cycled over generated hosts (default: healthy only). */
+  scenarios?: ScenarioName[];
+  /** Per-command latency for every host (a host's own fault wins). */
+  latencyMs?: number;
+  /** Where files go; default a fresh temp dir (removed by stop()). */
+  dir?: string;
+  /** Login user, default `admin`. */
+  user?: string;
+  /** Login (and sudo) password, default generated. */
+  password?: string;
+}
+
+/** One line a shell received. Password answers are never logged. */
+export interface CommandLogEntry {
+  time: string;
+  level: 'cli' | 'expert' | 'root' | 'exec';
+  line: string;
+}
+
+/** The observable device state a remediation can change. */
+export interface LabDeviceState {
+  dnsServers: string[];
+  connectorRunning: boolean;
+  socketConnected: boolean;
+}
+
+/** A running lab. */
+export interface Lab {
+  hosts: Array<LabHostSpec & { port: number; address: '127.0.0.1' }>;
+  /** Ansible YAML inventory: groups ftd, fmc, one per scenario (`scenario_dns_broken`). */
+  inventoryPath: string;
+  /** OpenSSH known_hosts lines `[127.0.0.1]:PORT ssh-ed25519 AAAA...`. */
+  knownHostsPath: string;
+  /** Ed25519 private key (OpenSSH format) accepted for publickey auth; encrypted copy at `+ '.enc'`. */
+  clientKeyPath: string;
+  password: string;
+  commandLog(host: string): CommandLogEntry[];
+  state(host: string): LabDeviceState;
+  stop(): Promise<void>;
+}
+
+/** Passphrase of the encrypted client key copy. */
+export const LAB_KEY_PASSPHRASE = 'lab-passphrase';

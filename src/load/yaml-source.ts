@@ -1,0 +1,56 @@
+/** YAML parsing that remembers where every node stands, so errors can name file:line:col. */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { UserError, type UserIssue } from '../model/errors.js';
+import type { SourceLocation } from '../model/playbook.js';
+
+export interface YamlSource {
+  readonly file: string;
+  readonly value: unknown;
+  /** Where the node at a JSON pointer stands; with `key: true`, where its key stands. Falls
+   * back to the nearest existing ancestor. */
+  locate(pointer: string, opts?: { key?: boolean }): SourceLocation;
+}
+
+function unescapePointer(seg: string): string {
+  return seg.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Parses YAML text; syntax errors (incl. duplicate keys) become UserErrors with positions. */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const issues: UserIssue[] = doc.errors.map((e) => {
+      const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      return { code: 'yaml-syntax', message: first, location: { file, line: pos.line, col: pos.col }, hint: 'fix the YAML syntax (indentation, quoting, duplicate keys)' };
+    });
+    throw new UserError(issues);
+  }
+  const at = (offset: number): SourceLocation => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, col: p.col };
+  };
+  const locate = (pointer: string, opts: { key?: boolean } = {}): SourceLocation => {
+    const segs = pointer.split('/').slice(1).map(unescapePointer).filter((s, i, a) => !(s === '' && a.length === 1));
+    let node: unknown = doc.contents;
+    let keyNode: Node | undefined;
+    for (const seg of segs) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(seg)];
+        if (item === undefined) break;
+        keyNode = undefined;
+        node = item;
+      } else break;
+    }
+    const target = (opts.key && keyNode) || (node as Node | null) || keyNode;
+    const offset = target && (target as Node).range ? (target as Node).range![0] : 0;
+    return at(offset);
+  };
+  return { file, value: doc.toJS({ maxAliasCount: 100 }), locate };
+}

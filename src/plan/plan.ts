@@ -1,0 +1,159 @@
+/**
+ * The plan: which checks run on which hosts, with which variables. Resolved once; nothing
+ * downstream reads raw input. Every problem is collected before any host is touched.
+ */
+import type { ConnectionSpec, Inventory } from '../model/inventory.js';
+import type { CheckSpec, LoadedPlaybook, LocalizedText, Platform, RemediationSpec, Severity } from '../model/playbook.js';
+import { UserError, type UserIssue } from '../model/errors.js';
+import { secretValuesOf } from '../model/redact.js';
+import { connectionSpec, selectHosts } from '../inventory/index.js';
+import { templateVariables, validateVarValue } from '../checks/index.js';
+import { playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
+
+/** One playbook as it runs on one host. */
+export interface PlannedPlaybook {
+  playbook: LoadedPlaybook;
+  /** Resolved variables (precedence: input defaults < inventory < playbook vars < platform_vars < -e). */
+  vars: Readonly<Record<string, unknown>>;
+  /** Checks selected by tags, in playbook order. */
+  checks: readonly CheckSpec[];
+  /** Every check of the playbook, by id (verification may re-run a check not selected). */
+  allChecks: ReadonlyMap<string, CheckSpec>;
+  remediations: ReadonlyMap<string, RemediationSpec>;
+}
+
+export interface HostPlan {
+  name: string;
+  connection: ConnectionSpec;
+  platform: Platform;
+  /** Inventory groups (for waivers and reports). */
+  groups: string[];
+  playbooks: PlannedPlaybook[];
+  /** Secret values to redact from everything this host produces. */
+  secrets: string[];
+}
+
+export interface RunPlan {
+  hosts: HostPlan[];
+  checks: Array<{ id: string; title: LocalizedText; severity: Severity }>;
+}
+
+export interface PlanOptions {
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars?: Record<string, unknown>;
+  connectionDefaults?: Partial<ConnectionSpec>;
+}
+
+/** Tag selection. Applicability checks always run (like Ansible's `always` tag) unless skipped explicitly. */
+export function isCheckSelected(check: CheckSpec, tags?: string[], skipTags?: string[]): boolean {
+  const own = new Set([...(check.tags ?? []), check.id]);
+  if (skipTags?.some((t) => own.has(t))) return false;
+  if (check.applicability) return true;
+  if (!tags || tags.length === 0 || tags.includes('all')) return true;
+  return tags.some((t) => own.has(t));
+}
+
+/** Merges variables for one host and playbook in precedence order. */
+export function resolveVars(pb: LoadedPlaybook, hostVars: Record<string, unknown>, platform: Platform, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) if (d.default !== undefined) defaults[k] = d.default;
+  const merged = { ...defaults, ...hostVars, ...(pb.spec.vars ?? {}), ...(pb.spec.platform_vars?.[platform] ?? {}), ...extra };
+  for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) if (merged[k] !== undefined) merged[k] = coerceInput(d.type, merged[k]);
+  return merged;
+}
+
+/** `-e` and INI values arrive as strings: a list input takes `a,b`, a number input `22`. */
+export function coerceInput(type: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (type.endsWith('-list')) return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if ((type === 'port' || type === 'integer') && /^-?\d+$/.test(value.trim())) return Number(value);
+  return value;
+}
+
+/** Variables a playbook's templates need that the host does not have. */
+export function undefinedVariables(pb: LoadedPlaybook, vars: Record<string, unknown>): UserIssue[] {
+  const issues: UserIssue[] = [];
+  for (const { pointer, template } of playbookTemplates(pb.spec)) {
+    for (const path of templateVariables(template)) {
+      const root = path.split('.')[0];
+      // Declared optional inputs may be absent: what uses them is gated by `when` (exists).
+      if (RUNTIME_ROOTS.has(root) || root in vars || pb.spec.inputs?.[root]) continue;
+      issues.push({ code: 'undefined-variable', message: `variable '${root}' is not defined`, location: pb.locate(pointer), hint: `define it in the playbook's vars, the inventory (host_vars/group_vars), or pass -e ${root}=...` });
+    }
+  }
+  return issues;
+}
+
+/** Typed inputs: required ones present, values of the declared type. */
+export function invalidInputs(pb: LoadedPlaybook, vars: Record<string, unknown>, host: string): UserIssue[] {
+  const issues: UserIssue[] = [];
+  for (const [name, decl] of Object.entries(pb.spec.inputs ?? {})) {
+    const value = vars[name];
+    if (value === undefined || value === null || value === '') {
+      if (decl.required) issues.push({ code: 'undefined-variable', message: `required input '${name}' is not set for host '${host}'`, location: pb.locate(`/inputs/${name}`), hint: `pass -e ${name}=... or set it in the inventory` });
+      continue;
+    }
+    const err = validateVarValue(decl, value);
+    if (err) issues.push({ code: 'invalid-variable', message: `input '${name}' for host '${host}': ${err}`, location: pb.locate(`/inputs/${name}`) });
+  }
+  return issues;
+}
+
+function dedupe(issues: UserIssue[]): UserIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.message}|${i.location?.line}|${i.location?.col}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+/** Builds the plan; throws a UserError with every problem found (nothing has run yet). */
+export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opts: PlanOptions = {}): RunPlan {
+  const issues: UserIssue[] = [];
+  const seenIds = new Map<string, string>();
+  for (const pb of playbooks) {
+    pb.spec.checks.forEach((c, i) => {
+      const other = seenIds.get(c.id);
+      if (other && other !== pb.path) issues.push({ code: 'duplicate-id', message: `check id '${c.id}' is also defined in ${other}`, location: pb.locate(`/checks/${i}/id`) });
+      seenIds.set(c.id, pb.path);
+    });
+  }
+  const limited = opts.limit ? new Set(selectHosts(inventory, opts.limit)) : undefined;
+  if (opts.limit && limited!.size === 0) {
+    issues.push({ code: 'cli-usage', message: `--limit '${opts.limit}' matches no host in ${inventory.source}`, hint: "list hosts with 'firebook inventory -i FILE --graph'" });
+  }
+  const hosts = new Map<string, HostPlan>();
+  for (const pb of playbooks) {
+    const selected = pb.spec.checks.filter((c) => isCheckSelected(c, opts.tags, opts.skipTags));
+    for (const name of selectHosts(inventory, pb.spec.hosts ?? 'all')) {
+      if (limited && !limited.has(name)) continue;
+      const invHost = inventory.hosts.get(name)!;
+      let connection: ConnectionSpec;
+      try {
+        connection = connectionSpec(invHost, opts.connectionDefaults);
+      } catch (err) {
+        if (err instanceof UserError) issues.push(...err.issues);
+        else throw err;
+        continue;
+      }
+      const vars = resolveVars(pb, invHost.vars, connection.platform, opts.extraVars);
+      issues.push(...undefinedVariables(pb, vars), ...invalidInputs(pb, vars, name));
+      const secretNames = Object.entries(pb.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k);
+      const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, groups: invHost.groups, playbooks: [], secrets: [] };
+      plan.secrets = [...new Set([...plan.secrets, ...secretValuesOf(vars, secretNames), ...[connection.password, connection.becomePassword, connection.passphrase].filter((s): s is string => !!s && s.length >= 3)])];
+      plan.playbooks.push({
+        playbook: pb,
+        vars,
+        checks: selected,
+        allChecks: new Map(pb.spec.checks.map((c) => [c.id, c])),
+        remediations: new Map((pb.spec.remediations ?? []).map((r) => [r.id, r])),
+      });
+      hosts.set(name, plan);
+    }
+  }
+  if (issues.length > 0) throw new UserError(dedupe(issues));
+  const checks = playbooks.flatMap((pb) => pb.spec.checks.filter((c) => isCheckSelected(c, opts.tags, opts.skipTags)).map((c) => ({ id: c.id, title: c.title, severity: c.severity })));
+  return { hosts: [...hosts.values()], checks };
+}

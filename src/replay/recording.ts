@@ -1,0 +1,108 @@
+/**
+ * Record and replay. `--record DIR` saves every command a host ran (level, command, output,
+ * exit code, timing) to `DIR/<host>.json`; `--replay DIR` answers the same commands from those
+ * files with no SSH, so a recording re-evaluates to the same results (and offline analysis
+ * of captured output works with the same playbooks).
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConnectionSpec } from '../model/inventory.js';
+import type { Level } from '../model/playbook.js';
+import { redact } from '../model/redact.js';
+import { TransportError, type CommandResult, type Connector, type DeviceSession, type Facts, type RunOptions } from '../model/transport.js';
+
+export interface RecordedCommand {
+  level: Level;
+  command: string;
+  output: string;
+  exitCode: number | null;
+  durationMs: number;
+  truncated?: boolean;
+  timedOut?: boolean;
+}
+
+export interface Recording {
+  formatVersion: 1;
+  host: string;
+  recordedAt: string;
+  facts: Facts;
+  commands: RecordedCommand[];
+}
+
+/** File name for a host's recording (host names are inventory names; keep them path-safe). */
+export function recordingFile(dir: string, host: string): string {
+  return join(dir, `${host.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** Wraps a connector; every session's commands are saved (secrets redacted) when it closes. */
+export class RecordingConnector implements Connector {
+  constructor(
+    private readonly inner: Connector,
+    private readonly dir: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async connect(spec: ConnectionSpec, signal?: AbortSignal): Promise<DeviceSession> {
+    const session = await this.inner.connect(spec, signal);
+    const secrets = [spec.password, spec.becomePassword, spec.passphrase].filter((s): s is string => !!s && s.length >= 3);
+    const rec: Recording = { formatVersion: 1, host: spec.name, recordedAt: new Date().toISOString(), facts: session.facts, commands: [] };
+    const path = recordingFile(this.dir, spec.name);
+    const save = () => writeAtomic(path, JSON.stringify(rec, null, 2) + '\n');
+    return {
+      facts: session.facts,
+      async run(command: string, level: Level, opts?: RunOptions): Promise<CommandResult> {
+        const res = await session.run(command, level, opts);
+        rec.commands.push({ level, command: redact(command, secrets), output: redact(res.output, secrets), exitCode: res.exitCode, durationMs: res.durationMs, truncated: res.truncated, timedOut: res.timedOut });
+        save();
+        return res;
+      },
+      async close() {
+        save();
+        await session.close();
+      },
+    };
+  }
+}
+
+/** Reads a recording; throws TransportError('replay-missing') when the host has none. */
+export function readRecording(dir: string, host: string): Recording {
+  let text: string;
+  try {
+    text = readFileSync(recordingFile(dir, host), 'utf8');
+  } catch {
+    throw new TransportError('replay-missing', `no recording for host '${host}' in ${dir}`);
+  }
+  return JSON.parse(text) as Recording;
+}
+
+/** A session that answers from a recording. Each command is matched by level and text, in
+ * order; a command asked again (a retry) gets the next recorded answer, or the last one. */
+export function replaySession(rec: Recording): DeviceSession {
+  const used = new Set<number>();
+  return {
+    facts: rec.facts,
+    async run(command: string, level: Level): Promise<CommandResult> {
+      const matches = rec.commands.map((c, i) => ({ c, i })).filter(({ c }) => c.command === command && c.level === level);
+      if (matches.length === 0) throw new TransportError('replay-missing', `the recording has no output for '${command}' at level ${level}`);
+      const next = matches.find(({ i }) => !used.has(i)) ?? matches[matches.length - 1];
+      used.add(next.i);
+      const c = next.c;
+      return { command, level, output: c.output, exitCode: c.exitCode, durationMs: c.durationMs, truncated: c.truncated ?? false, timedOut: c.timedOut };
+    },
+    async close() {},
+  };
+}
+
+export class ReplayConnector implements Connector {
+  constructor(private readonly dir: string) {}
+  async connect(spec: ConnectionSpec): Promise<DeviceSession> {
+    return replaySession(readRecording(this.dir, spec.name));
+  }
+}

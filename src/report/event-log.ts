@@ -1,0 +1,81 @@
+/** events.jsonl: one JSON event per line, appended and flushed as the run goes, so a killed
+ * run still leaves a readable log. */
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { UserError } from '../model/errors.js';
+import type { RunEvent } from '../model/events.js';
+
+/** An open events.jsonl. */
+export interface EventLog {
+  /** Appends one event as one line, written through to the OS before returning. */
+  append(event: RunEvent): void;
+  /** Flushes to disk (fsync) and closes. Safe to call twice. */
+  close(): void;
+}
+
+/** Opens (creating or appending to) an event log. */
+export function openEventLog(path: string): EventLog {
+  let fd: number | undefined = openSync(path, 'a');
+  return {
+    append(event) {
+      if (fd === undefined) throw new Error(`event log ${path} is closed`);
+      // writeSync on the fd: no user-space buffer, so a crash loses at most this line.
+      writeSync(fd, JSON.stringify(event) + '\n');
+    },
+    close() {
+      if (fd === undefined) return;
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+        fd = undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Reads an event log. A truncated or unparsable LAST line (the run was killed mid-write) is
+ * ignored; a bad line anywhere else is a UserError `report-input` with its line number.
+ */
+export function readEventLog(path: string): RunEvent[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError({ code: 'report-input', message: `cannot read event log ${path}: ${(err as Error).message}` });
+  }
+  return parseEventLog(text, path);
+}
+
+/** Parses the text of an event log (see readEventLog). */
+export function parseEventLog(text: string, file = 'events.jsonl'): RunEvent[] {
+  const lines = text.split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last].trim() === '') last--;
+  const events: RunEvent[] = [];
+  for (let i = 0; i <= last; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      if (i === last) break; // the run was killed while writing this line
+      throw new UserError({
+        code: 'report-input',
+        message: `line ${i + 1} is not valid JSON: ${(err as Error).message}`,
+        location: { file, line: i + 1, col: 1 },
+        hint: 'only the last line of an event log may be cut off',
+      });
+    }
+    if (!value || typeof value !== 'object' || typeof (value as { type?: unknown }).type !== 'string') {
+      throw new UserError({
+        code: 'report-input',
+        message: `line ${i + 1} is not a firebook event (no "type")`,
+        location: { file, line: i + 1, col: 1 },
+      });
+    }
+    events.push(value as RunEvent);
+  }
+  return events;
+}

@@ -1,0 +1,68 @@
+/** Reads what `firebook report render` is given: a report.json or an events.jsonl. */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { UserError } from '../model/errors.js';
+import type { RunReport } from '../model/result.js';
+import { buildReport } from './build-report.js';
+import { parseEventLog } from './event-log.js';
+
+let validator: ValidateFunction | undefined;
+
+/** The report schema (schemas/report.schema.json), found from src/ or dist/src/. */
+export function reportValidator(): ValidateFunction {
+  if (validator) return validator;
+  const candidates = [new URL('../../schemas/report.schema.json', import.meta.url), new URL('../../../schemas/report.schema.json', import.meta.url)];
+  let text: string | undefined;
+  for (const url of candidates) {
+    try {
+      text = readFileSync(url, 'utf8');
+      break;
+    } catch {
+      // try the next layout
+    }
+  }
+  if (text === undefined) throw new Error('schemas/report.schema.json not found next to the firebook installation');
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  validator = ajv.compile(JSON.parse(text));
+  return validator;
+}
+
+/**
+ * Loads a RunReport from a report.json (validated against the schema) or from an event log
+ * (one JSON event per line; a killed run's log renders as an incomplete report).
+ * Bad input is a UserError `report-input`.
+ */
+export function loadReportInput(path: string): RunReport {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError({ code: 'report-input', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'pass a report.json or events.jsonl from a run folder' });
+  }
+  const trimmed = text.trimStart();
+  let whole: unknown;
+  if (trimmed.startsWith('{')) {
+    try {
+      whole = JSON.parse(text);
+    } catch {
+      whole = undefined; // not one JSON document: an event log (one object per line)
+    }
+  }
+  if (whole && typeof whole === 'object' && 'schemaVersion' in whole) {
+    const validate = reportValidator();
+    if (!validate(whole)) {
+      const issues = (validate.errors ?? []).slice(0, 10).map((e) => ({
+        code: 'report-input' as const,
+        message: `${path}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`,
+        hint: 'the file does not match schemas/report.schema.json (schemaVersion 1)',
+      }));
+      throw new UserError(issues);
+    }
+    return whole as RunReport;
+  }
+  if (whole && typeof whole === 'object' && 'type' in whole) return buildReport(parseEventLog(text, path));
+  if (whole !== undefined || !trimmed.startsWith('{')) {
+    throw new UserError({ code: 'report-input', message: `${path} is neither a firebook report.json nor an events.jsonl`, hint: 'pass a report.json or events.jsonl from a run folder' });
+  }
+  return buildReport(parseEventLog(text, path));
+}

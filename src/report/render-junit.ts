@@ -1,0 +1,101 @@
+/** junit.xml: one <testsuite> per host, one <testcase> per check, for CI dashboards. */
+import type { CheckResult, HostResult, RunReport } from '../model/result.js';
+import { labelsFor } from './labels.js';
+import { escapeXml, toOneLine } from './sanitize.js';
+import { textOf } from './view-format.js';
+import type { RenderOptions } from './view-model.js';
+
+type Lang = 'en' | 'ja';
+
+const seconds = (ms: number) => (Number.isFinite(ms) ? (Math.max(0, ms) / 1000).toFixed(3) : '0');
+const attr = (text: string) => escapeXml(toOneLine(text));
+
+function detailOf(c: CheckResult, lang: Lang): string {
+  const lines: string[] = [];
+  if (c.diagnosis) {
+    lines.push(`cause: ${textOf(c.diagnosis.cause, lang)}`);
+    if (c.diagnosis.next) lines.push(`next: ${textOf(c.diagnosis.next, lang)}`);
+  }
+  if (c.reason) lines.push(`reason: ${textOf(c.reason, lang)}`);
+  for (const cond of c.conditions) {
+    if (!cond.holds) lines.push(`condition not met: ${cond.description}${cond.actual === undefined ? '' : ` (actual: ${cond.actual})`}`);
+  }
+  for (const e of c.evidence) {
+    lines.push('', `$ ${e.command}   [${e.level}, exit ${e.exitCode ?? '-'}, ${e.durationMs} ms${e.truncated ? ', truncated' : ''}]`, e.output);
+  }
+  return escapeXml(lines.join('\n'));
+}
+
+function messageOf(c: CheckResult, lang: Lang): string {
+  if (c.diagnosis) return textOf(c.diagnosis.cause, lang);
+  if (c.reason) return textOf(c.reason, lang);
+  const failed = c.conditions.filter((x) => !x.holds).map((x) => textOf(x.message, lang) || x.description);
+  return failed.join('; ') || c.status;
+}
+
+function testcase(host: string, c: CheckResult, lang: Lang): string {
+  // name is the check id and classname the host: never the command (it can hold arguments).
+  const open = `    <testcase name="${attr(c.checkId)}" classname="${attr(host)}" time="${seconds(c.durationMs)}"`;
+  switch (c.status) {
+    case 'pass':
+      return `${open}/>`;
+    case 'fail':
+      return `${open}>\n      <failure message="${attr(messageOf(c, lang))}" type="${attr(c.diagnosis?.id ?? c.severity)}">${detailOf(c, lang)}</failure>\n    </testcase>`;
+    case 'error':
+      return `${open}>\n      <error message="${attr(messageOf(c, lang))}" type="undecided">${detailOf(c, lang)}</error>\n    </testcase>`;
+    case 'waived': {
+      const w = c.waiver;
+      const msg = `waived: ${w?.justification ?? textOf(c.reason, lang)}${w?.expires ? ` (expires ${w.expires})` : ''}${w?.approver ? ` (approved by ${w.approver})` : ''}`;
+      return `${open}>\n      <skipped message="${attr(msg)}" type="waived"/>\n    </testcase>`;
+    }
+    default:
+      return `${open}>\n      <skipped message="${attr(textOf(c.reason, lang) || 'skipped')}" type="skipped"/>\n    </testcase>`;
+  }
+}
+
+function hostCase(h: HostResult, lang: Lang): string | undefined {
+  if (h.status === 'ok') return undefined;
+  // An unreachable host is one failing "connect" test, never an empty (green) suite.
+  const name = h.status === 'unreachable' ? 'connect' : 'host';
+  const t = h.triage;
+  const body = escapeXml([t?.message ?? '', t?.next ? `next: ${textOf(t.next, lang)}` : ''].filter(Boolean).join('\n'));
+  return `    <testcase name="${name}" classname="${attr(h.host)}" time="${seconds(h.durationMs)}">\n      <error message="${attr(t?.message ?? h.status)}" type="${attr(t?.class ?? h.status)}">${body}</error>\n    </testcase>`;
+}
+
+/** Renders junit.xml (validates against the Jenkins xUnit junit-10.xsd). */
+export function renderJunit(report: RunReport, opts: RenderOptions): string {
+  const lang = opts.lang;
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let errors = 0;
+  for (const h of report.hosts) {
+    const cases = h.checks.map((c) => testcase(h.host, c, lang));
+    const extra = hostCase(h, lang);
+    if (extra) cases.unshift(extra);
+    const f = h.checks.filter((c) => c.status === 'fail').length;
+    const e = h.checks.filter((c) => c.status === 'error').length + (extra ? 1 : 0);
+    const s = h.checks.filter((c) => c.status === 'skipped' || c.status === 'waived').length;
+    tests += cases.length;
+    failures += f;
+    errors += e;
+    const props = h.facts
+      ? `    <properties>\n${Object.entries(h.facts)
+          .map(([k, v]) => `      <property name="${attr(k)}" value="${attr(String(v))}"/>`)
+          .join('\n')}\n    </properties>\n`
+      : '';
+    suites.push(
+      `  <testsuite name="${attr(h.host)}" hostname="${attr(h.address || h.host)}" tests="${cases.length}" failures="${f}" errors="${e}" skipped="${s}" time="${seconds(h.durationMs)}" timestamp="${attr(h.startedAt)}">\n${props}${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
+  const notRunMsg = labelsFor(lang).hostNotRun;
+  for (const host of report.notRun) {
+    tests += 1;
+    suites.push(
+      `  <testsuite name="${attr(host)}" tests="1" failures="0" errors="0" skipped="1" time="0">\n    <testcase name="run" classname="${attr(host)}" time="0">\n      <skipped message="${attr(`${notRunMsg} (interrupted)`)}" type="not-run"/>\n    </testcase>\n  </testsuite>`,
+    );
+  }
+  const names = report.meta.playbooks.map((p) => p.name).join(', ') || 'firebook';
+  const time = seconds(report.meta.durationMs ?? 0);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${attr(`firebook: ${names}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${time}">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,42 @@
+/** firebook.prom: metrics for node_exporter's textfile collector. */
+import type { CheckStatus, RunReport } from '../model/result.js';
+import { toOneLine } from './sanitize.js';
+import type { RenderOptions } from './view-model.js';
+
+const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'error', 'skipped', 'waived'];
+
+/** Escapes a label value per the exposition format: backslash, double quote, newline. */
+export function escapePromLabel(value: string): string {
+  return toOneLine(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function num(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'NaN';
+}
+
+/** Renders the textfile-collector metrics. Every status of every check is a series (1 for the
+ * current one, 0 otherwise), so alerts on `== 1` never see a series vanish when it changes. */
+export function renderProm(report: RunReport, _opts?: Partial<RenderOptions>): string {
+  const out: string[] = [];
+  const metric = (name: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+  metric('firebook_check_status', 'Result of a firebook check on a host: 1 for the current status, 0 for the others.');
+  for (const h of report.hosts) {
+    const host = escapePromLabel(h.host);
+    for (const c of h.checks) {
+      const check = escapePromLabel(c.checkId);
+      for (const s of STATUSES) out.push(`firebook_check_status{host="${host}",check="${check}",status="${s}"} ${c.status === s ? 1 : 0}`);
+    }
+  }
+  metric('firebook_host_reachable', '1 when firebook could connect to the host, 0 when it was unreachable.');
+  for (const h of report.hosts) out.push(`firebook_host_reachable{host="${escapePromLabel(h.host)}"} ${h.status === 'unreachable' ? 0 : 1}`);
+  const m = report.meta;
+  metric('firebook_run_duration_seconds', 'Duration of the last firebook run (NaN when the run did not finish).');
+  out.push(`firebook_run_duration_seconds ${m.durationMs === undefined ? 'NaN' : num(m.durationMs / 1000)}`);
+  metric('firebook_last_run_timestamp_seconds', 'When the last firebook run ended (or started, when it did not finish), Unix time.');
+  out.push(`firebook_last_run_timestamp_seconds ${num(Date.parse(m.endedAt ?? m.startedAt) / 1000)}`);
+  metric('firebook_run_exit_code', 'Exit code of the last firebook run (0 ok, 2 check failed, 3 host failed, 130 interrupted).');
+  out.push(`firebook_run_exit_code ${report.exitCode}`);
+  metric('firebook_run_incomplete', '1 when the last firebook run was interrupted.');
+  out.push(`firebook_run_incomplete ${report.incomplete ? 1 : 0}`);
+  return out.join('\n') + '\n';
+}

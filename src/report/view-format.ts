@@ -1,0 +1,75 @@
+/** Small formatting helpers shared by the view model and the text renderers. */
+import { localize, type LocalizedText } from '../model/playbook.js';
+import type { Labels } from './labels.js';
+import { toVisibleText } from './sanitize.js';
+import type { StatusView } from './view-types.js';
+
+const SYMBOL: Record<string, string> = {
+  pass: '✓',
+  fail: '✗',
+  error: '!',
+  skipped: '–',
+  waived: '≈',
+  none: '·',
+  ok: '✓',
+  unreachable: '✗',
+  notrun: '–',
+};
+
+/** Localized, print-safe text. */
+export function textOf(text: LocalizedText | undefined, lang: 'en' | 'ja'): string {
+  return toVisibleText(localize(text, lang));
+}
+
+/** A check or host status as symbol + word + CSS class. */
+export function statusView(status: string, l: Labels): StatusView {
+  const word: Record<string, string> = {
+    pass: l.pass,
+    fail: l.fail,
+    error: l.error,
+    skipped: l.skipped,
+    waived: l.waived,
+    none: l.notApplicable,
+    ok: l.hostOk,
+    unreachable: l.hostUnreachable,
+    notrun: l.hostNotRun,
+    planned: l.remediationPlanned,
+  };
+  const cls = status === 'planned' || status === 'not-applicable' ? 'skipped' : status;
+  return { text: `${SYMBOL[status] ?? '•'} ${word[status] ?? status}`, cls: toVisibleText(cls) };
+}
+
+/** Remediation status → CSS class. */
+export function remediationCls(status: string): string {
+  if (status === 'verified') return 'pass';
+  if (status === 'applied' || status === 'rolled-back') return 'waived';
+  if (status === 'failed' || status === 'rollback-failed') return 'fail';
+  return 'skipped';
+}
+
+/** `850 ms`, `42.3 s`, `3 min 05 s`, `1 h 02 min`. */
+export function formatDurationMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const totalS = Math.round(s);
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const sec = totalS % 60;
+  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(sec).padStart(2, '0')} s`;
+}
+
+/** A field value as text. */
+export function fieldText(value: unknown): string {
+  if (value === undefined) return '—';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return toVisibleText(value.map(String).join(', '));
+  return toVisibleText(String(value));
+}
+
+/** Lists names up to `max`, then "and N more". */
+export function listNames(names: readonly string[], max: number, l: Labels): string {
+  const shown = names.slice(0, max).map((n) => toVisibleText(n)).join(', ');
+  return names.length > max ? `${shown} ${l.hostListCap.replace('{n}', String(names.length - max))}` : shown;
+}

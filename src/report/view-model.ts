@@ -1,0 +1,137 @@
+/** Builds the ReportView (see view-types.ts) from a RunReport: the one place where totals,
+ * grouping, sorting and labels are decided for the HTML and Markdown reports. */
+import { SEVERITIES } from '../model/playbook.js';
+import type { RunReport } from '../model/result.js';
+import { buildDriftView } from './drift.js';
+import { formatLabel, labelsFor, type Labels } from './labels.js';
+import { toOneLine, toVisibleText } from './sanitize.js';
+import { formatDurationMs, statusView, textOf } from './view-format.js';
+import { buildFindings, buildRemediations, buildSkipped, buildWaivers } from './view-findings.js';
+import { buildMatrix } from './view-matrix.js';
+import type { BarView, HeaderRow, ReportView } from './view-types.js';
+
+/** Options every renderer takes. */
+export interface RenderOptions {
+  lang: 'en' | 'ja';
+  /** Folder with user templates overriding the built-in ones (same file names). */
+  templatesDir?: string;
+  /** An earlier report: adds a drift section. */
+  baseline?: RunReport;
+}
+
+/** Limits that keep a 5,000-host report readable and fast. */
+export interface ViewLimits {
+  /** Hosts whose evidence is shown per failing check. */
+  evidencePerCheck: number;
+  /** Passing hosts shown as matrix rows before they are listed by name only. */
+  passingRows: number;
+  /** Host names listed in one cell before "and N more". */
+  namesPerList: number;
+  /** Characters of one command's output. */
+  outputChars: number;
+  /** Remediation and waiver rows. */
+  rows: number;
+}
+
+export const DEFAULT_LIMITS: ViewLimits = { evidencePerCheck: 10, passingRows: 200, namesPerList: 40, outputChars: 20_000, rows: 500 };
+
+/** Builds the view model. Pure: the same report gives the same view. */
+export function buildReportView(report: RunReport, opts: RenderOptions, limits: ViewLimits = DEFAULT_LIMITS): ReportView {
+  const lang = opts.lang;
+  const l = labelsFor(lang);
+  const { meta, summary } = report;
+  const remediations = buildRemediations(report, lang, l, limits);
+  const waivers = buildWaivers(report, lang, l, limits);
+  const names = meta.playbooks.map((p) => toOneLine(p.name)).join(', ');
+  return {
+    lang,
+    l,
+    title: names ? `${l.reportTitle} — ${names}` : l.reportTitle,
+    incomplete: report.incomplete,
+    hostKeyOff: meta.hostKeyChecking === 'off',
+    applyMode: meta.mode === 'apply',
+    header: buildHeader(report, l),
+    playbooks: meta.playbooks.map((p) => ({ name: toOneLine(p.name), path: toOneLine(p.path), sha256: toOneLine(p.sha256) })),
+    compliance: summary.compliancePct === null ? '—' : `${summary.compliancePct.toFixed(1)} %`,
+    verdict: statusView(report.exitCode === 0 ? 'pass' : report.exitCode === 2 ? 'fail' : 'error', l),
+    exitLine: `${l.exitCode} ${report.exitCode}: ${exitMeaning(report.exitCode, l)}`,
+    checkTiles: (['pass', 'fail', 'error', 'skipped', 'waived'] as const).map((s) => ({ label: l[s], count: summary.checks[s], cls: s })),
+    hostTiles: [
+      { label: l.hosts, count: summary.hosts.total, cls: 'total' },
+      { label: l.hostOk, count: summary.hosts.ok, cls: 'pass' },
+      { label: l.hostUnreachable, count: summary.hosts.unreachable, cls: 'fail' },
+      { label: l.hostError, count: summary.hosts.error, cls: 'error' },
+      { label: l.hostNotRun, count: summary.hosts.notRun, cls: 'skipped' },
+    ],
+    chart: buildChart(report),
+    problemHosts: report.hosts
+      .filter((h) => h.status !== 'ok')
+      .map((h) => ({
+        host: toOneLine(h.host),
+        address: toOneLine(h.address),
+        status: statusView(h.status, l),
+        triageClass: toOneLine(h.triage?.class ?? ''),
+        message: toOneLine(h.triage?.message ?? ''),
+        next: textOf(h.triage?.next, lang),
+      })),
+    matrix: buildMatrix(report, lang, l, limits),
+    findings: buildFindings(report, lang, l, limits),
+    remediations: remediations.rows,
+    remediationNote: remediations.note,
+    waivers: waivers.rows,
+    waiverNote: waivers.note,
+    skipped: buildSkipped(report, lang, l, limits),
+    notRun: report.notRun.map((h) => toOneLine(h)).join(', '),
+    drift: opts.baseline ? buildDriftView(report, opts.baseline, l, limits) : undefined,
+    footer: `${l.footer} (firebook ${toOneLine(meta.tool.version)}, ${l.runId} ${toOneLine(meta.runId)})`,
+  };
+}
+
+function exitMeaning(code: number, l: Labels): string {
+  if (code === 0) return l.exit0;
+  if (code === 2) return l.exit2;
+  if (code === 130) return l.exit130;
+  return l.exit3;
+}
+
+function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
+  const m = report.meta;
+  // meta.argv is deliberately never shown: it can carry `-e password=...` (see maskArgv).
+  const rows: HeaderRow[] = [
+    { label: l.inventory, value: toOneLine(m.inventory) },
+    { label: l.mode, value: m.mode === 'apply' ? l.modeApply : l.modeCheck, loud: m.mode === 'apply' },
+    { label: l.operator, value: toOneLine(m.operator) },
+    { label: l.started, value: toOneLine(m.startedAt) },
+    { label: l.ended, value: m.endedAt ? toOneLine(m.endedAt) : l.notRecorded },
+    { label: l.duration, value: formatDurationMs(m.durationMs) },
+    { label: l.toolVersion, value: `${toOneLine(m.tool.name)} ${toOneLine(m.tool.version)}` },
+    { label: l.hostKeyPolicy, value: toOneLine(m.hostKeyChecking), loud: m.hostKeyChecking === 'off' },
+    { label: l.runId, value: toOneLine(m.runId) },
+  ];
+  if (m.limit) rows.push({ label: l.limit, value: toOneLine(m.limit) });
+  if (m.tags?.length) rows.push({ label: l.tags, value: toOneLine(m.tags.join(', ')) });
+  if (m.skipTags?.length) rows.push({ label: l.skipTags, value: toOneLine(m.skipTags.join(', ')) });
+  if (m.replay) rows.push({ label: l.replay, value: toVisibleText(m.replay) });
+  return rows;
+}
+
+const BAR_HEIGHT = 20;
+const BAR_GAP = 8;
+const LABEL_WIDTH = 80;
+const BAR_MAX_WIDTH = 240;
+
+/** Failures by severity, most severe first, as SVG geometry. */
+function buildChart(report: RunReport): ReportView['chart'] {
+  const sevs = [...SEVERITIES].reverse();
+  const counts = sevs.map((s) => report.summary.failedBySeverity[s] ?? 0);
+  const max = Math.max(1, ...counts);
+  const bars: BarView[] = sevs.map((s, i) => {
+    const width = counts[i] === 0 ? 0 : Math.max(2, Math.round((counts[i] / max) * BAR_MAX_WIDTH));
+    const y = i * (BAR_HEIGHT + BAR_GAP);
+    return { label: s, count: counts[i], cls: `sev-${s}`, y, textY: y + 15, width, countX: LABEL_WIDTH + width + 6 };
+  });
+  return { bars, height: sevs.length * (BAR_HEIGHT + BAR_GAP), width: LABEL_WIDTH + BAR_MAX_WIDTH + 60, total: counts.reduce((a, b) => a + b, 0) };
+}
+
+/** Re-exported for renderers that need the label format helper. */
+export { formatLabel };

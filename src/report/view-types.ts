@@ -1,0 +1,174 @@
+/** The view model: everything a report template prints, already computed, sorted, labelled,
+ * localized and made safe to print (control characters visible). Templates only loop and print. */
+import type { Labels } from './labels.js';
+
+/** A status as shown: text (never colour alone) and a CSS class. */
+export interface StatusView {
+  /** Symbol plus word, e.g. `✗ fail`. */
+  text: string;
+  /** `pass|fail|error|skipped|waived|none|ok|unreachable|notrun`. */
+  cls: string;
+}
+
+/** One label/value row of the run header. */
+export interface HeaderRow {
+  label: string;
+  value: string;
+  /** Shown loudly (e.g. host key checking off, apply mode). */
+  loud?: boolean;
+}
+
+/** A tile of the executive summary. */
+export interface TileView {
+  label: string;
+  count: number;
+  cls: string;
+}
+
+/** One bar of the failures-by-severity chart (SVG coordinates precomputed). */
+export interface BarView {
+  label: string;
+  count: number;
+  cls: string;
+  y: number;
+  textY: number;
+  width: number;
+  countX: number;
+}
+
+export interface EvidenceView {
+  title: string;
+  level: string;
+  command: string;
+  output: string;
+  exitCode: string;
+  duration: string;
+  flags: string[];
+}
+
+export interface ConditionView {
+  description: string;
+  holds: boolean;
+  mark: string;
+  actual: string;
+  message: string;
+}
+
+/** One host's result for a failing/undecided check, with its evidence. */
+export interface FindingSampleView {
+  host: string;
+  status: StatusView;
+  cause: string;
+  next: string;
+  conditions: ConditionView[];
+  evidence: EvidenceView[];
+}
+
+/** Hosts sharing one diagnosis for a check. */
+export interface FindingGroupView {
+  status: StatusView;
+  diagnosisId: string;
+  cause: string;
+  next: string;
+  hostCount: number;
+  hosts: string;
+}
+
+export interface FindingView {
+  checkId: string;
+  title: string;
+  severity: string;
+  severityCls: string;
+  failCount: number;
+  errorCount: number;
+  groups: FindingGroupView[];
+  samples: FindingSampleView[];
+  capNote: string;
+}
+
+export interface MatrixRowView {
+  host: string;
+  hostStatus: StatusView;
+  cells: StatusView[];
+}
+
+export interface MatrixGroupView {
+  title: string;
+  count: number;
+  rows: MatrixRowView[];
+  /** Hosts listed by name only (large fleets). */
+  collapsedHosts: string;
+  collapsedNote: string;
+}
+
+export interface RemediationView {
+  host: string;
+  id: string;
+  title: string;
+  forCheck: string;
+  status: StatusView;
+  reason: string;
+  commands: Array<{ phase: string; level: string; command: string; result: string; output: string }>;
+  changes: Array<{ field: string; before: string; after: string; changed: boolean }>;
+  verification: StatusView[];
+  verificationText: string;
+}
+
+export interface WaiverView {
+  host: string;
+  checkId: string;
+  title: string;
+  justification: string;
+  approver: string;
+  expires: string;
+  expired: boolean;
+}
+
+export interface SkippedView {
+  checkId: string;
+  reason: string;
+  count: number;
+  hosts: string;
+}
+
+export interface DriftItemView {
+  host: string;
+  checkId: string;
+}
+
+export interface DriftView {
+  baselineRun: string;
+  baselineStarted: string;
+  sections: Array<{ title: string; count: number; items: DriftItemView[]; more: string; cls: string }>;
+  hostsAdded: string;
+  hostsRemoved: string;
+}
+
+/** The whole report as the templates see it. */
+export interface ReportView {
+  lang: 'en' | 'ja';
+  l: Labels;
+  title: string;
+  incomplete: boolean;
+  hostKeyOff: boolean;
+  applyMode: boolean;
+  header: HeaderRow[];
+  playbooks: Array<{ name: string; path: string; sha256: string }>;
+  compliance: string;
+  verdict: StatusView;
+  exitLine: string;
+  checkTiles: TileView[];
+  hostTiles: TileView[];
+  chart: { bars: BarView[]; height: number; width: number; total: number };
+  problemHosts: Array<{ host: string; address: string; status: StatusView; triageClass: string; message: string; next: string }>;
+  matrix: { columns: Array<{ id: string; title: string }>; groups: MatrixGroupView[] };
+  findings: FindingView[];
+  remediations: RemediationView[];
+  remediationNote: string;
+  waivers: WaiverView[];
+  waiverNote: string;
+  skipped: SkippedView[];
+  notRun: string;
+  drift?: DriftView;
+  footer: string;
+}

@@ -1,0 +1,53 @@
+/** Fans runner events out to reporters. A reporter that throws is reported and the run goes on. */
+import type { Reporter, RunEvent } from '../model/events.js';
+import type { RunReport } from '../model/result.js';
+
+export interface NamedReporter {
+  name: string;
+  reporter: Reporter;
+}
+
+export class EventBus {
+  constructor(private readonly reporters: NamedReporter[]) {}
+
+  private async each(call: (r: Reporter) => void | Promise<void> | undefined): Promise<void> {
+    for (const { name, reporter } of this.reporters) {
+      try {
+        await call(reporter);
+      } catch (err) {
+        for (const other of this.reporters) {
+          if (other.reporter !== reporter) {
+            try {
+              other.reporter.onError?.(err as Error, name);
+            } catch {
+              /* a reporter's error hook must not break the run either */
+            }
+          }
+        }
+      }
+    }
+  }
+
+  async emit(event: RunEvent): Promise<void> {
+    switch (event.type) {
+      case 'run-begin':
+        return this.each((r) => r.onBegin?.(event));
+      case 'host-begin':
+        return this.each((r) => r.onHostBegin?.(event));
+      case 'check-end':
+        return this.each((r) => r.onCheckEnd?.(event));
+      case 'remediation-end':
+        return this.each((r) => r.onRemediationEnd?.(event));
+      case 'host-end':
+        return this.each((r) => r.onHostEnd?.(event));
+      case 'run-end':
+        return this.each((r) => r.onEnd?.(event.report));
+      default:
+        return undefined;
+    }
+  }
+
+  async end(report: RunReport): Promise<void> {
+    await this.emit({ type: 'run-end', time: new Date().toISOString(), report });
+  }
+}

@@ -1,0 +1,121 @@
+/** Runs every planned check (and remediation) of one host on its one session. */
+import type { CheckSpec, LocalizedText } from '../model/playbook.js';
+import type { CheckResult, HostResult, RemediationResult } from '../model/result.js';
+import type { DeviceSession, Facts } from '../model/transport.js';
+import { TransportError } from '../model/transport.js';
+import type { HostPlan, PlannedPlaybook } from '../plan/plan.js';
+import { TRIAGE_NEXT } from './triage.js';
+import { registerResult, runCheck, syntheticResult, type CheckRunContext } from './check-runner.js';
+import { renderLocalized } from '../checks/index.js';
+import { runRemediation } from './remediate.js';
+import { applyWaivers, type Waiver } from './waivers.js';
+
+export interface HostRunOptions {
+  mode: 'check' | 'apply';
+  lang: 'en' | 'ja';
+  waivers: readonly Waiver[];
+  today: string;
+  signal: AbortSignal;
+  onCheckEnd(result: CheckResult): Promise<void>;
+  onRemediationEnd(result: RemediationResult): Promise<void>;
+}
+
+interface HostState {
+  checks: CheckResult[];
+  remediations: RemediationResult[];
+  /** First level error (expert/sudo refused): the host ends `error` with this triage. */
+  levelError?: TransportError;
+}
+
+function contextFor(host: HostPlan, planned: PlannedPlaybook, session: DeviceSession, registered: CheckRunContext['registered'], opts: HostRunOptions, state: HostState): CheckRunContext {
+  const facts = session.facts as unknown as Record<string, unknown>;
+  return {
+    session,
+    platform: host.platform,
+    templateContext: { ...planned.vars, vars: planned.vars, facts, checks: registered, host: { name: host.name } },
+    secrets: host.secrets,
+    commandTimeoutMs: host.connection.commandTimeoutMs,
+    facts,
+    vars: planned.vars as Record<string, unknown>,
+    registered,
+    lang: opts.lang,
+    signal: opts.signal,
+    onLevelError: (err) => {
+      if (err.triage === 'privilege') state.levelError ??= err;
+    },
+  };
+}
+
+async function finish(result: CheckResult, host: HostPlan, opts: HostRunOptions, state: HostState): Promise<CheckResult> {
+  const final = applyWaivers(result, host.name, host.groups, opts.waivers, opts.today);
+  state.checks.push(final);
+  await opts.onCheckEnd(final);
+  return final;
+}
+
+/** Checks with `applicability` run first; a failed one makes every check `skipped` (not applicable). */
+function orderChecks(checks: readonly CheckSpec[]): CheckSpec[] {
+  return [...checks.filter((c) => c.applicability), ...checks.filter((c) => !c.applicability)];
+}
+
+/** Runs one playbook's checks, then its remediations. Throws TransportErrors that end the host. */
+async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: DeviceSession, opts: HostRunOptions, state: HostState): Promise<void> {
+  const registered: CheckRunContext['registered'] = {};
+  const ctx = contextFor(host, planned, session, registered, opts, state);
+  let notApplicable: LocalizedText | undefined;
+  const pending = orderChecks(planned.checks);
+  for (const [i, spec] of pending.entries()) {
+    if (opts.signal.aborted) {
+      for (const rest of pending.slice(i)) await finish(syntheticResult(rest, 'error', 'not run: the run was interrupted'), host, opts, state);
+      return;
+    }
+    if (notApplicable !== undefined) {
+      await finish(syntheticResult(spec, 'skipped', notApplicable), host, opts, state);
+      continue;
+    }
+    let result: CheckResult;
+    try {
+      result = await runCheck(spec, ctx);
+    } catch (err) {
+      // The session is gone: this and every later check are errors with the cause.
+      const reason = `not run: ${(err as Error).message}`;
+      for (const rest of pending.slice(i)) await finish(syntheticResult(rest, 'error', reason), host, opts, state);
+      throw err;
+    }
+    if (spec.applicability && result.status === 'fail') {
+      notApplicable = spec.skip_reason ? renderLocalized(spec.skip_reason, ctx.templateContext) : { en: 'not applicable', ja: '対象外' };
+      result = { ...result, status: 'skipped', reason: notApplicable };
+    }
+    registered[spec.id] = registerResult(result, spec);
+    await finish(result, host, opts, state);
+  }
+  const done = new Set<string>();
+  for (const result of state.checks.filter((c) => c.status === 'fail' && planned.allChecks.has(c.checkId))) {
+    for (const rid of result.remediation ?? []) {
+      if (done.has(rid) || opts.signal.aborted) continue;
+      done.add(rid);
+      const rem = await runRemediation({ spec: planned.remediations.get(rid)!, forCheck: result.checkId, mode: opts.mode, allChecks: planned.allChecks }, ctx);
+      state.remediations.push(rem);
+      await opts.onRemediationEnd(rem);
+    }
+  }
+}
+
+/** Runs a host to completion; always returns a result (never throws). */
+export async function runHostOnSession(host: HostPlan, session: DeviceSession, startedAt: number, opts: HostRunOptions): Promise<HostResult> {
+  const state: HostState = { checks: [], remediations: [] };
+  const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, startedAt: new Date(startedAt).toISOString() };
+  try {
+    for (const planned of host.playbooks) await runPlaybook(host, planned, session, opts, state);
+  } catch (err) {
+    const triage = err instanceof TransportError ? err.triage : 'internal';
+    return { ...base, status: 'error', triage: { class: triage, message: (err as Error).message, next: TRIAGE_NEXT[triage] }, checks: state.checks, remediations: state.remediations, durationMs: Date.now() - startedAt };
+  }
+  const interrupted = opts.signal.aborted && state.checks.some((c) => c.reason === 'not run: the run was interrupted');
+  const triage = interrupted
+    ? { class: 'interrupted' as const, message: 'the run was interrupted', next: TRIAGE_NEXT.interrupted }
+    : state.levelError
+      ? { class: 'privilege' as const, message: state.levelError.message, next: TRIAGE_NEXT.privilege }
+      : undefined;
+  return { ...base, status: triage ? 'error' : 'ok', triage, checks: state.checks, remediations: state.remediations, durationMs: Date.now() - startedAt };
+}

@@ -1,0 +1,139 @@
+/**
+ * The runner: hosts in parallel (one p-limit), each host's checks in order on one session.
+ * Emits events; never lets one host stop the others; always ends with a report.
+ */
+import pLimit from 'p-limit';
+import type { RunEvent } from '../model/events.js';
+import type { Severity } from '../model/playbook.js';
+import type { HostResult, RunMeta, RunReport } from '../model/result.js';
+import { TransportError, type Connector, type DeviceSession } from '../model/transport.js';
+import { redact, redactDeep } from '../model/redact.js';
+import type { HostPlan, RunPlan } from '../plan/plan.js';
+import { computeExitCode, computeSummary } from './outcome.js';
+import { EventBus } from './emitter.js';
+import { runHostOnSession } from './host-runner.js';
+import { createLoginPacer, sleep } from './pacing.js';
+import { TRIAGE_NEXT } from './triage.js';
+import type { Waiver } from './waivers.js';
+
+/** Hosts run at once by default: the work is I/O-bound waiting on devices, not CPU. */
+export const DEFAULT_FORKS = 50;
+
+export interface RunOptions {
+  connector: Connector;
+  bus: EventBus;
+  meta: RunMeta;
+  mode: 'check' | 'apply';
+  forks?: number;
+  connectRate?: number;
+  waivers?: readonly Waiver[];
+  failOn?: Severity;
+  lang?: 'en' | 'ja';
+  /** Aborted on the first Ctrl-C: stop starting hosts, let in-flight commands finish within the grace. */
+  signal?: AbortSignal;
+  graceMs?: number;
+  /** Injected clock (tests). */
+  now?: () => Date;
+  /** Also receives every event (events.jsonl). */
+  onEvent?: (e: RunEvent) => void;
+}
+
+/** Unreachable = we never got a usable session; other connect failures are `error`. */
+const UNREACHABLE = new Set(['dns', 'refused', 'connect-timeout', 'host-key-mismatch', 'host-key-unknown', 'auth']);
+
+function failedHost(host: HostPlan, err: unknown, startedAt: number): HostResult {
+  const triage = err instanceof TransportError ? err.triage : 'internal';
+  const message = redact((err as Error).message ?? String(err), host.secrets);
+  return {
+    host: host.name,
+    address: host.connection.address,
+    status: UNREACHABLE.has(triage) ? 'unreachable' : 'error',
+    triage: { class: triage, message, next: TRIAGE_NEXT[triage] },
+    checks: [],
+    remediations: [],
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+  };
+}
+
+export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunReport> {
+  const now = opts.now ?? (() => new Date());
+  const signal = opts.signal ?? new AbortController().signal;
+  const results = new Map<string, HostResult>();
+  const emit = async (e: RunEvent) => {
+    opts.onEvent?.(e);
+    await opts.bus.emit(e);
+  };
+  const pace = createLoginPacer(opts.connectRate, signal);
+  const limit = pLimit(Math.max(1, opts.forks ?? DEFAULT_FORKS));
+  const startedAt = Date.now();
+  await emit({ type: 'run-begin', time: now().toISOString(), meta: opts.meta, hosts: plan.hosts.map((h) => h.name), checks: plan.checks });
+
+  const runHost = async (host: HostPlan): Promise<void> => {
+    if (signal.aborted) return;
+    await pace();
+    if (signal.aborted) return;
+    const hostStart = Date.now();
+    await emit({ type: 'host-begin', time: now().toISOString(), host: host.name });
+    // Per-host budget and run abort both close the session, which ends the in-flight command.
+    const hostAbort = new AbortController();
+    let session: DeviceSession | undefined;
+    const timer = setTimeout(() => hostAbort.abort(new TransportError('host-timeout', `host did not finish within ${host.connection.hostTimeoutMs / 1000}s`)), host.connection.hostTimeoutMs);
+    const onRunAbort = () => {
+      // Grace for in-flight commands, then close the connection.
+      setTimeout(() => hostAbort.abort(new TransportError('interrupted', 'the run was interrupted')), opts.graceMs ?? 3000).unref();
+    };
+    signal.addEventListener('abort', onRunAbort, { once: true });
+    let result: HostResult;
+    try {
+      session = await opts.connector.connect(host.connection, hostAbort.signal);
+      hostAbort.signal.addEventListener('abort', () => void session?.close(), { once: true });
+      result = await runHostOnSession(host, session, hostStart, {
+        mode: opts.mode,
+        lang: opts.lang ?? 'en',
+        waivers: opts.waivers ?? [],
+        today: now().toISOString().slice(0, 10),
+        signal,
+        onCheckEnd: (r) => emit({ type: 'check-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
+        onRemediationEnd: (r) => emit({ type: 'remediation-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
+      });
+      if (hostAbort.signal.aborted && result.triage?.class !== 'interrupted') {
+        const why = hostAbort.signal.reason as TransportError;
+        result = { ...result, status: 'error', triage: { class: why.triage, message: why.message, next: TRIAGE_NEXT[why.triage] } };
+      }
+    } catch (err) {
+      result = failedHost(host, hostAbort.signal.aborted ? hostAbort.signal.reason : err, hostStart);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onRunAbort);
+      await session?.close().catch(() => undefined);
+    }
+    result = redactDeep(result, host.secrets);
+    results.set(host.name, result);
+    await emit({ type: 'host-end', time: now().toISOString(), result });
+  };
+
+  await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch((err) => {
+    // runHost never throws by design; if it does, the host is still accounted for.
+    results.set(h.name, failedHost(h, err, Date.now()));
+  }))));
+  if (signal.aborted) await sleep(0);
+
+  const hosts = plan.hosts.map((h) => results.get(h.name)).filter((r): r is HostResult => r !== undefined);
+  const notRun = plan.hosts.filter((h) => !results.has(h.name)).map((h) => h.name);
+  const interrupted = signal.aborted;
+  const endedAt = now();
+  const report: RunReport = {
+    schemaVersion: 1,
+    meta: { ...opts.meta, endedAt: endedAt.toISOString(), durationMs: Date.now() - startedAt },
+    incomplete: interrupted,
+    checks: plan.checks,
+    hosts,
+    notRun,
+    summary: computeSummary(hosts, notRun),
+    exitCode: computeExitCode(hosts, { interrupted, failOn: opts.failOn }),
+  };
+  await opts.bus.end(report);
+  opts.onEvent?.({ type: 'run-end', time: endedAt.toISOString(), report });
+  return report;
+}

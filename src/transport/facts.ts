@@ -1,0 +1,33 @@
+/** Parsing the outputs used to gather Facts at connect (device-facts.md §1.9, §2.2). */
+
+/** Fields found in CLISH `show version`. */
+export interface VersionFacts {
+  hostname?: string;
+  model?: string;
+  version?: string;
+  build?: string;
+}
+
+/** Parses `show version`: the `---[ host ]---` header and
+ * `Model : <model> (<n>) Version X (Build N)`; regex from the Greenbone NASL (§2.2). */
+export function parseShowVersion(output: string): VersionFacts {
+  const facts: VersionFacts = {};
+  const header = /-+\[\s*([^\]\s]+)\s*\]-+/.exec(output);
+  if (header) facts.hostname = header[1];
+  const version = /Version ([0-9.]+) \(Build ([0-9]+)\)/.exec(output);
+  if (version) {
+    facts.version = version[1];
+    facts.build = version[2];
+  }
+  const model = /^Model\s*:\s*(.+?)(?:\s+\(\d+\))?(?:\s+Version\s.*)?$/m.exec(output);
+  if (model) facts.model = model[1].trim();
+  return facts;
+}
+
+/** Parses `/etc/sf/sf-version`, e.g.
+ * `Cisco Firepower Management Center for VMWare v6.4.0 (build 102)` (§1.9). */
+export function parseSfVersion(output: string): VersionFacts {
+  const m = /^(.*?)\s+v([0-9][0-9.]*) \(build ([0-9]+)\)/im.exec(output);
+  if (!m) return {};
+  return { model: m[1].trim(), version: m[2], build: m[3] };
+}

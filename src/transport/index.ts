@@ -1,0 +1,22 @@
+/** The SSH transport: Connector/DeviceSession over node-ssh for FTD, FMC and Linux shells. */
+export { SshConnector, type SshConnectorOptions } from './ssh-connector.js';
+export { SshDeviceSession } from './ssh-session.js';
+export {
+  parseKnownHosts,
+  checkHostKey,
+  entryMatchesHost,
+  formatKnownHostName,
+  hashHostName,
+  buildHashedHostField,
+  fingerprintOf,
+  readKeyType,
+  loadKnownHosts,
+  appendKnownHost,
+  type KnownHostEntry,
+  type HostKeyVerdict,
+} from './known-hosts.js';
+export { classifyConnectError, isTransientTriage } from './triage.js';
+export { parseShowVersion, parseSfVersion, type VersionFacts } from './facts.js';
+export { stripTerminalNoise, TerminalTextCleaner, applyLineEdits } from './terminal-text.js';
+export { buildMarkedCommand, MarkedOutputScanner } from './markers.js';
+export { CLISH_PROMPT, EXPERT_PROMPT, ROOT_PROMPT, detectPromptLevel } from './prompts.js';

@@ -1,0 +1,141 @@
+/** OpenSSH known_hosts: parsing, host matching (plain, wildcard, `[host]:port`, hashed), verdicts. */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** One usable line of a known_hosts file. */
+export interface KnownHostEntry {
+  /** 1-based line number, for messages. */
+  line: number;
+  marker?: 'revoked' | 'cert-authority';
+  /** Raw host field (comma list of patterns, or one `|1|salt|hash`). */
+  hostField: string;
+  keyType: string;
+  keyBase64: string;
+}
+
+/** Result of checking a presented host key against the known entries. */
+export type HostKeyVerdict =
+  | { kind: 'match'; line: number }
+  | { kind: 'unknown' }
+  | { kind: 'mismatch'; line: number; knownType: string }
+  | { kind: 'revoked'; line: number };
+
+/** Parses known_hosts text; comments, blank and malformed lines are ignored (as OpenSSH does). */
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const fields = trimmed.split(/\s+/);
+    let marker: KnownHostEntry['marker'];
+    if (fields[0] === '@revoked' || fields[0] === '@cert-authority') {
+      marker = fields[0] === '@revoked' ? 'revoked' : 'cert-authority';
+      fields.shift();
+    } else if (fields[0].startsWith('@')) {
+      return;
+    }
+    if (fields.length < 3) return;
+    entries.push({ line: i + 1, marker, hostField: fields[0], keyType: fields[1], keyBase64: fields[2] });
+  });
+  return entries;
+}
+
+/** The name OpenSSH looks up: `host` on port 22, else `[host]:port`. */
+export function formatKnownHostName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+/** OpenSSH's hashed host name: base64(HMAC-SHA1(key = salt, name)). */
+export function hashHostName(name: string, saltBase64: string): string {
+  return createHmac('sha1', Buffer.from(saltBase64, 'base64')).update(name).digest('base64');
+}
+
+/** Builds a `|1|salt|hash` host field for `name` (random salt unless given). */
+export function buildHashedHostField(name: string, saltBase64 = randomBytes(20).toString('base64')): string {
+  return `|1|${saltBase64}|${hashHostName(name, saltBase64)}`;
+}
+
+function matchesGlob(pattern: string, name: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i').test(name);
+}
+
+/** True if the entry's host field names `host`/`port` (negated patterns `!x` veto a match). */
+export function entryMatchesHost(entry: KnownHostEntry, host: string, port: number): boolean {
+  const name = formatKnownHostName(host, port);
+  if (entry.hostField.startsWith('|1|')) {
+    const [, , salt, hash] = entry.hostField.split('|');
+    return salt !== undefined && hash !== undefined && hashHostName(name, salt) === hash;
+  }
+  let matched = false;
+  for (const pattern of entry.hostField.split(',')) {
+    if (pattern.startsWith('!')) {
+      if (matchesGlob(pattern.slice(1), name)) return false;
+    } else if (matchesGlob(pattern, name)) {
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+/** Decides what to do with a presented key. A key of another type than the known one(s) counts
+ * as a mismatch: we prefer the known types during key exchange, so a different type means the
+ * server changed. @cert-authority lines are ignored (no certificate support). */
+export function checkHostKey(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  keyType: string,
+  keyBase64: string,
+): HostKeyVerdict {
+  const revoked = entries.find((e) => e.marker === 'revoked' && e.keyBase64 === keyBase64);
+  if (revoked) return { kind: 'revoked', line: revoked.line };
+  const forHost = entries.filter((e) => e.marker === undefined && entryMatchesHost(e, host, port));
+  const same = forHost.find((e) => e.keyType === keyType && e.keyBase64 === keyBase64);
+  if (same) return { kind: 'match', line: same.line };
+  const other = forHost.find((e) => e.keyType === keyType) ?? forHost[0];
+  if (other) return { kind: 'mismatch', line: other.line, knownType: other.keyType };
+  return { kind: 'unknown' };
+}
+
+/** Key types known for a host, for ordering the host-key algorithms offered in key exchange. */
+export function knownKeyTypesFor(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
+  const types = entries.filter((e) => e.marker === undefined && entryMatchesHost(e, host, port)).map((e) => e.keyType);
+  return [...new Set(types)];
+}
+
+/** The key type named inside an SSH wire-format public key blob (`ssh-ed25519`, `ssh-rsa`, ...). */
+export function readKeyType(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const len = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + len).toString('latin1');
+}
+
+/** OpenSSH-style fingerprint: `SHA256:` + unpadded base64 of the blob's SHA-256. */
+export function fingerprintOf(blob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** Reads a known_hosts file; a missing file is an empty list. */
+export function loadKnownHosts(file: string): KnownHostEntry[] {
+  try {
+    return parseKnownHosts(readFileSync(file, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Appends `name type base64` (one write, O_APPEND) — what `StrictHostKeyChecking accept-new` does. */
+export function appendKnownHost(file: string, host: string, port: number, keyType: string, keyBase64: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  let prefix = '';
+  try {
+    const existing = readFileSync(file, 'utf8');
+    if (existing.length > 0 && !existing.endsWith('\n')) prefix = '\n';
+  } catch {
+    /* new file */
+  }
+  appendFileSync(file, `${prefix}${formatKnownHostName(host, port)} ${keyType} ${keyBase64}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,125 @@
+/** Moving between shell levels on one PTY: CLISH `>` ⇄ expert `$` ⇄ root `#`
+ * (device-facts.md §1.3, §1.4, §6 items 3, 4, 10). Each step leaves the shell drained at the
+ * new level's prompt or throws a TransportError that leaves it usable at the level it was on. */
+import type { Level } from '../model/playbook.js';
+import { TransportError } from '../model/transport.js';
+import { redact } from '../model/redact.js';
+import { CLISH_PROMPT, EXPERT_PROMPT, PASSWORD_PROMPT, ROOT_PROMPT, SUDO_REJECTED } from './prompts.js';
+import { CTRL_C, ENTER, syncShell, waitForAny } from './shell-ops.js';
+import type { ShellStream } from './shell-stream.js';
+
+/** What a level change needs besides the shell. */
+export interface LevelContext {
+  shell: ShellStream;
+  /** Password for `sudo su` (FTD: the admin's own login password, §1.4). */
+  becomePassword?: string;
+  secrets: readonly string[];
+}
+
+const RECOVER_MS = 5_000;
+
+/** Order of levels, lowest first. */
+export function rankOf(level: Level): number {
+  return level === 'cli' ? 0 : level === 'expert' ? 1 : 2;
+}
+
+function lastLines(text: string, secrets: readonly string[]): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return redact(lines.slice(-3, -1).join(' / ') || lines.slice(-1).join(''), secrets).slice(0, 300);
+}
+
+/** `expert` from CLISH. Lockdown (`system lockdown-sensor`, §6.10) gives `> ` back instead. */
+export async function enterExpert(ctx: LevelContext, timeoutMs: number): Promise<Level> {
+  const { shell } = ctx;
+  shell.discardIdle();
+  shell.write('expert' + ENTER);
+  const seen = await waitForAny(
+    shell,
+    [
+      { name: 'root', pattern: ROOT_PROMPT },
+      { name: 'expert', pattern: EXPERT_PROMPT },
+      { name: 'cli', pattern: CLISH_PROMPT },
+      { name: 'password', pattern: PASSWORD_PROMPT },
+    ],
+    timeoutMs,
+  );
+  if (seen.name === 'expert' || seen.name === 'root') {
+    await syncShell(shell, timeoutMs);
+    return seen.name;
+  }
+  if (seen.name === 'cli') {
+    throw new TransportError(
+      'privilege',
+      `expert mode is disabled on this device (\`expert\` returned to the > prompt: ${lastLines(seen.text, ctx.secrets)}); only cli-level commands can run`,
+    );
+  }
+  shell.write(CTRL_C);
+  await waitForAny(shell, [{ name: 'cli', pattern: CLISH_PROMPT }], RECOVER_MS);
+  if (seen.name === 'password') throw new TransportError('privilege', '`expert` asked for a password; expert mode is not usable for this user');
+  throw new TransportError('unexpected-prompt', `no expert prompt after \`expert\` within ${timeoutMs} ms (last output: ${lastLines(seen.text, ctx.secrets)})`);
+}
+
+/** `sudo su` from expert: `Password:` (after the lecture on first use) or a cached root prompt. */
+export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<Level> {
+  const { shell } = ctx;
+  shell.discardIdle();
+  shell.write('sudo su' + ENTER);
+  let sentPassword = false;
+  for (let step = 0; step < 4; step++) {
+    const seen = await waitForAny(
+      shell,
+      [
+        { name: 'rejected', pattern: SUDO_REJECTED },
+        { name: 'root', pattern: ROOT_PROMPT },
+        { name: 'password', pattern: PASSWORD_PROMPT },
+        { name: 'expert', pattern: EXPERT_PROMPT },
+      ],
+      timeoutMs,
+    );
+    if (seen.name === 'root') {
+      await syncShell(shell, timeoutMs);
+      return 'root';
+    }
+    if (seen.name === 'password' && !sentPassword) {
+      if (ctx.becomePassword === undefined) {
+        await abandonSudo(shell);
+        throw new TransportError('privilege', 'sudo asked for a password but no become password is set (ansible_become_password or ansible_password)');
+      }
+      shell.write(ctx.becomePassword + ENTER);
+      sentPassword = true;
+      continue;
+    }
+    if (seen.name === 'rejected' || seen.name === 'password') {
+      await abandonSudo(shell);
+      throw new TransportError('privilege', 'sudo rejected the become password (Sorry, try again); root commands cannot run on this host');
+    }
+    if (seen.name === 'expert') {
+      await syncShell(shell, RECOVER_MS);
+      throw new TransportError('privilege', `\`sudo su\` did not give a root shell: ${lastLines(seen.text, ctx.secrets)}`);
+    }
+    await abandonSudo(shell);
+    throw new TransportError('privilege', `no root prompt after \`sudo su\` within ${timeoutMs} ms (last output: ${lastLines(seen.text, ctx.secrets)})`);
+  }
+  await abandonSudo(shell);
+  throw new TransportError('privilege', '`sudo su` kept asking for input; giving up');
+}
+
+/** Ctrl-C out of sudo's password prompt and prove the expert shell answers again. */
+async function abandonSudo(shell: ShellStream): Promise<void> {
+  shell.write(CTRL_C);
+  await syncShell(shell, RECOVER_MS);
+}
+
+/** `exit` one level down: root → expert (`exit`), expert → CLISH (`logout`, §1.3). */
+export async function exitLevel(ctx: LevelContext, from: Level, timeoutMs: number): Promise<Level> {
+  const { shell } = ctx;
+  const to: Level = from === 'root' ? 'expert' : 'cli';
+  shell.discardIdle();
+  shell.write('exit' + ENTER);
+  const seen = await waitForAny(shell, [{ name: to, pattern: to === 'cli' ? CLISH_PROMPT : EXPERT_PROMPT }], timeoutMs);
+  if (seen.name === 'timeout') {
+    throw new TransportError('unexpected-prompt', `no ${to} prompt after \`exit\` from ${from} (last output: ${lastLines(seen.text, ctx.secrets)})`);
+  }
+  if (to === 'expert') await syncShell(shell, timeoutMs);
+  return to;
+}

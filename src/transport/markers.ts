@@ -1,0 +1,90 @@
+/** Sentinel markers that frame a command's output and exit code in a Linux shell.
+ * The command line is echoed by the PTY, so markers are written split (`"FB""S_<id>"`): the echo
+ * never contains the joined marker, only the shell's own output does. Uses only `printf`, quotes,
+ * `;` and `$?` so minimal shells (the built-in lab) understand it. */
+import { randomBytes } from 'node:crypto';
+import { CappedCapture } from './capture.js';
+
+/** A fresh marker id (unique per command; never reused in a session). */
+export function createMarkerId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** The single line sent to the shell: start marker; command; end marker with `$?`. */
+export function buildMarkedCommand(command: string, id: string): string {
+  let cmd = command.trim().replace(/;+$/, '');
+  // `cmd &;` is a syntax error; a background job needs no separator.
+  const sep = /[^&]&$/.test(cmd) ? ' ' : '; ';
+  if (cmd === '') cmd = ':';
+  return `printf '%s\\n' "FB""S_${id}"; ${cmd}${sep}printf '%s %d\\n' "FB""E_${id}" $?`;
+}
+
+/** A line that only prints a marker, to resynchronise after Ctrl-C or a level change. */
+export function buildSyncCommand(id: string): string {
+  return `printf '%s\\n' "FB""R_${id}"`;
+}
+
+/** The text the sync command prints. */
+export function syncMarkerOf(id: string): string {
+  return `FBR_${id}\n`;
+}
+
+/** Outcome of scanning a marked command's output. */
+export interface MarkedOutput {
+  output: string;
+  exitCode: number;
+  truncated: boolean;
+  /** Text after the end marker line (normally the next prompt). */
+  rest: string;
+}
+
+/** Streaming parser for marked output: feed cleaned chunks; done once the end marker arrives.
+ * Markers split across chunks are found because the search window spans chunk borders. */
+export class MarkedOutputScanner {
+  private readonly start: string;
+  private readonly endRe: RegExp;
+  private pre = '';
+  private started = false;
+  private readonly capture: CappedCapture;
+  private result: MarkedOutput | undefined;
+
+  constructor(
+    readonly id: string,
+    capBytes: number,
+  ) {
+    this.start = `FBS_${id}\n`;
+    this.endRe = new RegExp(`FBE_${id} (-?\\d+)\\n`);
+    this.capture = new CappedCapture(capBytes);
+  }
+
+  /** Feeds cleaned text; returns the result once complete. */
+  push(text: string): MarkedOutput | undefined {
+    if (this.result) return this.result;
+    let incoming = text;
+    if (!this.started) {
+      this.pre += incoming;
+      const at = this.pre.indexOf(this.start);
+      if (at === -1) {
+        this.pre = this.pre.slice(-8192);
+        return undefined;
+      }
+      this.started = true;
+      incoming = this.pre.slice(at + this.start.length);
+      this.pre = '';
+    }
+    this.capture.append(incoming);
+    const window = this.capture.recent(incoming.length + 64);
+    const m = this.endRe.exec(window);
+    if (!m) return undefined;
+    const windowStart = this.capture.isFrozen() ? -1 : this.capture.text().length - window.length;
+    const before = windowStart >= 0 ? this.capture.text().slice(0, windowStart + m.index) : this.capture.text();
+    const { output, truncated } = this.capture.finish(before);
+    this.result = { output, exitCode: Number(m[1]), truncated, rest: window.slice(m.index + m[0].length) };
+    return this.result;
+  }
+
+  /** Output collected so far (for a timed-out command). */
+  partial(): { output: string; truncated: boolean } {
+    return this.capture.finish(this.capture.text());
+  }
+}

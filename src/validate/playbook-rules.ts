@@ -1,0 +1,162 @@
+/** Semantic rules a schema cannot express: unique ids, references, one operator per
+ * condition, valid regexes and templates, known parsers, step references. */
+import type { UserIssue } from '../model/errors.js';
+import type { CheckSpec, CollectStep, Condition, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
+import { PARSER_NAMES, templateVariables, validateVarValue } from '../checks/index.js';
+import { suggest } from './schema.js';
+
+type Locate = (pointer: string, opts?: { key?: boolean }) => SourceLocation;
+
+export const CONDITION_OPERATORS = [
+  'equals', 'not_equals', 'in', 'not_in', 'matches', 'not_matches', 'contains', 'not_contains',
+  'count', 'version', 'gt', 'gte', 'lt', 'lte', 'exists',
+] as const;
+
+/** Names a template may use without a variable of that name: filled in at run time. */
+export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'steps', 'fields', 'vars', 'host']);
+
+function regexIssue(pattern: string, at: SourceLocation): UserIssue | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (err) {
+    return { code: 'schema', message: `invalid regular expression: ${(err as Error).message}`, location: at };
+  }
+}
+
+function textTemplates(t: LocalizedText | undefined): string[] {
+  if (t === undefined) return [];
+  return typeof t === 'string' ? [t] : [t.en, t.ja ?? ''];
+}
+
+/** Every template string in a playbook with its JSON pointer (for variable checks too). */
+export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; template: string }> {
+  const out: Array<{ pointer: string; template: string }> = [];
+  const steps = (list: CollectStep[] | undefined, base: string) =>
+    (list ?? []).forEach((s, i) => {
+      if (s.command) out.push({ pointer: `${base}/${i}/command`, template: s.command });
+      if (s.file) out.push({ pointer: `${base}/${i}/file`, template: s.file });
+      if (typeof s.loop === 'string') out.push({ pointer: `${base}/${i}/loop`, template: s.loop });
+    });
+  spec.checks.forEach((c, ci) => {
+    steps(c.collect, `/checks/${ci}/collect`);
+    (c.diagnose ?? []).forEach((r, ri) => {
+      for (const t of [...textTemplates(r.cause), ...textTemplates(r.next)]) out.push({ pointer: `/checks/${ci}/diagnose/${ri}`, template: t });
+    });
+  });
+  (spec.remediations ?? []).forEach((r, ri) => {
+    steps(r.capture, `/remediations/${ri}/capture`);
+    r.apply.forEach((s, si) => out.push({ pointer: `/remediations/${ri}/apply/${si}/command`, template: s.command }));
+    (r.rollback ?? []).forEach((s, si) => out.push({ pointer: `/remediations/${ri}/rollback/${si}/command`, template: s.command }));
+  });
+  return out;
+}
+
+function checkConditions(list: Condition[] | undefined, base: string, stepNames: Set<string>, locate: Locate, issues: UserIssue[]): void {
+  (list ?? []).forEach((cond, i) => {
+    const at = locate(`${base}/${i}`);
+    const ops = CONDITION_OPERATORS.filter((op) => (cond as unknown as Record<string, unknown>)[op] !== undefined);
+    if (ops.length !== 1) {
+      issues.push({
+        code: 'schema',
+        message: ops.length === 0 ? `condition on '${cond.of}' has no operator` : `condition on '${cond.of}' has ${ops.length} operators (${ops.join(', ')}); use one per condition`,
+        location: at,
+        hint: `operators: ${CONDITION_OPERATORS.join(', ')}`,
+      });
+    }
+    for (const p of [cond.matches, cond.not_matches, cond.count?.pattern]) {
+      const bad = p !== undefined ? regexIssue(p, at) : undefined;
+      if (bad) issues.push(bad);
+    }
+    const stepRef = cond.step ?? (cond.of.startsWith('steps.') ? cond.of.split('.')[1] : undefined);
+    if (stepRef !== undefined && !stepNames.has(stepRef)) {
+      const guess = suggest(stepRef, stepNames);
+      issues.push({ code: 'unknown-reference', message: `condition refers to step '${stepRef}', which this check does not collect`, location: at, hint: guess ? `did you mean '${guess}'?` : `steps: ${[...stepNames].join(', ') || '(none)'}` });
+    }
+  });
+}
+
+/** Names of a check's steps, defaulted as the runner does (`main` for one step, `step<N>` otherwise). */
+export function stepNamesOf(steps: CollectStep[] | undefined): string[] {
+  const list = steps ?? [];
+  return list.map((s, i) => s.name ?? (list.length === 1 ? 'main' : `step${i + 1}`));
+}
+
+function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locate, issues: UserIssue[]): Set<string> {
+  const names = stepNamesOf(list);
+  const seen = new Set<string>();
+  (list ?? []).forEach((s, i) => {
+    const at = locate(`${base}/${i}`);
+    if ((s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command or file', location: at });
+    if (seen.has(names[i])) issues.push({ code: 'duplicate-id', message: `step name '${names[i]}' is used twice in this list`, location: at });
+    seen.add(names[i]);
+    if (s.parse && 'parser' in s.parse && !PARSER_NAMES.includes(s.parse.parser)) {
+      const guess = suggest(s.parse.parser, PARSER_NAMES);
+      issues.push({ code: 'unknown-reference', message: `unknown parser '${s.parse.parser}'`, location: locate(`${base}/${i}/parse/parser`), hint: `${guess ? `did you mean '${guess}'? ` : ''}parsers: ${PARSER_NAMES.join(', ')}` });
+    }
+    if (s.parse && 'regex' in s.parse) {
+      const bad = regexIssue(s.parse.regex, locate(`${base}/${i}/parse/regex`));
+      if (bad) issues.push(bad);
+    }
+  });
+  return seen;
+}
+
+function checkUnique(items: Array<{ id: string }>, base: string, what: string, locate: Locate, issues: UserIssue[]): Set<string> {
+  const seen = new Map<string, number>();
+  items.forEach((it, i) => {
+    if (seen.has(it.id)) issues.push({ code: 'duplicate-id', message: `duplicate ${what} id '${it.id}' (first at ${base}[${seen.get(it.id)}])`, location: locate(`${base}/${i}/id`), hint: `${what} ids must be unique: reports and waivers key on them` });
+    else seen.set(it.id, i);
+  });
+  return new Set(seen.keys());
+}
+
+/** Runs every semantic rule; returns all issues (empty = valid). */
+export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssue[] {
+  const issues: UserIssue[] = [];
+  const checkIds = checkUnique(spec.checks, '/checks', 'check', locate, issues);
+  const remediationIds = checkUnique(spec.remediations ?? [], '/remediations', 'remediation', locate, issues);
+
+  spec.checks.forEach((c: CheckSpec, ci) => {
+    const base = `/checks/${ci}`;
+    const steps = checkSteps(c.collect, `${base}/collect`, locate, issues);
+    checkConditions(c.expect, `${base}/expect`, steps, locate, issues);
+    checkConditions(c.when, `${base}/when`, steps, locate, issues);
+    (c.diagnose ?? []).forEach((r, ri) => checkConditions(r.when, `${base}/diagnose/${ri}/when`, steps, locate, issues));
+    (c.remediation ?? []).forEach((rid, i) => {
+      if (!remediationIds.has(rid)) {
+        const guess = suggest(rid, remediationIds);
+        issues.push({ code: 'unknown-reference', message: `check '${c.id}' names remediation '${rid}', which is not defined`, location: locate(`${base}/remediation/${i}`), hint: guess ? `did you mean '${guess}'?` : 'define it under remediations:' });
+      }
+    });
+  });
+  (spec.remediations ?? []).forEach((r, ri) => {
+    const base = `/remediations/${ri}`;
+    const steps = checkSteps(r.capture, `${base}/capture`, locate, issues);
+    checkConditions(r.when, `${base}/when`, steps, locate, issues);
+    r.verify.forEach((id, i) => {
+      if (!checkIds.has(id)) {
+        const guess = suggest(id, checkIds);
+        issues.push({ code: 'unknown-reference', message: `remediation '${r.id}' verifies with check '${id}', which is not defined`, location: locate(`${base}/verify/${i}`), hint: guess ? `did you mean '${guess}'?` : undefined });
+      }
+    });
+    [...r.apply, ...(r.rollback ?? [])].forEach((s) => (s.fail_on ?? []).forEach((p) => {
+      const bad = regexIssue(p, locate(base));
+      if (bad) issues.push(bad);
+    }));
+  });
+  for (const [name, decl] of Object.entries(spec.inputs ?? {})) {
+    if (decl.default !== undefined) {
+      const err = validateVarValue(decl, decl.default);
+      if (err) issues.push({ code: 'invalid-variable', message: `default of input '${name}': ${err}`, location: locate(`/inputs/${name}/default`) });
+    }
+  }
+  for (const { pointer, template } of playbookTemplates(spec)) {
+    try {
+      templateVariables(template);
+    } catch (err) {
+      issues.push({ code: 'template', message: `bad template: ${(err as Error).message.split('\n')[0]}`, location: locate(pointer), hint: 'templates use Handlebars: {{name}}, {{join list ","}}' });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,123 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { readFileSync } from 'node:fs';
+import { buildReport, parseEventLog, renderJson, renderJunit, renderProm, renderMarkdown, escapePromLabel, markdownFence } from '../../src/report/index.js';
+import type { RunReport } from '../../src/model/result.js';
+import { FIXTURES, hostileReport, loadSample, makeTempDir, partialEventLines } from './helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+const schema = JSON.parse(readFileSync(new URL('../../schemas/report.schema.json', import.meta.url), 'utf8'));
+const validate = new Ajv2020({ allErrors: true }).compile(schema);
+
+describe('report.json against schemas/report.schema.json', () => {
+  it.each([
+    ['the sample report', () => loadSample()],
+    ['a report rebuilt from a partial event log', () => buildReport(parseEventLog(partialEventLines().join('\n')))],
+    ['a report with hostile device output', () => hostileReport()],
+  ])('%s validates', (_name, make) => {
+    const json = JSON.parse(renderJson(make() as RunReport));
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('rejects a report with a wrong status or without schemaVersion', () => {
+    const bad = loadSample() as unknown as { hosts: Array<{ checks: Array<{ status: string }> }>; schemaVersion?: number };
+    bad.hosts[0].checks[0].status = 'passed';
+    expect(validate(bad)).toBe(false);
+    const noVersion = loadSample() as unknown as Record<string, unknown>;
+    delete noVersion.schemaVersion;
+    expect(validate(noVersion)).toBe(false);
+  });
+
+  it('a waived result must carry its waiver, an unreachable host its triage', () => {
+    const r = loadSample();
+    delete r.hosts[1].checks[2].waiver;
+    expect(validate(r)).toBe(false);
+    const r2 = loadSample();
+    delete r2.hosts[3].triage;
+    expect(validate(r2)).toBe(false);
+  });
+});
+
+function xmllint(xml: string): void {
+  const { dir, cleanup } = makeTempDir('junit');
+  cleanups.push(cleanup);
+  const file = join(dir, 'junit.xml');
+  writeFileSync(file, xml);
+  // Throws (non-zero exit) when the file is not well-formed or does not match the schema.
+  execFileSync('xmllint', ['--noout', '--schema', join(FIXTURES, 'junit-10.xsd'), file], { stdio: 'pipe' });
+}
+
+describe('junit.xml', () => {
+  it.each([
+    ['sample', () => loadSample()],
+    ['hostile output', () => hostileReport()],
+    ['partial run', () => buildReport(parseEventLog(partialEventLines().join('\n')))],
+  ])('validates with xmllint against junit-10.xsd (%s)', (_n, make) => {
+    expect(() => xmllint(renderJunit(make(), { lang: 'en' }))).not.toThrow();
+  });
+
+  it('one testsuite per host, testcase name = check id and classname = host, statuses mapped', () => {
+    const xml = renderJunit(loadSample(), { lang: 'en' });
+    expect(xml.match(/<testsuite /g)).toHaveLength(4);
+    expect(xml).toContain('<testcase name="dns-resolves" classname="ftd01"');
+    expect(xml).toMatch(/<testcase name="dns-resolves" classname="ftd01"[^>]*>\s*<failure message="DNS resolution fails: curl exit 6, &quot;Couldn&apos;t resolve host&quot;"/);
+    expect(xml).toMatch(/classname="ftd02"[^>]*>\s*<error message="expert mode is disabled/);
+    expect(xml).toMatch(/classname="ftd02"[^>]*>\s*<skipped message="waived: Egress via new proxy/);
+    expect(xml).toMatch(/classname="fmc01"[^>]*>\s*<skipped message="release 7.2.5/);
+    // The unreachable host is a failing "connect" test, not an empty green suite.
+    expect(xml).toMatch(/<testcase name="connect" classname="ftd03"[^>]*>\s*<error message="connect to 192.0.2.13:22 timed out after 10 s" type="connect-timeout">/);
+    // Names never carry commands (they can hold arguments).
+    for (const m of xml.matchAll(/<testcase name="([^"]*)"/g)) expect(m[1]).toMatch(/^[a-z0-9-]+$/);
+  });
+
+  it('a host that never ran is a skipped "run" test', () => {
+    const xml = renderJunit(buildReport(parseEventLog(partialEventLines().join('\n'))), { lang: 'en' });
+    expect(xml).toMatch(/<testcase name="run" classname="fmc01"[^>]*>\s*<skipped/);
+    expect(xml).toMatch(/<testcase name="host" classname="ftd02"[^>]*>\s*<error [^>]*type="interrupted"/);
+  });
+});
+
+describe('firebook.prom', () => {
+  it('has HELP/TYPE for every metric and one series per status', () => {
+    const prom = renderProm(loadSample());
+    for (const m of ['firebook_check_status', 'firebook_host_reachable', 'firebook_run_duration_seconds', 'firebook_last_run_timestamp_seconds']) {
+      expect(prom).toContain(`# HELP ${m} `);
+      expect(prom).toContain(`# TYPE ${m} gauge`);
+    }
+    expect(prom).toContain('firebook_check_status{host="ftd01",check="dns-resolves",status="fail"} 1');
+    expect(prom).toContain('firebook_check_status{host="ftd01",check="dns-resolves",status="pass"} 0');
+    expect(prom).toContain('firebook_host_reachable{host="ftd03"} 0');
+    expect(prom).toContain('firebook_run_duration_seconds 49.5');
+    expect(prom).toContain(`firebook_last_run_timestamp_seconds ${Date.parse('2024-05-14T01:00:49.500Z') / 1000}`);
+    expect(prom.endsWith('\n')).toBe(true);
+    // Every sample line: name{labels} value
+    for (const line of prom.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? (-?[0-9.e+]+|NaN)$/);
+  });
+
+  it('escapes label values', () => {
+    expect(escapePromLabel('a"b\\c\nd')).toBe('a\\"b\\\\c d');
+    expect(escapePromLabel('\x1b[31m')).toBe('␛[31m');
+  });
+});
+
+describe('markdown helpers', () => {
+  it('a fence is longer than any backtick run inside', () => {
+    expect(markdownFence('a ```` b')).toBe('`````text\na ```` b\n`````');
+    expect(markdownFence('plain')).toBe('```text\nplain\n```');
+  });
+
+  it('stays bounded for a large fleet and points to the full report', () => {
+    const r = loadSample();
+    const f = r.hosts[0];
+    r.hosts = Array.from({ length: 600 }, (_, i) => ({ ...f, host: `h${i}` }));
+    const md = renderMarkdown(r, { lang: 'en' });
+    expect(md).toMatch(/more items are in report\.html \/ report\.json/);
+    expect((md.match(/^#### h\d+/gm) ?? []).length).toBeLessThanOrEqual(200);
+    expect(md.length).toBeLessThan(400_000);
+  });
+});

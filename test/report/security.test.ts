@@ -1,0 +1,113 @@
+/** Device output is hostile text and the report is attached to audits: nothing a device or an
+ * argv says may become markup, terminal control or a leaked secret. */
+import { describe, it, expect, afterEach } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILTIN_TEMPLATES_DIR, renderHtml, renderJson, renderJunit, renderMarkdown, renderProm, toVisibleText, maskArgv } from '../../src/report/index.js';
+import { UserError } from '../../src/model/errors.js';
+import { CANARY, hostileReport, loadSample, makeTempDir } from './helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+const renderers = { json: renderJson, html: renderHtml, md: renderMarkdown, junit: renderJunit, prom: renderProm };
+
+describe('canary secrets', () => {
+  it.each(Object.entries(renderers))('%s never prints the secret placed in meta.argv', (_name, render) => {
+    const r = loadSample();
+    expect(JSON.stringify(r)).toContain(CANARY); // the canary is really in the input
+    for (const lang of ['en', 'ja'] as const) expect(render(r, { lang })).not.toContain(CANARY);
+  });
+
+  it('maskArgv masks --flag value, name=value and inline extra-vars', () => {
+    expect(maskArgv(['--vault-password', 's3cr3t', '-e', 'api_token=abc', '-e', '{"ssh_pass":"x"}', '-e', 'user=admin password=hunter2', '--limit', 'ftd01'])).toEqual([
+      '--vault-password', '********', '-e', 'api_token=********', '-e', '********', '-e', 'user=admin password=********', '--limit', 'ftd01',
+    ]);
+  });
+});
+
+describe('hostile device output shows as text', () => {
+  const r = hostileReport();
+
+  it('HTML: no markup from the device, control characters visible, Japanese intact', () => {
+    const html = renderHtml(r, { lang: 'en' });
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<a href');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;/details&gt;&lt;/pre&gt;');
+    expect(html).toContain('{{x}} {{{y}}}');
+    expect(html).toContain('␛[31mRED␛[0m bell␇');
+    expect(html).not.toContain('\x1b');
+    expect(html).toContain('日本語の出力：接続できません');
+    // Every <details> we open is closed by us: the count of opens equals closes.
+    expect(html.match(/<details/g)?.length).toBe(html.match(/<\/details>/g)?.length);
+  });
+
+  it('Markdown: evidence fenced safely, inline text escaped, no raw HTML', () => {
+    const md = renderMarkdown(r, { lang: 'en' });
+    // Inside fenced blocks and code spans text is literal; everywhere else no raw tag may remain.
+    const prose = md.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
+    expect(prose).not.toMatch(/(?<!\\)<(script|img|a )/i);
+    expect(md).toContain('\\<script\\>alert(1)\\</script\\>'); // the diagnosis, escaped inline
+    expect(md).not.toContain('\x1b');
+    // The output contains a run of 4 backticks, so its fence is at least 5 long.
+    expect(md).toMatch(/^`{5,}text\n<script>alert\(1\)<\/script>/m);
+    expect(md).toContain('日本語の出力：接続できません');
+  });
+
+  it('JUnit XML and Prometheus text: escaped, no raw control characters', () => {
+    const xml = renderJunit(r, { lang: 'en' });
+    expect(xml).not.toContain('<script');
+    expect(xml).toContain(']]&gt;');
+    expect(xml).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]/);
+    const prom = renderProm(r);
+    expect(prom).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+  });
+
+  it('toVisibleText keeps text and newlines, shows controls', () => {
+    expect(toVisibleText('a\r\nb\x1b[0m\x00\x7f\x9b日本')).toBe('a\nb␛[0m␀␡<U+009B>日本');
+  });
+});
+
+describe('templates', () => {
+  it('built-in templates never turn escaping off', () => {
+    for (const f of readdirSync(BUILTIN_TEMPLATES_DIR).filter((n) => n.endsWith('.hbs'))) {
+      const text = readFileSync(join(BUILTIN_TEMPLATES_DIR, f), 'utf8');
+      expect(text, f).not.toMatch(/\{\{\{|\{\{~?\s*&/);
+    }
+  });
+
+  it('a user template folder overrides a partial by file name', () => {
+    const { dir, cleanup } = makeTempDir('tpl');
+    cleanups.push(cleanup);
+    writeFileSync(join(dir, 'summary.hbs'), '<section class="custom-summary">{{compliance}} / {{l.compliance}}</section>\n');
+    const html = renderHtml(loadSample(), { lang: 'en', templatesDir: dir });
+    expect(html).toContain('<section class="custom-summary">66.7 % / Compliance</section>');
+    expect(html).toContain('id="sec-findings"'); // other partials still built-in
+  });
+
+  it('a user template with triple braces is refused with code template', () => {
+    const { dir, cleanup } = makeTempDir('tpl');
+    cleanups.push(cleanup);
+    writeFileSync(join(dir, 'findings.hbs'), '{{#each findings}}{{{title}}}{{/each}}\n');
+    try {
+      renderHtml(loadSample(), { lang: 'en', templatesDir: dir });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).issues[0]).toMatchObject({ code: 'template', location: { line: 1 } });
+    }
+  });
+});
+
+describe('language', () => {
+  it('ja renders Japanese labels and the Japanese variants of playbook text', () => {
+    const html = renderHtml(loadSample(), { lang: 'ja' });
+    expect(html).toContain('<html lang="ja">');
+    expect(html).toContain('準拠率');
+    expect(html).toContain('DNS の名前解決に失敗（curl 終了コード 6）');
+    const md = renderMarkdown(loadSample(), { lang: 'ja' });
+    expect(md).toContain('## 不合格・判定不能のチェック');
+  });
+});

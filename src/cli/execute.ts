@@ -83,7 +83,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
   try {
     const report = await runPlan(cfg.plan, {
       connector,
-      bus: new EventBus(reporters),
+      bus: new EventBus(reporters, (err, name) => io.stderr.write(`firebook: reporter '${name}' failed: ${err.message}\n`)),
       mode: cfg.mode,
       forks: cfg.forks,
       connectRate: cfg.connectRate,

@@ -130,37 +130,6 @@ export class InventoryBuilder {
     return out;
   }
 
-  /** Hosts of a group and its descendants, breadth-first like Ansible's `get_hosts()`. */
-  hostsOfGroup(group: string): string[] {
-    const order: string[] = [group];
-    const seen = new Set(order);
-    let frontier = [group];
-    while (frontier.length) {
-      const next: string[] = [];
-      for (const g of frontier) {
-        for (const c of this.groups.get(g)?.children ?? []) {
-          if (!seen.has(c)) {
-            seen.add(c);
-            order.push(c);
-            next.push(c);
-          }
-        }
-      }
-      frontier = next;
-    }
-    const hosts: string[] = [];
-    const seenHosts = new Set<string>();
-    for (const g of order) {
-      for (const h of this.groups.get(g)?.hosts ?? []) {
-        if (!seenHosts.has(h)) {
-          seenHosts.add(h);
-          hosts.push(h);
-        }
-      }
-    }
-    return hosts;
-  }
-
   /** Ansible's reconcile_inventory(): parentless groups go under `all`, lone hosts into `ungrouped`. */
   reconcile(): void {
     for (const g of this.groups.values()) {

@@ -8,13 +8,18 @@ export interface NamedReporter {
 }
 
 export class EventBus {
-  constructor(private readonly reporters: NamedReporter[]) {}
+  constructor(
+    private readonly reporters: NamedReporter[],
+    /** Told about every reporter failure (the CLI prints it), besides the other reporters. */
+    private readonly onReporterError?: (error: Error, reporterName: string) => void,
+  ) {}
 
   private async each(call: (r: Reporter) => void | Promise<void> | undefined): Promise<void> {
     for (const { name, reporter } of this.reporters) {
       try {
         await call(reporter);
       } catch (err) {
+        this.onReporterError?.(err as Error, name);
         for (const other of this.reporters) {
           if (other.reporter !== reporter) {
             try {

@@ -107,7 +107,9 @@ export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<L
 /** Ctrl-C out of sudo's password prompt and prove the expert shell answers again. */
 async function abandonSudo(shell: ShellStream): Promise<void> {
   shell.write(CTRL_C);
-  await syncShell(shell, RECOVER_MS);
+  // Wait for bash's prompt first: typeahead sent while sudo still reads the tty would be eaten.
+  await waitForAny(shell, [{ name: 'expert', pattern: EXPERT_PROMPT }], RECOVER_MS);
+  await syncShell(shell, RECOVER_MS * 2);
 }
 
 /** `exit` one level down: root → expert (`exit`), expert → CLISH (`logout`, §1.3). */

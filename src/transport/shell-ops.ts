@@ -8,6 +8,8 @@ import { TIMED_OUT, type ShellStream } from './shell-stream.js';
 import { applyLineEdits, lastLineOf } from './terminal-text.js';
 
 const PROMPT_WINDOW_CHARS = 64 * 1024;
+/** Any Linux shell prompt at the end of the text (loose: only used to drain, never to decide). */
+const ANY_SHELL_PROMPT = new RegExp(`${EXPERT_PROMPT.source}|${ROOT_PROMPT.source}|[$#][ \\t]*$`);
 /** Ctrl-C: interrupts the running command. */
 export const CTRL_C = '\x03';
 /** Enter. `\n` works for bash and CLISH (netmiko's default RETURN). */
@@ -113,7 +115,9 @@ export async function runMarkedCommand(
   if (r === TIMED_OUT) {
     const { output, truncated } = scanner.partial();
     shell.write(CTRL_C);
-    await syncShell(shell, Math.min(10_000, Math.max(timeoutMs, 2_000)));
+    // Let the interrupted command die and the prompt return before typing the sync line.
+    await waitForAny(shell, [{ name: 'prompt', pattern: ANY_SHELL_PROMPT }], 2_000);
+    await syncShell(shell, Math.min(20_000, Math.max(timeoutMs, 5_000)));
     return { output, exitCode: null, truncated, timedOut: true };
   }
   await consumePrompt(shell, r.rest);
@@ -122,7 +126,7 @@ export async function runMarkedCommand(
 
 /** Reads up to the shell prompt that follows a command (so it never leaks into the next one). */
 async function consumePrompt(shell: ShellStream, already: string): Promise<void> {
-  const shellPrompt = new RegExp(`${EXPERT_PROMPT.source}|${ROOT_PROMPT.source}|\\$[ \\t]*$|#[ \\t]*$`);
+  const shellPrompt = ANY_SHELL_PROMPT;
   if (shellPrompt.test(already)) return;
   let buffer = already;
   await shell.waitFor((chunk) => {

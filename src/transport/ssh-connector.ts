@@ -108,20 +108,22 @@ export class SshConnector implements Connector {
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const session = await openSshSession(
-      {
-        spec,
-        shell,
-        outputCapBytes: this.options.outputCapBytes ?? DEFAULT_CAP_BYTES,
-        secrets,
-        dispose: () => {
-          signal?.removeEventListener('abort', onAbort);
-          dispose();
-        },
+    const init = {
+      spec,
+      shell,
+      outputCapBytes: this.options.outputCapBytes ?? DEFAULT_CAP_BYTES,
+      secrets,
+      dispose: () => {
+        signal?.removeEventListener('abort', onAbort);
+        dispose();
       },
-      Math.max(spec.connectTimeoutMs, spec.commandTimeoutMs),
-    );
-    return session;
+    };
+    try {
+      return await openSshSession(init, Math.max(spec.connectTimeoutMs, spec.commandTimeoutMs));
+    } catch (err) {
+      signal?.removeEventListener('abort', onAbort);
+      throw err;
+    }
   }
 
   private buildConfig(spec: ConnectionSpec, hostVerifier: (key: Buffer) => boolean, knownTypes: string[]): Config {

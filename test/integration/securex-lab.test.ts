@@ -1,0 +1,82 @@
+/** The SecureX playbook against every lab scenario, over real SSH. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../src/lab/index.js';
+import { DEMO_FLEET } from '../../src/cli/commands/demo.js';
+import { localize } from '../../src/model/playbook.js';
+import type { RunReport } from '../../src/model/result.js';
+import { runOn, statusTable, writeInventory } from './helpers.js';
+
+const P = 'pass', F = 'fail', E = 'error', S = 'skipped';
+const ids = ['version-in-scope', 'dns-resolves-sse', 'sse-api-reachable', 'sse-endpoints-reachable', 'enrollment-probe-log', 'connector-config', 'eventhandler-socket', 'eventing-session', 'connector-log-clean'];
+const row = (...s: string[]) => Object.fromEntries(ids.map((id, i) => [id, s[i]]));
+
+const EXPECTED = {
+  'ftd-healthy': row(P, P, P, P, P, P, P, P, P),
+  'ftd-dns': row(P, F, F, F, F, P, P, F, P),
+  'ftd-egress': row(P, P, F, F, F, P, P, F, F),
+  'ftd-detached': row(P, P, P, P, P, P, F, P, P),
+  'ftd-misconf': row(P, P, P, P, P, F, P, F, P),
+  'ftd-locked': row(P, E, E, E, E, E, E, E, E),
+  'ftd-72': row(S, S, S, S, S, S, S, S, S),
+  'fmc-healthy': row(P, P, P, P, P, P, S, P, P),
+  'fmc-bash': row(P, P, F, F, F, P, S, F, F),
+};
+
+describe('SecureX playbook on every lab scenario', () => {
+  let lab: Lab;
+  let report: RunReport;
+  beforeAll(async () => {
+    lab = await startLab({ hosts: DEMO_FLEET });
+    ({ report } = await runOn(writeInventory(lab), lab));
+  });
+  afterAll(() => lab?.stop());
+
+  it('gives the full expected status table', () => {
+    expect(statusTable(report)).toEqual(EXPECTED);
+  });
+
+  it('marks the expert-disabled device as a privilege error and keeps its CLI results', () => {
+    const h = report.hosts.find((x) => x.host === 'ftd-locked')!;
+    expect(h.status).toBe('error');
+    expect(h.triage?.class).toBe('privilege');
+    expect(h.checks[0].status).toBe('pass');
+  });
+
+  const diagnosis = (host: string, check: string) => report.hosts.find((h) => h.host === host)!.checks.find((c) => c.checkId === check)!.diagnosis;
+
+  it.each([
+    ['ftd-dns', 'dns-resolves-sse', 'dns-server-unreachable', /203\.0\.113\.53/],
+    ['ftd-dns', 'sse-api-reachable', 'dns-resolution', /curl exit 6/],
+    ['ftd-egress', 'sse-api-reachable', 'no-internet-path', /curl exit 28/],
+    ['ftd-egress', 'eventing-session', 'egress-blocked', /SYN_SENT/],
+    ['ftd-egress', 'connector-log-clean', 'egress-blocked', /dial tcp/],
+    ['ftd-detached', 'eventhandler-socket', 'connector-detached', /LISTENING/],
+    ['ftd-misconf', 'connector-config', 'connector-misconfigured', /api\.sse\.cisco\.com/],
+    ['fmc-bash', 'enrollment-probe-log', 'no-internet-path', /curl exit 28/],
+  ])('%s %s → %s', (host, check, id, cause) => {
+    const d = diagnosis(host, check)!;
+    expect(d.id).toBe(id);
+    expect(localize(d.cause)).toMatch(cause);
+    expect(localize(d.cause, 'ja')).not.toBe(localize(d.cause));
+  });
+
+  it('says why the 7.2 device is skipped', () => {
+    const h = report.hosts.find((x) => x.host === 'ftd-72')!;
+    expect(localize(h.checks[0].reason)).toBe('not applicable: 7.2.4 > 7.1');
+    expect(localize(h.checks[0].reason, 'ja')).toBe('対象外: 7.2.4 > 7.1');
+  });
+
+  it('sends no configuration command in check mode (lab command log)', () => {
+    for (const h of lab.hosts) {
+      const lines = lab.commandLog(h.name).map((e) => e.line);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((l) => /^\s*configure\b|pmtool\s+restart/i.test(l))).toEqual([]);
+    }
+    const planned = report.hosts.flatMap((h) => h.remediations).filter((r) => r.status === 'planned');
+    expect(planned.map((r) => r.remediationId)).toContain('restart-sse-connector');
+  });
+
+  it('keeps secrets out of every result', () => {
+    expect(JSON.stringify(report)).not.toContain(lab.password);
+  });
+});

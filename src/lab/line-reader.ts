@@ -15,6 +15,9 @@ export class LineReader {
   private interruptWaiters: Array<() => void> = [];
   /** True while a command runs: Ctrl-C then interrupts it instead of editing a line. */
   commandRunning = false;
+  /** Echo not yet written: a real tty echoes what arrived in one read as one chunk, so the
+   * echo of a line typed at once reaches the client in one packet, not one per character. */
+  private pendingEcho = '';
 
   constructor(
     private readonly echo: (text: string) => void,
@@ -60,8 +63,20 @@ export class LineReader {
     w?.();
   }
 
+  private flushEcho(): void {
+    if (this.pendingEcho === '') return;
+    const text = this.pendingEcho;
+    this.pendingEcho = '';
+    this.echo(text);
+  }
+
+  private emit(text: string): void {
+    this.pendingEcho += text;
+  }
+
   private async nextChar(): Promise<string | null> {
     while (this.pos >= this.buf.length) {
+      this.flushEcho();
       if (this.closed) return null;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
@@ -83,11 +98,13 @@ export class LineReader {
       if (c === '\r' || c === '\n') {
         // A PTY maps CR to NL (ICRNL); swallow the LF of a CRLF pair.
         if (c === '\r' && this.buf[this.pos] === '\n') this.pos++;
-        if (echo) this.echo('\r\n');
+        if (echo) this.emit('\r\n');
+        this.flushEcho();
         return { kind: 'line', text: line };
       }
       if (c === '\x03') {
-        this.echo('^C\r\n');
+        this.emit('^C\r\n');
+        this.flushEcho();
         return { kind: 'interrupt' };
       }
       if (c === '\x04') {
@@ -97,12 +114,12 @@ export class LineReader {
       if (c === '\x7f' || c === '\b') {
         if (line.length > 0) {
           line = line.slice(0, -1);
-          if (echo) this.echo('\b \b');
+          if (echo) this.emit('\b \b');
         }
         continue;
       }
       if (c === '\x15' || (c === '\x0b' && cursorAtStart)) {
-        if (echo && line.length > 0) this.echo('\b \b'.repeat(line.length));
+        if (echo && line.length > 0) this.emit('\b \b'.repeat(line.length));
         line = '';
         cursorAtStart = false;
         continue;
@@ -123,7 +140,7 @@ export class LineReader {
       if (c < ' ' && c !== '\t') continue;
       line += c;
       cursorAtStart = false;
-      if (echo) this.echo(c);
+      if (echo) this.emit(c);
     }
   }
 }

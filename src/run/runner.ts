@@ -2,6 +2,7 @@
  * The runner: hosts in parallel (one p-limit), each host's checks in order on one session.
  * Emits events; never lets one host stop the others; always ends with a report.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { RunEvent } from '../model/events.js';
 import type { Severity } from '../model/playbook.js';
@@ -59,6 +60,8 @@ function failedHost(host: HostPlan, err: unknown, startedAt: number): HostResult
 export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunReport> {
   const now = opts.now ?? (() => new Date());
   const signal = opts.signal ?? new AbortController().signal;
+  // Every in-flight host listens for the run's abort: as many listeners as forks, by design.
+  setMaxListeners(0, signal);
   const results = new Map<string, HostResult>();
   const emit = async (e: RunEvent) => {
     opts.onEvent?.(e);

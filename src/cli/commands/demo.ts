@@ -57,7 +57,7 @@ Exits 0 when the run completed (the broken devices are expected to fail).
         },
         io,
       );
-      io.stdout.write(`\nReports: ${join(outDir, 'report.html')}\n         ${join(outDir, 'report.md')}\n         ${join(outDir, 'report.json')}\n`);
+      io.stdout.write(`\nOpen ${join(outDir, 'report.html')} in a browser (also report.md, report.json, junit.xml there).\n`);
       io.stdout.write(`(A 'firebook run' with these results exits ${report.exitCode}; the demo exits 0 because broken devices are the point.)\n`);
       return report.incomplete ? 130 : 0;
     } finally {

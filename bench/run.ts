@@ -1,0 +1,143 @@
+/**
+ * Benchmarks (npm run bench): firebook's runner on a fleet of lab devices, measured from the
+ * runner's own process (the lab runs in a child process so its CPU is not counted).
+ *
+ *   npm run bench -- [--hosts 200] [--forks 50] [--commands 300]
+ *
+ * Prints wall time, CPU time, peak memory, CPU per host-task (one check on one host) and the
+ * ratio against Ansible's ~27 ms CPU per host-task; memory per open SSH session; and the
+ * client CPU per command on one persistent shell. Numbers only — nothing asserts on them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadPlaybook } from '../src/load/playbook.js';
+import { loadInventory, connectionSpec } from '../src/inventory/index.js';
+import { buildPlan } from '../src/plan/plan.js';
+import { runPlan } from '../src/run/runner.js';
+import { EventBus } from '../src/run/emitter.js';
+import { SshConnector } from '../src/transport/index.js';
+import { createFileReporter } from '../src/report/index.js';
+import type { DeviceSession } from '../src/model/transport.js';
+import { packagePath } from '../src/cli/version.js';
+
+const ANSIBLE_CPU_MS_PER_HOST_TASK = 27;
+
+interface LabProcess {
+  child: ChildProcess;
+  dir: string;
+}
+
+/** Starts `firebook lab` in a child process and waits until it serves. */
+async function startLabProcess(hosts: number): Promise<LabProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'firebook-bench-'));
+  const child = spawn(process.execPath, [packagePath('dist/src/cli/main.js'), 'lab', '--hosts', String(hosts), '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('lab running')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`lab exited ${code}`)));
+  });
+  return { child, dir };
+}
+
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+/** Samples RSS until stopped; returns the peak in MiB. */
+function rssSampler(): () => number {
+  let peak = process.memoryUsage().rss;
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  return () => {
+    clearInterval(t);
+    return Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
+  };
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function benchFleet(lab: LabProcess, forks: number): Promise<void> {
+  const inventory = await loadInventory(join(lab.dir, 'inventory.yml'));
+  const plan = buildPlan([loadPlaybook(packagePath('playbooks/securex.yml'))], inventory, {});
+  const out = mkdtempSync(join(tmpdir(), 'firebook-bench-out-'));
+  const stopRss = rssSampler();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const report = await runPlan(plan, {
+    connector: new SshConnector({ knownHostsFile: join(lab.dir, 'known_hosts'), hostKeyPolicy: 'strict' }),
+    bus: new EventBus([{ name: 'files', reporter: createFileReporter({ dir: out, formats: ['json', 'html', 'md', 'junit'], lang: 'en' }) }]),
+    mode: 'check',
+    forks,
+    meta: { runId: 'bench', tool: { name: 'firebook', version: 'bench' }, playbooks: [], inventory: lab.dir, mode: 'check', operator: 'bench', startedAt: new Date().toISOString(), argv: [], hostKeyChecking: 'strict', lang: 'en' },
+  });
+  const wallMs = performance.now() - t0;
+  const cpu = cpuMs(cpu0);
+  const peak = stopRss();
+  const hostTasks = report.hosts.reduce((n, h) => n + h.checks.length, 0);
+  const commands = report.hosts.reduce((n, h) => n + h.checks.reduce((m, c) => m + c.evidence.length, 0), 0);
+  const accounted = report.hosts.length + report.notRun.length;
+  console.log(`\n## Fleet run: playbooks/securex.yml on ${plan.hosts.length} lab hosts, forks ${forks}`);
+  console.log(`hosts accounted for     ${accounted}/${plan.hosts.length} (ok ${report.summary.hosts.ok}, unreachable ${report.summary.hosts.unreachable}, error ${report.summary.hosts.error})`);
+  console.log(`host-tasks (checks)     ${hostTasks}   commands ${commands}`);
+  console.log(`wall time               ${fmt(wallMs / 1000, 2)} s`);
+  console.log(`CPU time (runner)       ${fmt(cpu / 1000, 2)} s  (incl. writing json/html/md/junit reports)`);
+  console.log(`peak RSS                ${fmt(peak)} MiB`);
+  console.log(`CPU per host-task       ${fmt(cpu / hostTasks, 2)} ms   (Ansible ≈ ${ANSIBLE_CPU_MS_PER_HOST_TASK} ms → ${fmt(ANSIBLE_CPU_MS_PER_HOST_TASK / (cpu / hostTasks))}× less CPU)`);
+  console.log(`CPU per command         ${fmt(cpu / commands, 2)} ms`);
+  rmSync(out, { recursive: true, force: true });
+}
+
+async function benchSessions(lab: LabProcess, count: number, commands: number): Promise<void> {
+  const inventory = await loadInventory(join(lab.dir, 'inventory.yml'));
+  const connector = new SshConnector({ knownHostsFile: join(lab.dir, 'known_hosts'), hostKeyPolicy: 'strict' });
+  const specs = [...inventory.hosts.values()].slice(0, count).map((h) => connectionSpec(h));
+  global.gc?.();
+  const before = process.memoryUsage();
+  const sessions: DeviceSession[] = [];
+  for (let i = 0; i < specs.length; i += 25) sessions.push(...(await Promise.all(specs.slice(i, i + 25).map((s) => connector.connect(s)))));
+  global.gc?.();
+  const after = process.memoryUsage();
+  console.log(`\n## Memory per open host connection (${sessions.length} SSH sessions with a shell and facts)`);
+  const per = (k: 'rss' | 'heapUsed' | 'external') => fmt((after[k] - before[k]) / sessions.length / 1024);
+  console.log(`RSS per session         ${per('rss')} KiB   (heap ${per('heapUsed')} KiB + buffers ${per('external')} KiB)${global.gc ? '' : '   (run with --expose-gc for steadier numbers)'}`);
+
+  const s = sessions[0];
+  await s.run('echo warm', 'root');
+  for (const level of ['root', 'cli'] as const) {
+    const cmd = level === 'root' ? 'echo bench' : 'show version';
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < commands; i++) await s.run(cmd, level);
+    const cpu = cpuMs(cpu0);
+    console.log(`\n## Persistent shell, ${commands} × '${cmd}' at ${level}`);
+    console.log(`client CPU per command  ${fmt(cpu / commands, 3)} ms   wall per command ${fmt((performance.now() - t0) / commands, 2)} ms (lab round trip)`);
+  }
+  await Promise.all(sessions.map((x) => x.close()));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { hosts: { type: 'string' }, forks: { type: 'string' }, commands: { type: 'string' } } });
+  const hosts = Number(values.hosts ?? 200);
+  const lab = await startLabProcess(hosts);
+  try {
+    console.log(`firebook bench — node ${process.version}, ${hosts} lab hosts in a separate process`);
+    // Sessions first, while the process is fresh: their memory is then not hidden by the fleet run's garbage.
+    await benchSessions(lab, hosts, Number(values.commands ?? 300));
+    await benchFleet(lab, Number(values.forks ?? 50));
+  } finally {
+    lab.child.kill('SIGINT');
+    await new Promise((r) => lab.child.once('exit', r));
+    rmSync(lab.dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -123,8 +123,8 @@ export class HostServer {
 
   private authenticate(ctx: AuthContext): void {
     const device = this.opts.device;
-    const methods: Array<'password' | 'publickey' | 'keyboard-interactive'> = ['publickey', 'password', 'keyboard-interactive'];
-    if (device.profile.faults.authFail || ctx.username !== device.user) return ctx.reject(methods);
+    const methods = device.profile.faults.authMethods ?? ['publickey', 'password', 'keyboard-interactive'];
+    if (device.profile.faults.authFail || ctx.username !== device.user || !methods.includes(ctx.method as never)) return ctx.reject(methods);
     switch (ctx.method) {
       case 'password':
         return sameSecret(ctx.password, device.password) ? ctx.accept() : ctx.reject(methods);

@@ -29,6 +29,9 @@ export interface LabFaults {
   handshakeDelayMs?: number;
   /** Reject every authentication attempt. */
   authFail?: boolean;
+  /** Accepted auth methods (default all three). `['keyboard-interactive']` is how many
+   * TACACS+/PAM-backed devices take a password. */
+  authMethods?: Array<'password' | 'publickey' | 'keyboard-interactive'>;
   /** Substring: close the TCP connection abruptly when a command containing it runs. */
   dropOnCommand?: string;
   /** Substring: never answer that command (Ctrl-C still interrupts it). */

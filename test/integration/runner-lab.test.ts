@@ -33,6 +33,8 @@ describe('runner on a mixed fleet', () => {
         { name: 'dropper', platform: 'ftd', faults: { dropOnCommand: 'lsof' } },
       ],
     });
+    // (No unresolvable-name host here: a lookup would query a resolver off this machine; the
+    // ENOTFOUND → 'dns' mapping is covered by the transport's pure tests.)
     inventory = writeInventory(lab, [{ name: 'nobody-home', port: await closedPort() }]);
     // rekeyed's known_hosts entry carries good1's key: a changed host key.
     const dir = mkdtempSync(join(tmpdir(), 'fb-kh-'));
@@ -80,6 +82,11 @@ describe('runner on a mixed fleet', () => {
     expect(c.attempts).toBe(3);
     expect(lab.commandLog('good1').filter((e) => e.line.includes('probe-marker')).length).toBe(3);
     expect(report.hosts[0].checks.find((x) => x.checkId === 'cli-only')!.status).toBe('pass');
+    // Registered values flow to later checks (command templates and when-conditions).
+    const reg = report.hosts[0].checks.find((x) => x.checkId === 'uses-registered')!;
+    expect([reg.status, reg.evidence[0].command]).toEqual(['pass', 'echo model=6.5.0']);
+    const gated = report.hosts[0].checks.find((x) => x.checkId === 'gated-off')!;
+    expect([gated.status, localize(gated.reason)]).toEqual(['skipped', 'always-fails did not pass (fail)']);
   });
 
   it('waivers turn matching failures into waived; an expired one says so and counts', async () => {

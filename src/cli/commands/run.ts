@@ -45,6 +45,9 @@ Connections:
       --known-hosts FILE    OpenSSH known_hosts to verify host keys (default ~/.ssh/known_hosts)
       --accept-new-host-keys  record unknown host keys (trust on first use); changed keys are always refused
       --insecure-no-host-key-check  DANGEROUS: do not verify host keys (recorded in the report)
+      --connect-timeout S, --command-timeout S, --host-timeout S
+                            defaults for hosts that do not set firebook_connect_timeout /
+                            firebook_command_timeout / firebook_host_timeout (10 / 60 / 900 s)
 Output:
       --out DIR             run folder (default reports/<run-id>/): report.json, events.jsonl, ...
       --format LIST         json,html,md,junit,prom (default json,html,md; json is always written)
@@ -77,6 +80,9 @@ export const command: CliCommand = {
       'fail-on': { type: 'string' },
       forks: { type: 'string', short: 'f' },
       'connect-rate': { type: 'string' },
+      'connect-timeout': { type: 'string' },
+      'command-timeout': { type: 'string' },
+      'host-timeout': { type: 'string' },
       'known-hosts': { type: 'string' },
       'accept-new-host-keys': { type: 'boolean' },
       'insecure-no-host-key-check': { type: 'boolean' },
@@ -105,7 +111,14 @@ export const command: CliCommand = {
     const failOn = parseSeverity('run', v['fail-on']);
     const extraVars = parseExtraVars('run', v['extra-vars']);
     const waivers = v.waivers ? loadWaivers(v.waivers) : [];
-    const { playbooks, plan } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars });
+    const seconds = (flag: 'connect-timeout' | 'command-timeout' | 'host-timeout') => {
+      const n = parsePositiveInt('run', `--${flag}`, v[flag]);
+      return n === undefined ? undefined : n * 1000;
+    };
+    const connectionDefaults = Object.fromEntries(
+      Object.entries({ connectTimeoutMs: seconds('connect-timeout'), commandTimeoutMs: seconds('command-timeout'), hostTimeoutMs: seconds('host-timeout') }).filter(([, x]) => x !== undefined),
+    );
+    const { playbooks, plan } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults });
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
     const { report } = await executeRun(
       {

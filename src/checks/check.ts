@@ -3,7 +3,7 @@
  * `error` means "we could not tell" (a needed step timed out, its output could not be parsed,
  * a field is missing) and is never reported as pass or fail.
  */
-import type { CheckSpec, LocalizedText } from '../model/playbook.js';
+import type { CheckSpec, CollectStep, LocalizedText } from '../model/playbook.js';
 import type { Diagnosis } from '../model/result.js';
 import { evaluateCondition, type ConditionEvaluation } from './condition.js';
 import type { EvalContext, StepRecord } from './context.js';
@@ -19,7 +19,14 @@ export interface CheckEvaluation {
 
 /** The step bare paths refer to: the context's default, else the check's first collect step. */
 export function defaultStepOf(spec: CheckSpec, ctx: EvalContext): string | undefined {
-  return ctx.defaultStep ?? spec.collect?.[0]?.name ?? Object.keys(ctx.steps)[0];
+  return ctx.defaultStep ?? stepNamesOf(spec.collect)[0] ?? Object.keys(ctx.steps)[0];
+}
+
+/** Names of a list of collect steps: `name`, else `main` for a single step, `step<N>` otherwise.
+ * The one definition: the runner names records with it and validation checks references with it. */
+export function stepNamesOf(steps: readonly CollectStep[] | undefined): string[] {
+  const list = steps ?? [];
+  return list.map((s, i) => s.name ?? (list.length === 1 ? 'main' : `step${i + 1}`));
 }
 
 function recordView(r: StepRecord): Record<string, unknown> {

@@ -48,7 +48,7 @@ function bounds(obj: Record<string, unknown>, keys: string[]): string {
 
 /** Human form of a condition, e.g. `http_status in [200, 403]`. */
 export function describeCondition(cond: Condition): string {
-  const subject = cond.step ? `${cond.of} (step ${cond.step})` : cond.of;
+  const subject = `${cond.any ? 'any item: ' : ''}${cond.step ? `${cond.of} (step ${cond.step})` : cond.of}`;
   const ic = cond.ignore_case ? ' (ignoring case)' : '';
   let op: string;
   try {
@@ -191,16 +191,25 @@ export function evaluateCondition(cond: Condition, ctx: EvalContext): ConditionE
   const looped = values.length > 1 || values.some((v) => v.item !== undefined);
   const show = (v: { item?: string; value: unknown }) => (looped ? `${v.item ?? '?'}: ${formatValue(v.value)}` : formatValue(v.value));
   const actual = values.map(show).join('; ');
-  let holds = true;
+  // Over a looped step the condition must hold for every item, or with `any: true` for at least
+  // one; with `any`, an unreadable item only matters when no other item decides.
+  let holds = !cond.any;
+  let unreadable: ConditionEvaluation | undefined;
   for (const v of values) {
-    if (v.problem) return { ...base, undecidable: true, reason: v.problem };
-    if (v.value === undefined && op !== 'exists') {
+    let verdict: ConditionEvaluation | undefined;
+    if (v.problem) verdict = { ...base, undecidable: true, reason: v.problem };
+    else if (v.value === undefined && op !== 'exists') {
       const where = v.source ? ` (${v.source})` : '';
-      return { ...base, undecidable: true, reason: `${cond.of} is missing${where}` };
+      verdict = { ...base, undecidable: true, reason: `${cond.of} is missing${where}` };
+    } else {
+      const j = judge(cond, op, v.value);
+      if ('undecidable' in j) verdict = { ...base, actual, undecidable: true, reason: `${cond.of}: ${j.undecidable}` };
+      else if (cond.any) holds ||= j.holds;
+      else holds &&= j.holds;
     }
-    const j = judge(cond, op, v.value);
-    if ('undecidable' in j) return { ...base, actual, undecidable: true, reason: `${cond.of}: ${j.undecidable}` };
-    holds &&= j.holds;
+    if (verdict && !cond.any) return verdict;
+    unreadable ??= verdict;
   }
+  if (cond.any && !holds && unreadable) return unreadable;
   return { ...base, holds, actual };
 }

@@ -28,6 +28,8 @@ export function quoteForShell(value: string): string {
 
 function rejectControl(raw: string, path: string): void {
   if (CONTROL.test(raw)) throw new TemplateError(`${path} contains a control character (newline, tab, ...) and cannot be put in a command`);
+  // Quoting does not stop option injection (`-o/etc/...` stays an option to curl): no value may start with '-'.
+  if (raw.startsWith('-')) throw new TemplateError(`${path} starts with '-' and would be read as an option by the command; refused`);
 }
 
 /** Checks a string for a CLI (CLISH) command; throws TemplateError naming the offending characters. */

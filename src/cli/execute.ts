@@ -13,8 +13,8 @@ import { runPlan } from '../run/runner.js';
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
-import { createConsoleReporter, createFileReporter, openEventLog, type ReportFormat } from '../report/index.js';
-import { maskArgv } from '../report/sanitize.js';
+import { createConsoleReporter, createFileReporter, openEventLog, redactArgv, type ReportFormat } from '../report/index.js';
+
 import type { CliIO } from './command.js';
 import { toolVersion } from './version.js';
 
@@ -91,7 +91,12 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
       failOn: cfg.failOn,
       lang: cfg.lang,
       signal: abort.signal,
-      onEvent: (e) => events.append(e),
+      onEvent: (e) => {
+        events.append(e);
+        // Flushed and closed before the reporters run, so SHA256SUMS covers the complete log.
+        if (e.type === 'run-end') events.close();
+      },
+      onEventError: (err) => io.stderr.write(`firebook: cannot append to events.jsonl (${err.message}); the run goes on and report.json is still written\n`),
       meta: {
         runId,
         tool: { name: 'firebook', version: toolVersion() },
@@ -100,7 +105,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
         mode: cfg.mode,
         operator: operatorName(io),
         startedAt: new Date().toISOString(),
-        argv: maskArgv(cfg.argv),
+        argv: redactArgv(cfg.argv, [...new Set(cfg.plan.hosts.flatMap((h) => h.secrets))]),
         limit: cfg.limit,
         tags: cfg.tags,
         skipTags: cfg.skipTags,

@@ -53,9 +53,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT.invalidInput;
     }
     const e = err as Error;
-    io.stderr.write(`firebook: internal error: ${e.message}\n`);
+    io.stderr.write(`firebook: internal error (a bug in firebook, please report it): ${e.message}\n`);
     if (io.env.FIREBOOK_DEBUG) io.stderr.write(`${e.stack}\n`);
-    return EXIT.hostFailed;
+    return EXIT.internal;
   }
 }
 

@@ -44,6 +44,8 @@ export function formatIssue(issue: UserIssue): string {
 /** The CLI's exit-code contract (README). One place. */
 export const EXIT = {
   ok: 0,
+  /** firebook itself failed (a bug), not the devices or the input. */
+  internal: 1,
   checkFailed: 2,
   hostFailed: 3,
   invalidInput: 4,

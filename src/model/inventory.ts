@@ -40,4 +40,7 @@ export interface ConnectionSpec {
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   hostTimeoutMs: number;
+  /** Every secret value known for this host (connection and playbook variables), redacted from
+   * anything recorded or reported about it. Filled by the plan. */
+  secrets?: readonly string[];
 }

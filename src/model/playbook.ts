@@ -51,6 +51,8 @@ export interface Condition {
   lte?: number;
   exists?: boolean;
   ignore_case?: boolean;
+  /** Over a looped step: holds when at least one item satisfies it (default: every item). */
+  any?: boolean;
   /** Shown in the report when the condition does not hold. */
   message?: LocalizedText;
 }

@@ -2,8 +2,10 @@
 
 export const REDACTED = '********';
 
-/** Variable names whose values are secrets, whatever the playbook declares. */
-const SECRET_NAME = /(pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key(?!_file))/i;
+/** Variable names whose values are secrets, whatever the playbook declares. `credential` and
+ * `vault` (Ansible's convention names vaulted variables `vault_*`; `--vault-id`) were added for
+ * argv masking (report/sanitize.ts). */
+const SECRET_NAME = /(pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key(?!_file)|credential|vault)/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
@@ -43,4 +45,9 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
     return out as T;
   }
   return value;
+}
+
+/** The secret values of a connection (passwords, passphrase), for redaction. */
+export function connectionSecrets(spec: { password?: string; becomePassword?: string; passphrase?: string }): string[] {
+  return [spec.password, spec.becomePassword, spec.passphrase].filter((s): s is string => typeof s === 'string' && s.length >= 3);
 }

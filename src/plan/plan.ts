@@ -5,10 +5,12 @@
 import type { ConnectionSpec, Inventory } from '../model/inventory.js';
 import type { CheckSpec, LoadedPlaybook, LocalizedText, Platform, RemediationSpec, Severity } from '../model/playbook.js';
 import { UserError, type UserIssue } from '../model/errors.js';
-import { secretValuesOf } from '../model/redact.js';
+import { connectionSecrets, secretValuesOf } from '../model/redact.js';
 import { connectionSpec, selectHosts } from '../inventory/index.js';
-import { templateVariables, validateVarValue } from '../checks/index.js';
+import { checkDependencies, templateVariables, validateVarValue } from '../checks/index.js';
 import { playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
+import { suggest } from '../validate/schema.js';
+
 
 /** One playbook as it runs on one host. */
 export interface PlannedPlaybook {
@@ -46,6 +48,38 @@ export interface PlanOptions {
   connectionDefaults?: Partial<ConnectionSpec>;
 }
 
+/** Checks selected by tags, plus every earlier check they read (so `--tags` never turns a
+ * dependency into an undecidable error). Playbook order is kept. */
+export function selectChecks(checks: readonly CheckSpec[], tags?: string[], skipTags?: string[]): CheckSpec[] {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const chosen = new Set(checks.filter((c) => isCheckSelected(c, tags, skipTags)).map((c) => c.id));
+  const queue = [...chosen];
+  while (queue.length > 0) {
+    for (const dep of checkDependencies(byId.get(queue.pop()!)!)) {
+      if (byId.has(dep) && !chosen.has(dep)) {
+        chosen.add(dep);
+        queue.push(dep);
+      }
+    }
+  }
+  return checks.filter((c) => chosen.has(c.id));
+}
+
+/** A tag (or id) given on the command line that no check carries is a typo, not "run nothing". */
+function unknownTags(playbooks: LoadedPlaybook[], opts: PlanOptions): UserIssue[] {
+  const known = new Set(playbooks.flatMap((pb) => pb.spec.checks.flatMap((c) => [c.id, ...(c.tags ?? [])])));
+  known.add('all');
+  const issues: UserIssue[] = [];
+  for (const [flag, list] of [['--tags', opts.tags], ['--skip-tags', opts.skipTags]] as const) {
+    for (const t of list ?? []) {
+      if (known.has(t)) continue;
+      const guess = suggest(t, known);
+      issues.push({ code: 'cli-usage', message: `${flag} '${t}' matches no check tag or id`, hint: guess ? `did you mean '${guess}'?` : "list them with 'firebook explain'" });
+    }
+  }
+  return issues;
+}
+
 /** Tag selection. Applicability checks always run (like Ansible's `always` tag) unless skipped explicitly. */
 export function isCheckSelected(check: CheckSpec, tags?: string[], skipTags?: string[]): boolean {
   const own = new Set([...(check.tags ?? []), check.id]);
@@ -60,7 +94,13 @@ export function resolveVars(pb: LoadedPlaybook, hostVars: Record<string, unknown
   const defaults: Record<string, unknown> = {};
   for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) if (d.default !== undefined) defaults[k] = d.default;
   const merged = { ...defaults, ...hostVars, ...(pb.spec.vars ?? {}), ...(pb.spec.platform_vars?.[platform] ?? {}), ...extra };
-  for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) if (merged[k] !== undefined) merged[k] = coerceInput(d.type, merged[k]);
+  for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) {
+    if (merged[k] === undefined) continue;
+    const v = coerceInput(d.type, merged[k]);
+    // `-e dns_servers=` is "not set", never "set to nothing" (which would clear a device setting).
+    if (v === '' || v === null || (Array.isArray(v) && v.length === 0)) delete merged[k];
+    else merged[k] = v;
+  }
   return merged;
 }
 
@@ -111,7 +151,7 @@ function dedupe(issues: UserIssue[]): UserIssue[] {
 
 /** Builds the plan; throws a UserError with every problem found (nothing has run yet). */
 export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opts: PlanOptions = {}): RunPlan {
-  const issues: UserIssue[] = [];
+  const issues: UserIssue[] = unknownTags(playbooks, opts);
   const seenIds = new Map<string, string>();
   for (const pb of playbooks) {
     pb.spec.checks.forEach((c, i) => {
@@ -126,8 +166,12 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
   }
   const hosts = new Map<string, HostPlan>();
   for (const pb of playbooks) {
-    const selected = pb.spec.checks.filter((c) => isCheckSelected(c, opts.tags, opts.skipTags));
-    for (const name of selectHosts(inventory, pb.spec.hosts ?? 'all')) {
+    const selected = selectChecks(pb.spec.checks, opts.tags, opts.skipTags);
+    const targets = selectHosts(inventory, pb.spec.hosts ?? 'all');
+    if (targets.length === 0) {
+      issues.push({ code: 'unknown-reference', message: `hosts '${pb.spec.hosts ?? 'all'}' matches no host in ${inventory.source}`, location: pb.locate('/hosts'), hint: "list the inventory's groups with 'firebook inventory -i FILE --graph'" });
+    }
+    for (const name of targets) {
       if (limited && !limited.has(name)) continue;
       const invHost = inventory.hosts.get(name)!;
       let connection: ConnectionSpec;
@@ -142,7 +186,9 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       issues.push(...undefinedVariables(pb, vars), ...invalidInputs(pb, vars, name));
       const secretNames = Object.entries(pb.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k);
       const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, groups: invHost.groups, playbooks: [], secrets: [] };
-      plan.secrets = [...new Set([...plan.secrets, ...secretValuesOf(vars, secretNames), ...[connection.password, connection.becomePassword, connection.passphrase].filter((s): s is string => !!s && s.length >= 3)])];
+      plan.secrets = [...new Set([...plan.secrets, ...secretValuesOf(vars, secretNames), ...connectionSecrets(connection)])];
+      // The transport and recorder redact the same values (a recording must hold no secret).
+      plan.connection = { ...plan.connection, secrets: plan.secrets };
       plan.playbooks.push({
         playbook: pb,
         vars,
@@ -153,7 +199,8 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       hosts.set(name, plan);
     }
   }
+  if (issues.length === 0 && hosts.size === 0) issues.push({ code: 'cli-usage', message: 'nothing to run: no host is targeted by the playbooks and --limit', hint: "check the playbooks' hosts: and --limit against 'firebook inventory -i FILE --graph'" });
   if (issues.length > 0) throw new UserError(dedupe(issues));
-  const checks = playbooks.flatMap((pb) => pb.spec.checks.filter((c) => isCheckSelected(c, opts.tags, opts.skipTags)).map((c) => ({ id: c.id, title: c.title, severity: c.severity })));
+  const checks = playbooks.flatMap((pb) => selectChecks(pb.spec.checks, opts.tags, opts.skipTags).map((c) => ({ id: c.id, title: c.title, severity: c.severity })));
   return { hosts: [...hosts.values()], checks };
 }

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionSpec } from '../model/inventory.js';
 import type { Level } from '../model/playbook.js';
-import { redact } from '../model/redact.js';
+import { connectionSecrets, redact } from '../model/redact.js';
 import { TransportError, type CommandResult, type Connector, type DeviceSession, type Facts, type RunOptions } from '../model/transport.js';
 
 export interface RecordedCommand {
@@ -51,7 +51,7 @@ export class RecordingConnector implements Connector {
 
   async connect(spec: ConnectionSpec, signal?: AbortSignal): Promise<DeviceSession> {
     const session = await this.inner.connect(spec, signal);
-    const secrets = [spec.password, spec.becomePassword, spec.passphrase].filter((s): s is string => !!s && s.length >= 3);
+    const secrets = spec.secrets ?? connectionSecrets(spec);
     const rec: Recording = { formatVersion: 1, host: spec.name, recordedAt: new Date().toISOString(), facts: session.facts, commands: [] };
     const path = recordingFile(this.dir, spec.name);
     const save = () => writeAtomic(path, JSON.stringify(rec, null, 2) + '\n');
@@ -83,13 +83,15 @@ export function readRecording(dir: string, host: string): Recording {
 }
 
 /** A session that answers from a recording. Each command is matched by level and text, in
- * order; a command asked again (a retry) gets the next recorded answer, or the last one. */
-export function replaySession(rec: Recording): DeviceSession {
+ * order; a command asked again (a retry) gets the next recorded answer, or the last one.
+ * Recorded commands are redacted, so the live command is redacted the same way to match. */
+export function replaySession(rec: Recording, secrets: readonly string[] = []): DeviceSession {
   const used = new Set<number>();
   return {
     facts: rec.facts,
     async run(command: string, level: Level): Promise<CommandResult> {
-      const matches = rec.commands.map((c, i) => ({ c, i })).filter(({ c }) => c.command === command && c.level === level);
+      const wanted = redact(command, secrets);
+      const matches = rec.commands.map((c, i) => ({ c, i })).filter(({ c }) => c.command === wanted && c.level === level);
       if (matches.length === 0) throw new TransportError('replay-missing', `the recording has no output for '${command}' at level ${level}`);
       const next = matches.find(({ i }) => !used.has(i)) ?? matches[matches.length - 1];
       used.add(next.i);
@@ -103,6 +105,6 @@ export function replaySession(rec: Recording): DeviceSession {
 export class ReplayConnector implements Connector {
   constructor(private readonly dir: string) {}
   async connect(spec: ConnectionSpec): Promise<DeviceSession> {
-    return replaySession(readRecording(this.dir, spec.name));
+    return replaySession(readRecording(this.dir, spec.name), spec.secrets ?? connectionSecrets(spec));
   }
 }

@@ -2,7 +2,8 @@
 import { UserError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
 import type { CheckResult, HostResult, RemediationResult, RunReport } from '../model/result.js';
-import { computeExitCode, computeSummary } from '../run/outcome.js';
+import { computeExitCode, computeSummary } from '../model/outcome.js';
+import { TRIAGE_NEXT } from '../model/triage.js';
 
 interface HostProgress {
   beganAt?: string;
@@ -11,11 +12,6 @@ interface HostProgress {
   remediations: RemediationResult[];
   ended?: HostResult;
 }
-
-const INTERRUPTED_NEXT = {
-  en: 'The run stopped before this host finished. Re-run with --limit for this host.',
-  ja: 'このホストの処理が終わる前に実行が停止しました。--limit でこのホストを指定して再実行してください。',
-};
 
 /**
  * Builds the RunReport from a run's events. With a `run-end` event its report is returned.
@@ -94,7 +90,7 @@ function interruptedHost(host: string, p: HostProgress): HostResult {
     // The events carry no address for a host that never ended; the name is what we know.
     address: '',
     status: 'error',
-    triage: { class: 'interrupted', message: 'interrupted before the host finished', next: INTERRUPTED_NEXT },
+    triage: { class: 'interrupted', message: 'interrupted before the host finished', next: TRIAGE_NEXT.interrupted },
     checks: [...p.checks.values()],
     remediations: p.remediations,
     startedAt,

@@ -11,5 +11,5 @@ export { createConsoleReporter, type ConsoleReporterOptions } from './console-re
 export { buildReportView, type RenderOptions } from './view-model.js';
 export { computeDrift, type Drift } from './drift.js';
 export { loadReportInput } from './load-input.js';
-export { toVisibleText, maskArgv } from './sanitize.js';
+export { toVisibleText, maskArgv, redactArgv } from './sanitize.js';
 export { labelsFor, type Labels } from './labels.js';

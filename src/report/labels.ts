@@ -107,6 +107,18 @@ const EN = {
   remediationPlanned: 'planned',
   ok: 'ok',
   failed: 'failed',
+  // Console (console-reporter.ts). English remediation words equal the status ids.
+  eta: 'ETA',
+  exitShort: 'exit',
+  reportsAt: 'Reports',
+  incompleteShort: 'INCOMPLETE',
+  remediationWord: 'REMEDIATION',
+  recapMoreChecks: 'and {n} more failing or undecided checks (see report.json)',
+  remNotApplicable: 'not-applicable',
+  remApplied: 'applied',
+  remVerified: 'verified',
+  remRolledBack: 'rolled-back',
+  remRollbackFailed: 'rollback-failed',
 } as const;
 
 /** A label id. */
@@ -220,6 +232,17 @@ const JA: Labels = {
   remediationPlanned: '計画',
   ok: '成功',
   failed: '失敗',
+  eta: '残り',
+  exitShort: '終了コード',
+  reportsAt: 'レポート',
+  incompleteShort: '不完全',
+  remediationWord: '修正',
+  recapMoreChecks: 'ほか {n} 件の不合格・判定不能のチェック（report.json を参照）',
+  remNotApplicable: '対象外',
+  remApplied: '適用済み',
+  remVerified: '検証済み',
+  remRolledBack: 'ロールバック済み',
+  remRollbackFailed: 'ロールバック失敗',
 };
 
 /** The label table for a language. */

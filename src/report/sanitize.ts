@@ -5,6 +5,8 @@
  * or breaking XML (which forbids most C0 characters outright). Non-ASCII text (Japanese) is kept.
  */
 
+import { isSecretName, redact, REDACTED } from '../model/redact.js';
+
 /** C0 controls except TAB and LF, DEL, C1 controls, lone surrogates and XML's U+FFFE/U+FFFF. */
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -43,29 +45,59 @@ export function truncateText(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 1))}…`;
 }
 
-/** Command-line flags and `name=value` pairs whose values are secrets by name (see
- * model/redact.ts); a careless renderer would otherwise print `-e ssh_password=...`. */
-const SECRET_ARG = /(pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|credential|vault)/i;
+/** Ansible's `--ask-pass`, `--ask-become-pass`, `--ask-vault-pass`: secret-looking names, but
+ * booleans — the next argument is a playbook, not a password. */
+const BOOLEAN_SECRET_FLAG = /^--ask-/;
 
-/** Masks secret-looking values in argv: `--x-password=v`, `--x-password v`, `-e a_token=v`,
- * and JSON/YAML inline extra-vars holding a secret-looking key (masked whole). */
+/** Masks one value: `name=value` pairs (space-separated, as `-e 'a=1 b=2'` takes them), where a
+ * secret name masks its value and any other value is examined again (`x=ansible_password=v`);
+ * inline JSON/YAML extra-vars holding a secret-looking name anywhere are masked whole. */
+function maskValue(text: string): string {
+  const t = text.trim();
+  // `{"ssh_pass": "x"}`, `[...]`, `{ssh_pass: x}` or `password: x`: structure we do not parse;
+  // masking the whole value is the safe choice (the secret may sit under any key).
+  if (/[{[]/.test(t) && isSecretName(t)) return REDACTED;
+  if (!t.includes('=')) return /:/.test(t) && isSecretName(t) ? REDACTED : text;
+  return text
+    .split(/(\s+)/)
+    .map((token) => {
+      const eq = token.indexOf('=');
+      if (eq <= 0) return /:/.test(token) && isSecretName(token) ? REDACTED : token;
+      const name = token.slice(0, eq);
+      return isSecretName(name) ? `${name}=${REDACTED}` : `${name}=${maskValue(token.slice(eq + 1))}`;
+    })
+    .join('');
+}
+
+/** Masks secret-looking values in argv, names judged by `isSecretName` (model/redact.ts):
+ * `--x-password v` and `--x-password=v` (the value masked whole), `-e a_token=v` and
+ * `--extra-vars=a_token=v`, `-e 'user=u password=v'`, and JSON/YAML inline extra-vars holding a
+ * secret-looking name (masked whole). A careless renderer would otherwise print `-e ssh_password=...`. */
 export function maskArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('-') && eq < 0 && SECRET_ARG.test(arg) && i + 1 < argv.length) {
-      out.push(arg, '********');
-      i++;
-    } else if (eq > 0 && SECRET_ARG.test(arg.slice(0, eq))) {
-      out.push(`${arg.slice(0, eq)}=********`);
-    } else if (/[{:]/.test(arg) && SECRET_ARG.test(arg)) {
-      out.push('********');
-    } else if (/\s/.test(arg) && arg.split(/\s+/).some((part) => part.includes('=') && SECRET_ARG.test(part.split('=')[0]))) {
-      out.push(arg.split(/\s+/).map((p) => (p.includes('=') && SECRET_ARG.test(p.split('=')[0]) ? `${p.split('=')[0]}=********` : p)).join(' '));
-    } else {
-      out.push(arg);
+    if (!arg.startsWith('-')) {
+      out.push(maskValue(arg));
+      continue;
     }
+    const eq = arg.indexOf('=');
+    if (eq < 0) {
+      out.push(arg);
+      if (isSecretName(arg) && !BOOLEAN_SECRET_FLAG.test(arg) && i + 1 < argv.length) {
+        out.push(REDACTED);
+        i++;
+      }
+      continue;
+    }
+    const flag = arg.slice(0, eq);
+    out.push(isSecretName(flag) ? `${flag}=${REDACTED}` : `${flag}=${maskValue(arg.slice(eq + 1))}`);
   }
   return out;
+}
+
+/** `maskArgv`, then `redact()` of each element with the given secret values (e.g. every host's
+ * secrets), so a secret passed under an innocent name (`-e x=<password>`) is masked too. */
+export function redactArgv(argv: readonly string[], secrets: readonly string[]): string[] {
+  return maskArgv(argv).map((arg) => redact(arg, secrets));
 }

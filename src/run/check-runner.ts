@@ -2,9 +2,8 @@
 import type { CheckSpec, LocalizedText } from '../model/playbook.js';
 import type { CheckResult, CheckStatus, Evidence } from '../model/result.js';
 import { TransportError } from '../model/transport.js';
-import { evaluateCheck, evaluateCondition, renderLocalized, type EvalContext } from '../checks/index.js';
+import { evaluateCheck, evaluateCondition, renderLocalized, stepNamesOf, TemplateError, type EvalContext } from '../checks/index.js';
 import { collectSteps, isLevelError, recordsByStep, type CollectContext } from './collect.js';
-import { stepNamesOf } from '../validate/playbook-rules.js';
 import { sleep } from './pacing.js';
 
 export interface CheckRunContext extends CollectContext {
@@ -77,8 +76,11 @@ export async function runCheck(spec: CheckSpec, ctx: CheckRunContext): Promise<C
         return { ...baseResult(spec, started), status: 'error', reason: err.message, evidence, attempts: attempt, durationMs: Date.now() - started };
       }
       if (err instanceof TransportError) throw err;
-      // A template or loop problem found only at run time (e.g. a fact's value): this check is an error.
-      result = { ...baseResult(spec, started), status: 'error', reason: `cannot build the command: ${(err as Error).message}`, evidence, attempts: attempt };
+      // A template or loop problem found only at run time (e.g. a value refused for a command) ends
+      // this check as an error; anything else is a bug of ours, said as such.
+      const message = (err as Error).message;
+      const reason = err instanceof TemplateError || message.startsWith('loop ') ? `cannot build the command: ${message}` : `internal error in firebook: ${message}`;
+      result = { ...baseResult(spec, started), status: 'error', reason, evidence, attempts: attempt };
       break;
     }
     if (result.status === 'pass' || ctx.signal?.aborted) break;

@@ -5,8 +5,7 @@ import type { DeviceSession } from '../model/transport.js';
 import { TransportError } from '../model/transport.js';
 import type { Evidence } from '../model/result.js';
 import { redact } from '../model/redact.js';
-import { parseOutput, renderCommand, type StepRecord } from '../checks/index.js';
-import { stepNamesOf } from '../validate/playbook-rules.js';
+import { getPath, parseOutput, renderCommand, stepNamesOf, type StepRecord } from '../checks/index.js';
 
 /** Errors that end a check (or a level) but leave the session usable. */
 export function isLevelError(err: unknown): err is TransportError {
@@ -22,17 +21,22 @@ export interface CollectContext {
   commandTimeoutMs: number;
 }
 
-/** Shell-safe `cat` of a path (the path itself is quoted by renderCommand at Linux levels). */
-function fileCommand(step: CollectStep, ctx: CollectContext): string {
-  return `cat ${renderCommand(step.file!, ctx.templateContext, step.level)}`;
+/** The commands a step sends (one per loop item), rendered and validated. Throws TemplateError
+ * (or a loop error) when a value cannot go into a command. */
+export function commandsFor(step: CollectStep, ctx: Pick<CollectContext, 'templateContext'>): Array<{ command: string; item?: string }> {
+  const items = loopItems(step, ctx.templateContext);
+  return (items ?? [undefined]).map((item) => {
+    const tctx = item === undefined ? ctx.templateContext : { ...ctx.templateContext, item };
+    // A file is read with `cat`; the path itself is validated/quoted like any value.
+    const command = step.file ? `cat ${renderCommand(step.file, tctx, step.level)}` : renderCommand(step.command!, tctx, step.level);
+    return { command, item: item === undefined ? undefined : String(item) };
+  });
 }
 
-function loopItems(step: CollectStep, ctx: CollectContext): Array<string | number> | undefined {
+function loopItems(step: CollectStep, context: Record<string, unknown>): Array<string | number> | undefined {
   if (step.loop === undefined) return undefined;
   if (Array.isArray(step.loop)) return step.loop;
-  const path = step.loop.replace(/^\s*\{\{\s*|\s*\}\}\s*$/g, '');
-  let v: unknown = ctx.templateContext;
-  for (const seg of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+  const v = getPath(context, step.loop.replace(/^\s*\{\{\s*|\s*\}\}\s*$/g, '').split('.'));
   if (!Array.isArray(v)) throw new Error(`loop '${step.loop}' does not resolve to a list`);
   return v as Array<string | number>;
 }
@@ -74,12 +78,9 @@ export async function collectSteps(steps: CollectStep[] | undefined, ctx: Collec
   const out: CollectedStep[] = [];
   for (const [i, step] of (steps ?? []).entries()) {
     if (step.platforms && !step.platforms.includes(ctx.platform as never)) continue;
-    const items = loopItems(step, ctx);
-    for (const item of items ?? [undefined]) {
-      const tctx = item === undefined ? ctx.templateContext : { ...ctx.templateContext, item };
-      const command = step.file ? fileCommand(step, { ...ctx, templateContext: tctx }) : renderCommand(step.command!, tctx, step.level);
+    for (const { command, item } of commandsFor(step, ctx)) {
       try {
-        out.push(await runOne(step, names[i], step.level, command, item === undefined ? undefined : String(item), ctx));
+        out.push(await runOne(step, names[i], step.level, command, item, ctx));
       } catch (err) {
         if (step.optional && err instanceof TransportError && err.triage === 'level-unavailable') continue;
         throw err;

@@ -4,7 +4,7 @@ import type { CheckResult, HostResult, RemediationResult } from '../model/result
 import type { DeviceSession, Facts } from '../model/transport.js';
 import { TransportError } from '../model/transport.js';
 import type { HostPlan, PlannedPlaybook } from '../plan/plan.js';
-import { TRIAGE_NEXT } from './triage.js';
+import { TRIAGE_NEXT } from '../model/triage.js';
 import { registerResult, runCheck, syntheticResult, type CheckRunContext } from './check-runner.js';
 import { renderLocalized } from '../checks/index.js';
 import { runRemediation } from './remediate.js';
@@ -23,6 +23,8 @@ export interface HostRunOptions {
 interface HostState {
   checks: CheckResult[];
   remediations: RemediationResult[];
+  /** The run was interrupted before this host finished its work. */
+  interrupted: boolean;
   /** First level error (expert/sudo refused): the host ends `error` with this triage. */
   levelError?: TransportError;
 }
@@ -47,7 +49,7 @@ function contextFor(host: HostPlan, planned: PlannedPlaybook, session: DeviceSes
 }
 
 async function finish(result: CheckResult, host: HostPlan, opts: HostRunOptions, state: HostState): Promise<CheckResult> {
-  const final = applyWaivers(result, host.name, host.groups, opts.waivers, opts.today);
+  const final = applyWaivers(result, host.name, opts.waivers, opts.today);
   state.checks.push(final);
   await opts.onCheckEnd(final);
   return final;
@@ -66,6 +68,7 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: De
   const pending = orderChecks(planned.checks);
   for (const [i, spec] of pending.entries()) {
     if (opts.signal.aborted) {
+      state.interrupted = true;
       for (const rest of pending.slice(i)) await finish(syntheticResult(rest, 'error', 'not run: the run was interrupted'), host, opts, state);
       return;
     }
@@ -92,18 +95,30 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: De
   const done = new Set<string>();
   for (const result of state.checks.filter((c) => c.status === 'fail' && planned.allChecks.has(c.checkId))) {
     for (const rid of result.remediation ?? []) {
-      if (done.has(rid) || opts.signal.aborted) continue;
+      if (done.has(rid)) continue;
       done.add(rid);
-      const rem = await runRemediation({ spec: planned.remediations.get(rid)!, forCheck: result.checkId, mode: opts.mode, allChecks: planned.allChecks }, ctx);
-      state.remediations.push(rem);
-      await opts.onRemediationEnd(rem);
+      const spec = planned.remediations.get(rid)!;
+      if (opts.signal.aborted) {
+        // Recorded, not silently dropped: the change window must see what was left undone.
+        state.interrupted = true;
+        await record({ remediationId: rid, title: spec.title, forCheck: result.checkId, status: 'planned', reason: 'not applied: the run was interrupted', commands: [] }, opts, state);
+        continue;
+      }
+      const { result: rem, fatal } = await runRemediation({ spec, forCheck: result.checkId, mode: opts.mode, allChecks: planned.allChecks }, ctx);
+      await record(rem, opts, state);
+      if (fatal) throw fatal;
     }
   }
 }
 
+async function record(rem: RemediationResult, opts: HostRunOptions, state: HostState): Promise<void> {
+  state.remediations.push(rem);
+  await opts.onRemediationEnd(rem);
+}
+
 /** Runs a host to completion; always returns a result (never throws). */
 export async function runHostOnSession(host: HostPlan, session: DeviceSession, startedAt: number, opts: HostRunOptions): Promise<HostResult> {
-  const state: HostState = { checks: [], remediations: [] };
+  const state: HostState = { checks: [], remediations: [], interrupted: false };
   const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, startedAt: new Date(startedAt).toISOString() };
   try {
     for (const planned of host.playbooks) await runPlaybook(host, planned, session, opts, state);
@@ -111,8 +126,7 @@ export async function runHostOnSession(host: HostPlan, session: DeviceSession, s
     const triage = err instanceof TransportError ? err.triage : 'internal';
     return { ...base, status: 'error', triage: { class: triage, message: (err as Error).message, next: TRIAGE_NEXT[triage] }, checks: state.checks, remediations: state.remediations, durationMs: Date.now() - startedAt };
   }
-  const interrupted = opts.signal.aborted && state.checks.some((c) => c.reason === 'not run: the run was interrupted');
-  const triage = interrupted
+  const triage = state.interrupted
     ? { class: 'interrupted' as const, message: 'the run was interrupted', next: TRIAGE_NEXT.interrupted }
     : state.levelError
       ? { class: 'privilege' as const, message: state.levelError.message, next: TRIAGE_NEXT.privilege }

@@ -1,23 +1,38 @@
 /**
  * Remediations: planned in check mode (exact commands, nothing sent); in apply mode
- * capture → apply → wait → verify → roll back if verification fails. Every step is recorded.
+ * capture → (rollback rendered and checked) → apply → read back → wait → verify → roll back
+ * if verification fails. Every command sent is recorded, also when the host is lost half-way.
  */
 import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playbook.js';
 import type { Fields, RemediationResult } from '../model/result.js';
 import { redact } from '../model/redact.js';
-import { renderCommand } from '../checks/index.js';
-import { collectSteps, isLevelError } from './collect.js';
+import { getPath, renderCommand, templateVariables } from '../checks/index.js';
+import { collectSteps, commandsFor, isLevelError } from './collect.js';
 import { gate, runCheck, type CheckRunContext } from './check-runner.js';
 import { sleep } from './pacing.js';
 
 type Commands = RemediationResult['commands'];
+type Rendered = Array<{ step: RemediationStep; command: string }>;
 
-function renderSteps(steps: RemediationStep[], ctx: CheckRunContext, context: Record<string, unknown>): Array<{ step: RemediationStep; command: string }> {
+function renderSteps(steps: RemediationStep[], context: Record<string, unknown>): Rendered {
   return steps.map((step) => ({ step, command: renderCommand(step.command, context, step.level) }));
 }
 
-/** Sends commands in order; stops at the first failure (fail_on match or non-zero exit). */
-async function sendAll(steps: Array<{ step: RemediationStep; command: string }>, phase: 'apply' | 'rollback', ctx: CheckRunContext, log: Commands): Promise<boolean> {
+/** A rollback that would send an empty value (e.g. no DNS server was configured before) must
+ * not be trusted: refuse to apply instead. Returns the first empty `captured.*` path. */
+function emptyCapturedValue(steps: RemediationStep[], context: Record<string, unknown>): string | undefined {
+  for (const step of steps) {
+    for (const path of templateVariables(step.command)) {
+      if (!path.startsWith('captured.')) continue;
+      const v = getPath(context, path.split('.'));
+      if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return path;
+    }
+  }
+  return undefined;
+}
+
+/** Sends commands in order; stops at the first failure (fail_on match, non-zero exit, timeout). */
+async function sendAll(steps: Rendered, phase: 'apply' | 'rollback', ctx: CheckRunContext, log: Commands): Promise<boolean> {
   for (const { step, command } of steps) {
     const res = await ctx.session.run(command, step.level, { timeoutMs: step.timeout_s ? step.timeout_s * 1000 : ctx.commandTimeoutMs });
     const output = redact(res.output, ctx.secrets);
@@ -36,52 +51,79 @@ export interface RemediationInput {
   allChecks: ReadonlyMap<string, CheckSpec>;
 }
 
-/** Plans or applies one remediation on a host. Never throws for device-side failures. */
-export async function runRemediation(input: RemediationInput, ctx: CheckRunContext): Promise<RemediationResult> {
-  const { spec } = input;
-  const base: RemediationResult = { remediationId: spec.id, title: spec.title, forCheck: input.forCheck, status: 'planned', commands: [] };
-  const g = gate(spec, ctx);
-  if (!g.run) return { ...base, status: 'not-applicable', reason: g.reason };
-  if (input.mode === 'check') {
-    try {
-      // Capture-dependent values (rollback) are unknown until apply; apply commands are exact.
-      const applied = renderSteps(spec.apply, ctx, { ...ctx.templateContext, captured: {} });
-      return { ...base, commands: [
-        ...(spec.capture ?? []).map((s) => ({ level: s.level, command: redact(s.command ?? `cat ${s.file}`, ctx.secrets), phase: 'capture' as const })),
-        ...applied.map((a) => ({ level: a.step.level, command: redact(a.command, ctx.secrets), phase: 'apply' as const })),
-      ] };
-    } catch (err) {
-      return { ...base, status: 'failed', reason: `cannot build the command: ${(err as Error).message}` };
-    }
-  }
-  const log: Commands = [];
+/** The result, and — when the host was lost half-way — the error that ends the host. The
+ * caller records the result first, then rethrows `fatal`. */
+export interface RemediationOutcome {
+  result: RemediationResult;
+  fatal?: Error;
+}
+
+/** Check mode: the exact commands that would be sent (capture and apply); nothing is sent. */
+function plan(spec: RemediationSpec, base: RemediationResult, ctx: CheckRunContext): RemediationResult {
   try {
-    const captured: Record<string, Fields> = {};
-    for (const c of await collectSteps(spec.capture, ctx)) {
-      captured[c.record.name] = c.record.fields;
-      log.push({ level: c.evidence.level, command: c.evidence.command, phase: 'capture', output: c.evidence.output, ok: !c.record.parseError });
-      if (c.record.parseError) return { ...base, status: 'failed', reason: `capture '${c.record.name}' could not be parsed (${c.record.parseError}); nothing was changed`, commands: log };
-    }
-    const context = { ...ctx.templateContext, captured };
-    const applyOk = await sendAll(renderSteps(spec.apply, ctx, context), 'apply', ctx, log);
-    let verification: RemediationResult['verification'] = [];
-    if (applyOk) {
-      await sleep((spec.wait_s ?? 0) * 1000, ctx.signal);
-      for (const id of spec.verify) verification.push(await runCheck(input.allChecks.get(id)!, ctx));
-      if (verification.every((v) => v.status === 'pass')) return { ...base, status: 'verified', commands: log, before: captured, verification, after: afterFields(verification) };
-    }
-    const why = applyOk ? `verification failed: ${verification.filter((v) => v.status !== 'pass').map((v) => `${v.checkId} ${v.status}`).join(', ')}` : 'a command was rejected by the device';
-    if (!spec.rollback?.length) return { ...base, status: 'failed', reason: `${why}; no rollback defined`, commands: log, before: captured, verification };
-    const rolledBack = await sendAll(renderSteps(spec.rollback, ctx, context), 'rollback', ctx, log);
-    return { ...base, status: rolledBack ? 'rolled-back' : 'rollback-failed', reason: why, commands: log, before: captured, verification };
+    const capture = (spec.capture ?? []).flatMap((s) => commandsFor(s, ctx).map((c) => ({ level: s.level, command: redact(c.command, ctx.secrets), phase: 'capture' as const })));
+    // Rollback commands depend on captured values, known only at apply time.
+    const apply = renderSteps(spec.apply, { ...ctx.templateContext, captured: {} }).map((a) => ({ level: a.step.level, command: redact(a.command, ctx.secrets), phase: 'apply' as const }));
+    return { ...base, commands: [...capture, ...apply] };
   } catch (err) {
-    if (isLevelError(err)) return { ...base, status: 'failed', reason: err.message, commands: log };
-    throw err;
+    return { ...base, status: 'failed', reason: `cannot build the command: ${(err as Error).message}` };
   }
 }
 
-function afterFields(verification: NonNullable<RemediationResult['verification']>): Record<string, Fields> {
-  const after: Record<string, Fields> = {};
-  for (const v of verification) for (const e of v.evidence) after[`${v.checkId}.${e.step}`] = e.fields;
-  return after;
+async function apply(input: RemediationInput, base: RemediationResult, ctx: CheckRunContext, log: Commands): Promise<RemediationResult> {
+  const { spec } = input;
+  const captured: Record<string, Fields> = {};
+  for (const c of await collectSteps(spec.capture, ctx)) {
+    captured[c.record.name] = c.record.fields;
+    log.push({ level: c.evidence.level, command: c.evidence.command, phase: 'capture', output: c.evidence.output, ok: !c.record.parseError });
+    if (c.record.parseError) return { ...base, status: 'failed', reason: `capture '${c.record.name}' could not be parsed (${c.record.parseError}); nothing was changed`, commands: log };
+  }
+  const context = { ...ctx.templateContext, captured };
+  let applySteps: Rendered;
+  let rollbackSteps: Rendered;
+  try {
+    applySteps = renderSteps(spec.apply, context);
+    rollbackSteps = renderSteps(spec.rollback ?? [], context);
+  } catch (err) {
+    return { ...base, status: 'failed', reason: `cannot build the command: ${(err as Error).message}; nothing was changed`, commands: log, before: captured };
+  }
+  const empty = emptyCapturedValue(spec.rollback ?? [], context);
+  if (empty) return { ...base, status: 'failed', reason: `the rollback would have no value for ${empty} (nothing to restore); nothing was changed`, commands: log, before: captured };
+
+  const applyOk = await sendAll(applySteps, 'apply', ctx, log);
+  const verification: NonNullable<RemediationResult['verification']> = [];
+  let after: Record<string, Fields> | undefined;
+  if (applyOk) {
+    // Read the captured values back (e.g. show network after configure network dns ...).
+    after = {};
+    for (const c of await collectSteps(spec.capture, ctx)) after[c.record.name] = c.record.fields;
+    // Not cut short by Ctrl-C: a change already made is verified (and rolled back) within the grace.
+    await sleep((spec.wait_s ?? 0) * 1000);
+    for (const id of spec.verify) verification.push(await runCheck(input.allChecks.get(id)!, { ...ctx, signal: undefined }));
+    if (verification.every((v) => v.status === 'pass')) return { ...base, status: 'verified', commands: log, before: captured, after, verification };
+  }
+  const why = applyOk ? `verification failed: ${verification.filter((v) => v.status !== 'pass').map((v) => `${v.checkId} ${v.status}`).join(', ')}` : 'a command was rejected by the device';
+  if (rollbackSteps.length === 0) return { ...base, status: 'failed', reason: `${why}; no rollback defined`, commands: log, before: captured, after, verification };
+  const rolledBack = await sendAll(rollbackSteps, 'rollback', ctx, log);
+  return { ...base, status: rolledBack ? 'rolled-back' : 'rollback-failed', reason: why, commands: log, before: captured, after, verification };
+}
+
+/** Plans or applies one remediation on a host. Never throws: a lost host comes back as `fatal`
+ * next to a result that records every command already sent. */
+export async function runRemediation(input: RemediationInput, ctx: CheckRunContext): Promise<RemediationOutcome> {
+  const { spec } = input;
+  const base: RemediationResult = { remediationId: spec.id, title: spec.title, forCheck: input.forCheck, status: 'planned', commands: [] };
+  const g = gate(spec, ctx);
+  if (!g.run) return { result: { ...base, status: 'not-applicable', reason: g.reason } };
+  if (input.mode === 'check') return { result: plan(spec, base, ctx) };
+  const log: Commands = [];
+  try {
+    return { result: await apply(input, base, ctx, log) };
+  } catch (err) {
+    const message = (err as Error).message;
+    if (isLevelError(err)) return { result: { ...base, status: 'failed', reason: message, commands: log } };
+    const sent = log.some((c) => c.phase !== 'capture');
+    const reason = `${sent ? 'stopped after sending changes' : 'stopped before any change'}: ${message}; check the device by hand`;
+    return { result: { ...base, status: 'failed', reason, commands: log }, fatal: err as Error };
+  }
 }

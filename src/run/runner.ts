@@ -10,15 +10,19 @@ import type { HostResult, RunMeta, RunReport } from '../model/result.js';
 import { TransportError, type Connector, type DeviceSession } from '../model/transport.js';
 import { redact, redactDeep } from '../model/redact.js';
 import type { HostPlan, RunPlan } from '../plan/plan.js';
-import { computeExitCode, computeSummary } from './outcome.js';
+import { computeExitCode, computeSummary } from '../model/outcome.js';
 import { EventBus } from './emitter.js';
 import { runHostOnSession } from './host-runner.js';
 import { createLoginPacer, sleep } from './pacing.js';
-import { TRIAGE_NEXT } from './triage.js';
+import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Waiver } from './waivers.js';
 
 /** Hosts run at once by default: the work is I/O-bound waiting on devices, not CPU. */
 export const DEFAULT_FORKS = 50;
+/** After Ctrl-C, in-flight commands get this long before connections close. In apply mode a
+ * remediation already started may need to verify and roll back, so it gets longer. */
+export const CHECK_GRACE_MS = 3_000;
+export const APPLY_GRACE_MS = 120_000;
 
 export interface RunOptions {
   connector: Connector;
@@ -35,8 +39,11 @@ export interface RunOptions {
   graceMs?: number;
   /** Injected clock (tests). */
   now?: () => Date;
-  /** Also receives every event (events.jsonl). */
+  /** Also receives every event, in order (events.jsonl); `run-end` comes before the reporters'
+   * `onEnd`, so files they hash include the complete log. */
   onEvent?: (e: RunEvent) => void;
+  /** Told once when `onEvent` throws (e.g. disk full); the run goes on. */
+  onEventError?: (error: Error) => void;
 }
 
 /** Unreachable = we never got a usable session; other connect failures are `error`. */
@@ -63,8 +70,17 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   // Every in-flight host listens for the run's abort: as many listeners as forks, by design.
   setMaxListeners(0, signal);
   const results = new Map<string, HostResult>();
+  let logFailed = false;
+  const log = (e: RunEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch (err) {
+      if (!logFailed) opts.onEventError?.(err as Error);
+      logFailed = true;
+    }
+  };
   const emit = async (e: RunEvent) => {
-    opts.onEvent?.(e);
+    log(e);
     await opts.bus.emit(e);
   };
   const pace = createLoginPacer(opts.connectRate, signal);
@@ -84,13 +100,13 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     const timer = setTimeout(() => hostAbort.abort(new TransportError('host-timeout', `host did not finish within ${host.connection.hostTimeoutMs / 1000}s`)), host.connection.hostTimeoutMs);
     const onRunAbort = () => {
       // Grace for in-flight commands, then close the connection.
-      setTimeout(() => hostAbort.abort(new TransportError('interrupted', 'the run was interrupted')), opts.graceMs ?? 3000).unref();
+      setTimeout(() => hostAbort.abort(new TransportError('interrupted', 'the run was interrupted')), opts.graceMs ?? (opts.mode === 'apply' ? APPLY_GRACE_MS : CHECK_GRACE_MS)).unref();
     };
     signal.addEventListener('abort', onRunAbort, { once: true });
     let result: HostResult;
     try {
       session = await opts.connector.connect(host.connection, hostAbort.signal);
-      hostAbort.signal.addEventListener('abort', () => void session?.close(), { once: true });
+      hostAbort.signal.addEventListener('abort', () => void session?.close().catch(() => undefined), { once: true });
       result = await runHostOnSession(host, session, hostStart, {
         mode: opts.mode,
         lang: opts.lang ?? 'en',
@@ -136,7 +152,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     summary: computeSummary(hosts, notRun),
     exitCode: computeExitCode(hosts, { interrupted, failOn: opts.failOn }),
   };
+  log({ type: 'run-end', time: endedAt.toISOString(), report });
   await opts.bus.end(report);
-  opts.onEvent?.({ type: 'run-end', time: endedAt.toISOString(), report });
   return report;
 }

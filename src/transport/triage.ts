@@ -35,19 +35,11 @@ export function isTransientTriage(triage: TriageClass): boolean {
   return triage === 'refused' || triage === 'connect-timeout' || triage === 'disconnected';
 }
 
-const NEXT_STEP: Partial<Record<TriageClass, string>> = {
-  dns: 'the host name does not resolve; check ansible_host',
-  refused: 'nothing listens on that port; check ansible_port and that SSH is enabled',
-  'connect-timeout': 'no answer in time; check routing/ACLs to the management interface or raise the connect timeout',
-  auth: 'the device refused the credentials; check ansible_user / ansible_password / ansible_ssh_private_key_file',
-  disconnected: 'the connection was closed by the device or network',
-};
-
 /** Builds the TransportError for a connect failure; secrets are redacted from the message. */
 export function toConnectError(err: unknown, target: string, secrets: readonly string[]): TransportError {
   if (err instanceof TransportError) return new TransportError(err.triage, redact(err.message, secrets));
   const triage = classifyConnectError(err);
   const raw = err instanceof Error ? err.message : String(err);
-  const step = NEXT_STEP[triage];
-  return new TransportError(triage, redact(`cannot connect to ${target}: ${raw}${step ? ` (${step})` : ''}`, secrets));
+  // The next step for each class lives in model/triage.ts (TRIAGE_NEXT); the message says what happened.
+  return new TransportError(triage, redact(`cannot connect to ${target}: ${raw}`, secrets));
 }

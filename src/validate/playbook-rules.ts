@@ -2,15 +2,11 @@
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
-import { PARSER_NAMES, templateVariables, validateVarValue } from '../checks/index.js';
+import { checkDependencies, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
 import { suggest } from './schema.js';
 
-type Locate = (pointer: string, opts?: { key?: boolean }) => SourceLocation;
 
-export const CONDITION_OPERATORS = [
-  'equals', 'not_equals', 'in', 'not_in', 'matches', 'not_matches', 'contains', 'not_contains',
-  'count', 'version', 'gt', 'gte', 'lt', 'lte', 'exists',
-] as const;
+type Locate = (pointer: string, opts?: { key?: boolean }) => SourceLocation;
 
 /** Names a template may use without a variable of that name: filled in at run time. */
 export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'steps', 'fields', 'vars', 'host']);
@@ -55,14 +51,10 @@ export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; 
 function checkConditions(list: Condition[] | undefined, base: string, stepNames: Set<string>, locate: Locate, issues: UserIssue[]): void {
   (list ?? []).forEach((cond, i) => {
     const at = locate(`${base}/${i}`);
-    const ops = CONDITION_OPERATORS.filter((op) => (cond as unknown as Record<string, unknown>)[op] !== undefined);
-    if (ops.length !== 1) {
-      issues.push({
-        code: 'schema',
-        message: ops.length === 0 ? `condition on '${cond.of}' has no operator` : `condition on '${cond.of}' has ${ops.length} operators (${ops.join(', ')}); use one per condition`,
-        location: at,
-        hint: `operators: ${CONDITION_OPERATORS.join(', ')}`,
-      });
+    try {
+      conditionOperator(cond);
+    } catch (err) {
+      issues.push({ code: 'schema', message: (err as Error).message, location: at, hint: `operators: ${CONDITION_OPERATORS.join(', ')} (gt/gte/lt/lte may be combined into a range)` });
     }
     for (const p of [cond.matches, cond.not_matches, cond.count?.pattern]) {
       const bad = p !== undefined ? regexIssue(p, at) : undefined;
@@ -76,10 +68,15 @@ function checkConditions(list: Condition[] | undefined, base: string, stepNames:
   });
 }
 
-/** Names of a check's steps, defaulted as the runner does (`main` for one step, `step<N>` otherwise). */
-export function stepNamesOf(steps: CollectStep[] | undefined): string[] {
-  const list = steps ?? [];
-  return list.map((s, i) => s.name ?? (list.length === 1 ? 'main' : `step${i + 1}`));
+/** Commands that change a device. Collect and capture steps run in check mode, so they must
+ * only read; changes belong in a remediation's `apply`. */
+const CHANGING_COMMAND = /(^|[;&|]\s*)(conf(igure)?|pmtool\s+(restart|disable|enable|stop|start)\w*|reboot|shutdown|halt|poweroff|system\s+(reboot|shutdown|lockdown)|rm|mv|cp|dd|tee|kill(all)?|pkill|sed\s+-i|chmod|chown|truncate|useradd|passwd|expert\s+\S)\b/i;
+/** Output redirection into a file (`> f`, `>> f`), but not `2>&1` or `>/dev/null`. */
+const REDIRECT_TO_FILE = /(^|[^0-9&])>>?\s*(?!&|\/dev\/null\b)\S/;
+
+function readOnlyIssue(command: string, at: SourceLocation): UserIssue | undefined {
+  if (!CHANGING_COMMAND.test(command) && !REDIRECT_TO_FILE.test(command)) return undefined;
+  return { code: 'schema', message: `collect/capture command '${command}' looks like a change; these steps also run in check mode and must only read`, location: at, hint: "put changes in a remediation's apply (with verify and rollback)" };
 }
 
 function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locate, issues: UserIssue[]): Set<string> {
@@ -88,6 +85,8 @@ function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locat
   (list ?? []).forEach((s, i) => {
     const at = locate(`${base}/${i}`);
     if ((s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command or file', location: at });
+    const changing = s.command !== undefined ? readOnlyIssue(s.command, locate(`${base}/${i}/command`)) : undefined;
+    if (changing) issues.push(changing);
     if (seen.has(names[i])) issues.push({ code: 'duplicate-id', message: `step name '${names[i]}' is used twice in this list`, location: at });
     seen.add(names[i]);
     if (s.parse && 'parser' in s.parse && !PARSER_NAMES.includes(s.parse.parser)) {
@@ -119,6 +118,10 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
 
   spec.checks.forEach((c: CheckSpec, ci) => {
     const base = `/checks/${ci}`;
+    const earlier = new Set(spec.checks.slice(0, ci).map((x) => x.id));
+    for (const dep of checkDependencies(c)) {
+      if (!earlier.has(dep)) issues.push({ code: 'unknown-reference', message: `check '${c.id}' reads checks.${dep}, which is not an earlier check of this playbook`, location: locate(base), hint: 'a check can only read results registered by checks before it' });
+    }
     const steps = checkSteps(c.collect, `${base}/collect`, locate, issues);
     checkConditions(c.expect, `${base}/expect`, steps, locate, issues);
     checkConditions(c.when, `${base}/when`, steps, locate, issues);

@@ -174,3 +174,24 @@ describe('describe and operator', () => {
     expect(evaluateCondition({ of: 'http_status', equals: 200, message: 'not OK' }, ctx).message).toBe('not OK');
   });
 });
+
+describe('any: true over a looped step', () => {
+  const ctx = (exits: Array<number | undefined>) => ({
+    steps: { ep: exits.map((e, i) => ({ name: 'ep', item: `u${i}`, output: '', exitCode: 0, fields: e === undefined ? {} : { curl_exit: e } })) },
+    defaultStep: 'ep', facts: {}, vars: {}, checks: {},
+  });
+  it.each([
+    [[0, 28, 0], true],
+    [[0, 0, 0], false],
+    [[28, undefined], true],
+  ])('in [28, 7] over %j → %s', (exits, holds) => {
+    const r = evaluateCondition({ of: 'curl_exit', in: [28, 7], any: true }, ctx(exits));
+    expect([r.holds, r.undecidable ?? false]).toEqual([holds, false]);
+  });
+  it('is undecidable when no item holds and one cannot be read', () => {
+    expect(evaluateCondition({ of: 'curl_exit', in: [28], any: true }, ctx([0, undefined])).undecidable).toBe(true);
+  });
+  it('says so in its description', () => {
+    expect(evaluateCondition({ of: 'curl_exit', in: [28], any: true }, ctx([28])).description).toBe('any item: curl_exit in [28]');
+  });
+});

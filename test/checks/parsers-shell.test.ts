@@ -185,12 +185,15 @@ describe('action-queue', () => {
   it.each([
     [' zzz qqq', 0],
     [' failed', 1],
-  ])('tail %j cannot be read as a code: unrecognised (failed_count %i)', (tail, failed) => {
-    expect(parse('action-queue', `${probe}${tail}\n`, 0).fields).toMatchObject({ unrecognised_count: 1, failed_count: failed, exit_codes: [] });
+  ])('tail %j cannot be read as a code: unrecognised (failed_count %i) and an error, never a pass', (tail, failed) => {
+    const r = parse('action-queue', `${probe}${tail}\n`, 0);
+    expect(r.fields).toMatchObject({ unrecognised_count: 1, failed_count: failed, exit_codes: [] });
+    expect(r.error).toMatch(/unrecognised canConnect line/);
   });
 
   it('a line cut before the closing parenthesis is unrecognised', () => {
-    expect(parse('action-queue', 'x canConnect: System (/usr/bin/curl -s --connect\n', 0).fields.unrecognised_count).toBe(1);
+    const r = parse('action-queue', 'x canConnect: System (/usr/bin/curl -s --connect\n', 0);
+    expect([r.fields.unrecognised_count, typeof r.error]).toEqual([1, 'string']);
   });
 
   it('several probes; grep no match; missing file', () => {

@@ -121,3 +121,28 @@ describe('SecureX playbook on the seed evidence', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('fix-dns-servers refuses a change it could not roll back', () => {
+  it('stops before any change when no DNS server was configured (empty capture)', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadInventory } = await import('../../src/inventory/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'fb-nodns-'));
+    copyFileSync(join(recordings, 'inventory.yml'), join(dir, 'inventory.yml'));
+    for (const h of ['seed-dns-broken', 'seed-healthy']) {
+      const rec = JSON.parse(readFileSync(join(recordings, `${h}.json`), 'utf8'));
+      for (const c of rec.commands) if (c.command === 'show network') c.output = c.output.replace(/^DNS Servers.*\n/m, '');
+      writeFileSync(join(dir, `${h}.json`), JSON.stringify(rec));
+    }
+    const pb = loadPlaybook(join(root, 'playbooks/securex.yml'));
+    const plan = buildPlan([pb], await loadInventory(join(dir, 'inventory.yml')), { limit: 'seed-dns-broken', extraVars: { dns_servers: '192.0.2.53' } });
+    const r = await runPlan(plan, {
+      connector: new ReplayConnector(dir), bus: new EventBus([]), mode: 'apply',
+      meta: { runId: 't', tool: { name: 'firebook', version: '0' }, playbooks: [], inventory: dir, mode: 'apply', operator: 't', startedAt: '', argv: [], hostKeyChecking: 'strict', lang: 'en' },
+    });
+    const fix = r.hosts[0].remediations.find((x) => x.remediationId === 'fix-dns-servers')!;
+    expect(fix.status).toBe('failed');
+    expect(localize(fix.reason)).toMatch(/rollback would have no value for captured\.before\.dns_servers.*nothing was changed/);
+    expect(fix.commands.map((c) => c.phase)).toEqual(['capture']);
+  });
+});

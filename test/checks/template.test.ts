@@ -149,3 +149,13 @@ describe('lenient message rendering', () => {
     expect(renderTextLenient('{{#if}}', {})).toBe('{{#if}}');
   });
 });
+
+describe('option injection', () => {
+  it.each(['cli', 'expert', 'root'] as const)('a value starting with - is refused at %s', (level) => {
+    expect(() => renderCommand('nslookup {{h}}', { h: '-debug' }, level)).toThrow(/starts with '-'/);
+    expect(() => renderCommand('curl {{#each u}}{{this}} {{/each}}', { u: ['https://a.example', '-o/etc/passwd'] }, level)).toThrow(/starts with '-'/);
+  });
+  it('a dash inside a value is fine', () => {
+    expect(renderCommand('nslookup {{h}}', { h: 'api-sse.cisco.com' }, 'root')).toBe('nslookup api-sse.cisco.com');
+  });
+});

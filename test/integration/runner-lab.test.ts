@@ -9,6 +9,8 @@ import { localize } from '../../src/model/playbook.js';
 import { RecordingConnector, ReplayConnector } from '../../src/replay/recording.js';
 import { SshConnector } from '../../src/transport/index.js';
 import { ROOT, runOn, statusTable, writeInventory } from './helpers.js';
+import { loadInventory } from '../../src/inventory/index.js';
+import { loadWaivers } from '../../src/load/waivers.js';
 
 /** A loopback port with nothing listening (connection refused). */
 async function closedPort(): Promise<number> {
@@ -90,16 +92,18 @@ describe('runner on a mixed fleet', () => {
   });
 
   it('waivers turn matching failures into waived; an expired one says so and counts', async () => {
-    const waivers = [
-      { check: 'eventhandler-socket', hosts: 'good2', justification: 'CHG-1 connector rebuild scheduled', expires: '2099-12-31', approver: 'cab' },
-      { check: 'eventhandler-socket', hosts: 'good*', justification: 'old waiver', expires: '2020-01-01' },
-    ];
+    const dir = mkdtempSync(join(tmpdir(), 'fb-waive-'));
+    const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const inv = await loadInventory(inventory);
+    const waivers = loadWaivers(write('valid.yml', 'waivers:\n  - { check: eventhandler-socket, hosts: "good*:!good1", justification: CHG-1 connector rebuild scheduled, expires: "2099-12-31", approver: cab }\n'), inv);
+    const expiredWaivers = loadWaivers(write('expired.yml', 'waivers:\n  - { check: eventhandler-socket, hosts: "good*", justification: old waiver, expires: "2020-01-01" }\n'), inv);
+    expect([...waivers[0].hostNames]).toEqual(['good2']);
     const valid = await runOn(inventory, lab, { knownHosts, limit: 'good2', waivers });
     const c = valid.report.hosts[0].checks.find((x) => x.checkId === 'eventhandler-socket')!;
     expect(c.status).toBe('waived');
     expect(c.waiver).toMatchObject({ justification: 'CHG-1 connector rebuild scheduled', expires: '2099-12-31' });
     expect(valid.report.exitCode).toBe(0);
-    const expired = await runOn(inventory, lab, { knownHosts, limit: 'good2', waivers: waivers.slice(1) });
+    const expired = await runOn(inventory, lab, { knownHosts, limit: 'good2', waivers: expiredWaivers });
     const e = expired.report.hosts[0].checks.find((x) => x.checkId === 'eventhandler-socket')!;
     expect(e.status).toBe('fail');
     expect(localize(e.reason)).toMatch(/waiver expired on 2020-01-01/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildReport, openEventLog, readEventLog, parseEventLog } from '../../src/report/index.js';
 import { UserError } from '../../src/model/errors.js';
 import type { RunEvent } from '../../src/model/events.js';
-import { computeExitCode, computeSummary } from '../../src/run/outcome.js';
+import { computeExitCode, computeSummary } from '../../src/model/outcome.js';
 import { loadSample, makeTempDir, partialEventLines } from './helpers.js';
 
 const cleanups: Array<() => void> = [];

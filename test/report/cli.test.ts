@@ -94,4 +94,25 @@ describe('firebook report render', () => {
     await expectCode(command.run(['render', 'bad.json', '--lang', 'fr'], io), 'cli-usage');
     await expectCode(command.run(['draw', 'bad.json'], io), 'cli-usage');
   });
+
+  it('--format and --lang parse as in `firebook run`: same forms, same error texts', async () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 'sample-report.json'), join(dir, 'in.json'));
+    const io = memoryIO(dir);
+    const messageOf = async (argv: string[]) => {
+      try {
+        await command.run(argv, io);
+      } catch (err) {
+        return (err as UserError).issues[0].message;
+      }
+      return expect.unreachable();
+    };
+    expect(await messageOf(['render', 'in.json', '--format', 'html,pdf'])).toBe("firebook report: --format must be one of json, html, md, junit, prom, not 'pdf'");
+    expect(await messageOf(['render', 'in.json', '--lang', 'fr'])).toBe("firebook report: --lang must be one of en, ja, not 'fr'");
+    // Repeated --format, as `firebook run` accepts it.
+    expect(await command.run(['render', 'in.json', '--format', 'md', '--format', 'prom', '--out', 'o'], io)).toBe(0);
+    expect(existsSync(join(dir, 'o', 'report.md'))).toBe(true);
+    expect(existsSync(join(dir, 'o', 'firebook.prom'))).toBe(true);
+    expect(existsSync(join(dir, 'o', 'report.html'))).toBe(false);
+  });
 });

@@ -73,3 +73,94 @@ describe('console reporter', () => {
     expect(end.type === 'run-end' && end.report.exitCode).toBe(3);
   });
 });
+
+/** A memory stream that reports a terminal width, as process.stdout does on a TTY. */
+function terminalStream(columns: number): { stream: Writable & { columns: number }; text: () => string } {
+  const m = memoryStream();
+  return { stream: Object.assign(m.stream, { columns }), text: m.text };
+}
+
+/** Terminal columns of a line: CJK characters take two. */
+const columnsOf = (s: string) => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+
+describe('console recap and terminal', () => {
+  const LOCKDOWN = 'expert mode is disabled on this device (lockdown): the check needs the expert shell';
+
+  /** ftd02 in lockdown: every expert-shell check errs with the same long reason. */
+  function lockdownReport() {
+    const r = loadSample();
+    const ftd02 = r.hosts[1];
+    for (const i of [0, 1, 2]) ftd02.checks[i] = { ...ftd02.checks[i], status: 'error', reason: { en: LOCKDOWN, ja: 'expert モードが無効（ロックダウン）' }, diagnosis: undefined };
+    return r;
+  }
+
+  it('checks of one host failing for the same reason share one recap line listing their ids', async () => {
+    const { stream, text } = memoryStream();
+    await createConsoleReporter({ mode: 'plain', stream, lang: 'en' }).onEnd?.(lockdownReport());
+    const lines = text().split('\n');
+    expect(lines.filter((l) => l.includes(LOCKDOWN))).toEqual([
+      `  ! ftd02  version-applicable, dns-resolves, sse-endpoints, eventhandler-socket (high): ${LOCKDOWN}`,
+    ]);
+    // Other reasons of the same host keep their own line.
+    expect(lines.some((l) => l.startsWith('  ✗ ftd02  eventing-session (high): Egress to eventing-ingest'))).toBe(true);
+  });
+
+  it('the recap cap counts hidden checks, in the console language', async () => {
+    const en = memoryStream();
+    await createConsoleReporter({ mode: 'plain', stream: en.stream, lang: 'en', maxRecapLines: 1 }).onEnd?.(lockdownReport());
+    // Shown: ftd01 dns-resolves. Hidden: the lockdown line (4 checks) and eventing-session (1).
+    expect(en.text()).toContain('  … and 5 more failing or undecided checks (see report.json)\n');
+    const ja = memoryStream();
+    await createConsoleReporter({ mode: 'plain', stream: ja.stream, lang: 'ja', maxRecapLines: 1 }).onEnd?.(lockdownReport());
+    expect(ja.text()).toContain('  … ほか 5 件の不合格・判定不能のチェック（report.json を参照）\n');
+  });
+
+  it('the TTY progress line is cut to the terminal width (wide Japanese characters count twice)', async () => {
+    for (const lang of ['en', 'ja'] as const) {
+      const { stream, text } = terminalStream(40);
+      const clock = { t: 0 };
+      await replaySample(createConsoleReporter({ mode: 'tty', stream, lang, nowMs: () => clock.t }), clock);
+      const out = text();
+      const progress = out.split('\r\x1b[K').filter((s) => s.startsWith('[firebook]'));
+      expect(progress.length).toBe(5);
+      for (const line of progress) {
+        expect(columnsOf(line)).toBeLessThanOrEqual(39);
+        expect(line.endsWith('…')).toBe(true);
+      }
+    }
+  });
+
+  it('without a known width the progress line is whole', async () => {
+    const { stream, text } = memoryStream();
+    const clock = { t: 0 };
+    await replaySample(createConsoleReporter({ mode: 'tty', stream, lang: 'en', nowMs: () => clock.t }), clock);
+    expect(text()).toContain('[firebook] 1/4 hosts · 1 fail · 0 unreachable · 00:10 · ETA 00:30');
+  });
+
+  it('lang ja: recap, progress and plain lines carry no English words of ours', async () => {
+    const tty = memoryStream();
+    const clock = { t: 0 };
+    const r = loadSample();
+    r.incomplete = true;
+    await replaySample(createConsoleReporter({ mode: 'tty', stream: tty.stream, lang: 'ja', nowMs: () => clock.t, reportLocation: () => '/runs/x' }), clock);
+    const out = tty.text();
+    expect(out).toContain('[firebook] 1/4 ホスト · 1 不合格 · 0 到達不能 · 00:10 · 残り 00:30');
+    expect(out).toContain('· 終了コード 3\n');
+    expect(out).toContain('レポート: /runs/x\n');
+    expect(out).not.toMatch(/\bETA\b|\bexit\b|Reports:/);
+    const rep = memoryStream();
+    await createConsoleReporter({ mode: 'tty', stream: rep.stream, lang: 'ja' }).onEnd?.(r);
+    expect(rep.text()).toMatch(/ · 不完全\n/);
+    const plain = memoryStream();
+    await replaySample(createConsoleReporter({ mode: 'plain', stream: plain.stream, lang: 'ja' }), { t: 0 });
+    const lines = plain.text().split('\n');
+    expect(lines.some((l) => l.startsWith('  不合格 ftd01 dns-resolves: '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('  エラー ftd02 eventhandler-socket: '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('[4/4] ftd03 到達不能: [connect-timeout]'))).toBe(true);
+    const rem = memoryStream();
+    await createConsoleReporter({ mode: 'plain', stream: rem.stream, lang: 'ja' }).onRemediationEnd?.({
+      type: 'remediation-end', time: 't', host: 'ftd01', result: { remediationId: 'fix-dns', title: 'x', forCheck: 'dns-resolves', status: 'rolled-back', commands: [] },
+    });
+    expect(rem.text()).toBe('  修正 ftd01 fix-dns: ロールバック済み\n');
+  });
+});

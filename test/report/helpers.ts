@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../src/model/events.js';
 import type { CheckResult, HostResult, RunReport } from '../../src/model/result.js';
-import { computeExitCode, computeSummary } from '../../src/run/outcome.js';
+import { computeExitCode, computeSummary } from '../../src/model/outcome.js';
 
 export const FIXTURES = new URL('../fixtures/reports/', import.meta.url).pathname;
 export const CANARY = 'CANARY-5ecr3t-9f1c';

@@ -3,7 +3,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_TEMPLATES_DIR, renderHtml, renderJson, renderJunit, renderMarkdown, renderProm, toVisibleText, maskArgv } from '../../src/report/index.js';
+import { BUILTIN_TEMPLATES_DIR, renderHtml, renderJson, renderJunit, renderMarkdown, renderProm, toVisibleText, maskArgv, redactArgv } from '../../src/report/index.js';
+import { isSecretName } from '../../src/model/redact.js';
 import { UserError } from '../../src/model/errors.js';
 import { CANARY, hostileReport, loadSample, makeTempDir } from './helpers.js';
 
@@ -23,6 +24,31 @@ describe('canary secrets', () => {
     expect(maskArgv(['--vault-password', 's3cr3t', '-e', 'api_token=abc', '-e', '{"ssh_pass":"x"}', '-e', 'user=admin password=hunter2', '--limit', 'ftd01'])).toEqual([
       '--vault-password', '********', '-e', 'api_token=********', '-e', '********', '-e', 'user=admin password=********', '--limit', 'ftd01',
     ]);
+  });
+
+  it('maskArgv masks --flag=value forms the same way, recursively', () => {
+    expect(maskArgv(['--extra-vars=ansible_password=s3cret'])).toEqual(['--extra-vars=ansible_password=********']);
+    expect(maskArgv(['--vault-password=s3cret', '--become-password=s3cret'])).toEqual(['--vault-password=********', '--become-password=********']);
+    expect(maskArgv(['--extra-vars={"ssh_pass": "x"}', '--extra-vars=user=admin password=hunter2'])).toEqual(['--extra-vars=********', '--extra-vars=user=admin password=********']);
+    // A value that is itself name=value under an innocent name, one level or two down.
+    expect(maskArgv(['-e', 'opts=ansible_password=v', '--extra-vars=opts=api_key=v'])).toEqual(['-e', 'opts=ansible_password=********', '--extra-vars=opts=api_key=********']);
+    // YAML inline extra-vars with a secret-looking key.
+    expect(maskArgv(['--extra-vars={ssh_pass: x}', '-e', 'vault_ssh_pass: x'])).toEqual(['--extra-vars=********', '-e', '********']);
+    // Nothing secret: untouched, including `=` inside values and Ansible's boolean --ask-* flags.
+    const plain = ['run', '--limit=ftd01,ftd02', '-e', 'ntp=10.0.0.1 dns=a=b', '--ask-vault-pass', 'playbooks/securex.yml', '--out=reports/x'];
+    expect(maskArgv(plain)).toEqual(plain);
+  });
+
+  it('names SECRET_ARG covered are secret names now: credential, vault', () => {
+    expect(isSecretName('db_credential')).toBe(true);
+    expect(isSecretName('vault_id')).toBe(true);
+    expect(maskArgv(['--vault-id', 'prod@prompt', '--api-credential=abc'])).toEqual(['--vault-id', '********', '--api-credential=********']);
+  });
+
+  it('redactArgv masks by name, then every given secret value wherever it appears', () => {
+    const argv = ['-e', 'note=hunter2', '--extra-vars=x=pw-hunter2-x', '-e', 'ansible_password=other', '--limit', 'ftd01'];
+    expect(redactArgv(argv, ['hunter2'])).toEqual(['-e', 'note=********', '--extra-vars=x=pw-********-x', '-e', 'ansible_password=********', '--limit', 'ftd01']);
+    expect(redactArgv(argv, [])).toEqual(maskArgv(argv));
   });
 });
 

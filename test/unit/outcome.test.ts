@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeExitCode, computeSummary } from '../../src/run/outcome.js';
+import { computeExitCode, computeSummary } from '../../src/model/outcome.js';
 import type { CheckResult, CheckStatus, HostResult } from '../../src/model/result.js';
 import type { Severity } from '../../src/model/playbook.js';
 

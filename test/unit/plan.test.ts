@@ -65,4 +65,32 @@ describe('plan', () => {
     const plan = buildPlan([pb()], await inv());
     expect(plan.hosts[0].secrets).toContain('s3cr3t-canary');
   });
+
+  it('a --tags typo is invalid input with a suggestion, not an empty green run', async () => {
+    const i = await inv();
+    try {
+      buildPlan([pb()], i, { tags: ['netwrk'] });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as UserError).issues[0]).toMatchObject({ code: 'cli-usage', hint: "did you mean 'network'?" });
+    }
+  });
+
+  it('a playbook whose hosts match nothing is invalid input', async () => {
+    const p = pb();
+    const broken = { ...p, spec: { ...p.spec, hosts: 'ftdd' } };
+    const i = await inv();
+    expect(() => buildPlan([broken], i)).toThrow(/hosts 'ftdd' matches no host/);
+  });
+
+  it('an empty list input counts as not set', async () => {
+    const plan = buildPlan([pb()], await inv(), { extraVars: { servers: '' } });
+    expect('servers' in plan.hosts[0].playbooks[0].vars).toBe(false);
+  });
+
+  it('a check selected by --tags brings the earlier checks it reads', async () => {
+    const dep = loadPlaybook(join(dir, '../playbooks/runner/retry.yml'));
+    const plan = buildPlan([dep], await inv(), { tags: ['uses-registered'] });
+    expect(plan.hosts[0].playbooks[0].checks.map((c) => c.id)).toEqual(['cli-only', 'uses-registered']);
+  });
 });

@@ -67,7 +67,11 @@ export function parseActionQueue(output: string, exitCode: number | null): Parse
       unrecognisedCount++;
     } else if (outcome.kind === 'unrecognised') unrecognisedCount++;
   }
+  // securex-knowledge §1: the failing line's tail format is unknown; a tail we cannot read makes
+  // the result undecidable (error, with the evidence), never a silent pass.
+  const firstUnread = probes.find((l) => ['unrecognised', 'failed-unknown'].includes(readTail(tailOf(l)).kind));
   return {
+    ...(firstUnread ? { error: `unrecognised canConnect line (${unrecognisedCount} in all): ${firstUnread.trim().slice(-160)}` } : {}),
     fields: {
       probe_count: probes.length,
       failed_count: failed,

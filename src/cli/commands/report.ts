@@ -5,6 +5,7 @@ import { EXIT, UserError } from '../../model/errors.js';
 import { loadReportInput } from '../../report/load-input.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseChoice, parseList } from '../options.js';
 
 const USAGE = `Usage: firebook report render FILE [options]
 
@@ -12,7 +13,7 @@ Renders the reports of a run from FILE, a report.json or an events.jsonl (a run 
 killed still renders; the report is marked incomplete).
 
 Options:
-  --format LIST     formats to write, comma-separated: html,md,json,junit,prom (default: all).
+  --format LIST     formats to write, comma-separated or repeated: html,md,json,junit,prom (default: all).
                     report.json is always written; SHA256SUMS is refreshed.
   --out DIR         folder to write into (default: the folder of FILE)
   --lang en|ja      report language (default: en)
@@ -24,14 +25,6 @@ function usageError(message: string, hint?: string): UserError {
   return new UserError({ code: 'cli-usage', message: `firebook report: ${message}`, hint: hint ?? "run 'firebook report --help'" });
 }
 
-function parseFormats(value: string | undefined): ReportFormat[] {
-  if (value === undefined) return [...REPORT_FORMATS];
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = list.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
-  if (bad.length || list.length === 0) throw usageError(`unknown format '${bad.join(',') || value}'`, `allowed: ${REPORT_FORMATS.join(', ')}`);
-  return list as ReportFormat[];
-}
-
 /** The `report` command. */
 export const command: CliCommand = {
   name: 'report',
@@ -39,7 +32,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('report', argv, {
-      format: { type: 'string' },
+      format: { type: 'string', multiple: true },
       out: { type: 'string' },
       lang: { type: 'string' },
       templates: { type: 'string' },
@@ -49,9 +42,9 @@ export const command: CliCommand = {
     if (sub !== 'render') throw usageError(sub ? `unknown sub-command '${sub}'` : 'missing sub-command', "use 'firebook report render FILE'");
     if (!file) throw usageError('missing FILE (a report.json or events.jsonl)');
     if (extra.length) throw usageError(`unexpected argument '${extra[0]}'`);
-    const lang = values.lang ?? 'en';
-    if (lang !== 'en' && lang !== 'ja') throw usageError(`--lang must be en or ja, not '${lang}'`);
-    const formats = parseFormats(values.format);
+    // Same parsers as `firebook run`, so the flags accept the same forms and fail with the same words.
+    const lang = parseChoice('report', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
+    const formats = (parseList(values.format) ?? [...REPORT_FORMATS]).map((f) => parseChoice('report', '--format', f, REPORT_FORMATS)) as ReportFormat[];
     const input = resolve(io.cwd, file);
     const report = loadReportInput(input);
     const baseline = values.baseline ? loadReportInput(resolve(io.cwd, values.baseline)) : undefined;

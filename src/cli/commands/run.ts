@@ -5,11 +5,12 @@ import { parseCommandArgs, type CliCommand } from '../command.js';
 import { parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
-import { loadWaivers } from '../../run/waivers.js';
+import { loadWaivers } from '../../load/waivers.js';
 import { DEFAULT_FORKS } from '../../run/runner.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadReportInput, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import { isDirectory } from '../../report/write-reports.js';
 
 /** `--baseline FILE`, or `latest`: the newest report.json among the run folders under `root`. */
 function loadBaseline(cwd: string, value: string, root: string): RunReport {
@@ -102,6 +103,9 @@ export const command: CliCommand = {
     if (v.check && v.apply) throw usage('--check and --apply exclude each other');
     if (v['accept-new-host-keys'] && v['insecure-no-host-key-check']) throw usage('--accept-new-host-keys and --insecure-no-host-key-check exclude each other');
     if (v.record && v.replay) throw usage('--record and --replay exclude each other');
+    for (const [flag, dir] of [['--replay', v.replay], ['--templates', v.templates]] as const) {
+      if (dir && !isDirectory(resolve(io.cwd, dir))) throw new UserError({ code: 'file-not-found', message: `${flag} ${dir}: no such folder`, hint: flag === '--replay' ? 'name the folder a --record run wrote' : 'name a folder of .hbs templates (see src/report/templates/README.md)' });
+    }
     const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('run', '--format', f, REPORT_FORMATS)) as ReportFormat[];
     const lang = parseChoice('run', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';
     const tags = parseList(v.tags);
@@ -110,7 +114,6 @@ export const command: CliCommand = {
     const connectRate = parsePositiveInt('run', '--connect-rate', v['connect-rate']);
     const failOn = parseSeverity('run', v['fail-on']);
     const extraVars = parseExtraVars('run', v['extra-vars']);
-    const waivers = v.waivers ? loadWaivers(v.waivers) : [];
     const seconds = (flag: 'connect-timeout' | 'command-timeout' | 'host-timeout') => {
       const n = parsePositiveInt('run', `--${flag}`, v[flag]);
       return n === undefined ? undefined : n * 1000;
@@ -118,8 +121,12 @@ export const command: CliCommand = {
     const connectionDefaults = Object.fromEntries(
       Object.entries({ connectTimeoutMs: seconds('connect-timeout'), commandTimeoutMs: seconds('command-timeout'), hostTimeoutMs: seconds('host-timeout') }).filter(([, x]) => x !== undefined),
     );
-    const { playbooks, plan } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults });
+    const { playbooks, plan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults });
+    const waivers = v.waivers ? loadWaivers(v.waivers, inventory!) : [];
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
+    if (v['insecure-no-host-key-check']) {
+      io.stderr.write('firebook: WARNING: --insecure-no-host-key-check: host keys are NOT verified; a man-in-the-middle would get the credentials. This is recorded in the report.\n');
+    }
     const { report } = await executeRun(
       {
         plan: plan!,

@@ -1,7 +1,7 @@
 /** One place for the run's verdict: the summary counts and the exit code. */
-import { EXIT } from '../model/errors.js';
-import { SEVERITIES, type Severity } from '../model/playbook.js';
-import type { CheckStatus, HostResult, RunSummary } from '../model/result.js';
+import { EXIT } from './errors.js';
+import { SEVERITIES, type Severity } from './playbook.js';
+import type { CheckStatus, HostResult, RunSummary } from './result.js';
 
 export function computeSummary(hosts: readonly HostResult[], notRun: readonly string[] = []): RunSummary {
   const checks: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0, waived: 0 };

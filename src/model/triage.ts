@@ -1,6 +1,6 @@
 /** For every way a host can fail before or during a run: a plain next step (en/ja). */
-import type { LocalizedText } from '../model/playbook.js';
-import type { TriageClass } from '../model/transport.js';
+import type { LocalizedText } from './playbook.js';
+import type { TriageClass } from './transport.js';
 
 export const TRIAGE_NEXT: Record<TriageClass, LocalizedText> = {
   dns: { en: 'The host name does not resolve: check ansible_host in the inventory and the DNS of the machine running firebook.', ja: 'ホスト名が解決できません。インベントリの ansible_host と、firebook を実行するマシンの DNS を確認してください。' },
@@ -9,7 +9,7 @@ export const TRIAGE_NEXT: Record<TriageClass, LocalizedText> = {
   'host-key-mismatch': { en: 'The host key differs from known_hosts: verify the device (re-imaged? man-in-the-middle?) before updating known_hosts. No command was sent.', ja: 'ホスト鍵が known_hosts と一致しません。known_hosts を更新する前に機器を確認してください (再イメージ? 中間者攻撃?)。コマンドは送信していません。' },
   'host-key-unknown': { en: 'The host key is not in known_hosts: add it (ssh-keyscan, verified out of band) or run once with --accept-new-host-keys.', ja: 'ホスト鍵が known_hosts にありません。別経路で確認した鍵を追加するか、--accept-new-host-keys で一度実行してください。' },
   auth: { en: 'Authentication failed: check ansible_user and the password or key; repeated failures can lock the account on TACACS+/ISE.', ja: '認証に失敗しました。ansible_user とパスワードまたは鍵を確認してください。失敗を繰り返すと TACACS+/ISE でアカウントがロックされることがあります。' },
-  privilege: { en: 'Privilege escalation failed (expert or sudo): check ansible_become_password and that the user has Config privilege and expert mode is enabled.', ja: '権限昇格 (expert または sudo) に失敗しました。ansible_become_password、ユーザーの Config 権限、expert モードが有効かを確認してください。' },
+  privilege: { en: 'Privilege escalation failed. sudo refused: check ansible_become_password. expert refused: the user needs Config privilege, and expert mode may be disabled on this device (system lockdown) — then only CLI-level checks can run.', ja: '権限昇格に失敗しました。sudo が拒否された場合は ansible_become_password を確認してください。expert が拒否された場合、ユーザーに Config 権限が必要です。また機器で expert モードが無効化されている可能性があります (system lockdown)。その場合は CLI レベルのチェックのみ実行できます。' },
   'unexpected-prompt': { en: 'The device showed a prompt firebook did not expect (password change, other CLI mode): log in by hand once and check platform in the inventory.', ja: '想定外のプロンプトが表示されました (パスワード変更要求や別の CLI モード)。一度手動でログインし、インベントリの platform を確認してください。' },
   disconnected: { en: 'The connection dropped during the run: check device load and stability, then re-run this host with --limit.', ja: '実行中に接続が切断されました。機器の負荷と安定性を確認し、--limit でこのホストを再実行してください。' },
   'command-timeout': { en: 'A command did not finish within its timeout and the shell could not be recovered: raise firebook_command_timeout or check the device.', ja: 'コマンドがタイムアウト内に終わらず、シェルを回復できませんでした。firebook_command_timeout を延ばすか機器を確認してください。' },

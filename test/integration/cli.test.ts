@@ -9,6 +9,17 @@ import { ROOT, writeInventory } from './helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const fb = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+/** Like fb, without blocking this process's event loop (needed when the lab runs in it). */
+function fbAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 describe('firebook CLI', () => {
   it('is built (npm ci / npm test build it)', () => expect(existsSync(CLI)).toBe(true));
@@ -76,5 +87,37 @@ describe('Ctrl-C during a run', () => {
     expect(report.notRun.length).toBeGreaterThan(0);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
     expect(stdout).toMatch(/hosts/);
+    // The killed run's event log still renders (no device access).
+    const rendered = fb(['report', 'render', join(out, 'events.jsonl'), '--format', 'md', '--out', join(out, 'again')]);
+    expect(rendered.status).toBe(0);
+    expect(readFileSync(join(out, 'again', 'report.md'), 'utf8')).toMatch(/incomplete|interrupted/i);
+  }, 60_000);
+});
+
+describe('a complete run through the CLI', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ hosts: [{ name: 'ftd-a', platform: 'ftd', scenario: 'dns-broken' }, { name: 'ftd-b', platform: 'ftd' }], password: 'Canary-Pa55-0xC0FFEE' });
+  });
+  afterAll(() => lab?.stop());
+
+  it('writes every format, a verifiable SHA256SUMS, and no secret anywhere', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fb-full-'));
+    const rec = join(out, 'rec');
+    // Asynchronous: the lab lives in this process and must keep answering.
+    const r = await fbAsync(['run', 'playbooks/securex.yml', '-i', writeInventory(lab), '--known-hosts', lab.knownHostsPath, '--out', join(out, 'run'),
+      '--format', 'json,html,md,junit,prom', '--json', '--record', rec, '-e', 'ansible_become_password=Canary-Pa55-0xC0FFEE']);
+    expect(r.status).toBe(2);
+    // --json streams one event per line on stdout.
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].type).toBe('run-begin');
+    expect(events.at(-1).type).toBe('run-end');
+    const files = ['report.json', 'report.html', 'report.md', 'junit.xml', 'firebook.prom', 'events.jsonl', 'SHA256SUMS'];
+    for (const f of files) expect(existsSync(join(out, 'run', f))).toBe(true);
+    const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(out, 'run'), encoding: 'utf8' });
+    expect(sums.status).toBe(0);
+    const everything = [r.stdout, r.stderr, ...files.map((f) => readFileSync(join(out, 'run', f), 'utf8')), readFileSync(join(rec, 'ftd-a.json'), 'utf8')].join('\n');
+    expect(everything).not.toContain('Canary-Pa55-0xC0FFEE');
+    expect(everything).toContain('********');
   }, 60_000);
 });

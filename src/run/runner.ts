@@ -13,7 +13,7 @@ import type { HostPlan, RunPlan } from '../plan/plan.js';
 import { computeExitCode, computeSummary } from '../model/outcome.js';
 import { EventBus } from './emitter.js';
 import { runHostOnSession } from './host-runner.js';
-import { createLoginPacer, sleep } from './pacing.js';
+import { createLoginPacer } from './pacing.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Waiver } from './waivers.js';
 
@@ -98,9 +98,10 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     const hostAbort = new AbortController();
     let session: DeviceSession | undefined;
     const timer = setTimeout(() => hostAbort.abort(new TransportError('host-timeout', `host did not finish within ${host.connection.hostTimeoutMs / 1000}s`)), host.connection.hostTimeoutMs);
+    let graceTimer: NodeJS.Timeout | undefined;
     const onRunAbort = () => {
       // Grace for in-flight commands, then close the connection.
-      setTimeout(() => hostAbort.abort(new TransportError('interrupted', 'the run was interrupted')), opts.graceMs ?? (opts.mode === 'apply' ? APPLY_GRACE_MS : CHECK_GRACE_MS)).unref();
+      graceTimer = setTimeout(() => hostAbort.abort(new TransportError('interrupted', 'the run was interrupted')), opts.graceMs ?? (opts.mode === 'apply' ? APPLY_GRACE_MS : CHECK_GRACE_MS));
     };
     signal.addEventListener('abort', onRunAbort, { once: true });
     let result: HostResult;
@@ -124,6 +125,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
       result = failedHost(host, hostAbort.signal.aborted ? hostAbort.signal.reason : err, hostStart);
     } finally {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       signal.removeEventListener('abort', onRunAbort);
       await session?.close().catch(() => undefined);
     }
@@ -136,7 +138,6 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     // runHost never throws by design; if it does, the host is still accounted for.
     results.set(h.name, failedHost(h, err, Date.now()));
   }))));
-  if (signal.aborted) await sleep(0);
 
   const hosts = plan.hosts.map((h) => results.get(h.name)).filter((r): r is HostResult => r !== undefined);
   const notRun = plan.hosts.filter((h) => !results.has(h.name)).map((h) => h.name);

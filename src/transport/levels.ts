@@ -23,8 +23,9 @@ export function rankOf(level: Level): number {
   return level === 'cli' ? 0 : level === 'expert' ? 1 : 2;
 }
 
-function lastLines(text: string, secrets: readonly string[]): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+/** The device's last words before a prompt, without the echo of what we typed. */
+function lastLines(text: string, secrets: readonly string[], typed?: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== typed);
   return redact(lines.slice(-3, -1).join(' / ') || lines.slice(-1).join(''), secrets).slice(0, 300);
 }
 
@@ -50,7 +51,7 @@ export async function enterExpert(ctx: LevelContext, timeoutMs: number): Promise
   if (seen.name === 'cli') {
     throw new TransportError(
       'privilege',
-      `expert mode is disabled on this device (\`expert\` returned to the > prompt: ${lastLines(seen.text, ctx.secrets)}); only cli-level commands can run`,
+      `expert mode is not available on this device: ${lastLines(seen.text.replace(/^\s*>\s*$/gm, ''), ctx.secrets, 'expert') || '`expert` returned straight to the > prompt (disabled, e.g. by system lockdown)'}; only CLI-level checks can run`,
     );
   }
   shell.write(CTRL_C);

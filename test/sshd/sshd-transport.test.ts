@@ -94,7 +94,7 @@ describe('FTD-like shell over real sshd', () => {
     const err = await s.run('id', 'expert').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransportError);
     expect((err as TransportError).triage).toBe('privilege');
-    expect((err as TransportError).message).toMatch(/expert mode is disabled/);
+    expect((err as TransportError).message).toMatch(/expert mode is not available on this device: .*(disabled|lockdown|denied)/i);
     const v = await s.run('show version', 'cli');
     expect(v.output).toContain('Model');
     await expect(s.run('id', 'root')).rejects.toMatchObject({ triage: 'privilege' });

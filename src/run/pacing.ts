@@ -1,14 +1,19 @@
 /** Login pacing: at most N new SSH logins per second across the run (TACACS+/ISE friendly),
  * separate from --forks. */
-export function createLoginPacer(perSecond: number | undefined, signal?: AbortSignal): () => Promise<void> {
+export function createLoginPacer(
+  perSecond: number | undefined,
+  signal?: AbortSignal,
+  clock: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> } = { now: Date.now, sleep },
+): () => Promise<void> {
   if (!perSecond || perSecond <= 0) return async () => {};
   const intervalMs = 1000 / perSecond;
   let next = 0;
   return async () => {
-    const now = Date.now();
+    const now = clock.now();
+    // Each login takes the next free slot; slots are 1/N s apart whatever the forks.
     const at = Math.max(now, next);
     next = at + intervalMs;
-    if (at > now) await sleep(at - now, signal);
+    if (at > now) await clock.sleep(at - now, signal);
   };
 }
 

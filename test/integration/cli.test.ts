@@ -119,5 +119,9 @@ describe('a complete run through the CLI', () => {
     const everything = [r.stdout, r.stderr, ...files.map((f) => readFileSync(join(out, 'run', f), 'utf8')), readFileSync(join(rec, 'ftd-a.json'), 'utf8')].join('\n');
     expect(everything).not.toContain('Canary-Pa55-0xC0FFEE');
     expect(everything).toContain('********');
+    // A second run compares itself with the newest report in the same parent folder.
+    const again = await fbAsync(['run', 'playbooks/securex.yml', '-i', writeInventory(lab), '--known-hosts', lab.knownHostsPath, '--out', join(out, 'run2'), '--baseline', 'latest', '--quiet']);
+    expect(again.status).toBe(2);
+    expect(readFileSync(join(out, 'run2', 'report.md'), 'utf8')).toMatch(/Drift since baseline/);
   }, 60_000);
 });

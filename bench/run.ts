@@ -2,7 +2,7 @@
  * Benchmarks (npm run bench): firebook's runner on a fleet of lab devices, measured from the
  * runner's own process (the lab runs in a child process so its CPU is not counted).
  *
- *   npm run bench -- [--hosts 200] [--forks 50] [--commands 300]
+ *   npm run bench -- [--hosts 200] [--forks 50] [--commands 300] [--sessions 200]
  *
  * Prints wall time, CPU time, peak memory, CPU per host-task (one check on one host) and the
  * ratio against Ansible's ~27 ms CPU per host-task; memory per open SSH session; and the
@@ -122,13 +122,14 @@ async function benchSessions(lab: LabProcess, count: number, commands: number): 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { hosts: { type: 'string' }, forks: { type: 'string' }, commands: { type: 'string' } } });
+  const { values } = parseArgs({ options: { hosts: { type: 'string' }, forks: { type: 'string' }, commands: { type: 'string' }, sessions: { type: 'string' } } });
   const hosts = Number(values.hosts ?? 200);
   const lab = await startLabProcess(hosts);
   try {
     console.log(`firebook bench — node ${process.version}, ${hosts} lab hosts in a separate process`);
     // Sessions first, while the process is fresh: their memory is then not hidden by the fleet run's garbage.
-    await benchSessions(lab, hosts, Number(values.commands ?? 300));
+    const sessions = Number(values.sessions ?? Math.min(hosts, 200));
+    if (sessions > 0) await benchSessions(lab, sessions, Number(values.commands ?? 300));
     await benchFleet(lab, Number(values.forks ?? 50));
   } finally {
     lab.child.kill('SIGINT');

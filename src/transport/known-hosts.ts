@@ -57,6 +57,9 @@ export function buildHashedHostField(name: string, saltBase64 = randomBytes(20).
 }
 
 function matchesGlob(pattern: string, name: string): boolean {
+  // Most entries are plain names: compare without building a RegExp (a fleet's known_hosts is
+  // scanned once per connection, so this is O(hosts²) per run).
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === name.toLowerCase();
   const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'i').test(name);
 }

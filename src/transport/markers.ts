@@ -5,9 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { CappedCapture } from './capture.js';
 
-/** A fresh marker id (unique per command; never reused in a session). */
+// A random prefix per process plus a counter: unique per command and unguessable to text that
+// cannot see the command line (e.g. a log line crafted to look like an end marker), without a
+// CSPRNG call per command.
+const MARKER_PREFIX = randomBytes(6).toString('hex');
+let markerCounter = 0;
+
+/** A fresh marker id (unique per command; never reused in a process). */
 export function createMarkerId(): string {
-  return randomBytes(6).toString('hex');
+  markerCounter += 1;
+  return `${MARKER_PREFIX}${markerCounter.toString(36)}`;
 }
 
 /** The single line sent to the shell: start marker; command; end marker with `$?`. */

@@ -41,8 +41,6 @@ export interface ExecuteConfig {
   record?: string;
   replay?: string;
   console: 'tty' | 'plain' | 'json';
-  /** Injected connector (tests); default SSH (or replay). */
-  connector?: Connector;
 }
 
 /** A run folder name that sorts by time and is unique. */
@@ -54,11 +52,9 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
   const runId = newRunId();
   const outDir = resolve(io.cwd, cfg.outDir ?? join('reports', runId));
   mkdirSync(outDir, { recursive: true });
-  let connector: Connector =
-    cfg.connector ??
-    (cfg.replay
-      ? new ReplayConnector(resolve(io.cwd, cfg.replay))
-      : new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy }));
+  let connector: Connector = cfg.replay
+    ? new ReplayConnector(resolve(io.cwd, cfg.replay))
+    : new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy });
   if (cfg.record) connector = new RecordingConnector(connector, resolve(io.cwd, cfg.record));
 
   const events = openEventLog(join(outDir, 'events.jsonl'));

@@ -28,8 +28,6 @@ export interface HostPlan {
   name: string;
   connection: ConnectionSpec;
   platform: Platform;
-  /** Inventory groups (for waivers and reports). */
-  groups: string[];
   playbooks: PlannedPlaybook[];
   /** Secret values to redact from everything this host produces. */
   secrets: string[];
@@ -185,7 +183,7 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       const vars = resolveVars(pb, invHost.vars, connection.platform, opts.extraVars);
       issues.push(...undefinedVariables(pb, vars), ...invalidInputs(pb, vars, name));
       const secretNames = Object.entries(pb.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k);
-      const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, groups: invHost.groups, playbooks: [], secrets: [] };
+      const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, playbooks: [], secrets: [] };
       plan.secrets = [...new Set([...plan.secrets, ...secretValuesOf(vars, secretNames), ...connectionSecrets(connection)])];
       // The transport and recorder redact the same values (a recording must hold no secret).
       plan.connection = { ...plan.connection, secrets: plan.secrets };

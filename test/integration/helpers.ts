@@ -24,7 +24,7 @@ export interface ExtraHost {
 }
 
 /** An inventory with the lab's hosts (groups by platform) plus extra hosts (e.g. a closed port). */
-export function writeInventory(lab: Lab, extra: ExtraHost[] = [], dir = mkdtempSync(join(tmpdir(), 'fb-inv-'))): string {
+export function writeInventory(lab: Lab, extra: ExtraHost[] = [], dir = mkdtempSync(join(tmpdir(), 'fb-inv-')), varsFor: Record<string, Record<string, unknown>> = {}): string {
   const line = (name: string, port: number, platform: string, vars: Record<string, unknown> = {}) =>
     `        ${name}: ${JSON.stringify({ ansible_host: '127.0.0.1', ansible_port: port, platform, ...vars })}`;
   const text = [
@@ -35,7 +35,7 @@ export function writeInventory(lab: Lab, extra: ExtraHost[] = [], dir = mkdtempS
     '  children:',
     '    lab:',
     '      hosts:',
-    ...lab.hosts.map((h) => line(h.name, h.port, h.platform)),
+    ...lab.hosts.map((h) => line(h.name, h.port, h.platform, varsFor[h.name])),
     ...extra.map((h) => line(h.name, h.port, h.platform ?? 'ftd', h.vars)),
   ].join('\n');
   const path = join(dir, 'inventory.yml');

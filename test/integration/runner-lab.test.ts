@@ -33,11 +33,20 @@ describe('runner on a mixed fleet', () => {
         { name: 'badauth', platform: 'ftd', faults: { authFail: true } },
         { name: 'rekeyed', platform: 'ftd' },
         { name: 'dropper', platform: 'ftd', faults: { dropOnCommand: 'lsof' } },
+        { name: 'hanger', platform: 'ftd', faults: { hangOnCommand: 'nslookup' } },
+        { name: 'hanger2', platform: 'ftd', faults: { hangOnCommand: 'lsof' } },
+        { name: 'noisy', platform: 'ftd', faults: { garbageOutput: true, bell: true } },
+        { name: 'newpw', platform: 'ftd', faults: { forcePasswordChange: true } },
+        { name: 'stalled', platform: 'ftd', faults: { handshakeDelayMs: 10_000 } },
       ],
     });
     // (No unresolvable-name host here: a lookup would query a resolver off this machine; the
     // ENOTFOUND → 'dns' mapping is covered by the transport's pure tests.)
-    inventory = writeInventory(lab, [{ name: 'nobody-home', port: await closedPort() }]);
+    inventory = writeInventory(lab, [{ name: 'nobody-home', port: await closedPort() }], undefined, {
+      hanger: { firebook_command_timeout: 2 },
+      hanger2: { firebook_command_timeout: 2 },
+      stalled: { firebook_connect_timeout: 1 },
+    });
     // rekeyed's known_hosts entry carries good1's key: a changed host key.
     const dir = mkdtempSync(join(tmpdir(), 'fb-kh-'));
     knownHosts = join(dir, 'known_hosts');
@@ -57,8 +66,26 @@ describe('runner on a mixed fleet', () => {
       badauth: ['unreachable', 'auth'],
       rekeyed: ['unreachable', 'host-key-mismatch'],
       dropper: ['error', 'disconnected'],
+      hanger: ['ok', undefined],
+      hanger2: ['ok', undefined],
+      noisy: ['ok', undefined],
+      newpw: ['error', 'unexpected-prompt'],
+      stalled: ['unreachable', 'connect-timeout'],
       'nobody-home': ['unreachable', 'refused'],
     });
+    // A hung command times out as evidence (the verdict here rests on curl, so it still passes);
+    // the shell recovers with Ctrl-C and the host goes on.
+    const dns = report.hosts.find((h) => h.host === 'hanger')!.checks.find((c) => c.checkId === 'dns-resolves-sse')!;
+    expect(dns.evidence.map((e) => [e.step, e.timedOut ?? false])).toEqual([['curl', false], ['lookup', true], ['network', false]]);
+    expect(dns.status).toBe('pass');
+    expect(statusTable(report).hanger['connector-config']).toBe('pass');
+    // When the verdict needs the hung command, the check is an error that says so — never a guess.
+    const session = report.hosts.find((h) => h.host === 'hanger2')!.checks.find((c) => c.checkId === 'eventing-session')!;
+    expect(session.status).toBe('error');
+    expect(localize(session.reason)).toMatch(/timed out/);
+    expect(statusTable(report).hanger2['connector-log-clean']).toBe('pass');
+    // ANSI/OSC/BEL noise does not change a single verdict.
+    expect(statusTable(report).noisy).toEqual(statusTable(report).good1);
     expect(statusTable(report).good1['connector-log-clean']).toBe('pass');
     expect(statusTable(report).good2['eventhandler-socket']).toBe('fail');
     // The dropped host keeps what it finished; what it could not run is an error with the cause.

@@ -21,7 +21,7 @@ import { EventBus } from '../src/run/emitter.js';
 import { SshConnector } from '../src/transport/index.js';
 import { createFileReporter } from '../src/report/index.js';
 import type { DeviceSession } from '../src/model/transport.js';
-import { packagePath } from '../src/cli/version.js';
+import { packagePath } from '../src/model/package-files.js';
 
 const ANSIBLE_CPU_MS_PER_HOST_TASK = 27;
 

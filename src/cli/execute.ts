@@ -16,7 +16,7 @@ import { SshConnector } from '../transport/index.js';
 import { createConsoleReporter, createFileReporter, openEventLog, redactArgv, type ReportFormat } from '../report/index.js';
 
 import type { CliIO } from './command.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../model/package-files.js';
 
 export interface ExecuteConfig {
   plan: RunPlan;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { formatIssue, UserError, EXIT } from '../model/errors.js';
 import type { CliCommand, CliIO } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../model/package-files.js';
 
 function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -7,6 +7,7 @@
  * `inventory` error, because a skipped typo silently drops hosts from a fleet run.
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair, type Tags } from 'yaml';
+import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
 import { InventoryBuilder } from './builder.js';
@@ -123,7 +124,7 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
     for (const [key, raw] of body) {
       const keyPath = [...path, key];
       if (typeof key !== 'string' || !GROUP_KEYS.includes(key)) {
-        const near = typeof key === 'string' ? GROUP_KEYS.find((k) => k.startsWith(key.slice(0, 3))) : undefined;
+        const near = typeof key === 'string' ? suggest(key, GROUP_KEYS) : undefined;
         fail(keyPath, `unknown key '${String(key)}' in group '${group}'`, near ? `did you mean '${near}'? (a group may contain ${GROUP_KEYS.join(', ')})` : `a group may only contain ${GROUP_KEYS.join(', ')}`, true);
       }
       if (raw === null || raw === undefined) continue;

@@ -9,7 +9,7 @@ import { connectionSecrets, secretValuesOf } from '../model/redact.js';
 import { connectionSpec, selectHosts } from '../inventory/index.js';
 import { checkDependencies, templateVariables, validateVarValue } from '../checks/index.js';
 import { playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
-import { suggest } from '../validate/schema.js';
+import { suggest } from '../model/suggest.js';
 
 
 /** One playbook as it runs on one host. */

@@ -1,30 +1,15 @@
 /** Reads what `firebook report render` is given: a report.json or an events.jsonl. */
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { schemaValidator } from '../validate/schema.js';
 import { UserError } from '../model/errors.js';
 import type { RunReport } from '../model/result.js';
 import { buildReport } from './build-report.js';
 import { parseEventLog } from './event-log.js';
 
-let validator: ValidateFunction | undefined;
-
-/** The report schema (schemas/report.schema.json), found from src/ or dist/src/. */
+/** The report schema (schemas/report.schema.json). */
 export function reportValidator(): ValidateFunction {
-  if (validator) return validator;
-  const candidates = [new URL('../../schemas/report.schema.json', import.meta.url), new URL('../../../schemas/report.schema.json', import.meta.url)];
-  let text: string | undefined;
-  for (const url of candidates) {
-    try {
-      text = readFileSync(url, 'utf8');
-      break;
-    } catch {
-      // try the next layout
-    }
-  }
-  if (text === undefined) throw new Error('schemas/report.schema.json not found next to the firebook installation');
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  validator = ajv.compile(JSON.parse(text));
-  return validator;
+  return schemaValidator('report');
 }
 
 /**

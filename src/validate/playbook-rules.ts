@@ -3,7 +3,7 @@
 import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
 import { checkDependencies, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
-import { suggest } from './schema.js';
+import { suggest } from '../model/suggest.js';
 
 
 type Locate = (pointer: string, opts?: { key?: boolean }) => SourceLocation;

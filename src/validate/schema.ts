@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { UserIssue } from '../model/errors.js';
 import type { YamlSource } from '../load/yaml-source.js';
+import { suggest } from '../model/suggest.js';
+import { packagePath } from '../model/package-files.js';
 
 const schemaCache = new Map<string, ValidateFunction>();
 
@@ -10,45 +12,12 @@ const schemaCache = new Map<string, ValidateFunction>();
 export function schemaValidator(name: string): ValidateFunction {
   let v = schemaCache.get(name);
   if (!v) {
-    const url = new URL(`../../../schemas/${name}.schema.json`, import.meta.url);
-    const fallback = new URL(`../../schemas/${name}.schema.json`, import.meta.url);
-    let text: string;
-    try {
-      text = readFileSync(url, 'utf8');
-    } catch {
-      text = readFileSync(fallback, 'utf8');
-    }
+    const text = readFileSync(packagePath(`schemas/${name}.schema.json`), 'utf8');
     const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
     v = ajv.compile(JSON.parse(text));
     schemaCache.set(name, v);
   }
   return v;
-}
-
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
-/** The closest candidate within a small edit distance, if any. */
-export function suggest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 /** Human path: `/checks/3/expect/0` → `checks[3].expect[0]`. */

@@ -7,7 +7,7 @@ import { parseCommandArgs, type CliCommand } from '../command.js';
 import { parseChoice } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
-import { packagePath } from '../version.js';
+import { packagePath } from '../../model/package-files.js';
 import { startLab, type LabHostSpec } from '../../lab/index.js';
 
 /** One device per scenario the SecureX procedure diagnoses, FTD and FMC. */

@@ -5,7 +5,7 @@ import { describeCondition } from '../../checks/index.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { parseChoice } from '../options.js';
 import { loadPlaybooks } from '../../load/playbook.js';
-import { suggest } from '../../validate/schema.js';
+import { suggest } from '../../model/suggest.js';
 import { resolve } from 'node:path';
 
 const DEFAULT_PLAYBOOK = 'playbooks/securex.yml';

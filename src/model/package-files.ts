@@ -1,4 +1,7 @@
-/** The tool's version, from package.json (works from src/ under vitest and from dist/). */
+/** Files shipped with firebook (package.json, schemas/, playbooks/), found from src/ under
+ * vitest and from dist/src/ once built. */
+
+/** The tool's version, from package.json. */
 import { readFileSync } from 'node:fs';
 
 let cached: string | undefined;

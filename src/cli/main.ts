@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { formatIssue, UserError, EXIT } from '../model/errors.js';
 import type { CliCommand, CliIO } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { exitCodeHelp } from './exit-codes.js';
 import { toolVersion } from '../model/package-files.js';
+import { suggest } from '../model/suggest.js';
 
 function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -16,17 +18,45 @@ function globalHelp(): string {
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    `  ${'help'.padEnd(width)}  show the help of a command (firebook help run)`,
     '',
-    "Run 'firebook <command> --help' for a command's options.",
-    'Exit codes: 0 all selected checks passed · 2 a check failed · 3 a host was unreachable or errored ·',
-    '            4 invalid input (nothing ran) · 130 interrupted (a partial report was written)',
+    "Run 'firebook help <command>' or 'firebook <command> --help' for a command's options.",
+    '',
+    exitCodeHelp(),
   ].join('\n');
+}
+
+function unknownCommand(word: string, among: readonly CliCommand[], parent = ''): UserError {
+  const names = among.map((c) => c.name);
+  const guess = suggest(word, names);
+  return new UserError({
+    code: 'cli-usage',
+    message: `unknown command '${parent}${word}'`,
+    hint: guess ? `did you mean '${parent}${guess}'?` : `one of: ${names.map((n) => parent + n).join(', ')}`,
+  });
+}
+
+/** Finds the command argv names (`run`, `report prune`): the command and the arguments left.
+ * A command with subcommands and no (known) first argument is returned itself, for its help. */
+export function findCommand(argv: readonly string[]): { command: CliCommand; rest: string[] } {
+  const [name, ...rest] = argv;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw unknownCommand(name, COMMANDS);
+  if (!command.subcommands || rest.length === 0 || rest[0].startsWith('-')) return { command, rest };
+  const sub = command.subcommands.find((c) => c.name === rest[0]);
+  if (!sub) throw unknownCommand(rest[0], command.subcommands, `${command.name} `);
+  return { command: sub, rest: rest.slice(1) };
+}
+
+function printIssues(err: UserError, io: CliIO): number {
+  for (const issue of err.issues) io.stderr.write(formatIssue(issue) + '\n');
+  return EXIT.invalidInput;
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name || name === '--help' || name === '-h') {
     io.stdout.write(globalHelp() + '\n');
     return name ? EXIT.ok : EXIT.invalidInput;
   }
@@ -34,24 +64,20 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`firebook ${toolVersion()}\n`);
     return EXIT.ok;
   }
-  const command: CliCommand | undefined = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.stderr.write(
-      formatIssue({ code: 'cli-usage', message: `unknown command '${name}'`, hint: `one of: ${COMMANDS.map((c) => c.name).join(', ')}` }) + '\n',
-    );
-    return EXIT.invalidInput;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(command.usage.trimEnd() + '\n');
-    return EXIT.ok;
-  }
   try {
-    return await command.run(rest, io);
-  } catch (err) {
-    if (err instanceof UserError) {
-      for (const issue of err.issues) io.stderr.write(formatIssue(issue) + '\n');
-      return EXIT.invalidInput;
+    if (name === 'help') {
+      // `firebook help`, `firebook help run`, `firebook help report prune`.
+      io.stdout.write((rest.length ? findCommand(rest).command.usage.trimEnd() : globalHelp()) + '\n');
+      return EXIT.ok;
     }
+    const { command, rest: args } = findCommand(argv);
+    if (command.subcommands || args.includes('--help') || args.includes('-h')) {
+      io.stdout.write(command.usage.trimEnd() + '\n');
+      return command.subcommands && !args.includes('--help') && !args.includes('-h') ? EXIT.invalidInput : EXIT.ok;
+    }
+    return await command.run(args, io);
+  } catch (err) {
+    if (err instanceof UserError) return printIssues(err, io);
     const e = err as Error;
     io.stderr.write(`firebook: internal error (a bug in firebook, please report it): ${e.message}\n`);
     if (io.env.FIREBOOK_DEBUG) io.stderr.write(`${e.stack}\n`);

@@ -1,34 +1,33 @@
-/** Files shipped with firebook (package.json, schemas/, playbooks/), found from src/ under
- * vitest and from dist/src/ once built. */
+/** Files shipped with firebook (package.json, schemas/, playbooks/, templates/), found from
+ * src/ under vitest and from dist/src/ once built — in a checkout or an installed package, so
+ * `firebook explain` works from any directory. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** The tool's version, from package.json. */
-import { readFileSync } from 'node:fs';
+let root: string | undefined;
 
-let cached: string | undefined;
-
-export function toolVersion(): string {
-  if (cached) return cached;
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      cached = (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
-      return cached;
-    } catch {
-      /* try the next layout */
-    }
+/** The folder holding firebook's package.json (the checkout or the installed package). */
+export function packageRoot(): string {
+  if (root) return root;
+  // src/model/ → ../../ ; dist/src/model/ → ../../../ (dist/ has no package.json).
+  for (const up of ['../../', '../../../']) {
+    const dir = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(join(dir, 'package.json'))) return (root = dir.replace(/\/$/, ''));
   }
-  return '0.0.0';
+  return (root = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, ''));
 }
 
-/** A file shipped with the package (playbooks/, schemas/), from src/ or dist/src/. */
-export function packagePath(rel: string): string {
-  for (const up of ['../../', '../../../']) {
-    const u = new URL(up + rel, import.meta.url);
-    try {
-      readFileSync(new URL(up + 'package.json', import.meta.url));
-      return u.pathname;
-    } catch {
-      /* try the next layout */
-    }
+/** The tool's version, from package.json. */
+export function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
   }
-  return rel;
+}
+
+/** The absolute path of a file shipped with the package (`playbooks/securex.yml`, `schemas/…`). */
+export function packagePath(rel: string): string {
+  return join(packageRoot(), rel);
 }

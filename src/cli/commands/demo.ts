@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseChoice } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
@@ -23,6 +23,12 @@ export const DEMO_FLEET: LabHostSpec[] = [
   { name: 'fmc-bash', platform: 'fmc', scenario: 'egress-blocked', fmcLogin: 'bash' },
 ];
 
+/** demo's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  out: { type: 'string' },
+  lang: { type: 'string' },
+} as const satisfies OptionsSpec;
+
 export const command: CliCommand = {
   name: 'demo',
   summary: 'run the SecureX playbook on the built-in device lab and write reports (npm start)',
@@ -33,8 +39,10 @@ playbooks/securex.yml against it in check mode, writes HTML/Markdown/JSON/JUnit 
 prints a fleet summary and where the reports are, and stops the lab.
 Exits 0 when the run completed (the broken devices are expected to fail).
 `,
+  options: OPTIONS,
+  choices: { lang: ['en', 'ja'] },
   async run(argv, io) {
-    const { values } = parseCommandArgs('demo', argv, { out: { type: 'string' }, lang: { type: 'string' } });
+    const { values } = parseCommandArgs('demo', argv, OPTIONS);
     const lang = parseChoice('demo', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
     const dir = mkdtempSync(join(tmpdir(), 'firebook-lab-'));
     const lab = await startLab({ hosts: DEMO_FLEET, dir });

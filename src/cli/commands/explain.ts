@@ -2,10 +2,11 @@
 import { UserError } from '../../model/errors.js';
 import { localize, type CheckSpec, type LoadedPlaybook } from '../../model/playbook.js';
 import { describeCondition } from '../../checks/index.js';
-import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseChoice } from '../options.js';
 import { loadPlaybooks } from '../../load/playbook.js';
 import { suggest } from '../../model/suggest.js';
+import { packagePath } from '../../model/package-files.js';
 import { resolve } from 'node:path';
 
 const DEFAULT_PLAYBOOK = 'playbooks/securex.yml';
@@ -46,6 +47,12 @@ function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): stri
   return lines.join('\n');
 }
 
+/** explain's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  playbook: { type: 'string', short: 'p', multiple: true },
+  lang: { type: 'string' },
+} as const satisfies OptionsSpec;
+
 export const command: CliCommand = {
   name: 'explain',
   summary: 'print what a check does, why, and what each outcome means',
@@ -53,13 +60,13 @@ export const command: CliCommand = {
 
 Without CHECK_ID, lists the checks. Default playbook: ${DEFAULT_PLAYBOOK}.
 `,
+  options: OPTIONS,
+  choices: { lang: ['en', 'ja'] },
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('explain', argv, {
-      playbook: { type: 'string', short: 'p', multiple: true },
-      lang: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs('explain', argv, OPTIONS);
     const lang = parseChoice('explain', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
-    const paths = values.playbook ?? [DEFAULT_PLAYBOOK];
+    // The default is the shipped playbook, found from the package, so explain works from any folder.
+    const paths = values.playbook ?? [packagePath(DEFAULT_PLAYBOOK)];
     const playbooks = loadPlaybooks(paths.map((p) => resolve(io.cwd, p)), io.cwd);
     const all = playbooks.flatMap((pb) => pb.spec.checks.map((c) => ({ pb, c })));
     if (positionals.length === 0) {

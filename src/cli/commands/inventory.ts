@@ -1,7 +1,7 @@
 /** `firebook inventory`: shows an inventory the way `ansible-inventory` does. */
 import { resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
-import { parseCommandArgs } from '../command.js';
+import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { EXIT, UserError } from '../../model/errors.js';
 import { loadInventory, redactHostVars, renderGraph, selectHosts, sortKeysDeep, toAnsibleList } from '../../inventory/index.js';
 
@@ -28,20 +28,24 @@ function usageError(message: string): UserError {
   return new UserError({ code: 'cli-usage', message: `firebook inventory: ${message}`, hint: "run 'firebook inventory --help' for the options" });
 }
 
+/** inventory's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  list: { type: 'boolean' },
+  graph: { type: 'boolean' },
+  host: { type: 'string' },
+  limit: { type: 'string', short: 'l' },
+  'show-secrets': { type: 'boolean' },
+} as const satisfies OptionsSpec;
+
 /** The `inventory` sub-command. */
 export const command: CliCommand = {
   name: 'inventory',
   summary: 'Show an Ansible inventory as firebook resolves it (--list, --graph, --host)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('inventory', argv, {
-      inventory: { type: 'string', short: 'i' },
-      list: { type: 'boolean' },
-      graph: { type: 'boolean' },
-      host: { type: 'string' },
-      limit: { type: 'string', short: 'l' },
-      'show-secrets': { type: 'boolean' },
-    });
+    const { values, positionals } = parseCommandArgs('inventory', argv, OPTIONS);
     if (!values.inventory) throw usageError('-i FILE is required');
     const actions = [values.list, values.graph, values.host !== undefined].filter(Boolean).length;
     if (actions !== 1) throw usageError('choose exactly one of --list, --graph or --host');

@@ -1,7 +1,9 @@
 /** `firebook run`: the command people put in cron, CI and change windows. */
 import { UserError } from '../../model/errors.js';
 import type { RunReport } from '../../model/result.js';
-import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
+import { exitCodeHelp } from '../exit-codes.js';
+import { SEVERITIES } from '../../model/playbook.js';
 import { parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
@@ -60,43 +62,47 @@ Output:
       --record DIR          save every command's transcript per host (for --replay)
       --replay DIR          evaluate recorded transcripts instead of connecting
 
-Exit codes: 0 all selected checks passed · 2 a check failed · 3 a host was unreachable or errored
-            (or a check could not be decided) · 4 invalid input (nothing ran) · 130 interrupted
+${exitCodeHelp()}
 `;
+
+/** run's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  limit: { type: 'string', short: 'l' },
+  tags: { type: 'string', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  check: { type: 'boolean' },
+  apply: { type: 'boolean' },
+  waivers: { type: 'string' },
+  'fail-on': { type: 'string' },
+  forks: { type: 'string', short: 'f' },
+  'connect-rate': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  'command-timeout': { type: 'string' },
+  'host-timeout': { type: 'string' },
+  'known-hosts': { type: 'string' },
+  'accept-new-host-keys': { type: 'boolean' },
+  'insecure-no-host-key-check': { type: 'boolean' },
+  out: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  templates: { type: 'string' },
+  baseline: { type: 'string' },
+  lang: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+  record: { type: 'string' },
+  replay: { type: 'string' },
+} as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
   name: 'run',
   summary: 'run playbooks against an inventory (check mode by default) and write reports',
   usage: USAGE,
+  options: OPTIONS,
+  choices: { format: REPORT_FORMATS, lang: ['en', 'ja'], 'fail-on': SEVERITIES },
   async run(argv, io) {
-    const { values: v, positionals } = parseCommandArgs('run', argv, {
-      inventory: { type: 'string', short: 'i' },
-      limit: { type: 'string', short: 'l' },
-      tags: { type: 'string', multiple: true },
-      'skip-tags': { type: 'string', multiple: true },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      check: { type: 'boolean' },
-      apply: { type: 'boolean' },
-      waivers: { type: 'string' },
-      'fail-on': { type: 'string' },
-      forks: { type: 'string', short: 'f' },
-      'connect-rate': { type: 'string' },
-      'connect-timeout': { type: 'string' },
-      'command-timeout': { type: 'string' },
-      'host-timeout': { type: 'string' },
-      'known-hosts': { type: 'string' },
-      'accept-new-host-keys': { type: 'boolean' },
-      'insecure-no-host-key-check': { type: 'boolean' },
-      out: { type: 'string' },
-      format: { type: 'string', multiple: true },
-      templates: { type: 'string' },
-      baseline: { type: 'string' },
-      lang: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      json: { type: 'boolean' },
-      record: { type: 'string' },
-      replay: { type: 'string' },
-    });
+    const { values: v, positionals } = parseCommandArgs('run', argv, OPTIONS);
     const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook run: ${message}`, hint: "run 'firebook run --help' for the options" });
     if (positionals.length === 0) throw usage('name at least one playbook (e.g. playbooks/securex.yml)');
     if (!v.inventory) throw usage('-i INVENTORY is required');

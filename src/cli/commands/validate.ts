@@ -1,8 +1,14 @@
 /** `firebook validate`: schema + semantic checks, without touching any host. */
 import { UserError } from '../../model/errors.js';
-import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseExtraVars } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
+
+/** validate's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+} as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
   name: 'validate',
@@ -16,11 +22,9 @@ host and that typed inputs hold valid values. Prints every problem as file:line:
 
 Exit codes: 0 valid · 4 invalid
 `,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('validate', argv, {
-      inventory: { type: 'string', short: 'i' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-    });
+    const { values, positionals } = parseCommandArgs('validate', argv, OPTIONS);
     if (positionals.length === 0) {
       throw new UserError({ code: 'cli-usage', message: 'firebook validate: name at least one playbook', hint: 'e.g. firebook validate playbooks/securex.yml' });
     }

@@ -61,3 +61,22 @@ export function parseCommandArgs<O extends OptionsSpec>(command: string, argv: s
     });
   }
 }
+
+/** The command named by `argv[0]` among `among`, with "did you mean" when there is none. */
+export function pickCommand(among: readonly CliCommand[], word: string | undefined, parent = ''): CliCommand {
+  const found = among.find((c) => c.name === word);
+  if (found) return found;
+  const names = among.map((c) => c.name);
+  const guess = word ? suggest(word, names) : undefined;
+  throw new UserError({
+    code: 'cli-usage',
+    message: word ? `unknown command '${parent}${word}'` : `firebook ${parent.trim()}: missing sub-command`,
+    hint: guess ? `did you mean '${parent}${guess}'?` : `one of: ${names.map((n) => parent + n).join(', ')}`,
+  });
+}
+
+/** `run` of a command with subcommands: hands the rest of argv to the one named first. */
+export function runSubcommand(parent: CliCommand, argv: string[], io: CliIO): Promise<number> {
+  const [word, ...rest] = argv;
+  return pickCommand(parent.subcommands ?? [], word, `${parent.name} `).run(rest, io);
+}

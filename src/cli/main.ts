@@ -3,11 +3,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatIssue, UserError, EXIT } from '../model/errors.js';
-import type { CliCommand, CliIO } from './command.js';
+import { pickCommand, type CliCommand, type CliIO } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { exitCodeHelp } from './exit-codes.js';
 import { toolVersion } from '../model/package-files.js';
-import { suggest } from '../model/suggest.js';
 
 function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -26,26 +25,13 @@ function globalHelp(): string {
   ].join('\n');
 }
 
-function unknownCommand(word: string, among: readonly CliCommand[], parent = ''): UserError {
-  const names = among.map((c) => c.name);
-  const guess = suggest(word, names);
-  return new UserError({
-    code: 'cli-usage',
-    message: `unknown command '${parent}${word}'`,
-    hint: guess ? `did you mean '${parent}${guess}'?` : `one of: ${names.map((n) => parent + n).join(', ')}`,
-  });
-}
-
 /** Finds the command argv names (`run`, `report prune`): the command and the arguments left.
  * A command with subcommands and no (known) first argument is returned itself, for its help. */
 export function findCommand(argv: readonly string[]): { command: CliCommand; rest: string[] } {
   const [name, ...rest] = argv;
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw unknownCommand(name, COMMANDS);
+  const command = pickCommand(COMMANDS, name);
   if (!command.subcommands || rest.length === 0 || rest[0].startsWith('-')) return { command, rest };
-  const sub = command.subcommands.find((c) => c.name === rest[0]);
-  if (!sub) throw unknownCommand(rest[0], command.subcommands, `${command.name} `);
-  return { command: sub, rest: rest.slice(1) };
+  return { command: pickCommand(command.subcommands, rest[0], `${command.name} `), rest: rest.slice(1) };
 }
 
 function printIssues(err: UserError, io: CliIO): number {
@@ -71,9 +57,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT.ok;
     }
     const { command, rest: args } = findCommand(argv);
-    if (command.subcommands || args.includes('--help') || args.includes('-h')) {
+    if (args.includes('--help') || args.includes('-h')) {
       io.stdout.write(command.usage.trimEnd() + '\n');
-      return command.subcommands && !args.includes('--help') && !args.includes('-h') ? EXIT.invalidInput : EXIT.ok;
+      return EXIT.ok;
     }
     return await command.run(args, io);
   } catch (err) {

@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Inventory, InventoryGroup, InventoryHost } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
+import { missingFileHint } from '../model/suggest.js';
 import { InventoryBuilder, type GroupNode } from './builder.js';
 import { parseIniInventory } from './parse-ini.js';
 import { parseYamlInventory, PYYAML_COMPAT } from './parse-yaml.js';
@@ -81,7 +82,7 @@ export async function loadInventory(path: string): Promise<Inventory> {
     throw new UserError({
       code: 'file-not-found',
       message: `inventory ${path} does not exist`,
-      hint: 'pass an Ansible inventory file with -i (for example inventory/example.yml)',
+      hint: missingFileHint(path, 'pass an Ansible inventory file with -i (for example inventory/example.yml)'),
     });
   }
   const builder = new InventoryBuilder();

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UserError } from '../model/errors.js';
+import { missingFileHint } from '../model/suggest.js';
 import type { LoadedPlaybook, PlaybookSpec } from '../model/playbook.js';
 import { parseYamlSource } from './yaml-source.js';
 import { validateAgainstSchema } from '../validate/schema.js';
@@ -17,7 +18,7 @@ export function readUserFile(path: string, what: string): string {
     throw new UserError({
       code: 'file-not-found',
       message: `cannot read ${what} '${path}'${code === 'ENOENT' ? ': no such file' : code ? `: ${code}` : ''}`,
-      hint: code === 'ENOENT' ? 'check the path (relative paths are resolved from the current directory)' : undefined,
+      hint: code === 'ENOENT' ? missingFileHint(path, 'check the path (relative paths are resolved from the current directory)') : undefined,
     });
   }
 }

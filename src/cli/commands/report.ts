@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { loadReportInput } from '../../report/load-input.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../report/write-reports.js';
-import { parseCommandArgs, type CliCommand } from '../command.js';
+import { parseCommandArgs, runSubcommand, type CliCommand, type OptionsSpec } from '../command.js';
+import { command as pruneCommand } from './report-prune.js';
 import { parseChoice, parseList } from '../options.js';
 
 const USAGE = `Usage: firebook report render FILE [options]
@@ -25,21 +26,25 @@ function usageError(message: string, hint?: string): UserError {
   return new UserError({ code: 'cli-usage', message: `firebook report: ${message}`, hint: hint ?? "run 'firebook report --help'" });
 }
 
-/** The `report` command. */
-export const command: CliCommand = {
-  name: 'report',
-  summary: 'render reports (html, md, json, junit, prom) from a report.json or events.jsonl',
+/** render's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  format: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  lang: { type: 'string' },
+  templates: { type: 'string' },
+  baseline: { type: 'string' },
+} as const satisfies OptionsSpec;
+
+/** `firebook report render`. */
+export const renderCommand: CliCommand = {
+  name: 'render',
+  summary: 'render reports from a report.json or events.jsonl',
   usage: USAGE,
+  options: OPTIONS,
+  choices: { format: REPORT_FORMATS, lang: ['en', 'ja'] },
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('report', argv, {
-      format: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      lang: { type: 'string' },
-      templates: { type: 'string' },
-      baseline: { type: 'string' },
-    });
-    const [sub, file, ...extra] = positionals;
-    if (sub !== 'render') throw usageError(sub ? `unknown sub-command '${sub}'` : 'missing sub-command', "use 'firebook report render FILE'");
+    const { values, positionals } = parseCommandArgs('report render', argv, OPTIONS);
+    const [file, ...extra] = positionals;
     if (!file) throw usageError('missing FILE (a report.json or events.jsonl)');
     if (extra.length) throw usageError(`unexpected argument '${extra[0]}'`);
     // Same parsers as `firebook run`, so the flags accept the same forms and fail with the same words.
@@ -58,4 +63,13 @@ export const command: CliCommand = {
     if (report.incomplete) io.stderr.write('firebook report: the run was incomplete (interrupted); the report says so\n');
     return EXIT.ok;
   },
+};
+
+/** The `report` command: `report render`, `report prune`. */
+export const command: CliCommand = {
+  name: 'report',
+  summary: 'render reports (html, md, json, junit, prom) from a report.json or events.jsonl; prune old run folders',
+  usage: `${USAGE}\n${pruneCommand.usage}`,
+  subcommands: [renderCommand, pruneCommand],
+  run: (argv, io) => runSubcommand(command, argv, io),
 };

@@ -4,6 +4,7 @@ import type { RunReport } from '../../model/result.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
+import { missingFileHint } from '../../model/suggest.js';
 import { parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
@@ -110,7 +111,7 @@ export const command: CliCommand = {
     if (v['accept-new-host-keys'] && v['insecure-no-host-key-check']) throw usage('--accept-new-host-keys and --insecure-no-host-key-check exclude each other');
     if (v.record && v.replay) throw usage('--record and --replay exclude each other');
     for (const [flag, dir] of [['--replay', v.replay], ['--templates', v.templates]] as const) {
-      if (dir && !isDirectory(resolve(io.cwd, dir))) throw new UserError({ code: 'file-not-found', message: `${flag} ${dir}: no such folder`, hint: flag === '--replay' ? 'name the folder a --record run wrote' : 'name a folder of .hbs templates (see src/report/templates/README.md)' });
+      if (dir && !isDirectory(resolve(io.cwd, dir))) throw new UserError({ code: 'file-not-found', message: `${flag} ${dir}: no such folder`, hint: missingFileHint(dir, flag === '--replay' ? 'name the folder a --record run wrote' : 'name a folder of .hbs templates (see src/report/templates/README.md)', io.cwd) });
     }
     const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('run', '--format', f, REPORT_FORMATS)) as ReportFormat[];
     const lang = parseChoice('run', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';

@@ -1,8 +1,10 @@
 /** `firebook lab`: runs the built-in device lab on loopback until SIGINT/SIGTERM. */
 import type { CliCommand, CliIO } from '../command.js';
-import { parseCommandArgs } from '../command.js';
+import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { UserError, EXIT } from '../../model/errors.js';
 import { startLab, SCENARIOS, type ScenarioName } from '../../lab/index.js';
+import { packagePath, packageRoot } from '../../model/package-files.js';
+import { isAbsolute, relative } from 'node:path';
 
 const USAGE = `Usage: firebook lab --hosts N [--scenarios a,b,...] [--latency-ms X] [--dir DIR]
 
@@ -29,14 +31,35 @@ function parseCount(raw: string | undefined, flag: string, min: number): number 
   return Number(raw);
 }
 
+/** lab's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  hosts: { type: 'string' },
+  scenarios: { type: 'string' },
+  'latency-ms': { type: 'string' },
+  dir: { type: 'string' },
+} as const satisfies OptionsSpec;
+
+/** A word as the shell reads it: bare when safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The `firebook run` line that works as printed from `cwd`: in a checkout `npx firebook` and
+ * the playbook relative to it; elsewhere the installed `firebook` and the shipped playbook's
+ * full path. `--known-hosts` verifies the lab's host keys without touching ~/.ssh/known_hosts.
+ */
+export function labRunCommand(cwd: string, inventoryPath: string, knownHostsPath: string): string {
+  const fromRoot = relative(packageRoot(), cwd);
+  const inCheckout = !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
+  const playbook = packagePath('playbooks/securex.yml');
+  const words = [inCheckout ? 'npx' : '', 'firebook', 'run', inCheckout ? relative(cwd, playbook) : playbook, '-i', inventoryPath, '--known-hosts', knownHostsPath];
+  return words.filter(Boolean).map(shellWord).join(' ');
+}
+
 /** Runs the lab until `signal` aborts; returns the exit code. Throws UserError for bad flags. */
 export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Promise<number> {
-  const { values, positionals } = parseCommandArgs('lab', argv, {
-    hosts: { type: 'string' },
-    scenarios: { type: 'string' },
-    'latency-ms': { type: 'string' },
-    dir: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs('lab', argv, OPTIONS);
   if (positionals.length > 0) throw usageError(`unexpected argument '${positionals[0]}'`);
   const hosts = parseCount(values.hosts, '--hosts', 1);
   if (hosts === undefined) throw usageError('--hosts is required');
@@ -57,6 +80,7 @@ export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Pr
     const login = h.platform === 'fmc' ? ` login=${h.fmcLogin ?? 'cli'}` : '';
     io.stdout.write(`${h.name.padEnd(8)} ${h.platform} ${h.version} 127.0.0.1:${h.port} scenario=${h.scenario}${login}\n`);
   }
+  io.stdout.write(`\nrun the SecureX playbook against the lab (copy this):\n  ${labRunCommand(io.cwd, lab.inventoryPath, lab.knownHostsPath)}\n\n`);
   io.stdout.write('lab running; press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
   await lab.stop();
@@ -69,6 +93,8 @@ export const command: CliCommand = {
   name: 'lab',
   summary: 'run a simulated FTD/FMC fleet over SSH on loopback (for trying firebook)',
   usage: USAGE,
+  options: OPTIONS,
+  choices: { scenarios: SCENARIOS },
   async run(argv, io) {
     const controller = new AbortController();
     const stop = () => controller.abort();

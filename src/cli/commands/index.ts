@@ -7,5 +7,7 @@ import { command as inventory } from './inventory.js';
 import { command as report } from './report.js';
 import { command as lab } from './lab.js';
 import { command as demo } from './demo.js';
+import { command as init } from './init.js';
+import { command as completion } from './completion.js';
 
-export const COMMANDS: CliCommand[] = [run, validate, explain, inventory, report, lab, demo];
+export const COMMANDS: CliCommand[] = [run, validate, explain, inventory, report, lab, demo, init, completion];

@@ -1,0 +1,59 @@
+/** `firebook init [DIR]` scaffolds a folder that validates as written, and never overwrites. */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/inventory/index.js';
+import { loadWaivers } from '../../src/load/waivers.js';
+import { fb } from './helpers.js';
+
+const SCAFFOLD = ['.gitignore', 'README.md', 'inventory/group_vars/all.yml', 'inventory/group_vars/fmc.yml', 'inventory/group_vars/ftd.yml', 'inventory/hosts.yml', 'playbooks/site.yml', 'waivers.yml'];
+
+describe('firebook init', () => {
+  it('creates the working folder; `firebook validate` passes on it as written', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fb-init-'));
+    const r = fb(['init', 'fw'], cwd);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const dir = join(cwd, 'fw');
+    for (const f of SCAFFOLD) expect(existsSync(join(dir, f)), f).toBe(true);
+
+    const v = fb(['validate', 'playbooks/site.yml', '-i', 'inventory/hosts.yml'], dir);
+    expect(v.stderr).toBe('');
+    expect(v.stdout).toMatch(/^ok: 1 playbook\(s\), 1 check\(s\), 2 host\(s\) resolved/);
+    expect(v.status).toBe(0);
+
+    // The playbook's $schema line names a schema that exists.
+    const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(readFileSync(join(dir, 'playbooks/site.yml'), 'utf8'))?.[1];
+    expect(schema).toBeDefined();
+    expect(existsSync(join(dir, 'playbooks', schema!)) || existsSync(schema!)).toBe(true);
+
+    // The waivers example is valid, names a check of the stub, and expires in the future.
+    const inventory = await loadInventory(join(dir, 'inventory/hosts.yml'));
+    const waivers = loadWaivers(join(dir, 'waivers.yml'), inventory);
+    expect(waivers.map((w) => [w.check, [...w.hostNames]])).toEqual([['dns-servers-configured', ['ftd-dc1-02']]]);
+    expect(new Date(waivers[0].expires!).getTime()).toBeGreaterThan(Date.now());
+    expect(inventory.hosts.get('ftd-dc1-01')?.vars.dns_servers).toEqual(['192.0.2.53', '192.0.2.54']);
+  });
+
+  it('refuses to overwrite: one line, exit 4, nothing written', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fb-init-'));
+    mkdirSync(join(cwd, 'inventory'));
+    writeFileSync(join(cwd, 'inventory/hosts.yml'), 'mine\n');
+    const r = fb(['init'], cwd);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toBe("error[cli-usage]: firebook init: inventory/hosts.yml already exists; nothing was written (choose an empty folder: firebook init DIR)\n");
+    expect(readFileSync(join(cwd, 'inventory/hosts.yml'), 'utf8')).toBe('mine\n');
+    expect(existsSync(join(cwd, 'README.md'))).toBe(false);
+  });
+
+  it('a second init in the same folder changes nothing', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fb-init-'));
+    expect(fb(['init', '.'], cwd).status).toBe(0);
+    const before = readFileSync(join(cwd, 'waivers.yml'), 'utf8');
+    const again = fb(['init', '.'], cwd);
+    expect(again.status).toBe(4);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readFileSync(join(cwd, 'waivers.yml'), 'utf8')).toBe(before);
+  });
+});

@@ -32,12 +32,11 @@ export function bashCompletion(table: readonly CliCommand[]): string {
     const choiceCases = valued.filter((f) => f.choices).map((f) => `        ${[`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])].join('|')}) COMPREPLY=($(compgen -W "${f.choices!.join(' ')}" -- "$cur")); return ;;`);
     const fileFlags = valued.filter((f) => !f.choices).flatMap((f) => [`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])]);
     const words = command.subcommands ? command.subcommands.map((s) => s.name) : command.words ?? [];
+    // A flag's value: its choices, or nothing (then `complete -o default` offers file names).
+    const valueCases = [...choiceCases, ...(fileFlags.length ? [`        ${fileFlags.join('|')}) return ;;`] : [])];
     return [
       `    ${key})`,
-      `      case "$prev" in`,
-      ...choiceCases,
-      ...(fileFlags.length ? [`        ${fileFlags.join('|')}) return ;;`] : []),
-      `      esac`,
+      ...(valueCases.length ? [`      case "$prev" in`, ...valueCases, `      esac`] : []),
       `      opts="${fs.flatMap((f) => [`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])]).concat('--help').join(' ')}"`,
       `      words="${words.join(' ')}"`,
       `      ;;`,

@@ -96,12 +96,12 @@ export const command: CliCommand = {
     }
     const runs = listRunFolders(dir);
     const doomed = selectPrunable(runs, { keep, olderThanMs, nowMs: Date.now() });
-    const verb = values['dry-run'] ? 'would remove' : 'removed';
+    const dry = values['dry-run'] === true;
     for (const run of doomed) {
-      if (!values['dry-run']) rmSync(run.path, { recursive: true, force: true });
-      io.stdout.write(`${verb} ${relative(io.cwd, run.path) || run.path}\n`);
+      if (!dry) rmSync(run.path, { recursive: true, force: true });
+      io.stdout.write(`${dry ? 'would remove' : 'removed'} ${relative(io.cwd, run.path) || run.path}\n`);
     }
-    io.stdout.write(`${doomed.length} run folder(s) ${verb}, ${runs.length - doomed.length} kept in ${relative(io.cwd, dir) || '.'}\n`);
+    io.stdout.write(`${doomed.length} run folder(s) ${dry ? 'would be removed' : 'removed'}, ${runs.length - doomed.length} kept in ${relative(io.cwd, dir) || '.'}\n`);
     return EXIT.ok;
   },
 };

@@ -76,7 +76,7 @@ export function pickCommand(among: readonly CliCommand[], word: string | undefin
 }
 
 /** `run` of a command with subcommands: hands the rest of argv to the one named first. */
-export function runSubcommand(parent: CliCommand, argv: string[], io: CliIO): Promise<number> {
+export async function runSubcommand(parent: CliCommand, argv: string[], io: CliIO): Promise<number> {
   const [word, ...rest] = argv;
   return pickCommand(parent.subcommands ?? [], word, `${parent.name} `).run(rest, io);
 }

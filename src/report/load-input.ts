@@ -6,6 +6,7 @@ import { UserError } from '../model/errors.js';
 import type { RunReport } from '../model/result.js';
 import { buildReport } from './build-report.js';
 import { parseEventLog } from './event-log.js';
+import { missingFileHint } from '../model/suggest.js';
 
 /** The report schema (schemas/report.schema.json). */
 export function reportValidator(): ValidateFunction {
@@ -22,7 +23,7 @@ export function loadReportInput(path: string): RunReport {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UserError({ code: 'report-input', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'pass a report.json or events.jsonl from a run folder' });
+    throw new UserError({ code: 'report-input', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: missingFileHint(path, 'pass a report.json or events.jsonl from a run folder') });
   }
   const trimmed = text.trimStart();
   let whole: unknown;
@@ -47,7 +48,7 @@ export function loadReportInput(path: string): RunReport {
   }
   if (whole && typeof whole === 'object' && 'type' in whole) return buildReport(parseEventLog(text, path));
   if (whole !== undefined || !trimmed.startsWith('{')) {
-    throw new UserError({ code: 'report-input', message: `${path} is neither a firebook report.json nor an events.jsonl`, hint: 'pass a report.json or events.jsonl from a run folder' });
+    throw new UserError({ code: 'report-input', message: `${path} is neither a firebook report.json nor an events.jsonl`, hint: missingFileHint(path, 'pass a report.json or events.jsonl from a run folder') });
   }
   return buildReport(parseEventLog(text, path));
 }

@@ -113,6 +113,11 @@ export const command: CliCommand = {
     for (const [flag, dir] of [['--replay', v.replay], ['--templates', v.templates]] as const) {
       if (dir && !isDirectory(resolve(io.cwd, dir))) throw new UserError({ code: 'file-not-found', message: `${flag} ${dir}: no such folder`, hint: missingFileHint(dir, flag === '--replay' ? 'name the folder a --record run wrote' : 'name a folder of .hbs templates (see src/report/templates/README.md)', io.cwd) });
     }
+    // A known_hosts file named on purpose but absent would fail every host one by one; say it once.
+    // (With --accept-new-host-keys it is created.)
+    if (v['known-hosts'] && !v['accept-new-host-keys'] && !v['insecure-no-host-key-check'] && !existsSync(resolve(io.cwd, v['known-hosts']))) {
+      throw new UserError({ code: 'file-not-found', message: `--known-hosts ${v['known-hosts']}: no such file`, hint: missingFileHint(v['known-hosts'], 'name an OpenSSH known_hosts file, or add --accept-new-host-keys to create it', io.cwd) });
+    }
     const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('run', '--format', f, REPORT_FORMATS)) as ReportFormat[];
     const lang = parseChoice('run', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';
     const tags = parseList(v.tags);

@@ -85,7 +85,8 @@ export function zshCompletion(table: readonly CliCommand[]): string {
     const specs = flags(command).flatMap((f) => {
       const value = f.takesValue ? `:${f.long}:${f.choices ? `(${f.choices.join(' ')})` : '_files'}` : '';
       const rep = f.multiple ? '*' : '';
-      return [`${rep}--${f.long}${value}`, ...(f.short ? [`${rep}-${f.short}${value}`] : [])].map(q);
+      // `--name=` takes `--name value` and `--name=value`, as parseArgs does.
+      return [`${rep}--${f.long}${value ? `=${value}` : ''}`, ...(f.short ? [`${rep}-${f.short}${value}`] : [])].map(q);
     });
     const args = command.words?.length ? q(`1:argument:(${command.words.join(' ')})`) : q('*:file:_files');
     return `    ${key}) _arguments -s ${[...specs, q('--help'), args].join(' ')} ;;`;

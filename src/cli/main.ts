@@ -53,7 +53,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     if (name === 'help') {
       // `firebook help`, `firebook help run`, `firebook help report prune`.
-      io.stdout.write((rest.length ? findCommand(rest).command.usage.trimEnd() : globalHelp()) + '\n');
+      const named = rest.filter((w) => !w.startsWith('-'));
+      io.stdout.write((named.length ? findCommand(named).command.usage.trimEnd() : globalHelp()) + '\n');
       return EXIT.ok;
     }
     const { command, rest: args } = findCommand(argv);

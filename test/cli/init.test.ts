@@ -36,6 +36,26 @@ describe('firebook init', () => {
     expect(inventory.hosts.get('ftd-dc1-01')?.vars.dns_servers).toEqual(['192.0.2.53', '192.0.2.54']);
   });
 
+  it("every command in the scaffold's README that does not connect works there as written", () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fb-init-'));
+    expect(fb(['init'], cwd).status).toBe(0);
+    const readme = readFileSync(join(cwd, 'README.md'), 'utf8');
+    const lines = [...readme.matchAll(/^firebook (.+?)(?:\s{2,}#.*)?$/gm)].map((m) => m[1].trim());
+    const offline = lines.filter((l) => !l.startsWith('run '));
+    expect(offline.length).toBeGreaterThanOrEqual(5);
+    for (const line of offline) {
+      const r = fb(line.split(/\s+/), cwd);
+      expect(r.stderr, line).toBe('');
+      expect(r.status, line).toBe(0);
+    }
+    // The run lines name files that exist and flags that exist (validated without connecting).
+    for (const line of lines.filter((l) => l.startsWith('run '))) {
+      const args = line.split(/\s+/).slice(1);
+      const r = fb(['run', ...args, '--limit', 'no-such-host'], cwd);
+      expect(r.stderr, line).toMatch(/--limit 'no-such-host' matches no host/);
+    }
+  });
+
   it('refuses to overwrite: one line, exit 4, nothing written', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'fb-init-'));
     mkdirSync(join(cwd, 'inventory'));

@@ -90,6 +90,11 @@ export const command: CliCommand = {
     if (keep === undefined && olderThanMs === undefined) throw usage('say what to keep: --keep N or --older-than AGE (or both)');
     const dirArg = values.dir ?? 'reports';
     const dir = resolve(io.cwd, dirArg);
+    if (values.dir === undefined && !lstatOrUndefined(dir)) {
+      // Nothing has run here yet (a fresh `firebook init` folder): nothing to prune.
+      io.stdout.write(`0 run folder(s) removed: no ${dirArg} folder here yet\n`);
+      return EXIT.ok;
+    }
     if (!lstatOrUndefined(dir)?.isDirectory()) {
       const hint = missingFileHint(dirArg, 'name the folder that holds the run folders (default: reports)', io.cwd);
       throw new UserError({ code: 'file-not-found', message: `firebook report prune: --dir ${dirArg}: no such folder`, hint });

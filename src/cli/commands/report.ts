@@ -1,5 +1,5 @@
 /** `firebook report render FILE`: re-renders reports from a report.json or an events.jsonl
- * (a killed run still renders, marked incomplete). */
+ * (a killed run still renders, marked incomplete); `firebook report prune` is report-prune.ts. */
 import { dirname, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { loadReportInput } from '../../report/load-input.js';

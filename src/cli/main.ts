@@ -25,8 +25,8 @@ function globalHelp(): string {
   ].join('\n');
 }
 
-/** Finds the command argv names (`run`, `report prune`): the command and the arguments left.
- * A command with subcommands and no (known) first argument is returned itself, for its help. */
+/** The command `argv` names (`run`, `report prune`) and the arguments after its name. A
+ * command with subcommands followed by nothing or a flag is returned itself (for `--help`). */
 export function findCommand(argv: readonly string[]): { command: CliCommand; rest: string[] } {
   const [name, ...rest] = argv;
   const command = pickCommand(COMMANDS, name);

@@ -58,7 +58,8 @@ export const command: CliCommand = {
   summary: 'print what a check does, why, and what each outcome means',
   usage: `Usage: firebook explain [CHECK_ID] [-p PLAYBOOK]... [--lang en|ja]
 
-Without CHECK_ID, lists the checks. Default playbook: ${DEFAULT_PLAYBOOK}.
+Without CHECK_ID, lists the checks. Default playbook: ${DEFAULT_PLAYBOOK} as shipped with firebook
+(found from the installed package, whatever the current folder).
 `,
   options: OPTIONS,
   choices: { lang: ['en', 'ja'] },

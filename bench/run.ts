@@ -1,16 +1,19 @@
 /**
  * Benchmarks (npm run bench): firebook's runner on a fleet of lab devices, measured from the
- * runner's own process (the lab runs in a child process so its CPU is not counted).
+ * runner's own process (the lab runs in a child process so its CPU is not counted), and
+ * firebook against Ansible on the same real-sshd hosts in the same run (compare-ansible.ts).
  *
  *   npm run bench -- [--hosts 200] [--forks 50] [--commands 300] [--sessions 200]
+ *                    [--ansible-hosts 200] [--rounds 3] [--no-ansible]
  *
- * Prints wall time, CPU time, peak memory, CPU per host-task (one check on one host) and the
- * ratio against Ansible's ~27 ms CPU per host-task; memory per open SSH session; and the
- * client CPU per command on one persistent shell. Numbers only — nothing asserts on them.
+ * Prints wall time, CPU time, peak memory, CPU per host-task (one check on one host); memory
+ * per open SSH session; the client CPU per command on one persistent shell; and the Ansible
+ * comparison. Writes everything to bench/results.md with the machine and the command.
+ * Numbers only — nothing asserts on them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPlaybook } from '../src/load/playbook.js';
@@ -22,8 +25,14 @@ import { SshConnector } from '../src/transport/index.js';
 import { createFileReporter } from '../src/report/index.js';
 import type { DeviceSession } from '../src/model/transport.js';
 import { packagePath } from '../src/model/package-files.js';
+import { compareWithAnsible, formatComparison, missingForComparison } from './compare-ansible.js';
 
-const ANSIBLE_CPU_MS_PER_HOST_TASK = 27;
+/** Every line printed also goes to bench/results.md. */
+const lines: string[] = [];
+function out(line: string): void {
+  lines.push(line);
+  console.log(line);
+}
 
 interface LabProcess {
   child: ChildProcess;
@@ -65,13 +74,13 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 async function benchFleet(lab: LabProcess, forks: number): Promise<void> {
   const inventory = await loadInventory(join(lab.dir, 'inventory.yml'));
   const plan = buildPlan([loadPlaybook(packagePath('playbooks/securex.yml'))], inventory, {});
-  const out = mkdtempSync(join(tmpdir(), 'firebook-bench-out-'));
+  const outDir = mkdtempSync(join(tmpdir(), 'firebook-bench-out-'));
   const stopRss = rssSampler();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const report = await runPlan(plan, {
     connector: new SshConnector({ knownHostsFile: join(lab.dir, 'known_hosts'), hostKeyPolicy: 'strict' }),
-    bus: new EventBus([{ name: 'files', reporter: createFileReporter({ dir: out, formats: ['json', 'html', 'md', 'junit'], lang: 'en' }) }]),
+    bus: new EventBus([{ name: 'files', reporter: createFileReporter({ dir: outDir, formats: ['json', 'html', 'md', 'junit'], lang: 'en' }) }]),
     mode: 'check',
     forks,
     meta: { runId: 'bench', tool: { name: 'firebook', version: 'bench' }, playbooks: [], inventory: lab.dir, mode: 'check', operator: 'bench', startedAt: new Date().toISOString(), argv: [], hostKeyChecking: 'strict', lang: 'en' },
@@ -82,15 +91,15 @@ async function benchFleet(lab: LabProcess, forks: number): Promise<void> {
   const hostTasks = report.hosts.reduce((n, h) => n + h.checks.length, 0);
   const commands = report.hosts.reduce((n, h) => n + h.checks.reduce((m, c) => m + c.evidence.length, 0), 0);
   const accounted = report.hosts.length + report.notRun.length;
-  console.log(`\n## Fleet run: playbooks/securex.yml on ${plan.hosts.length} lab hosts, forks ${forks}`);
-  console.log(`hosts accounted for     ${accounted}/${plan.hosts.length} (ok ${report.summary.hosts.ok}, unreachable ${report.summary.hosts.unreachable}, error ${report.summary.hosts.error})`);
-  console.log(`host-tasks (checks)     ${hostTasks}   commands ${commands}`);
-  console.log(`wall time               ${fmt(wallMs / 1000, 2)} s`);
-  console.log(`CPU time (runner)       ${fmt(cpu / 1000, 2)} s  (incl. writing json/html/md/junit reports)`);
-  console.log(`peak RSS                ${fmt(peak)} MiB`);
-  console.log(`CPU per host-task       ${fmt(cpu / hostTasks, 2)} ms   (Ansible ≈ ${ANSIBLE_CPU_MS_PER_HOST_TASK} ms → ${fmt(ANSIBLE_CPU_MS_PER_HOST_TASK / (cpu / hostTasks))}× less CPU)`);
-  console.log(`CPU per command         ${fmt(cpu / commands, 2)} ms`);
-  rmSync(out, { recursive: true, force: true });
+  out(`\n## Fleet run: playbooks/securex.yml on ${plan.hosts.length} lab hosts, forks ${forks}`);
+  out(`hosts accounted for     ${accounted}/${plan.hosts.length} (ok ${report.summary.hosts.ok}, unreachable ${report.summary.hosts.unreachable}, error ${report.summary.hosts.error})`);
+  out(`host-tasks (checks)     ${hostTasks}   commands ${commands}`);
+  out(`wall time               ${fmt(wallMs / 1000, 2)} s`);
+  out(`CPU time (runner)       ${fmt(cpu / 1000, 2)} s  (incl. writing json/html/md/junit reports)`);
+  out(`peak RSS                ${fmt(peak)} MiB`);
+  out(`CPU per host-task       ${fmt(cpu / hostTasks, 2)} ms`);
+  out(`CPU per command         ${fmt(cpu / commands, 2)} ms`);
+  rmSync(outDir, { recursive: true, force: true });
 }
 
 async function benchSessions(lab: LabProcess, count: number, commands: number): Promise<void> {
@@ -103,9 +112,9 @@ async function benchSessions(lab: LabProcess, count: number, commands: number): 
   for (let i = 0; i < specs.length; i += 25) sessions.push(...(await Promise.all(specs.slice(i, i + 25).map((s) => connector.connect(s)))));
   global.gc?.();
   const after = process.memoryUsage();
-  console.log(`\n## Memory per open host connection (${sessions.length} SSH sessions with a shell and facts)`);
+  out(`\n## Memory per open host connection (${sessions.length} SSH sessions with a shell and facts)`);
   const per = (k: 'rss' | 'heapUsed' | 'external') => fmt((after[k] - before[k]) / sessions.length / 1024);
-  console.log(`RSS per session         ${per('rss')} KiB   (heap ${per('heapUsed')} KiB + buffers ${per('external')} KiB)${global.gc ? '' : '   (run with --expose-gc for steadier numbers)'}`);
+  out(`RSS per session         ${per('rss')} KiB   (heap ${per('heapUsed')} KiB + buffers ${per('external')} KiB)${global.gc ? '' : '   (run with --expose-gc for steadier numbers)'}`);
 
   const s = sessions[0];
   await s.run('echo warm', 'root');
@@ -115,18 +124,34 @@ async function benchSessions(lab: LabProcess, count: number, commands: number): 
     const t0 = performance.now();
     for (let i = 0; i < commands; i++) await s.run(cmd, level);
     const cpu = cpuMs(cpu0);
-    console.log(`\n## Persistent shell, ${commands} × '${cmd}' at ${level}`);
-    console.log(`client CPU per command  ${fmt(cpu / commands, 3)} ms   wall per command ${fmt((performance.now() - t0) / commands, 2)} ms (lab round trip)`);
+    out(`\n## Persistent shell, ${commands} × '${cmd}' at ${level}`);
+    out(`client CPU per command  ${fmt(cpu / commands, 3)} ms   wall per command ${fmt((performance.now() - t0) / commands, 2)} ms (lab round trip)`);
   }
   await Promise.all(sessions.map((x) => x.close()));
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { hosts: { type: 'string' }, forks: { type: 'string' }, commands: { type: 'string' }, sessions: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      hosts: { type: 'string' },
+      forks: { type: 'string' },
+      commands: { type: 'string' },
+      sessions: { type: 'string' },
+      'ansible-hosts': { type: 'string' },
+      rounds: { type: 'string' },
+      'no-ansible': { type: 'boolean' },
+    },
+  });
   const hosts = Number(values.hosts ?? 200);
+  out('# firebook benchmark results');
+  out('');
+  out(`Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}`);
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Linux ${release()}, Node ${process.version}`);
+  out('Written by bench/run.ts; every figure below was measured in this run.');
+  await benchAgainstAnsible(values);
   const lab = await startLabProcess(hosts);
   try {
-    console.log(`firebook bench — node ${process.version}, ${hosts} lab hosts in a separate process`);
+    out(`\n## firebook on the device lab: ${hosts} lab hosts in a separate process`);
     // Sessions first, while the process is fresh: their memory is then not hidden by the fleet run's garbage.
     const sessions = Number(values.sessions ?? Math.min(hosts, 200));
     if (sessions > 0) await benchSessions(lab, sessions, Number(values.commands ?? 300));
@@ -138,7 +163,32 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+async function benchAgainstAnsible(values: { 'ansible-hosts'?: string; rounds?: string; forks?: string; 'no-ansible'?: boolean }): Promise<void> {
+  if (values['no-ansible']) return;
+  const missing = missingForComparison();
+  if (missing) {
+    out(`\n## firebook vs Ansible: not measured — ${missing}`);
+    return;
+  }
+  const result = await compareWithAnsible({
+    hosts: Number(values['ansible-hosts'] ?? 200),
+    rounds: Number(values.rounds ?? 3),
+    forks: Number(values.forks ?? 50),
+    log: (line) => console.log(line),
+  });
+  out('');
+  for (const line of formatComparison(result)) out(line);
+}
+
+/** bench/results.md, written atomically. */
+function writeResults(): void {
+  const path = packagePath('bench/results.md');
+  writeFileSync(`${path}.tmp`, `${lines.join('\n').trim()}\n`);
+  renameSync(`${path}.tmp`, path);
+  console.log(`\nwritten: ${path}`);
+}
+
+main().then(writeResults, (err) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -17,6 +17,7 @@ import { createConsoleReporter, createFileReporter, openEventLog, redactArgv, ty
 
 import type { CliIO } from './command.js';
 import { toolVersion } from '../model/package-files.js';
+import type { Shard } from '../plan/shard.js';
 
 export interface ExecuteConfig {
   plan: RunPlan;
@@ -41,6 +42,7 @@ export interface ExecuteConfig {
   record?: string;
   replay?: string;
   console: 'tty' | 'plain' | 'json';
+  shard?: Shard;
 }
 
 /** A run folder name that sorts by time and is unique. */
@@ -108,6 +110,8 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
         hostKeyChecking: cfg.hostKeyPolicy,
         replay: cfg.replay,
         lang: cfg.lang,
+        failOn: cfg.failOn,
+        shard: cfg.shard,
       },
     });
     return { report, outDir };

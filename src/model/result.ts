@@ -112,6 +112,12 @@ export interface RunMeta {
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
   replay?: string;
   lang: 'en' | 'ja';
+  /** `--fail-on` (absent: any severity), so a merged report recomputes the same exit code. */
+  failOn?: Severity;
+  /** `--shard I/N`: this report covers one slice of the planned hosts. */
+  shard?: { index: number; count: number };
+  /** Run ids of the shard reports `firebook report merge` combined into this one. */
+  mergedFrom?: string[];
 }
 
 export interface RunSummary {

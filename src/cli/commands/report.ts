@@ -6,6 +6,7 @@ import { loadReportInput } from '../../report/load-input.js';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../report/write-reports.js';
 import { parseCommandArgs, runSubcommand, type CliCommand, type OptionsSpec } from '../command.js';
 import { command as pruneCommand } from './report-prune.js';
+import { command as mergeCommand } from './report-merge.js';
 import { parseChoice, parseList } from '../options.js';
 
 const USAGE = `Usage: firebook report render FILE [options]
@@ -65,11 +66,11 @@ export const renderCommand: CliCommand = {
   },
 };
 
-/** The `report` command: `report render`, `report prune`. */
+/** The `report` command: `report render`, `report merge`, `report prune`. */
 export const command: CliCommand = {
   name: 'report',
-  summary: 'render reports (html, md, json, junit, prom) from a report.json or events.jsonl; prune old run folders',
-  usage: `${USAGE}\n${pruneCommand.usage}`,
-  subcommands: [renderCommand, pruneCommand],
+  summary: 'render reports (html, md, json, junit, prom) from a report.json or events.jsonl; merge shards; prune old run folders',
+  usage: `${USAGE}\n${mergeCommand.usage}\n${pruneCommand.usage}`,
+  subcommands: [renderCommand, mergeCommand, pruneCommand],
   run: (argv, io) => runSubcommand(command, argv, io),
 };

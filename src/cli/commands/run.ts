@@ -14,6 +14,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadReportInput, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { isDirectory } from '../../report/write-reports.js';
+import { applyShard, parseShard } from '../../plan/shard.js';
 
 /** `--baseline FILE`, or `latest`: the newest report.json among the run folders under `root`. */
 function loadBaseline(cwd: string, value: string, root: string): RunReport {
@@ -35,6 +36,8 @@ with their exact commands. --apply runs remediations, each verified (and rolled 
 Selection:
   -i, --inventory FILE      Ansible inventory (YAML or INI; host_vars/ and group_vars/ beside it)
   -l, --limit PATTERN       Ansible host pattern: ftd, ftd01,ftd02, 'ftd:!lab*', 'ftd:&dc1', globs
+      --shard I/N           only the I-th of N stable slices of the hosts (after --limit); merge
+                            the shards' run folders with 'firebook report merge'
       --tags T[,T]          only checks with these tags (or ids); applicability checks always run
       --skip-tags T[,T]     leave out checks with these tags (or ids)
   -e, --extra-vars VARS     key=value, @file.yml or JSON; highest precedence (repeatable)
@@ -94,6 +97,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   record: { type: 'string' },
   replay: { type: 'string' },
+  shard: { type: 'string' },
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
@@ -133,7 +137,10 @@ export const command: CliCommand = {
     const connectionDefaults = Object.fromEntries(
       Object.entries({ connectTimeoutMs: seconds('connect-timeout'), commandTimeoutMs: seconds('command-timeout'), hostTimeoutMs: seconds('host-timeout') }).filter(([, x]) => x !== undefined),
     );
-    const { playbooks, plan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults });
+    const shard = parseShard(v.shard);
+    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults });
+    // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
+    const plan = applyShard(fullPlan!, shard);
     const waivers = v.waivers ? loadWaivers(v.waivers, inventory!) : [];
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
     if (v['insecure-no-host-key-check']) {
@@ -141,7 +148,7 @@ export const command: CliCommand = {
     }
     const { report } = await executeRun(
       {
-        plan: plan!,
+        plan,
         playbooks: playbooks.map((p) => ({ path: p.path, name: p.spec.name, sha256: p.sha256 })),
         inventorySource: v.inventory,
         argv: ['run', ...argv],
@@ -163,6 +170,7 @@ export const command: CliCommand = {
         record: v.record,
         replay: v.replay,
         console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
+        shard,
       },
       io,
     );

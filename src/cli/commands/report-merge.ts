@@ -1,0 +1,51 @@
+/** `firebook report merge DIR... --out DIR`: the shards of one run (`run --shard I/N`) as one
+ * report with one exit code. */
+import { resolve } from 'node:path';
+import { UserError } from '../../model/errors.js';
+import { loadRunFolder, mergeShardReports } from '../../report/merge.js';
+import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../report/write-reports.js';
+import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
+import { parseChoice, parseList } from '../options.js';
+
+const USAGE = `Usage: firebook report merge DIR... --out DIR [--format LIST] [--lang en|ja]
+
+Combines the run folders of 'firebook run --shard 1/N' … 'N/N' into one report with one exit
+code, the same as one process running every host. Refused (exit 4) when a shard is missing or
+duplicated, or the shards ran different playbooks, N, mode or selection.
+
+Options:
+  --out DIR         the merged run folder (required)
+  --format LIST     formats to write: html,md,json,junit,prom (default: all); report.json always
+  --lang en|ja      report language (default: en)
+  --templates DIR   folder with templates overriding the built-in ones
+`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  lang: { type: 'string' },
+  templates: { type: 'string' },
+} as const satisfies OptionsSpec;
+
+/** `firebook report merge`. */
+export const command: CliCommand = {
+  name: 'merge',
+  summary: 'merge the run folders of --shard I/N runs into one report',
+  usage: USAGE,
+  options: OPTIONS,
+  choices: { format: REPORT_FORMATS, lang: ['en', 'ja'] },
+  async run(argv, io) {
+    const { values, positionals: dirs } = parseCommandArgs('report merge', argv, OPTIONS);
+    const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook report merge: ${message}`, hint: "run 'firebook help report merge'" });
+    if (dirs.length === 0) throw usage('name the shard run folders (e.g. reports/nightly/shard-*)');
+    if (!values.out) throw usage('--out DIR is required (the merged run folder)');
+    const lang = parseChoice('report merge', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
+    const formats = (parseList(values.format) ?? [...REPORT_FORMATS]).map((f) => parseChoice('report merge', '--format', f, REPORT_FORMATS)) as ReportFormat[];
+    const merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d))));
+    const written = writeReports(merged, resolve(io.cwd, values.out), formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined });
+    for (const p of written) io.stdout.write(`${p}\n`);
+    const h = merged.summary.hosts;
+    io.stderr.write(`firebook report merge: ${dirs.length} shards, ${h.total} hosts (${h.ok} ok, ${h.unreachable} unreachable, ${h.error} error) · exit ${merged.exitCode}\n`);
+    return merged.exitCode;
+  },
+};

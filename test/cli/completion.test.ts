@@ -41,7 +41,7 @@ describe.skipIf(!bashPath)('bash completion', () => {
     [['firebook', 'run', '--kn'], ['--known-hosts']],
     [['firebook', 'run', '--format', 'j'], ['json', 'junit']],
     [['firebook', 'run', '--fail-on', ''], ['info', 'low', 'medium', 'high', 'critical']],
-    [['firebook', 'report', ''], ['render', 'prune']],
+    [['firebook', 'report', ''], ['render', 'merge', 'prune']],
     [['firebook', 'report', 'prune', '--d'], ['--dir', '--dry-run']],
     [['firebook', 'report', 'render', '--l'], ['--lang']],
     [['firebook', 'completion', ''], ['bash', 'zsh']],

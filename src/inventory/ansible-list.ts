@@ -4,7 +4,7 @@
  */
 import type { Inventory } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
-import { isSecretName, redactDeep, REDACTED, secretValuesOf } from '../model/redact.js';
+import { redactVars } from '../model/redact.js';
 import { hostsOfGroup } from './select.js';
 
 /** Options for {@link toAnsibleList}. */
@@ -35,19 +35,10 @@ export function sortKeysDeep<T>(value: T): T {
   return value;
 }
 
-/** A host's variables with secret-named values (at any depth) replaced by REDACTED and any
- * copy of a secret inside other strings masked too. */
-export function redactHostVars(vars: Record<string, unknown>): Record<string, unknown> {
-  const byName = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(byName);
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) && v !== null && typeof v !== 'object' ? REDACTED : byName(v);
-      return out;
-    }
-    return value;
-  };
-  return redactDeep(byName(vars) as Record<string, unknown>, secretValuesOf(vars));
+/** A host's variables as `firebook inventory` shows them: secret-named values (any depth) and
+ * known secret values (`secretValues`, e.g. vaulted ones) become REDACTED (model/redact.ts). */
+export function redactHostVars(vars: Record<string, unknown>, secretValues: readonly string[] = []): Record<string, unknown> {
+  return redactVars(vars, { secretValues });
 }
 
 /** The JSON document `ansible-inventory -i FILE --list` prints (keys sorted). */
@@ -81,7 +72,7 @@ export function toAnsibleList(inv: Inventory, opts: AnsibleListOptions): Ansible
     if (!keep(h)) continue;
     const vars = inv.hosts.get(h)?.vars ?? {};
     if (Object.keys(vars).length === 0) continue;
-    hostvars[h] = opts.showSecrets ? vars : redactHostVars(vars);
+    hostvars[h] = opts.showSecrets ? vars : redactHostVars(vars, inv.secretValues);
   }
   out._meta = { hostvars };
   return sortKeysDeep(out) as AnsibleList;

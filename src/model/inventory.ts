@@ -22,6 +22,9 @@ export interface Inventory {
   source: string;
   hosts: Map<string, InventoryHost>;
   groups: Map<string, InventoryGroup>;
+  /** Values that are secret whatever their variable's name: every value decrypted from Ansible
+   * Vault (inline `!vault` and vault-encrypted files). Redacted wherever shown. */
+  secretValues?: readonly string[];
 }
 
 /** Connection settings derived from a host's variables (ansible_* names). */

@@ -1,53 +1,161 @@
-/** The one redaction function: every output path (events, reports, logs, errors) goes through it. */
+/**
+ * The one rule for what is secret, and the one redaction function every output path (events,
+ * events.jsonl, reports, recordings, errors, console, `--json`, `firebook inventory`) goes
+ * through. Judging never sees redacted text: parsers and conditions read the raw device output;
+ * redaction applies to what is stored or shown (docs/secrets.md has the full rule).
+ */
 
 export const REDACTED = '********';
 
-/** Variable names whose values are secrets, whatever the playbook declares. `credential` and
- * `vault` (Ansible's convention names vaulted variables `vault_*`; `--vault-id`) were added for
- * argv masking (report/sanitize.ts). */
-const SECRET_NAME = /(pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key(?!_file)|credential|vault)/i;
+/** Last words of a name that make it a secret: `ansible_password`, `ansible_ssh_pass`,
+ * `ansible_become_pass`, `client_secret`, `api_token`, `db_passwd`, `apikey`, `credentials`. */
+const SECRET_LAST_WORDS = new Set([
+  'password', 'passwords', 'passwd', 'pass', 'pwd',
+  'secret', 'secrets', 'token', 'tokens',
+  'passphrase', 'passphrases', 'credential', 'credentials', 'apikey',
+]);
+/** Last two words that make a name a secret (`api_key`, `secret_key`, `ssh_private_key` — but
+ * not `ansible_ssh_private_key_file`, a path). */
+const SECRET_LAST_PAIRS = new Set(['api key', 'api keys', 'private key', 'secret key', 'access key', 'auth key', 'encryption key']);
 
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+/** Words of an identifier: split at `_`, `-`, `.`, other punctuation and camelCase humps. */
+function wordsOf(identifier: string): string[] {
+  return identifier
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
-/** Collects secret values (strings of length >= 3) from variables by name. */
+function isSecretIdentifier(identifier: string): boolean {
+  const words = wordsOf(identifier);
+  if (words.length === 0) return false;
+  const last = words[words.length - 1];
+  if (SECRET_LAST_WORDS.has(last)) return true;
+  if (words.length >= 2 && SECRET_LAST_PAIRS.has(`${words[words.length - 2]} ${last}`)) return true;
+  // `*passphrase*` anywhere; `vault` is Ansible's convention for variables holding vaulted
+  // values (`vault_db_password`) and names its flags (`--vault-id`).
+  return words.some((w) => w.includes('passphrase') || w === 'vault');
+}
+
+/**
+ * True when a variable name IS a secret: its last word is password/pass/passwd/secret/token/
+ * passphrase/credential(s)/apikey (or the last two `api key`, `private key`, `secret key`,
+ * `access key`), or it contains `passphrase` or the word `vault`. Names that merely contain
+ * `pass` are not secrets (`bypass_proxy`, `passive_ftp`, `password_file`). Given a text with
+ * several identifiers (`{ssh_pass: x}`), true when any of them is a secret name.
+ */
+export function isSecretName(name: string): boolean {
+  return name.split(/[^A-Za-z0-9_.-]+/).some((id) => id !== '' && isSecretIdentifier(id));
+}
+
+/** Every scalar inside a value, as text (booleans and null carry no secret). */
+function leavesOf(value: unknown, out: string[]): void {
+  if (typeof value === 'string') {
+    if (value !== '') out.push(value);
+  } else if (typeof value === 'number' || typeof value === 'bigint') out.push(String(value));
+  else if (Array.isArray(value)) for (const v of value) leavesOf(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) leavesOf(v, out);
+}
+
+/**
+ * Secret values in variables, at any depth: every scalar under a secret name (see
+ * isSecretName) or under one of `extraSecretNames` (top-level names, e.g. inputs marked
+ * `secret`), whether the name sits at the top or inside nested dicts and lists.
+ */
 export function secretValuesOf(vars: Record<string, unknown>, extraSecretNames: Iterable<string> = []): string[] {
   const extra = new Set(extraSecretNames);
   const out: string[] = [];
-  for (const [k, v] of Object.entries(vars)) {
-    if (!(isSecretName(k) || extra.has(k))) continue;
-    if (typeof v === 'string' && v.length >= 3) out.push(v);
-    if (typeof v === 'number') out.push(String(v));
-  }
-  return out;
+  const walk = (value: unknown, depth: number): void => {
+    if (Array.isArray(value)) for (const v of value) walk(v, depth + 1);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (isSecretName(k) || (depth === 0 && extra.has(k))) leavesOf(v, out);
+        else walk(v, depth + 1);
+      }
+    }
+  };
+  walk(vars, 0);
+  return [...new Set(out)];
 }
 
-/** Replaces every occurrence of each secret in `text` with REDACTED. Longest secrets first,
- * so a secret that contains another is replaced whole. */
+/** Secrets shorter than this are replaced only where they stand alone as a word (see redact). */
+export const MIN_SUBSTRING_SECRET_LENGTH = 4;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A function that redacts the given secrets from a text (built once for many texts). */
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const usable = [...new Set(secrets)].filter((s) => typeof s === 'string' && s !== '' && s !== REDACTED).sort((a, b) => b.length - a.length);
+  if (usable.length === 0) return (text) => text;
+  const long = usable.filter((s) => s.length >= MIN_SUBSTRING_SECRET_LENGTH);
+  const short = usable.filter((s) => s.length < MIN_SUBSTRING_SECRET_LENGTH);
+  // A 1-3 character secret inside other words (`22` in `2022`, `ab` in `table`) is not the
+  // secret: replacing those would ruin the evidence and protect nothing.
+  const shortRe = short.length ? new RegExp(`(?<![A-Za-z0-9])(?:${short.map(escapeRegExp).join('|')})(?![A-Za-z0-9])`, 'g') : undefined;
+  return (text) => {
+    if (text.length === 0) return text;
+    let out = text;
+    // Longest first, so a secret that contains another is replaced whole.
+    for (const s of long) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    if (shortRe) out = out.replace(shortRe, REDACTED);
+    return out;
+  };
+}
+
+/** Replaces every occurrence of each secret in `text` with REDACTED: secrets of 4 characters
+ * or more wherever they occur, shorter ones where they stand alone (not touching a letter or
+ * digit). */
 export function redact(text: string, secrets: readonly string[]): string {
   if (secrets.length === 0 || text.length === 0) return text;
-  let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (s.length >= 3 && out.includes(s)) out = out.split(s).join(REDACTED);
-  }
-  return out;
+  return createRedactor(secrets)(text);
 }
 
-/** Redacts every string inside a JSON-like value (returns a copy). */
+/** Redacts every string inside a JSON-like value, keys included (returns a copy). */
 export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
-  if (typeof value === 'string') return redact(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, secrets);
-    return out as T;
-  }
-  return value;
+  const r = createRedactor(secrets);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return r(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[r(k)] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * Variables as they may be shown: every scalar under a secret name (any depth, any length)
+ * becomes REDACTED, and every known secret value (`secretValues`, e.g. vaulted values, plus
+ * those found by name) is masked wherever else it appears.
+ */
+export function redactVars(vars: Record<string, unknown>, opts: { secretNames?: Iterable<string>; secretValues?: readonly string[] } = {}): Record<string, unknown> {
+  const extra = new Set(opts.secretNames ?? []);
+  const mask = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(mask);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
+    return value === null || value === undefined || typeof value === 'boolean' ? value : REDACTED;
+  };
+  const byName = (value: unknown, depth: number): unknown => {
+    if (Array.isArray(value)) return value.map((v) => byName(v, depth + 1));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) || (depth === 0 && extra.has(k)) ? mask(v) : byName(v, depth + 1);
+      return out;
+    }
+    return value;
+  };
+  const values = [...secretValuesOf(vars, extra), ...(opts.secretValues ?? [])];
+  return redactDeep(byName(vars, 0) as Record<string, unknown>, values);
 }
 
 /** The secret values of a connection (passwords, passphrase), for redaction. */
 export function connectionSecrets(spec: { password?: string; becomePassword?: string; passphrase?: string }): string[] {
-  return [spec.password, spec.becomePassword, spec.passphrase].filter((s): s is string => typeof s === 'string' && s.length >= 3);
+  return [spec.password, spec.becomePassword, spec.passphrase].filter((s): s is string => typeof s === 'string' && s !== '');
 }

@@ -5,7 +5,7 @@
 import type { ConnectionSpec, Inventory } from '../model/inventory.js';
 import type { CheckSpec, LoadedPlaybook, LocalizedText, Platform, RemediationSpec, Severity } from '../model/playbook.js';
 import { UserError, type UserIssue } from '../model/errors.js';
-import { connectionSecrets, secretValuesOf } from '../model/redact.js';
+import { connectionSecrets, redact, secretValuesOf } from '../model/redact.js';
 import { connectionSpec, selectHosts } from '../inventory/index.js';
 import { checkDependencies, templateVariables, validateVarValue } from '../checks/index.js';
 import { playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
@@ -42,8 +42,12 @@ export interface PlanOptions {
   limit?: string;
   tags?: string[];
   skipTags?: string[];
+  /** `-e`: the highest precedence, for playbook variables and connection variables alike
+   * (`ansible_user`, `ansible_password`, `ansible_port`, `ansible_host`, ...). */
   extraVars?: Record<string, unknown>;
   connectionDefaults?: Partial<ConnectionSpec>;
+  /** Values that are secret whatever their name (decrypted from Ansible Vault in `-e @file`). */
+  secretValues?: readonly string[];
 }
 
 /** Checks selected by tags, plus every earlier check they read (so `--tags` never turns a
@@ -139,6 +143,11 @@ export function invalidInputs(pb: LoadedPlaybook, vars: Record<string, unknown>,
   return issues;
 }
 
+/** Error messages are shown: a secret value that failed validation is not printed. */
+function redactIssues(issues: UserIssue[], secrets: readonly string[]): UserIssue[] {
+  return issues.map((i) => ({ ...i, message: redact(i.message, secrets), ...(i.hint ? { hint: redact(i.hint, secrets) } : {}) }));
+}
+
 function dedupe(issues: UserIssue[]): UserIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
@@ -172,19 +181,22 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
     for (const name of targets) {
       if (limited && !limited.has(name)) continue;
       const invHost = inventory.hosts.get(name)!;
+      const secretNames = Object.entries(pb.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k);
+      // Known before anything can fail, so no message below can print a secret.
+      const knownSecrets = [...secretValuesOf({ ...invHost.vars, ...opts.extraVars }, secretNames), ...(inventory.secretValues ?? []), ...(opts.secretValues ?? [])];
       let connection: ConnectionSpec;
       try {
-        connection = connectionSpec(invHost, opts.connectionDefaults);
+        // `-e` wins over the inventory for connection variables too, as in Ansible.
+        connection = connectionSpec({ ...invHost, vars: { ...invHost.vars, ...opts.extraVars } }, opts.connectionDefaults);
       } catch (err) {
-        if (err instanceof UserError) issues.push(...err.issues);
+        if (err instanceof UserError) issues.push(...redactIssues(err.issues, knownSecrets));
         else throw err;
         continue;
       }
       const vars = resolveVars(pb, invHost.vars, connection.platform, opts.extraVars);
-      issues.push(...undefinedVariables(pb, vars), ...invalidInputs(pb, vars, name));
-      const secretNames = Object.entries(pb.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k);
       const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, playbooks: [], secrets: [] };
-      plan.secrets = [...new Set([...plan.secrets, ...secretValuesOf(vars, secretNames), ...connectionSecrets(connection)])];
+      plan.secrets = [...new Set([...plan.secrets, ...knownSecrets, ...secretValuesOf(vars, secretNames), ...connectionSecrets(connection)])];
+      issues.push(...redactIssues([...undefinedVariables(pb, vars), ...invalidInputs(pb, vars, name)], plan.secrets));
       // The transport and recorder redact the same values (a recording must hold no secret).
       plan.connection = { ...plan.connection, secrets: plan.secrets };
       plan.playbooks.push({

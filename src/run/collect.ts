@@ -4,7 +4,6 @@ import type { CollectStep, Level } from '../model/playbook.js';
 import type { DeviceSession } from '../model/transport.js';
 import { TransportError } from '../model/transport.js';
 import type { Evidence } from '../model/result.js';
-import { redact } from '../model/redact.js';
 import { getPath, parseOutput, renderCommand, stepNamesOf, type StepRecord } from '../checks/index.js';
 
 /** Errors that end a check (or a level) but leave the session usable. */
@@ -17,6 +16,8 @@ export interface CollectContext {
   platform: string;
   /** Template context: variables at the top level plus `vars`, `facts`, `checks`, `captured`. */
   templateContext: Record<string, unknown>;
+  /** Secret values of the host. Not applied here: parsers and conditions judge the raw text;
+   * the runner redacts results before they are emitted, stored or shown (model/redact.ts). */
   secrets: readonly string[];
   commandTimeoutMs: number;
 }
@@ -46,18 +47,20 @@ export interface CollectedStep {
   evidence: Evidence;
 }
 
-/** Runs one command and returns redacted evidence + the record the judge reads. */
+/** Runs one command and returns the evidence + the record the judge reads, both raw: a secret
+ * value that is also a token the parser needs (`3600`, a host name) must not change a verdict.
+ * The runner redacts the finished result (runner.ts) before anything stores or shows it. */
 async function runOne(step: CollectStep, name: string, level: Level, command: string, item: string | undefined, ctx: CollectContext): Promise<CollectedStep> {
   const timeoutMs = step.timeout_s ? step.timeout_s * 1000 : ctx.commandTimeoutMs;
   const res = await ctx.session.run(command, level, { timeoutMs });
-  const output = redact(res.output, ctx.secrets);
+  const output = res.output;
   const parsed = res.timedOut ? { fields: {}, error: 'command timed out' } : parseOutput(step.parse, output, res.exitCode);
   const record: StepRecord = { name, item, output, exitCode: res.exitCode, fields: parsed.fields, parseError: parsed.error, timedOut: res.timedOut };
   const evidence: Evidence = {
     step: name,
     item,
     level,
-    command: redact(command, ctx.secrets),
+    command,
     output,
     exitCode: res.exitCode,
     durationMs: res.durationMs,

@@ -5,7 +5,6 @@
  */
 import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playbook.js';
 import type { Fields, RemediationResult } from '../model/result.js';
-import { redact } from '../model/redact.js';
 import { getPath, renderCommand, templateVariables } from '../checks/index.js';
 import { collectSteps, commandsFor, isLevelError } from './collect.js';
 import { gate, runCheck, type CheckRunContext } from './check-runner.js';
@@ -35,10 +34,11 @@ function emptyCapturedValue(steps: RemediationStep[], context: Record<string, un
 async function sendAll(steps: Rendered, phase: 'apply' | 'rollback', ctx: CheckRunContext, log: Commands): Promise<boolean> {
   for (const { step, command } of steps) {
     const res = await ctx.session.run(command, step.level, { timeoutMs: step.timeout_s ? step.timeout_s * 1000 : ctx.commandTimeoutMs });
-    const output = redact(res.output, ctx.secrets);
+    // Raw text for `fail_on`; the runner redacts the result before it is emitted.
+    const output = res.output;
     const failedPattern = (step.fail_on ?? []).some((p) => new RegExp(p, 'm').test(output));
     const ok = !res.timedOut && !failedPattern && (res.exitCode === null || res.exitCode === 0);
-    log.push({ level: step.level, command: redact(command, ctx.secrets), phase, output, ok });
+    log.push({ level: step.level, command, phase, output, ok });
     if (!ok) return false;
   }
   return true;
@@ -61,9 +61,9 @@ export interface RemediationOutcome {
 /** Check mode: the exact commands that would be sent (capture and apply); nothing is sent. */
 function plan(spec: RemediationSpec, base: RemediationResult, ctx: CheckRunContext): RemediationResult {
   try {
-    const capture = (spec.capture ?? []).flatMap((s) => commandsFor(s, ctx).map((c) => ({ level: s.level, command: redact(c.command, ctx.secrets), phase: 'capture' as const })));
+    const capture = (spec.capture ?? []).flatMap((s) => commandsFor(s, ctx).map((c) => ({ level: s.level, command: c.command, phase: 'capture' as const })));
     // Rollback commands depend on captured values, known only at apply time.
-    const apply = renderSteps(spec.apply, { ...ctx.templateContext, captured: {} }).map((a) => ({ level: a.step.level, command: redact(a.command, ctx.secrets), phase: 'apply' as const }));
+    const apply = renderSteps(spec.apply, { ...ctx.templateContext, captured: {} }).map((a) => ({ level: a.step.level, command: a.command, phase: 'apply' as const }));
     return { ...base, commands: [...capture, ...apply] };
   } catch (err) {
     return { ...base, status: 'failed', reason: `cannot build the command: ${(err as Error).message}` };

@@ -66,7 +66,7 @@ export const command: CliCommand = {
       if (!host || (onlyHosts && !onlyHosts.has(name))) {
         throw new UserError({ code: 'inventory', message: `host '${name}' is not in ${values.inventory}${host ? ` (excluded by --limit)` : ''}`, hint: `hosts: ${[...inv.hosts.keys()].slice(0, 20).join(', ')}` });
       }
-      const vars = showSecrets ? host.vars : redactHostVars(host.vars);
+      const vars = showSecrets ? host.vars : redactHostVars(host.vars, inv.secretValues);
       io.stdout.write(JSON.stringify(sortKeysDeep(vars), null, 2) + '\n');
     }
     return EXIT.ok;

@@ -86,7 +86,9 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   const pace = createLoginPacer(opts.connectRate, signal);
   const limit = pLimit(Math.max(1, opts.forks ?? DEFAULT_FORKS));
   const startedAt = Date.now();
-  await emit({ type: 'run-begin', time: now().toISOString(), meta: opts.meta, hosts: plan.hosts.map((h) => h.name), checks: plan.checks });
+  // Check titles are playbook text, but a secret value may still be spelled in them.
+  const checks = redactDeep(plan.checks, [...new Set(plan.hosts.flatMap((h) => h.secrets))]);
+  await emit({ type: 'run-begin', time: now().toISOString(), meta: opts.meta, hosts: plan.hosts.map((h) => h.name), checks });
 
   const runHost = async (host: HostPlan): Promise<void> => {
     if (signal.aborted) return;
@@ -147,7 +149,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     schemaVersion: 1,
     meta: { ...opts.meta, endedAt: endedAt.toISOString(), durationMs: Date.now() - startedAt },
     incomplete: interrupted,
-    checks: plan.checks,
+    checks,
     hosts,
     notRun,
     summary: computeSummary(hosts, notRun),

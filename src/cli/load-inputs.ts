@@ -6,6 +6,7 @@ import type { LoadedPlaybook } from '../model/playbook.js';
 import { loadPlaybooks } from '../load/playbook.js';
 import { loadInventory } from '../inventory/index.js';
 import { buildPlan, type PlanOptions, type RunPlan } from '../plan/plan.js';
+import type { Vault } from '../inventory/vault.js';
 
 export interface LoadedInputs {
   playbooks: LoadedPlaybook[];
@@ -13,8 +14,9 @@ export interface LoadedInputs {
   plan?: RunPlan;
 }
 
-/** Loads everything, collecting playbook and inventory errors together before throwing. */
-export async function loadInputs(cwd: string, playbookPaths: string[], inventoryPath: string | undefined, planOpts: PlanOptions): Promise<LoadedInputs> {
+/** Loads everything, collecting playbook and inventory errors together before throwing.
+ * `vault` decrypts the inventory's vaulted data; every value it revealed is redacted. */
+export async function loadInputs(cwd: string, playbookPaths: string[], inventoryPath: string | undefined, planOpts: PlanOptions, vault?: Vault): Promise<LoadedInputs> {
   const issues: UserError['issues'] = [];
   let playbooks: LoadedPlaybook[] = [];
   let inventory: Inventory | undefined;
@@ -26,13 +28,14 @@ export async function loadInputs(cwd: string, playbookPaths: string[], inventory
   }
   if (inventoryPath) {
     try {
-      inventory = await loadInventory(resolve(cwd, inventoryPath));
+      inventory = await loadInventory(resolve(cwd, inventoryPath), { vault });
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       issues.push(...err.issues);
     }
   }
   if (issues.length > 0) throw new UserError(issues);
-  const plan = inventory ? buildPlan(playbooks, inventory, planOpts) : undefined;
+  const secretValues = [...(planOpts.secretValues ?? []), ...(vault?.revealed ?? [])];
+  const plan = inventory ? buildPlan(playbooks, inventory, { ...planOpts, secretValues }) : undefined;
   return { playbooks, inventory, plan };
 }

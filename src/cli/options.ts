@@ -2,22 +2,22 @@
 import { UserError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/playbook.js';
 import { readUserFile } from '../load/playbook.js';
-import { parseYamlSource } from '../load/yaml-source.js';
+import { parseVarsText } from '../inventory/vars-files.js';
+import { DEFAULT_VAULT_ID, parseVaultId, readVaultSecrets, Vault, type VaultSource } from '../inventory/vault.js';
 
 function usage(command: string, message: string, hint?: string): UserError {
   return new UserError({ code: 'cli-usage', message: `firebook ${command}: ${message}`, hint: hint ?? `run 'firebook ${command} --help' for the options` });
 }
 
-/** `-e key=value [key2=value2]`, `-e @vars.yml`, `-e '{"k": [..]}'` — Ansible's three forms. Later wins. */
-export function parseExtraVars(command: string, values: string[] | undefined): Record<string, unknown> {
+/** `-e key=value [key2=value2]`, `-e @vars.yml|json`, `-e '{"k": [..]}'` — Ansible's three
+ * forms. Later wins. A `@file` may be vault-encrypted or hold `!vault` values (`vault`). */
+export function parseExtraVars(command: string, values: string[] | undefined, vault: Vault = new Vault()): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const raw of values ?? []) {
     const v = raw.trim();
     if (v.startsWith('@')) {
       const file = v.slice(1);
-      const parsed = parseYamlSource(file, readUserFile(file, 'extra-vars file')).value;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw usage(command, `-e @${file} must hold a mapping of variables`);
-      Object.assign(out, parsed);
+      Object.assign(out, parseVarsText(readUserFile(file, 'extra-vars file'), file, vault));
     } else if (v.startsWith('{')) {
       try {
         Object.assign(out, JSON.parse(v));
@@ -57,4 +57,34 @@ export function parseChoice<T extends string>(command: string, flag: string, val
 
 export function parseSeverity(command: string, value: string | undefined): Severity | undefined {
   return parseChoice(command, '--fail-on', value, SEVERITIES);
+}
+
+/** The vault flags every command that loads inventories or vars files takes (parseArgs spec). */
+export const VAULT_OPTIONS = {
+  'vault-password-file': { type: 'string', multiple: true },
+  'vault-id': { type: 'string', multiple: true },
+  'ask-vault-pass': { type: 'boolean' },
+} as const;
+
+/** Help text for VAULT_OPTIONS. */
+export const VAULT_USAGE = `Vault:
+      --vault-password-file FILE  Ansible Vault password file, or an executable that prints it (repeatable;
+                            env ANSIBLE_VAULT_PASSWORD_FILE); decrypts !vault values and encrypted vars files
+      --vault-id [LABEL@]FILE     a vault password with its vault id (repeatable)
+`;
+
+/** The vault passwords named by the flags and, as Ansible adds them, ANSIBLE_VAULT_IDENTITY_LIST
+ * (first) and ANSIBLE_VAULT_PASSWORD_FILE (last). Read now: a missing file or a failing script
+ * is an input error before anything runs. */
+export function openVault(command: string, values: { 'vault-password-file'?: string[]; 'vault-id'?: string[]; 'ask-vault-pass'?: boolean }, io: { cwd: string; env: NodeJS.ProcessEnv }): Vault {
+  if (values['ask-vault-pass']) throw usage(command, '--ask-vault-pass is not supported: firebook runs without a terminal in cron and CI', 'use --vault-password-file FILE (a file readable only by you, or a script that prints the password)');
+  const envIds = (io.env.ANSIBLE_VAULT_IDENTITY_LIST ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const sources: VaultSource[] = [
+    ...envIds.map((v) => ({ ...parseVaultId(v), flag: `ANSIBLE_VAULT_IDENTITY_LIST (${v})` })),
+    ...(values['vault-id'] ?? []).map(parseVaultId),
+    ...(values['vault-password-file'] ?? []).map((file) => ({ id: DEFAULT_VAULT_ID, file, flag: `--vault-password-file ${file}` })),
+  ];
+  const envFile = io.env.ANSIBLE_VAULT_PASSWORD_FILE;
+  if (envFile) sources.push({ id: DEFAULT_VAULT_ID, file: envFile, flag: `ANSIBLE_VAULT_PASSWORD_FILE=${envFile}` });
+  return new Vault(readVaultSecrets(sources, io.cwd));
 }

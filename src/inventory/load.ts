@@ -12,6 +12,7 @@ import { InventoryBuilder, type GroupNode } from './builder.js';
 import { parseIniInventory } from './parse-ini.js';
 import { parseYamlInventory, PYYAML_COMPAT } from './parse-yaml.js';
 import { loadVarsFor } from './vars-files.js';
+import { isVaultText, Vault } from './vault.js';
 
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 /** Files Ansible skips in an inventory folder (INVENTORY_IGNORE_EXTS). */
@@ -44,9 +45,12 @@ function statOrUndefined(path: string) {
   }
 }
 
-function parseInventoryFile(file: string, builder: InventoryBuilder): void {
-  const text = readFileSync(file, 'utf8');
-  if (detectInventoryFormat(file, text) === 'yaml') parseYamlInventory(text, file, builder);
+function parseInventoryFile(file: string, builder: InventoryBuilder, vault: Vault): void {
+  const raw = readFileSync(file, 'utf8');
+  // A vault-encrypted inventory file is decrypted first. Unlike a vars file, its values are not
+  // all marked secret: host and group names must stay readable (secret names still are).
+  const text = isVaultText(raw) ? vault.open(raw, { file, line: 1, col: 1 }, file) : raw;
+  if (detectInventoryFormat(file, text) === 'yaml') parseYamlInventory(text, file, builder, vault);
   else parseIniInventory(text, file, builder);
 }
 
@@ -75,7 +79,14 @@ export function compareGroups(a: GroupNode, b: GroupNode): number {
  * Stricter than Ansible: a name used for both a host and a group is an error (Ansible only
  * warns), as are unknown keys in YAML groups.
  */
-export async function loadInventory(path: string): Promise<Inventory> {
+export interface LoadInventoryOptions {
+  /** Vault passwords for inline `!vault` values and vault-encrypted files (default: none, so
+   * vaulted data is refused with a clear error). */
+  vault?: Vault;
+}
+
+export async function loadInventory(path: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
+  const vault = opts.vault ?? new Vault();
   const source = resolve(path);
   const st = statOrUndefined(source);
   if (!st) {
@@ -94,14 +105,15 @@ export async function loadInventory(path: string): Promise<Inventory> {
       .filter((f) => !f.startsWith('.') && !IGNORED_IN_FOLDER.some((e) => f.endsWith(e)))
       .map((f) => join(source, f))
       .filter((f) => statOrUndefined(f)?.isFile());
-    for (const f of files) parseInventoryFile(f, builder);
+    for (const f of files) parseInventoryFile(f, builder, vault);
   } else {
     baseDir = dirname(source);
-    parseInventoryFile(source, builder);
+    parseInventoryFile(source, builder, vault);
   }
   builder.reconcile();
   rejectHostGroupClashes(builder, path);
-  return resolveInventory(builder, source, baseDir);
+  const inventory = resolveInventory(builder, source, baseDir, vault);
+  return vault.revealed.size > 0 ? { ...inventory, secretValues: [...vault.revealed] } : inventory;
 }
 
 function rejectHostGroupClashes(builder: InventoryBuilder, path: string): void {
@@ -115,11 +127,11 @@ function rejectHostGroupClashes(builder: InventoryBuilder, path: string): void {
   }
 }
 
-function resolveInventory(builder: InventoryBuilder, source: string, baseDir: string): Inventory {
+function resolveInventory(builder: InventoryBuilder, source: string, baseDir: string, vault: Vault): Inventory {
   const groupFileVars = new Map<string, Record<string, unknown>>();
   const groups = new Map<string, InventoryGroup>();
   for (const g of builder.groups.values()) {
-    const fileVars = loadVarsFor(baseDir, 'group_vars', g.name);
+    const fileVars = loadVarsFor(baseDir, 'group_vars', g.name, vault);
     groupFileVars.set(g.name, fileVars);
     const vars: Record<string, unknown> = { ...g.vars, ...fileVars };
     if (g.priority !== 1) vars.ansible_group_priority = g.priority;
@@ -134,7 +146,7 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
     for (const g of others) vars = { ...vars, ...g.vars };
     vars = { ...vars, ...groupFileVars.get('all') };
     for (const g of others) vars = { ...vars, ...groupFileVars.get(g.name) };
-    vars = { ...vars, ...h.vars, ...loadVarsFor(baseDir, 'host_vars', h.name) };
+    vars = { ...vars, ...h.vars, ...loadVarsFor(baseDir, 'host_vars', h.name, vault) };
     hosts.set(h.name, { name: h.name, groups: mine.map((g) => g.name), vars });
   }
   return { source, hosts, groups };

@@ -6,12 +6,13 @@
  * (an unknown key in a group, a group body that is not a mapping), firebook stops with an
  * `inventory` error, because a skipped typo silently drops hosts from a fleet run.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair, type Tags } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Node, type Pair, type Tags } from 'yaml';
 import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
 import { InventoryBuilder } from './builder.js';
 import { expandHostEntry } from './host-range.js';
+import { Vault } from './vault.js';
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
 
@@ -23,8 +24,11 @@ const PY_BOOL: Record<string, RegExp> = {
 };
 const PY_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)(?:[eE][-+][0-9]+)?$/;
 
+/** Ansible's `!vault |` tag: the text stays as it is until `openVaultedValues` decrypts it. */
+const VAULT_TAG = { tag: '!vault', resolve: (text: string) => text };
+
 function pyyamlTags(tags: Tags): Tags {
-  const out: Tags = [];
+  const out: Tags = [VAULT_TAG];
   for (const t of tags) {
     if (typeof t !== 'object' || !('test' in t) || !t.test) {
       out.push(t);
@@ -41,8 +45,9 @@ function pyyamlTags(tags: Tags): Tags {
 /** Options that make the `yaml` package read scalars as PyYAML (and so Ansible) does. */
 export const PYYAML_COMPAT = { version: '1.1', customTags: pyyamlTags } as const;
 
-/** Parses YAML text with positions; syntax errors become `yaml-syntax` UserErrors. */
-export function parseYamlWithPositions(text: string, file: string) {
+/** Parses YAML text with positions; syntax errors become `yaml-syntax` UserErrors. Inline
+ * `!vault` values are decrypted with `vault` (an error with their position without a password). */
+export function parseYamlWithPositions(text: string, file: string, vault: Vault = new Vault()) {
   const lineCounter = new LineCounter();
   // YAML 1.1 and duplicate keys allowed (last wins): what PyYAML, and so Ansible, does.
   const doc = parseDocument(text, { ...PYYAML_COMPAT, lineCounter, uniqueKeys: false, prettyErrors: true });
@@ -64,6 +69,20 @@ export function parseYamlWithPositions(text: string, file: string) {
     const p = lineCounter.linePos(range ? range[0] : 0);
     return { file, line: p.line, col: p.col };
   };
+  if (text.includes('!vault')) {
+    visit(doc, {
+      Scalar(key, node, path) {
+        if (node.tag !== '!vault') return;
+        const parent = path[path.length - 1];
+        const name = isPair(parent) && isScalar(parent.key) ? `'${String(parent.key.value)}'` : `item ${String(key)}`;
+        const plaintext = vault.open(String(node.value), at(node), `the !vault value of ${name}`);
+        vault.revealed.add(plaintext);
+        // A vaulted value is a string (Ansible's AnsibleVaultEncryptedUnicode), never re-typed.
+        node.value = plaintext;
+        node.tag = undefined;
+      },
+    });
+  }
   return { doc, at };
 }
 
@@ -85,8 +104,8 @@ export function toPlainValue(value: unknown): unknown {
 }
 
 /** Parses a YAML/JSON inventory `text` (from `file`) into `builder`. */
-export function parseYamlInventory(text: string, file: string, builder: InventoryBuilder): void {
-  const { doc, at } = parseYamlWithPositions(text, file);
+export function parseYamlInventory(text: string, file: string, builder: InventoryBuilder, vault?: Vault): void {
+  const { doc, at } = parseYamlWithPositions(text, file, vault);
   // Maps keep key order and key types (a host written as 1 must be rejected, not renamed).
   const data = doc.toJS({ mapAsMap: true, maxAliasCount: 1000 }) as unknown;
   /** The AST node at a path of keys, for error positions; the nearest ancestor if absent. */

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { parseYamlWithPositions, toPlainValue } from './parse-yaml.js';
+import { isVaultText, Vault } from './vault.js';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
@@ -46,18 +47,18 @@ export function findVarsFiles(varsDir: string, name: string): string[] {
   return [];
 }
 
-/** Reads one vars file: a mapping of variables (empty file → {}). */
-export function readVarsFile(file: string): Record<string, unknown> {
-  const text = readFileSync(file, 'utf8');
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new UserError({
-      code: 'inventory',
-      message: `${file} is encrypted with ansible-vault, which firebook cannot read`,
-      location: { file, line: 1, col: 1 },
-      hint: 'decrypt it, or pass secrets through environment variables or a firebook vars file',
-    });
-  }
-  const { doc, at } = parseYamlWithPositions(text, file);
+/** Reads one vars file: a mapping of variables (empty file → {}); vault-encrypted files and
+ * inline `!vault` values are decrypted with `vault`. */
+export function readVarsFile(file: string, vault: Vault = new Vault()): Record<string, unknown> {
+  return parseVarsText(readFileSync(file, 'utf8'), file, vault);
+}
+
+/** Parses the text of a vars file (also `-e @file`): YAML 1.1 as Ansible reads it. A whole
+ * vault-encrypted file is decrypted first, and every value in it is a secret. */
+export function parseVarsText(text: string, file: string, vault: Vault = new Vault()): Record<string, unknown> {
+  const encrypted = isVaultText(text);
+  const plain = encrypted ? vault.open(text, { file, line: 1, col: 1 }, `${file}`) : text;
+  const { doc, at } = parseYamlWithPositions(plain, file, vault);
   const value = toPlainValue(doc.toJS({ mapAsMap: true, maxAliasCount: 1000 }));
   if (value === null || value === undefined || value === '') return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -68,12 +69,13 @@ export function readVarsFile(file: string): Record<string, unknown> {
       hint: 'write one `name: value` per line',
     });
   }
+  if (encrypted) vault.markRevealed(value);
   return value as Record<string, unknown>;
 }
 
 /** Merged variables of `group_vars/<name>` or `host_vars/<name>` under `baseDir`. */
-export function loadVarsFor(baseDir: string, kind: 'group_vars' | 'host_vars', name: string): Record<string, unknown> {
+export function loadVarsFor(baseDir: string, kind: 'group_vars' | 'host_vars', name: string, vault?: Vault): Record<string, unknown> {
   let out: Record<string, unknown> = {};
-  for (const file of findVarsFiles(join(baseDir, kind), name)) out = { ...out, ...readVarsFile(file) };
+  for (const file of findVarsFiles(join(baseDir, kind), name)) out = { ...out, ...readVarsFile(file, vault) };
   return out;
 }

@@ -12,6 +12,7 @@ export type UserErrorCode =
   | 'invalid-variable'
   | 'file-not-found'
   | 'inventory'
+  | 'vault'
   | 'cli-usage'
   | 'waiver'
   | 'report-input';

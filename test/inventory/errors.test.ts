@@ -88,9 +88,11 @@ describe('inventory errors name the file, line and column', () => {
     expect(issue.location?.file).toBe(join(root, 'group_vars/fw.yml'));
   });
 
-  it('a vault-encrypted vars file is an error with a hint', async () => {
+  it('a vault-encrypted vars file without a vault password is an error naming the flag', async () => {
     const root = writeTree({ 'hosts.ini': '[fw]\nfw1\n', 'host_vars/fw1.yml': '$ANSIBLE_VAULT;1.1;AES256\n6162\n' });
     const [issue] = await issuesOf(() => loadInventory(join(root, 'hosts.ini')));
-    expect(issue.message).toMatch(/ansible-vault/);
+    expect(issue).toMatchObject({ code: 'vault', location: { file: join(root, 'host_vars/fw1.yml'), line: 1, col: 1 } });
+    expect(issue.message).toMatch(/Ansible Vault/);
+    expect(issue.hint).toMatch(/--vault-password-file/);
   });
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { CliCommand } from '../command.js';
 import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { EXIT, UserError } from '../../model/errors.js';
+import { openVault, VAULT_OPTIONS, VAULT_USAGE } from '../options.js';
 import { loadInventory, redactHostVars, renderGraph, selectHosts, sortKeysDeep, toAnsibleList } from '../../inventory/index.js';
 
 const USAGE = `Usage: firebook inventory -i FILE (--list [--show-secrets] | --graph [GROUP] | --host NAME) [--limit PATTERN]
@@ -16,8 +17,8 @@ Options:
       --graph [GROUP]    the group tree (from GROUP, default all)
       --host NAME        one host's variables, as JSON
       --limit PATTERN    only hosts matching an Ansible pattern (e.g. 'ftd:&dc1', 'lab*', '!fmc')
-      --show-secrets     print passwords and passphrases instead of ********
-
+      --show-secrets     print passwords and passphrases (and decrypted vault values) instead of ********
+${VAULT_USAGE}
 Examples:
   firebook inventory -i inventory/example.yml --graph
   firebook inventory -i inventory/example.ini --list --limit 'ftd:!lab'
@@ -36,6 +37,7 @@ const OPTIONS = {
   host: { type: 'string' },
   limit: { type: 'string', short: 'l' },
   'show-secrets': { type: 'boolean' },
+  ...VAULT_OPTIONS,
 } as const satisfies OptionsSpec;
 
 /** The `inventory` sub-command. */
@@ -50,7 +52,7 @@ export const command: CliCommand = {
     const actions = [values.list, values.graph, values.host !== undefined].filter(Boolean).length;
     if (actions !== 1) throw usageError('choose exactly one of --list, --graph or --host');
     if (positionals.length > (values.graph ? 1 : 0)) throw usageError(`unexpected argument '${positionals[values.graph ? 1 : 0]}'`);
-    const inv = await loadInventory(resolve(io.cwd, values.inventory));
+    const inv = await loadInventory(resolve(io.cwd, values.inventory), { vault: openVault('inventory', values, io) });
     const onlyHosts = values.limit !== undefined ? new Set(selectHosts(inv, values.limit)) : undefined;
     if (onlyHosts && onlyHosts.size === 0) {
       io.stderr.write(`firebook inventory: warning: --limit '${values.limit}' matches no host\n`);

@@ -5,7 +5,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../model/suggest.js';
-import { parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity } from '../options.js';
+import { openVault, parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity, VAULT_OPTIONS, VAULT_USAGE } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { loadWaivers } from '../../load/waivers.js';
@@ -65,7 +65,7 @@ Output:
       --json                stream events as JSON lines to stdout
       --record DIR          save every command's transcript per host (for --replay)
       --replay DIR          evaluate recorded transcripts instead of connecting
-
+${VAULT_USAGE}
 ${exitCodeHelp()}
 `;
 
@@ -98,6 +98,7 @@ const OPTIONS = {
   record: { type: 'string' },
   replay: { type: 'string' },
   shard: { type: 'string' },
+  ...VAULT_OPTIONS,
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
@@ -129,7 +130,8 @@ export const command: CliCommand = {
     const forks = parsePositiveInt('run', '--forks', v.forks);
     const connectRate = parsePositiveInt('run', '--connect-rate', v['connect-rate']);
     const failOn = parseSeverity('run', v['fail-on']);
-    const extraVars = parseExtraVars('run', v['extra-vars']);
+    const vault = openVault('run', v, io);
+    const extraVars = parseExtraVars('run', v['extra-vars'], vault);
     const seconds = (flag: 'connect-timeout' | 'command-timeout' | 'host-timeout') => {
       const n = parsePositiveInt('run', `--${flag}`, v[flag]);
       return n === undefined ? undefined : n * 1000;
@@ -138,7 +140,7 @@ export const command: CliCommand = {
       Object.entries({ connectTimeoutMs: seconds('connect-timeout'), commandTimeoutMs: seconds('command-timeout'), hostTimeoutMs: seconds('host-timeout') }).filter(([, x]) => x !== undefined),
     );
     const shard = parseShard(v.shard);
-    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults });
+    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults }, vault);
     // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
     const plan = applyShard(fullPlan!, shard);
     const waivers = v.waivers ? loadWaivers(v.waivers, inventory!) : [];

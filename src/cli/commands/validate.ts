@@ -1,13 +1,14 @@
 /** `firebook validate`: schema + semantic checks, without touching any host. */
 import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseExtraVars } from '../options.js';
+import { openVault, parseExtraVars, VAULT_OPTIONS, VAULT_USAGE } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
 
 /** validate's flags: parsed here, listed by completion. */
 const OPTIONS = {
   inventory: { type: 'string', short: 'i' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
+  ...VAULT_OPTIONS,
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
@@ -20,6 +21,7 @@ known remediations and parsers, one operator per condition, valid regexes and te
 With -i, also checks that every variable the templates use is defined for every targeted
 host and that typed inputs hold valid values. Prints every problem as file:line:col.
 
+${VAULT_USAGE}
 Exit codes: 0 valid · 4 invalid
 `,
   options: OPTIONS,
@@ -28,7 +30,8 @@ Exit codes: 0 valid · 4 invalid
     if (positionals.length === 0) {
       throw new UserError({ code: 'cli-usage', message: 'firebook validate: name at least one playbook', hint: 'e.g. firebook validate playbooks/securex.yml' });
     }
-    const { playbooks, plan } = await loadInputs(io.cwd, positionals, values.inventory, { extraVars: parseExtraVars('validate', values['extra-vars']) });
+    const vault = openVault('validate', values, io);
+    const { playbooks, plan } = await loadInputs(io.cwd, positionals, values.inventory, { extraVars: parseExtraVars('validate', values['extra-vars'], vault) }, vault);
     const checks = playbooks.reduce((n, p) => n + p.spec.checks.length, 0);
     const hosts = plan ? `, ${plan.hosts.length} host(s) resolved` : '';
     io.stdout.write(`ok: ${playbooks.length} playbook(s), ${checks} check(s)${hosts}\n`);

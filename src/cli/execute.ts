@@ -107,7 +107,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
         limit: cfg.limit,
         tags: cfg.tags,
         skipTags: cfg.skipTags,
-        hostKeyChecking: cfg.hostKeyPolicy,
+        hostKeyChecking: weakestHostKeyPolicy(cfg),
         replay: cfg.replay,
         lang: cfg.lang,
         failOn: cfg.failOn,
@@ -120,6 +120,13 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The policy the report records: the weakest any host used (a host's own
+ * `-o StrictHostKeyChecking=` in its ssh args wins over the run's flag). */
+function weakestHostKeyPolicy(cfg: ExecuteConfig): ExecuteConfig['hostKeyPolicy'] {
+  const used = cfg.replay ? [cfg.hostKeyPolicy] : cfg.plan.hosts.map((h) => h.connection.hostKeyPolicy ?? cfg.hostKeyPolicy);
+  return used.includes('off') ? 'off' : used.includes('accept-new') ? 'accept-new' : 'strict';
 }
 
 function operatorName(io: CliIO): string {

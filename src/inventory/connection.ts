@@ -3,6 +3,7 @@
  */
 import type { ConnectionSpec, InventoryHost } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
+import { sshHostKeyOptions } from './ssh-args.js';
 
 const PLATFORMS = ['ftd', 'fmc', 'linux'] as const;
 
@@ -57,7 +58,9 @@ function secondsToMs(host: string, name: string, value: unknown): number | undef
  * `ansible_ssh_pass`, `ansible_ssh_private_key_file`, `ansible_ssh_private_key_passphrase` /
  * `firebook_private_key_passphrase`, `ansible_become_password` / `ansible_become_pass`,
  * `platform` (ftd|fmc|linux, default ftd) and `firebook_connect_timeout`,
- * `firebook_command_timeout`, `firebook_host_timeout` in seconds (10 / 60 / 900).
+ * `firebook_command_timeout`, `firebook_host_timeout` in seconds (10 / 60 / 900), and the
+ * host-key options `-o UserKnownHostsFile=` / `-o StrictHostKeyChecking=` of
+ * `ansible_ssh_common_args` / `ansible_ssh_extra_args` (see ssh-args.ts).
  * `defaults` (from the CLI or the playbook) apply under the host's own variables.
  * The become password defaults to the login password: FTD's `sudo` (expert mode) asks for
  * the admin's own password. Invalid values are UserErrors with code `inventory`.
@@ -88,6 +91,17 @@ export function connectionSpec(host: InventoryHost, defaults: Partial<Connection
     commandTimeoutMs: secondsToMs(name, 'firebook_command_timeout', pick(v, ['firebook_command_timeout'])) ?? defaults.commandTimeoutMs ?? CONNECTION_DEFAULTS.commandTimeoutMs,
     hostTimeoutMs: secondsToMs(name, 'firebook_host_timeout', pick(v, ['firebook_host_timeout'])) ?? defaults.hostTimeoutMs ?? CONNECTION_DEFAULTS.hostTimeoutMs,
   };
+  let hostKeys;
+  try {
+    hostKeys = sshHostKeyOptions(
+      [asText(name, 'ansible_ssh_args', pick(v, ['ansible_ssh_args'])), asText(name, 'ansible_ssh_common_args', pick(v, ['ansible_ssh_common_args']))].filter(Boolean).join(' '),
+      asText(name, 'ansible_ssh_extra_args', pick(v, ['ansible_ssh_extra_args'])),
+    );
+  } catch (err) {
+    return invalid(name, (err as Error).message, 'fix ansible_ssh_common_args / ansible_ssh_extra_args (e.g. -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=~/.ssh/fw_known_hosts)');
+  }
+  if (hostKeys.knownHostsFiles) spec.knownHostsFiles = hostKeys.knownHostsFiles;
+  if (hostKeys.hostKeyPolicy) spec.hostKeyPolicy = hostKeys.hostKeyPolicy;
   if (password !== undefined) spec.password = password;
   if (privateKeyFile !== undefined) spec.privateKeyFile = privateKeyFile;
   if (passphrase !== undefined) spec.passphrase = passphrase;

@@ -34,8 +34,15 @@ export function generateHostSpecs(count: number, scenarios: ScenarioName[] = ['h
   return specs;
 }
 
-/** The Ansible YAML inventory text for the running hosts. */
-export function renderInventory(hosts: Array<LabHostSpec & { port: number }>, user: string, password: string): string {
+/** A word for ssh args, quoted the way shlex (and so firebook and Ansible) splits it back. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** The Ansible YAML inventory text for the running hosts. With `knownHostsPath`, the inventory
+ * names the lab's known_hosts the way Ansible users do (`ansible_ssh_common_args: -o
+ * UserKnownHostsFile=…`), so `firebook run -i <it>` verifies the lab's keys with no other flag. */
+export function renderInventory(hosts: Array<LabHostSpec & { port: number }>, user: string, password: string, knownHostsPath?: string): string {
   const groups: Record<string, { hosts: Record<string, unknown> }> = { ftd: { hosts: {} }, fmc: { hosts: {} } };
   for (const h of hosts) {
     groups[h.platform].hosts[h.name] = { ansible_host: '127.0.0.1', ansible_port: h.port, ansible_user: user, ansible_password: password, platform: h.platform };
@@ -43,7 +50,8 @@ export function renderInventory(hosts: Array<LabHostSpec & { port: number }>, us
     groups[group] ??= { hosts: {} };
     groups[group].hosts[h.name] = null;
   }
-  return '# firebook device lab inventory (generated)\n' + stringify({ all: { children: groups } });
+  const vars = knownHostsPath ? { vars: { ansible_ssh_common_args: `-o ${shellWord(`UserKnownHostsFile=${knownHostsPath}`)}` } } : {};
+  return '# firebook device lab inventory (generated)\n' + stringify({ all: { ...vars, children: groups } });
 }
 
 /** Starts the lab; resolves once every host listens. */
@@ -96,7 +104,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const inventoryPath = join(dir, 'inventory.yml');
   const knownHostsPath = join(dir, 'known_hosts');
   const clientKeyPath = join(dir, 'id_ed25519');
-  await writeFile(inventoryPath, renderInventory(running, user, password));
+  await writeFile(inventoryPath, renderInventory(running, user, password, knownHostsPath));
   await writeFile(knownHostsPath, hostLines.join('\n') + '\n');
   await writeFile(clientKeyPath, clientKey.privateKey, { mode: 0o600 });
   await writeFile(clientKeyPath + '.enc', clientKey.encryptedPrivateKey, { mode: 0o600 });

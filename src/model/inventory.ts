@@ -43,6 +43,12 @@ export interface ConnectionSpec {
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   hostTimeoutMs: number;
+  /** Host-key files from `-o UserKnownHostsFile=` in the host's ssh args; when set, they replace
+   * the run's `--known-hosts` for this host (the first one receives accepted keys). */
+  knownHostsFiles?: string[];
+  /** From `-o StrictHostKeyChecking=` in the host's ssh args; when set, it replaces the run's
+   * host-key policy for this host (`off` is loud and recorded in the report). */
+  hostKeyPolicy?: 'strict' | 'accept-new' | 'off';
   /** Every secret value known for this host (connection and playbook variables), redacted from
    * anything recorded or reported about it. Filled by the plan. */
   secrets?: readonly string[];

@@ -36,36 +36,46 @@ export function orderHostKeyAlgorithms(knownTypes: readonly string[]): string[] 
   return [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS])];
 }
 
-/** Builds the verifier for one connection attempt (known_hosts is read now, once). */
+/** OpenSSH's reading of several UserKnownHostsFile files: a revoked key anywhere refuses, a
+ * match in any file accepts, else a different key anywhere is a mismatch. */
+function checkAllFiles(files: ReadonlyArray<{ file: string; entries: ReturnType<typeof loadKnownHosts> }>, host: string, port: number, type: string, b64: string) {
+  const verdicts = files.map((f) => ({ file: f.file, verdict: checkHostKey(f.entries, host, port, type, b64) }));
+  return verdicts.find((v) => v.verdict.kind === 'revoked') ?? verdicts.find((v) => v.verdict.kind === 'match') ?? verdicts.find((v) => v.verdict.kind === 'mismatch') ?? { file: files[0].file, verdict: { kind: 'unknown' as const } };
+}
+
+/** Builds the verifier for one connection attempt (the known_hosts files are read now, once;
+ * with several, as OpenSSH's UserKnownHostsFile list, new keys go to the first). */
 export function createHostVerifier(
-  file: string,
+  fileOrFiles: string | readonly string[],
   policy: 'strict' | 'accept-new' | 'off',
   host: string,
   port: number,
 ): HostVerifier {
   if (policy === 'off') return { verify: () => true, error: () => undefined, knownTypes: [] };
-  const entries = loadKnownHosts(file);
+  const fileList = typeof fileOrFiles === 'string' ? [fileOrFiles] : fileOrFiles.length ? fileOrFiles : ['/dev/null'];
+  const files = fileList.map((f) => ({ file: f, entries: loadKnownHosts(f) }));
+  const file = fileList[0];
   const name = formatKnownHostName(host, port);
   let refusal: TransportError | undefined;
   const verify = (key: Buffer): boolean => {
     const type = readKeyType(key);
     const b64 = key.toString('base64');
     const fp = fingerprintOf(key);
-    const verdict = checkHostKey(entries, host, port, type, b64);
+    const { file: where, verdict } = checkAllFiles(files, host, port, type, b64);
     switch (verdict.kind) {
       case 'match':
         return true;
       case 'revoked':
         refusal = new TransportError(
           'host-key-mismatch',
-          `the host key of ${name} (${type} ${fp}) is marked @revoked in ${file} line ${verdict.line}; refusing to connect`,
+          `the host key of ${name} (${type} ${fp}) is marked @revoked in ${where} line ${verdict.line}; refusing to connect`,
         );
         return false;
       case 'mismatch':
         refusal = new TransportError(
           'host-key-mismatch',
-          `HOST KEY CHANGED for ${name}: the server offered ${type} ${fp}, but ${file} line ${verdict.line} holds a different ${verdict.knownType} key. ` +
-            `This may be a man-in-the-middle attack; no command was sent. If the device was reinstalled, verify the new fingerprint and remove the old entry: ssh-keygen -R "${name}" -f ${file}`,
+          `HOST KEY CHANGED for ${name}: the server offered ${type} ${fp}, but ${where} line ${verdict.line} holds a different ${verdict.knownType} key. ` +
+            `This may be a man-in-the-middle attack; no command was sent. If the device was reinstalled, verify the new fingerprint and remove the old entry: ssh-keygen -R "${name}" -f ${where}`,
         );
         return false;
       case 'unknown':
@@ -80,10 +90,10 @@ export function createHostVerifier(
         }
         refusal = new TransportError(
           'host-key-unknown',
-          `the host key of ${name} is not in ${file}: ${type} ${fp}. Verify this fingerprint on the device, then re-run with --accept-new-host-keys to record it`,
+          `the host key of ${name} is not in ${fileList.join(', ')}: ${type} ${fp}. Verify this fingerprint on the device, then re-run with --accept-new-host-keys to record it`,
         );
         return false;
     }
   };
-  return { verify, error: () => refusal, knownTypes: knownKeyTypesFor(entries, host, port) };
+  return { verify, error: () => refusal, knownTypes: [...new Set(files.flatMap((f) => knownKeyTypesFor(f.entries, host, port)))] };
 }

@@ -61,7 +61,8 @@ export class SshConnector implements Connector {
 
   private async connectOnce(spec: ConnectionSpec, secrets: string[], signal?: AbortSignal): Promise<DeviceSession> {
     const ssh = new NodeSSH();
-    const verifier = createHostVerifier(this.options.knownHostsFile, this.options.hostKeyPolicy, spec.address, spec.port);
+    // The host's own ssh args (UserKnownHostsFile / StrictHostKeyChecking) win over the run's flags.
+    const verifier = createHostVerifier(spec.knownHostsFiles ?? this.options.knownHostsFile, spec.hostKeyPolicy ?? this.options.hostKeyPolicy, spec.address, spec.port);
     const dispose = (): void => {
       try {
         ssh.dispose();

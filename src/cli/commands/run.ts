@@ -148,6 +148,11 @@ export const command: CliCommand = {
     if (v['insecure-no-host-key-check']) {
       io.stderr.write('firebook: WARNING: --insecure-no-host-key-check: host keys are NOT verified; a man-in-the-middle would get the credentials. This is recorded in the report.\n');
     }
+    const unverified = v.replay ? [] : plan!.hosts.filter((h) => h.connection.hostKeyPolicy === 'off').map((h) => h.name);
+    if (unverified.length > 0) {
+      const names = unverified.slice(0, 5).join(', ') + (unverified.length > 5 ? ` and ${unverified.length - 5} more` : '');
+      io.stderr.write(`firebook: WARNING: StrictHostKeyChecking=no in the inventory's ssh args: host keys are NOT verified for ${unverified.length} host(s) (${names}); a man-in-the-middle would get the credentials. This is recorded in the report.\n`);
+    }
     const { report } = await executeRun(
       {
         plan,

@@ -1,5 +1,5 @@
 /** YAML parsing that remembers where every node stands, so errors can name file:line:col. */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { UserError, type UserIssue } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
 
@@ -31,6 +31,18 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, col: p.col };
   };
+  // A `!vault` value here would otherwise be used as its ciphertext (e.g. sent as a password).
+  const vaulted: UserIssue[] = [];
+  if (text.includes('!vault')) {
+    visit(doc, {
+      Node(_key, node) {
+        if ((node as Node).tag === '!vault') {
+          vaulted.push({ code: 'vault', message: 'an Ansible Vault value cannot be used here', location: at((node as Node).range?.[0] ?? 0), hint: 'put vaulted values in the inventory (group_vars/, host_vars/) or an -e @file, with --vault-password-file' });
+        }
+      },
+    });
+  }
+  if (vaulted.length > 0) throw new UserError(vaulted);
   const locate = (pointer: string, opts: { key?: boolean } = {}): SourceLocation => {
     const segs = pointer.split('/').slice(1).map(unescapePointer).filter((s, i, a) => !(s === '' && a.length === 1));
     let node: unknown = doc.contents;

@@ -158,3 +158,13 @@ describe.skipIf(!ANSIBLE_VAULT)('Ansible Vault', () => {
     });
   });
 });
+
+describe('a !vault value where firebook cannot use one', () => {
+  it('a playbook holding a !vault value is refused with its position (never used as its ciphertext)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-vault-pb-'));
+    writeFileSync(join(dir, 'pb.yml'), 'name: x\nvars:\n  api_password: !vault |\n    $ANSIBLE_VAULT;1.1;AES256\n    6162\nchecks: []\n');
+    const m = memoryIo(dir);
+    expect(await main(['validate', 'pb.yml'], m.io)).toBe(4);
+    expect(m.err()).toMatch(/pb\.yml:3:\d+: error\[vault\]: an Ansible Vault value cannot be used here/);
+  });
+});

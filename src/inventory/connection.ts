@@ -21,6 +21,25 @@ function invalid(host: string, message: string, hint: string): never {
   throw new UserError({ code: 'inventory', message: `host '${host}': ${message}`, hint });
 }
 
+/** Names Ansible treats as one variable (the first is the current spelling). */
+const ALIASES: readonly string[][] = [
+  ['ansible_host', 'ansible_ssh_host'],
+  ['ansible_port', 'ansible_ssh_port'],
+  ['ansible_user', 'ansible_ssh_user'],
+  ['ansible_password', 'ansible_ssh_pass'],
+  ['ansible_ssh_private_key_file', 'ansible_private_key_file'],
+  ['ansible_ssh_private_key_passphrase', 'firebook_private_key_passphrase'],
+  ['ansible_become_password', 'ansible_become_pass'],
+];
+
+/** A host's variables with `-e` on top: an extra var replaces the host's value under any of its
+ * aliases (`-e ansible_ssh_pass=x` beats an inventory `ansible_password`), as in Ansible. */
+export function withExtraVars(vars: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const out = { ...vars };
+  for (const group of ALIASES) if (group.some((n) => n in extra)) for (const n of group) delete out[n];
+  return { ...out, ...extra };
+}
+
 function pick(vars: Record<string, unknown>, names: string[]): unknown {
   for (const n of names) if (vars[n] !== undefined && vars[n] !== null) return vars[n];
   return undefined;

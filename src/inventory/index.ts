@@ -2,7 +2,7 @@
  * `ansible-inventory` views. */
 export { loadInventory, detectInventoryFormat, compareGroups, type InventoryFormat } from './load.js';
 export { selectHosts, splitHostPattern, globToRegExp, hostsOfGroup } from './select.js';
-export { connectionSpec, CONNECTION_DEFAULTS } from './connection.js';
+export { connectionSpec, withExtraVars, CONNECTION_DEFAULTS } from './connection.js';
 export {
   toAnsibleList,
   renderGraph,

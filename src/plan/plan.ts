@@ -6,7 +6,7 @@ import type { ConnectionSpec, Inventory } from '../model/inventory.js';
 import type { CheckSpec, LoadedPlaybook, LocalizedText, Platform, RemediationSpec, Severity } from '../model/playbook.js';
 import { UserError, type UserIssue } from '../model/errors.js';
 import { connectionSecrets, redact, secretValuesOf } from '../model/redact.js';
-import { connectionSpec, selectHosts } from '../inventory/index.js';
+import { connectionSpec, selectHosts, withExtraVars } from '../inventory/index.js';
 import { checkDependencies, templateVariables, validateVarValue } from '../checks/index.js';
 import { playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
 import { suggest } from '../model/suggest.js';
@@ -187,7 +187,7 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       let connection: ConnectionSpec;
       try {
         // `-e` wins over the inventory for connection variables too, as in Ansible.
-        connection = connectionSpec({ ...invHost, vars: { ...invHost.vars, ...opts.extraVars } }, opts.connectionDefaults);
+        connection = connectionSpec({ ...invHost, vars: withExtraVars(invHost.vars, opts.extraVars) }, opts.connectionDefaults);
       } catch (err) {
         if (err instanceof UserError) issues.push(...redactIssues(err.issues, knownSecrets));
         else throw err;

@@ -22,6 +22,9 @@ describe('plan: secrets and -e', () => {
     const plan = buildPlan([pb()], await inv(), { limit: 'ftd01', extraVars: { ansible_password: 'from-e', ansible_user: 'ops', ansible_port: '2222', ansible_host: '192.0.2.99', ansible_become_password: 'root-pw', ansible_ssh_private_key_file: '/k' } });
     expect(plan.hosts[0].connection).toMatchObject({ password: 'from-e', user: 'ops', port: 2222, address: '192.0.2.99', becomePassword: 'root-pw', privateKeyFile: '/k' });
     expect(plan.hosts[0].secrets).toEqual(expect.arrayContaining(['from-e', 'root-pw']));
+    // An alias given with -e beats the inventory's other spelling (ansible_password there).
+    const alias = buildPlan([pb()], await inv(), { limit: 'ftd01', extraVars: { ansible_ssh_pass: 'alias-pw', ansible_become_pass: 'b' } });
+    expect(alias.hosts[0].connection).toMatchObject({ password: 'alias-pw', becomePassword: 'b' });
   });
 
   it('values that are secret whatever their name (vaulted) are redacted, also from error messages', async () => {

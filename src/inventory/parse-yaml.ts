@@ -76,7 +76,7 @@ export function parseYamlWithPositions(text: string, file: string, vault: Vault 
         const parent = path[path.length - 1];
         const name = isPair(parent) && isScalar(parent.key) ? `'${String(parent.key.value)}'` : `item ${String(key)}`;
         const plaintext = vault.open(String(node.value), at(node), `the !vault value of ${name}`);
-        vault.revealed.add(plaintext);
+        vault.markRevealed(plaintext);
         // A vaulted value is a string (Ansible's AnsibleVaultEncryptedUnicode), never re-typed.
         node.value = plaintext;
         node.tag = undefined;

@@ -1,6 +1,11 @@
 /** Secrets against the lab: verdicts come from the raw device text, what is stored is redacted;
  * `-e` wins for connection variables. */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingConnector } from '../../src/replay/recording.js';
+import { SshConnector } from '../../src/transport/index.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { REDACTED } from '../../src/model/redact.js';
 import { runOn, statusTable, writeInventory } from './helpers.js';
@@ -17,7 +22,9 @@ describe('secrets on a live run', () => {
     const baseline = await runOn(inventory, lab);
     // `8989` is the connector port connector-config compares; the SSE host name is in curl,
     // nslookup and connector.properties output.
-    const { report, events } = await runOn(inventory, lab, { extraVars: { proxy_token: '8989', upstream: { client_secret: 'api-sse.cisco.com' } } });
+    const recordings = mkdtempSync(join(tmpdir(), 'fb-rec-'));
+    const connector = new RecordingConnector(new SshConnector({ knownHostsFile: lab.knownHostsPath, hostKeyPolicy: 'strict' }), recordings);
+    const { report, events } = await runOn(inventory, lab, { connector, extraVars: { proxy_token: '8989', upstream: { client_secret: 'api-sse.cisco.com' } } });
     expect(statusTable(report)).toEqual(statusTable(baseline.report));
     expect(statusTable(report).fw1['connector-config']).toBe('pass');
     expect(statusTable(report).fw1['dns-resolves-sse']).toBe('pass');
@@ -29,6 +36,9 @@ describe('secrets on a live run', () => {
     const log = JSON.stringify([events, report]);
     expect(log.includes('api-sse.cisco.com')).toBe(false);
     expect(log.includes(lab.password)).toBe(false);
+    const recorded = readdirSync(recordings).map((f) => readFileSync(join(recordings, f), 'utf8')).join('\n');
+    expect(recorded).toContain(`connector_port=${REDACTED}`);
+    expect(recorded.includes('api-sse.cisco.com')).toBe(false);
   });
 
   it('-e ansible_password overrides a wrong inventory password and logs in', async () => {

@@ -78,6 +78,9 @@ const FLAG_HINT = 'pass --vault-password-file FILE or --vault-id [LABEL@]FILE (o
 export class Vault {
   /** Every decrypted value (scalars of whole encrypted files included): all secrets. */
   readonly revealed = new Set<string>();
+  /** Key derivation costs ~10-20 ms per value (PBKDF2, 10,000 rounds, a salt per value); the
+   * same vaulted text copied into many host_vars files is derived once. */
+  private readonly opened = new Map<string, string>();
 
   constructor(readonly secrets: readonly VaultSecret[] = []) {}
 
@@ -90,8 +93,13 @@ export class Vault {
     if (this.secrets.length === 0) {
       throw new UserError({ code: 'vault', message: `${what} is encrypted with Ansible Vault and no vault password was given`, location: where, hint: FLAG_HINT });
     }
+    const known = this.opened.get(text);
+    if (known !== undefined) return known;
     const result = decryptVaultText(text, this.secrets);
-    if ('plaintext' in result) return result.plaintext;
+    if ('plaintext' in result) {
+      this.opened.set(text, result.plaintext);
+      return result.plaintext;
+    }
     if (result.reason === 'format') throw new UserError({ code: 'vault', message: `${what}: ${result.detail}`, location: where, hint: 're-encrypt it with ansible-vault' });
     throw new UserError({
       code: 'vault',

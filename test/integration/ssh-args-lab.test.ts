@@ -52,8 +52,10 @@ describe('host-key options in the inventory, against the lab', () => {
   it('StrictHostKeyChecking=accept-new records unknown keys in the first UserKnownHostsFile', async () => {
     const kh = join(tmp, 'accept_known_hosts');
     const inv = writeInventory(lab, [], mkdtempSync(join(tmp, 'inv-')), { ftd01: { ansible_ssh_extra_args: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${kh}` } });
-    // ftd02 has no options: strict against the (empty) default ~/.ssh/known_hosts under HOME=tmp.
-    const r = await run(inv, ['--known-hosts', join(tmp, 'nothing')]);
+    // ftd02 has no options: strict against the run's (empty) --known-hosts.
+    const empty = join(tmp, 'nothing_known');
+    writeFileSync(empty, '');
+    const r = await run(inv, ['--known-hosts', empty]);
     expect(r.report.hosts.find((h: { host: string }) => h.host === 'ftd01').status).toBe('ok');
     expect(r.report.hosts.find((h: { host: string }) => h.host === 'ftd02')).toMatchObject({ status: 'unreachable', triage: { class: 'host-key-unknown' } });
     expect(readFileSync(kh, 'utf8')).toContain(`[127.0.0.1]:${lab.hosts[0].port} ssh-ed25519 `);

@@ -25,6 +25,9 @@ import { SshConnector } from '../src/transport/index.js';
 import { createFileReporter } from '../src/report/index.js';
 import type { DeviceSession } from '../src/model/transport.js';
 import { packagePath } from '../src/model/package-files.js';
+import { createHostVerifier } from '../src/transport/host-verifier.js';
+import { buildHashedHostField } from '../src/transport/known-hosts.js';
+import { randomBytes } from 'node:crypto';
 import { compareWithAnsible, formatComparison, missingForComparison } from './compare-ansible.js';
 
 /** Every line printed also goes to bench/results.md. */
@@ -130,6 +133,27 @@ async function benchSessions(lab: LabProcess, count: number, commands: number): 
   await Promise.all(sessions.map((x) => x.close()));
 }
 
+/** Host-key verification per connection against a 5,000-line known_hosts (plain and hashed). */
+function benchKnownHosts(): void {
+  const lines = 5000;
+  const dir = mkdtempSync(join(tmpdir(), 'firebook-bench-kh-'));
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), randomBytes(32)]);
+  const name = (i: number) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
+  out(`\n## Host-key check per connection, known_hosts of ${lines} lines (read once per run, indexed)`);
+  for (const hashed of [false, true]) {
+    const file = join(dir, hashed ? 'hashed' : 'plain');
+    writeFileSync(file, Array.from({ length: lines }, (_, i) => `${hashed ? buildHashedHostField(name(i)) : name(i)} ssh-ed25519 ${blob.toString('base64')}\n`).join(''));
+    const n = hashed ? 300 : 5000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const j = (i * 7919) % lines;
+      if (!createHostVerifier(file, 'strict', name(j), 22).verify(blob)) throw new Error('known_hosts bench: no match');
+    }
+    out(`${hashed ? 'hashed (|1|salt|hash)' : 'plain names         '}   ${fmt((performance.now() - t0) / n, 3)} ms per connection`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -149,6 +173,7 @@ async function main(): Promise<void> {
   out(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Linux ${release()}, Node ${process.version}`);
   out('Written by bench/run.ts; every figure below was measured in this run.');
   await benchAgainstAnsible(values);
+  benchKnownHosts();
   const lab = await startLabProcess(hosts);
   try {
     out(`\n## firebook on the device lab: ${hosts} lab hosts in a separate process`);

@@ -6,7 +6,8 @@ import {
   fingerprintOf,
   formatKnownHostName,
   knownKeyTypesFor,
-  loadKnownHosts,
+  loadKnownHostsIndex,
+  type KnownHostsIndex,
   readKeyType,
 } from './known-hosts.js';
 
@@ -38,13 +39,13 @@ export function orderHostKeyAlgorithms(knownTypes: readonly string[]): string[] 
 
 /** OpenSSH's reading of several UserKnownHostsFile files: a revoked key anywhere refuses, a
  * match in any file accepts, else a different key anywhere is a mismatch. */
-function checkAllFiles(files: ReadonlyArray<{ file: string; entries: ReturnType<typeof loadKnownHosts> }>, host: string, port: number, type: string, b64: string) {
+function checkAllFiles(files: ReadonlyArray<{ file: string; entries: KnownHostsIndex }>, host: string, port: number, type: string, b64: string) {
   const verdicts = files.map((f) => ({ file: f.file, verdict: checkHostKey(f.entries, host, port, type, b64) }));
   return verdicts.find((v) => v.verdict.kind === 'revoked') ?? verdicts.find((v) => v.verdict.kind === 'match') ?? verdicts.find((v) => v.verdict.kind === 'mismatch') ?? { file: files[0].file, verdict: { kind: 'unknown' as const } };
 }
 
-/** Builds the verifier for one connection attempt (the known_hosts files are read now, once;
- * with several, as OpenSSH's UserKnownHostsFile list, new keys go to the first). */
+/** Builds the verifier for one connection attempt (each known_hosts file is read and indexed
+ * once per run and reused while unchanged; with several, as OpenSSH's UserKnownHostsFile list, new keys go to the first). */
 export function createHostVerifier(
   fileOrFiles: string | readonly string[],
   policy: 'strict' | 'accept-new' | 'off',
@@ -53,7 +54,7 @@ export function createHostVerifier(
 ): HostVerifier {
   if (policy === 'off') return { verify: () => true, error: () => undefined, knownTypes: [] };
   const fileList = typeof fileOrFiles === 'string' ? [fileOrFiles] : fileOrFiles.length ? fileOrFiles : ['/dev/null'];
-  const files = fileList.map((f) => ({ file: f, entries: loadKnownHosts(f) }));
+  const files = fileList.map((f) => ({ file: f, entries: loadKnownHostsIndex(f) }));
   const file = fileList[0];
   const name = formatKnownHostName(host, port);
   let refusal: TransportError | undefined;

@@ -1,6 +1,6 @@
 /** OpenSSH known_hosts: parsing, host matching (plain, wildcard, `[host]:port`, hashed), verdicts. */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** One usable line of a known_hosts file. */
@@ -82,19 +82,78 @@ export function entryMatchesHost(entry: KnownHostEntry, host: string, port: numb
   return matched;
 }
 
+/**
+ * known_hosts read once and indexed: plain names in a map (O(1) per connection); hashed lines
+ * (`|1|salt|hash`, OpenSSH's HashKnownHosts) and globs/negations are scanned, since a hashed
+ * name can only be found by hashing the wanted name with each line's salt — once per host, as
+ * the result is kept for the verifier's second question. Answers equal `entryMatchesHost` over
+ * every line, in file order.
+ */
+export class KnownHostsIndex {
+  private readonly byName = new Map<string, KnownHostEntry[]>();
+  private readonly scanned: KnownHostEntry[] = [];
+  private readonly revoked = new Map<string, KnownHostEntry>();
+  private readonly found = new Map<string, KnownHostEntry[]>();
+
+  constructor(entries: readonly KnownHostEntry[] = []) {
+    for (const e of entries) this.add(e);
+  }
+
+  /** Adds a line (e.g. one just appended by accept-new). */
+  add(entry: KnownHostEntry): void {
+    if (entry.marker === 'revoked') {
+      if (!this.revoked.has(entry.keyBase64)) this.revoked.set(entry.keyBase64, entry);
+      return;
+    }
+    if (entry.marker !== undefined) return; // @cert-authority: no certificate support
+    this.found.clear();
+    const names = entry.hostField.split(',');
+    if (entry.hostField.startsWith('|1|') || names.some((n) => n.startsWith('!') || n.includes('*') || n.includes('?'))) {
+      this.scanned.push(entry);
+      return;
+    }
+    for (const n of new Set(names.map((x) => x.toLowerCase()))) {
+      const list = this.byName.get(n);
+      if (list) list.push(entry);
+      else this.byName.set(n, [entry]);
+    }
+  }
+
+  /** The revoked line for this key, if any. */
+  revokedLine(keyBase64: string): KnownHostEntry | undefined {
+    return this.revoked.get(keyBase64);
+  }
+
+  /** Marker-less lines naming host:port, in file order. */
+  forHost(host: string, port: number): KnownHostEntry[] {
+    const name = formatKnownHostName(host, port);
+    let found = this.found.get(name);
+    if (!found) {
+      const plain = this.byName.get(name.toLowerCase()) ?? [];
+      const scanned = this.scanned.filter((e) => entryMatchesHost(e, host, port));
+      found = scanned.length === 0 ? plain : [...plain, ...scanned].sort((a, b) => a.line - b.line);
+      // Bounded: a run asks about each of its hosts; a long-lived process starts over.
+      if (this.found.size >= 100_000) this.found.clear();
+      this.found.set(name, found);
+    }
+    return found;
+  }
+}
+
 /** Decides what to do with a presented key. A key of another type than the known one(s) counts
  * as a mismatch: we prefer the known types during key exchange, so a different type means the
  * server changed. @cert-authority lines are ignored (no certificate support). */
 export function checkHostKey(
-  entries: readonly KnownHostEntry[],
+  known: readonly KnownHostEntry[] | KnownHostsIndex,
   host: string,
   port: number,
   keyType: string,
   keyBase64: string,
 ): HostKeyVerdict {
-  const revoked = entries.find((e) => e.marker === 'revoked' && e.keyBase64 === keyBase64);
+  const index = known instanceof KnownHostsIndex ? known : new KnownHostsIndex(known);
+  const revoked = index.revokedLine(keyBase64);
   if (revoked) return { kind: 'revoked', line: revoked.line };
-  const forHost = entries.filter((e) => e.marker === undefined && entryMatchesHost(e, host, port));
+  const forHost = index.forHost(host, port);
   const same = forHost.find((e) => e.keyType === keyType && e.keyBase64 === keyBase64);
   if (same) return { kind: 'match', line: same.line };
   const other = forHost.find((e) => e.keyType === keyType) ?? forHost[0];
@@ -103,9 +162,9 @@ export function checkHostKey(
 }
 
 /** Key types known for a host, for ordering the host-key algorithms offered in key exchange. */
-export function knownKeyTypesFor(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
-  const types = entries.filter((e) => e.marker === undefined && entryMatchesHost(e, host, port)).map((e) => e.keyType);
-  return [...new Set(types)];
+export function knownKeyTypesFor(known: readonly KnownHostEntry[] | KnownHostsIndex, host: string, port: number): string[] {
+  const index = known instanceof KnownHostsIndex ? known : new KnownHostsIndex(known);
+  return [...new Set(index.forHost(host, port).map((e) => e.keyType))];
 }
 
 /** The key type named inside an SSH wire-format public key blob (`ssh-ed25519`, `ssh-rsa`, ...). */
@@ -130,6 +189,34 @@ export function loadKnownHosts(file: string): KnownHostEntry[] {
   }
 }
 
+interface CachedIndex {
+  stamp: string;
+  index: KnownHostsIndex;
+  lines: number;
+}
+const indexCache = new Map<string, CachedIndex>();
+
+function stampOf(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** The file's index, read and built once and reused while the file is unchanged (one stat per
+ * connection instead of a parse: a fleet run no longer costs O(hosts²)). */
+export function loadKnownHostsIndex(file: string): KnownHostsIndex {
+  const stamp = stampOf(file);
+  const cached = indexCache.get(file);
+  if (cached && cached.stamp === stamp) return cached.index;
+  const entries = loadKnownHosts(file);
+  const index = new KnownHostsIndex(entries);
+  indexCache.set(file, { stamp, index, lines: entries.reduce((n, e) => Math.max(n, e.line), 0) });
+  return index;
+}
+
 /** Appends `name type base64` (one write, O_APPEND) — what `StrictHostKeyChecking accept-new` does. */
 export function appendKnownHost(file: string, host: string, port: number, keyType: string, keyBase64: string): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -140,5 +227,13 @@ export function appendKnownHost(file: string, host: string, port: number, keyTyp
   } catch {
     /* new file */
   }
+  const before = stampOf(file);
   appendFileSync(file, `${prefix}${formatKnownHostName(host, port)} ${keyType} ${keyBase64}\n`, { mode: 0o600 });
+  // Our own append: extend the cached index rather than re-reading the file at the next connection.
+  const cached = indexCache.get(file);
+  if (cached && cached.stamp === before) {
+    cached.lines += prefix ? 2 : 1;
+    cached.index.add({ line: cached.lines, hostField: formatKnownHostName(host, port), keyType, keyBase64 });
+    cached.stamp = stampOf(file);
+  }
 }

@@ -1,10 +1,10 @@
 /** One place for the run's verdict: the summary counts and the exit code. */
 import { EXIT } from './errors.js';
 import { SEVERITIES, type Severity } from './playbook.js';
-import type { CheckStatus, HostResult, RunSummary } from './result.js';
+import type { CheckResult, CheckStatus, HostResult, RemediationResult, RunSummary } from './result.js';
 
 export function computeSummary(hosts: readonly HostResult[], notRun: readonly string[] = []): RunSummary {
-  const checks: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0, waived: 0 };
+  const checks: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0, waived: 0, fixed: 0 };
   const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const h = { total: hosts.length + notRun.length, ok: 0, unreachable: 0, error: 0, notRun: notRun.length };
   for (const host of hosts) {
@@ -14,15 +14,17 @@ export function computeSummary(hosts: readonly HostResult[], notRun: readonly st
       if (c.status === 'fail') failedBySeverity[c.severity] += 1;
     }
   }
-  const judged = checks.pass + checks.fail + checks.error;
-  const compliancePct = judged === 0 ? null : Math.round((checks.pass / judged) * 1000) / 10;
+  // A fixed check is compliant now: the final state counts.
+  const compliant = checks.pass + checks.fixed;
+  const judged = compliant + checks.fail + checks.error;
+  const compliancePct = judged === 0 ? null : Math.round((compliant / judged) * 1000) / 10;
   return { hosts: h, checks, failedBySeverity, compliancePct };
 }
 
 /**
  * The exit-code contract: 130 interrupted · 3 a host unreachable/errored or a check could not
  * be decided (`error`) · 2 a failed check at or above `failOn` · 0 otherwise.
- * Waived and skipped checks never count.
+ * Waived, skipped and fixed checks never count (a fixed check is compliant now).
  */
 export function computeExitCode(hosts: readonly HostResult[], opts: { interrupted?: boolean; failOn?: Severity } = {}): number {
   if (opts.interrupted) return EXIT.interrupted;
@@ -30,4 +32,17 @@ export function computeExitCode(hosts: readonly HostResult[], opts: { interrupte
   if (hosts.some((h) => h.status !== 'ok' || h.checks.some((c) => c.status === 'error'))) return EXIT.hostFailed;
   const failed = hosts.some((h) => h.checks.some((c) => c.status === 'fail' && SEVERITIES.indexOf(c.severity) >= threshold));
   return failed ? EXIT.checkFailed : EXIT.ok;
+}
+
+/**
+ * The final state of a check after a remediation: a `fail` becomes `fixed` when the remediation
+ * was `verified` and its verification re-ran this very check with `pass`. Anything else (rolled
+ * back, failed, only planned, verified by other checks) leaves the result as it was. The one
+ * rule for `fixed`, used by the runner (run --apply) and by plan/apply.
+ */
+export function settleRemediated(check: CheckResult, remediation: RemediationResult): CheckResult {
+  if (check.status !== 'fail' || remediation.status !== 'verified') return check;
+  const after = remediation.verification?.find((v) => v.checkId === check.checkId && v.status === 'pass');
+  if (!after) return check;
+  return { ...check, status: 'fixed', fixed: { remediationId: remediation.remediationId, verifiedAt: after.startedAt, after: after.conditions } };
 }

@@ -5,7 +5,11 @@
 import type { Level, LocalizedText, Severity } from './playbook.js';
 import type { Facts, TriageClass } from './transport.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped' | 'waived';
+/** `fixed`: the check failed, a remediation sent in the same run changed the device and its
+ * verification re-ran this check with `pass` (the final state is compliant). */
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped' | 'waived' | 'fixed';
+/** Every check status, in the order reports list them. */
+export const CHECK_STATUSES: readonly CheckStatus[] = ['pass', 'fixed', 'fail', 'error', 'skipped', 'waived'];
 export type HostStatus = 'ok' | 'unreachable' | 'error';
 
 export type FieldValue = string | number | boolean | null | Array<string | number>;
@@ -65,6 +69,9 @@ export interface CheckResult {
   durationMs: number;
   waiver?: { justification: string; expires?: string; approver?: string };
   remediation?: string[];
+  /** For `fixed`: which remediation fixed it and the verification's conditions (the "after";
+   * evidence, conditions and diagnosis above stay what was observed before). */
+  fixed?: { remediationId: string; verifiedAt: string; after: ConditionOutcome[] };
 }
 
 export type RemediationStatus = 'planned' | 'not-applicable' | 'applied' | 'verified' | 'failed' | 'rolled-back' | 'rollback-failed';
@@ -128,6 +135,29 @@ export interface RunSummary {
   compliancePct: number | null;
 }
 
+/** What a change record's status means: `verified` (sent, verified), `rolled-back` (sent,
+ * verification failed, restored), `drifted` (the device no longer holds what was set or planned),
+ * `not-started` (planned or interrupted before any command), `failed` (sent, neither verified nor
+ * restored: check by hand). */
+export type ChangeStatus = 'verified' | 'rolled-back' | 'drifted' | 'not-started' | 'failed';
+
+/** One change to one device, as the "changes made" section shows it. Built from the
+ * remediations of `run --apply`, or given by plan/apply from its journal (RunReport.changes). */
+export interface ChangeRecord {
+  host: string;
+  /** Remediation id. */
+  remediation: string;
+  /** Commands sent (redacted), in order; rollback commands included. */
+  commands: string[];
+  /** What the device held before / after, e.g. `show_network.dns_servers: 192.0.2.1`. */
+  before: string;
+  after: string;
+  status: ChangeStatus;
+  approver?: string;
+  /** ISO time the change was made (or planned). */
+  time?: string;
+}
+
 /** The whole run: the JSON report's body. */
 export interface RunReport {
   schemaVersion: 1;
@@ -135,10 +165,12 @@ export interface RunReport {
   /** True when the run was interrupted or the report was rebuilt from a partial event log. */
   incomplete: boolean;
   /** Ids and titles of every check planned, in order (for matrices). */
-  checks: Array<{ id: string; title: LocalizedText; severity: Severity }>;
+  checks: Array<{ id: string; title: LocalizedText; severity: Severity; /** Checks it reads (`checks.<id>`): its causes when both fail. */ dependsOn?: string[] }>;
   hosts: HostResult[];
   /** Hosts planned but never finished (interrupted). */
   notRun: string[];
   summary: RunSummary;
   exitCode: number;
+  /** Change records given by plan/apply; without them the report derives them from remediations. */
+  changes?: ChangeRecord[];
 }

@@ -19,3 +19,23 @@ export const TRIAGE_NEXT: Record<TriageClass, LocalizedText> = {
   'level-unavailable': { en: 'This shell level is not available on this device (e.g. CLISH on a bash-login FMC).', ja: 'この機器ではこのシェルレベルを利用できません (例: bash ログインの FMC の CLISH)。' },
   internal: { en: 'firebook hit an internal error on this host: please report it with the events.jsonl file.', ja: 'このホストで firebook の内部エラーが発生しました。events.jsonl を添えて報告してください。' },
 };
+
+/** What happened, in a few words per class (en/ja): the headline a person reads first. The
+ * triage message under it is the device's or the SSH library's own text, shown as detail. */
+export const TRIAGE_CAUSE: Record<TriageClass, LocalizedText> = {
+  dns: { en: 'host name does not resolve', ja: 'ホスト名を解決できない' },
+  refused: { en: 'SSH connection refused', ja: 'SSH 接続が拒否された' },
+  'connect-timeout': { en: 'no answer to the SSH connection (timeout)', ja: 'SSH 接続に応答がない (タイムアウト)' },
+  'host-key-mismatch': { en: 'host key changed: refused, no command sent', ja: 'ホスト鍵が変わった: 拒否し、コマンドは送信していない' },
+  'host-key-unknown': { en: 'host key not in known_hosts', ja: 'ホスト鍵が known_hosts にない' },
+  auth: { en: 'SSH authentication failed', ja: 'SSH 認証に失敗した' },
+  privilege: { en: 'privilege escalation failed (expert / sudo)', ja: '権限昇格に失敗した (expert / sudo)' },
+  'unexpected-prompt': { en: 'unexpected prompt from the device', ja: '機器が想定外のプロンプトを表示した' },
+  disconnected: { en: 'connection lost during the run', ja: '実行中に接続が切断された' },
+  'command-timeout': { en: 'a command timed out and the shell could not be recovered', ja: 'コマンドがタイムアウトし、シェルを回復できなかった' },
+  'host-timeout': { en: 'the host did not finish in time', ja: 'ホストが制限時間内に終わらなかった' },
+  interrupted: { en: 'the run was interrupted', ja: '実行が中断された' },
+  'replay-missing': { en: 'no recorded output for a command', ja: 'コマンドの記録された出力がない' },
+  'level-unavailable': { en: 'shell level not available on this device', ja: 'この機器ではシェルレベルを利用できない' },
+  internal: { en: 'internal error in firebook', ja: 'firebook の内部エラー' },
+};

@@ -211,6 +211,9 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
   }
   if (issues.length === 0 && hosts.size === 0) issues.push({ code: 'cli-usage', message: 'nothing to run: no host is targeted by the playbooks and --limit', hint: "check the playbooks' hosts: and --limit against 'firebook inventory -i FILE --graph'" });
   if (issues.length > 0) throw new UserError(dedupe(issues));
-  const checks = playbooks.flatMap((pb) => selectChecks(pb.spec.checks, opts.tags, opts.skipTags).map((c) => ({ id: c.id, title: c.title, severity: c.severity })));
+  const checks = playbooks.flatMap((pb) => selectChecks(pb.spec.checks, opts.tags, opts.skipTags).map((c) => {
+    const dependsOn = checkDependencies(c);
+    return { id: c.id, title: c.title, severity: c.severity, ...(dependsOn.length ? { dependsOn } : {}) };
+  }));
   return { hosts: [...hosts.values()], checks };
 }

@@ -41,6 +41,13 @@ function testcase(host: string, c: CheckResult, lang: Lang): string {
       return `${open}/>`;
     case 'fail':
       return `${open}>\n      <failure message="${attr(messageOf(c, lang))}" type="${attr(c.diagnosis?.id ?? c.severity)}">${detailOf(c, lang)}</failure>\n    </testcase>`;
+    case 'fixed': {
+      // Not a failure: the device is compliant at the end of the run. What was observed before
+      // and the verification after stay readable in system-out.
+      const before = messageOf({ ...c, status: 'fail' }, lang);
+      const out = escapeXml(`fixed by remediation ${c.fixed?.remediationId ?? '?'} (verified ${c.fixed?.verifiedAt ?? '?'})\nobserved before: ${before}\nverified after: ${(c.fixed?.after ?? []).map((x) => `${x.holds ? '✓' : '✗'} ${x.description}`).join('; ')}`);
+      return `${open}>\n      <system-out>${out}</system-out>\n    </testcase>`;
+    }
     case 'error':
       return `${open}>\n      <error message="${attr(messageOf(c, lang))}" type="undecided">${detailOf(c, lang)}</error>\n    </testcase>`;
     case 'waived': {

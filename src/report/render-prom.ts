@@ -1,9 +1,8 @@
 /** firebook.prom: metrics for node_exporter's textfile collector. */
-import type { CheckStatus, RunReport } from '../model/result.js';
+import { CHECK_STATUSES, type RunReport } from '../model/result.js';
 import { toOneLine } from './sanitize.js';
 import type { RenderOptions } from './view-model.js';
 
-const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'error', 'skipped', 'waived'];
 
 /** Escapes a label value per the exposition format: backslash, double quote, newline. */
 export function escapePromLabel(value: string): string {
@@ -19,12 +18,12 @@ function num(n: number): string {
 export function renderProm(report: RunReport, _opts?: Partial<RenderOptions>): string {
   const out: string[] = [];
   const metric = (name: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-  metric('firebook_check_status', 'Result of a firebook check on a host: 1 for the current status, 0 for the others.');
+  metric('firebook_check_status', 'Result of a firebook check on a host: 1 for the current status, 0 for the others (the final state: fixed = failed, then remediated and verified in this run).');
   for (const h of report.hosts) {
     const host = escapePromLabel(h.host);
     for (const c of h.checks) {
       const check = escapePromLabel(c.checkId);
-      for (const s of STATUSES) out.push(`firebook_check_status{host="${host}",check="${check}",status="${s}"} ${c.status === s ? 1 : 0}`);
+      for (const s of CHECK_STATUSES) out.push(`firebook_check_status{host="${host}",check="${check}",status="${s}"} ${c.status === s ? 1 : 0}`);
     }
   }
   metric('firebook_host_reachable', '1 when firebook could connect to the host, 0 when it was unreachable.');

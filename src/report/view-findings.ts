@@ -1,12 +1,14 @@
 /** Findings (failing and undecided checks), remediations, waivers and skipped checks. */
 import { SEVERITIES } from '../model/playbook.js';
-import type { CheckResult, Evidence, RemediationResult, RunReport } from '../model/result.js';
+import type { CheckResult, Evidence, HostResult, RemediationResult, RunReport } from '../model/result.js';
+import { TRIAGE_CAUSE } from '../model/triage.js';
+import { findingsOf, rootsOfHost, rootsOfReport } from './view-causes.js';
 import { formatLabel, type Labels } from './labels.js';
 import { toOneLine, toVisibleText, truncateText } from './sanitize.js';
-import { fieldText, formatDurationMs, listNames, remediationCls, statusView, textOf } from './view-format.js';
+import { fieldText, formatDurationMs, listNames, remediationCls, hostVerdict, severityWord, statusView, textOf } from './view-format.js';
 import { columnsOf } from './view-matrix.js';
 import type { ViewLimits } from './view-model.js';
-import type { ConditionView, EvidenceView, FindingGroupView, FindingView, RemediationView, SkippedView, WaiverView } from './view-types.js';
+import type { ConditionView, EvidenceView, FindingGroupView, FindingView, FixedView, FixFirstView, RemediationView, SkippedView, StatusView, WaiverView } from './view-types.js';
 
 type Lang = 'en' | 'ja';
 
@@ -47,19 +49,20 @@ function causeOf(c: CheckResult, lang: Lang, l: Labels): { id: string; cause: st
   return { id: '', cause: failed.length ? failed.join('; ') : l.noDiagnosis, next: '' };
 }
 
-/** Failing/undecided checks, most severe first; per check, hosts grouped by diagnosis;
- * evidence for the first `evidencePerCheck` hosts (fails before errors). */
+/** Failing/undecided checks, root causes first: cause cards by severity, each followed by the
+ * cards of its symptoms (see view-causes.ts); per check, hosts grouped by diagnosis; evidence for
+ * the first `evidencePerCheck` hosts (fails before errors). */
 export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: ViewLimits): FindingView[] {
-  const byCheck = new Map<string, Array<{ host: string; result: CheckResult }>>();
+  const roots = rootsOfReport(report);
+  const byCheck = new Map<string, Array<{ host: string; result: CheckResult; root: string }>>();
   for (const h of report.hosts)
-    for (const c of h.checks)
-      if (c.status === 'fail' || c.status === 'error') {
-        let list = byCheck.get(c.checkId);
-        if (!list) byCheck.set(c.checkId, (list = []));
-        list.push({ host: h.host, result: c });
-      }
+    for (const c of findingsOf(h)) {
+      let list = byCheck.get(c.checkId);
+      if (!list) byCheck.set(c.checkId, (list = []));
+      list.push({ host: h.host, result: c, root: roots.get(h.host)?.get(c.checkId) ?? c.checkId });
+    }
   const order = columnsOf(report).map((c) => c.id);
-  const findings: Array<FindingView & { rank: number }> = [];
+  const findings: Array<FindingView & { rank: number; primaryCause?: string }> = [];
   for (const [checkId, items] of byCheck) {
     items.sort((a, b) => (a.result.status === b.result.status ? a.host.localeCompare(b.host) : a.result.status === 'fail' ? -1 : 1));
     const first = items[0].result;
@@ -82,13 +85,23 @@ export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: 
         evidence: result.evidence.map((e) => evidenceView(e, l, limits)),
       };
     });
+    // A symptom card: on no host is this check its own root. Its primary cause is the root it
+    // has on most hosts.
+    const isCause = items.some((i) => i.root === checkId);
+    const rootCounts = new Map<string, number>();
+    for (const i of items) if (i.root !== checkId) rootCounts.set(i.root, (rootCounts.get(i.root) ?? 0) + 1);
+    const primaryCause = isCause ? undefined : [...rootCounts.entries()].sort((a, b) => b[1] - a[1] || order.indexOf(a[0]) - order.indexOf(b[0]))[0][0];
     const sev = SEVERITIES.includes(first.severity) ? first.severity : 'info';
     findings.push({
       rank: SEVERITIES.indexOf(sev),
+      primaryCause,
       checkId: toOneLine(checkId),
       title: toOneLine(textOf(first.title, lang)),
-      severity: toOneLine(sev),
+      severity: severityWord(sev, l),
       severityCls: `sev-${sev}`,
+      symptom: !isCause,
+      causedBy: primaryCause ? formatLabel(l.causedBy, { id: toOneLine(primaryCause) }) : '',
+      symptoms: '',
       failCount: items.filter((i) => i.result.status === 'fail').length,
       errorCount: items.filter((i) => i.result.status === 'error').length,
       groups: [...groups.values()]
@@ -98,9 +111,46 @@ export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: 
       capNote: items.length > limits.evidencePerCheck ? formatLabel(l.evidenceCap, { n: limits.evidencePerCheck }) : '',
     });
   }
-  findings.sort((a, b) => b.rank - a.rank || b.failCount - a.failCount || order.indexOf(a.checkId) - order.indexOf(b.checkId));
-  return findings.map(({ rank: _rank, ...f }) => f);
+  const byRank = (a: (typeof findings)[number], b: (typeof findings)[number]) => b.rank - a.rank || b.failCount - a.failCount || order.indexOf(a.checkId) - order.indexOf(b.checkId);
+  const causes = findings.filter((f) => !f.primaryCause).sort(byRank);
+  const out: typeof findings = [];
+  for (const cause of causes) {
+    const symptoms = findings.filter((f) => f.primaryCause === cause.checkId).sort(byRank);
+    cause.symptoms = symptoms.map((f) => f.checkId).join(', ');
+    out.push(cause, ...symptoms);
+  }
+  return out.map(({ rank: _rank, primaryCause: _p, ...f }) => f);
 }
+
+/** Per host, what to fix first: its root causes (cause, next step), then the symptoms that
+ * should clear once they are fixed; an unreachable or errored host is one entry of its own. */
+export function buildFixFirst(report: RunReport, lang: Lang, l: Labels, limits: ViewLimits): FixFirstView[] {
+  const out: FixFirstView[] = [];
+  for (const h of [...report.hosts].sort((a, b) => a.host.localeCompare(b.host))) {
+    if (h.status !== 'ok') {
+      const t = h.triage;
+      out.push({
+        host: toOneLine(h.host),
+        status: statusView(h.status, l),
+        first: [{ checkId: '', title: t ? textOf(TRIAGE_CAUSE[t.class] ?? t.class, lang) : statusView(h.status, l).text, cause: toOneLine(t?.message ?? ''), next: textOf(t?.next, lang) }],
+        then: '',
+      });
+      continue;
+    }
+    const found = findingsOf(h);
+    if (found.length === 0) continue;
+    const roots = rootsOfHost(h, report);
+    const first = found
+      .filter((c) => roots.get(c.checkId) === c.checkId)
+      .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))
+      .map((c) => ({ checkId: toOneLine(c.checkId), title: toOneLine(textOf(c.title, lang)), ...causeOf(c, lang, l) }));
+    const then = found.filter((c) => roots.get(c.checkId) !== c.checkId).map((c) => toOneLine(c.checkId));
+    out.push({ host: toOneLine(h.host), status: hostVerdict(h, l), first, then: then.join(', ') });
+    if (out.length >= limits.rows) break;
+  }
+  return out;
+}
+
 
 function changesOf(r: RemediationResult): RemediationView['changes'] {
   const keys: string[] = [];
@@ -178,5 +228,18 @@ export function buildSkipped(report: RunReport, lang: Lang, l: Labels, limits: V
     reason: g.reason,
     count: g.count,
     hosts: listNames(g.hosts, limits.namesPerList, l),
+  }));
+}
+
+/** Checks fixed in this run, with what was observed before and what the verification saw after. */
+export function buildFixed(report: RunReport, lang: Lang, l: Labels, limits: ViewLimits): FixedView[] {
+  const all = report.hosts.flatMap((h) => h.checks.filter((c) => c.status === 'fixed').map((c) => ({ host: h.host, c })));
+  return all.slice(0, limits.rows).map(({ host, c }) => ({
+    host: toOneLine(host),
+    checkId: toOneLine(c.checkId),
+    title: toOneLine(textOf(c.title, lang)),
+    before: causeOf({ ...c, status: 'fail' }, lang, l).cause,
+    after: (c.fixed?.after ?? []).map((x) => `${x.holds ? '✓' : '✗'} ${toOneLine(x.description)}${x.actual === undefined ? '' : ` (${toOneLine(x.actual)})`}`).join('; '),
+    by: formatLabel(l.fixedBy, { id: toOneLine(c.fixed?.remediationId ?? '?'), at: toOneLine(c.fixed?.verifiedAt ?? '?') }),
   }));
 }

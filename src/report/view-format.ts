@@ -1,11 +1,13 @@
 /** Small formatting helpers shared by the view model and the text renderers. */
 import { localize, type LocalizedText } from '../model/playbook.js';
-import type { Labels } from './labels.js';
+import { formatLabel, type Labels } from './labels.js';
+import type { HostResult, RunReport } from '../model/result.js';
 import { toVisibleText } from './sanitize.js';
 import type { StatusView } from './view-types.js';
 
 const SYMBOL: Record<string, string> = {
   pass: '✓',
+  fixed: '✓',
   fail: '✗',
   error: '!',
   skipped: '–',
@@ -25,6 +27,7 @@ export function textOf(text: LocalizedText | undefined, lang: 'en' | 'ja'): stri
 export function statusView(status: string, l: Labels): StatusView {
   const word: Record<string, string> = {
     pass: l.pass,
+    fixed: l.statusFixed,
     fail: l.fail,
     error: l.error,
     skipped: l.skipped,
@@ -37,6 +40,42 @@ export function statusView(status: string, l: Labels): StatusView {
   };
   const cls = status === 'planned' || status === 'not-applicable' ? 'skipped' : status;
   return { text: `${SYMBOL[status] ?? '•'} ${word[status] ?? status}`, cls: toVisibleText(cls) };
+}
+
+/** A severity in the report's language. */
+export function severityWord(severity: string, l: Labels): string {
+  const words: Record<string, string> = { info: l.sevInfo, low: l.sevLow, medium: l.sevMedium, high: l.sevHigh, critical: l.sevCritical };
+  return words[severity] ?? severity;
+}
+
+/** The run's verdict in one line (the last line of the console, the first of every report). */
+export function verdictLine(report: RunReport, l: Labels): string {
+  const hosts = report.hosts.length + report.notRun.length;
+  const checks = report.hosts.flatMap((h) => h.checks);
+  const count = (s: string) => checks.filter((c) => c.status === s).length;
+  const failHosts = report.hosts.filter((h) => h.checks.some((c) => c.status === 'fail')).length;
+  const broken = report.hosts.filter((h) => h.status !== 'ok').length;
+  const values = { hosts, fail: count('fail'), failHosts, broken, undecided: count('error'), fixed: count('fixed'), done: report.hosts.length };
+  const text =
+    report.exitCode === 130 ? l.verdictInterrupted
+    : report.exitCode === 2 ? l.verdictFail
+    : report.exitCode !== 0 ? l.verdictError
+    : checks.every((c) => c.status === 'skipped') ? l.verdictNothing
+    : values.fixed > 0 ? l.verdictOkFixed
+    : l.verdictOk;
+  return `${formatLabel(text, values)} (${l.exitShort} ${report.exitCode})`;
+}
+
+/** A host's verdict (its checks), or its connection status when it could not be used. A
+ * reachable host with failed checks is never shown as "ok". */
+export function hostVerdict(h: HostResult, l: Labels): StatusView {
+  if (h.status !== 'ok') return statusView(h.status, l);
+  const has = (s: string) => h.checks.some((c) => c.status === s);
+  if (has('fail')) return statusView('fail', l);
+  if (has('error')) return statusView('error', l);
+  if (h.checks.length > 0 && h.checks.every((c) => c.status === 'skipped')) return { text: `– ${l.allSkipped}`, cls: 'skipped' };
+  if (has('fixed')) return statusView('fixed', l);
+  return statusView('pass', l);
 }
 
 /** Remediation status → CSS class. */

@@ -2,7 +2,7 @@
 import type { CheckResult, HostResult, RunReport } from '../model/result.js';
 import type { Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
-import { statusView, textOf } from './view-format.js';
+import { hostVerdict, statusView, textOf } from './view-format.js';
 import type { MatrixGroupView, MatrixRowView, ReportView } from './view-types.js';
 import type { ViewLimits } from './view-model.js';
 
@@ -31,16 +31,19 @@ export function buildMatrix(report: RunReport, lang: 'en' | 'ja', l: Labels, lim
     const byId = new Map<string, CheckResult>(h.checks.map((c) => [c.checkId, c]));
     return {
       host: toOneLine(h.host),
-      hostStatus: statusView(h.status, l),
+      hostStatus: hostVerdict(h, l),
       cells: cols.map((c) => statusView(byId.get(c.id)?.status ?? 'none', l)),
     };
   };
   const attention: HostResult[] = [];
   const broken: HostResult[] = [];
   const passing: HostResult[] = [];
+  const notApplicable: HostResult[] = [];
   for (const h of report.hosts) {
     if (h.status !== 'ok') broken.push(h);
     else if (h.checks.some((c) => c.status === 'fail' || c.status === 'error')) attention.push(h);
+    // Every check skipped is "not applicable", not "no failures".
+    else if (h.checks.length > 0 && h.checks.every((c) => c.status === 'skipped')) notApplicable.push(h);
     else passing.push(h);
   }
   attention.sort((a, b) => badness(b) - badness(a) || a.host.localeCompare(b.host));
@@ -63,5 +66,6 @@ export function buildMatrix(report: RunReport, lang: 'en' | 'ja', l: Labels, lim
   add(l.matrixGroupAttention, attention, Number.MAX_SAFE_INTEGER);
   add(l.matrixGroupUnreachable, broken, Number.MAX_SAFE_INTEGER);
   add(l.matrixGroupPassing, passing, limits.passingRows);
+  add(l.matrixGroupNotApplicable, notApplicable.sort((a, b) => a.host.localeCompare(b.host)), limits.passingRows);
   return { columns: cols.map((c) => ({ id: toOneLine(c.id), title: toOneLine(textOf(c.title, lang)) })), groups };
 }

@@ -1,12 +1,14 @@
 /** Builds the ReportView (see view-types.ts) from a RunReport: the one place where totals,
  * grouping, sorting and labels are decided for the HTML and Markdown reports. */
 import { SEVERITIES } from '../model/playbook.js';
-import type { RunReport } from '../model/result.js';
+import { CHECK_STATUSES, type RunReport } from '../model/result.js';
+import { TRIAGE_CAUSE } from '../model/triage.js';
+import { buildChangesView, changesFromReport } from './view-changes.js';
 import { buildDriftView } from './drift.js';
 import { formatLabel, labelsFor, type Labels } from './labels.js';
 import { toOneLine, toVisibleText } from './sanitize.js';
-import { formatDurationMs, statusView, textOf } from './view-format.js';
-import { buildFindings, buildRemediations, buildSkipped, buildWaivers } from './view-findings.js';
+import { formatDurationMs, severityWord, statusView, textOf, verdictLine } from './view-format.js';
+import { buildFindings, buildFixed, buildFixFirst, buildRemediations, buildSkipped, buildWaivers } from './view-findings.js';
 import { buildMatrix } from './view-matrix.js';
 import type { BarView, HeaderRow, ReportView } from './view-types.js';
 
@@ -54,8 +56,12 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
     playbooks: meta.playbooks.map((p) => ({ name: toOneLine(p.name), path: toOneLine(p.path), sha256: toOneLine(p.sha256) })),
     compliance: summary.compliancePct === null ? '—' : `${summary.compliancePct.toFixed(1)} %`,
     verdict: statusView(report.exitCode === 0 ? 'pass' : report.exitCode === 2 ? 'fail' : 'error', l),
+    verdictLine: verdictLine(report, l),
+    changes: meta.mode === 'apply' || report.changes ? buildChangesView(report.changes ?? changesFromReport(report), l, limits.rows) : [],
+    fixFirst: buildFixFirst(report, lang, l, limits),
+    fixed: buildFixed(report, lang, l, limits),
     exitLine: `${l.exitCode} ${report.exitCode}: ${exitMeaning(report.exitCode, l)}`,
-    checkTiles: (['pass', 'fail', 'error', 'skipped', 'waived'] as const).map((s) => ({ label: l[s], count: summary.checks[s], cls: s })),
+    checkTiles: CHECK_STATUSES.map((s) => ({ label: s === 'fixed' ? l.statusFixed : l[s], count: summary.checks[s] ?? 0, cls: s })),
     hostTiles: [
       { label: l.hosts, count: summary.hosts.total, cls: 'total' },
       { label: l.hostOk, count: summary.hosts.ok, cls: 'pass' },
@@ -63,7 +69,7 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
       { label: l.hostError, count: summary.hosts.error, cls: 'error' },
       { label: l.hostNotRun, count: summary.hosts.notRun, cls: 'skipped' },
     ],
-    chart: buildChart(report),
+    chart: buildChart(report, l),
     problemHosts: report.hosts
       .filter((h) => h.status !== 'ok')
       .map((h) => ({
@@ -71,6 +77,7 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
         address: toOneLine(h.address),
         status: statusView(h.status, l),
         triageClass: toOneLine(h.triage?.class ?? ''),
+        cause: h.triage ? textOf(TRIAGE_CAUSE[h.triage.class] ?? h.triage.class, lang) : '',
         message: toOneLine(h.triage?.message ?? ''),
         next: textOf(h.triage?.next, lang),
       })),
@@ -121,14 +128,14 @@ const LABEL_WIDTH = 80;
 const BAR_MAX_WIDTH = 240;
 
 /** Failures by severity, most severe first, as SVG geometry. */
-function buildChart(report: RunReport): ReportView['chart'] {
+function buildChart(report: RunReport, l: Labels): ReportView['chart'] {
   const sevs = [...SEVERITIES].reverse();
   const counts = sevs.map((s) => report.summary.failedBySeverity[s] ?? 0);
   const max = Math.max(1, ...counts);
   const bars: BarView[] = sevs.map((s, i) => {
     const width = counts[i] === 0 ? 0 : Math.max(2, Math.round((counts[i] / max) * BAR_MAX_WIDTH));
     const y = i * (BAR_HEIGHT + BAR_GAP);
-    return { label: s, count: counts[i], cls: `sev-${s}`, y, textY: y + 15, width, countX: LABEL_WIDTH + width + 6 };
+    return { label: severityWord(s, l), count: counts[i], cls: `sev-${s}`, y, textY: y + 15, width, countX: LABEL_WIDTH + width + 6 };
   });
   return { bars, height: sevs.length * (BAR_HEIGHT + BAR_GAP), width: LABEL_WIDTH + BAR_MAX_WIDTH + 60, total: counts.reduce((a, b) => a + b, 0) };
 }

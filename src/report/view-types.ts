@@ -79,11 +79,48 @@ export interface FindingView {
   title: string;
   severity: string;
   severityCls: string;
+  /** Every host where it fails has a failing cause: listed under that cause. */
+  symptom: boolean;
+  /** `caused by <check-id>` for a symptom card. */
+  causedBy: string;
+  /** For a cause card: the ids of the symptom cards that follow it. */
+  symptoms: string;
   failCount: number;
   errorCount: number;
   groups: FindingGroupView[];
   samples: FindingSampleView[];
   capNote: string;
+}
+
+/** "Fix this first" for one host: its root causes, then the checks that should follow. */
+export interface FixFirstView {
+  host: string;
+  status: StatusView;
+  first: Array<{ checkId: string; title: string; cause: string; next: string }>;
+  /** Symptom check ids (comma-separated). */
+  then: string;
+}
+
+/** A check that failed and was fixed in this run: before (observed) and after (verified). */
+export interface FixedView {
+  host: string;
+  checkId: string;
+  title: string;
+  before: string;
+  after: string;
+  by: string;
+}
+
+/** One row of the "changes made" section (see ChangeRecord in model/result.ts). */
+export interface ChangeView {
+  host: string;
+  remediation: string;
+  commands: string[];
+  before: string;
+  after: string;
+  status: StatusView;
+  approver: string;
+  time: string;
 }
 
 export interface MatrixRowView {
@@ -156,11 +193,18 @@ export interface ReportView {
   playbooks: Array<{ name: string; path: string; sha256: string }>;
   compliance: string;
   verdict: StatusView;
+  /** The one-line verdict (see verdictLine in view-format.ts). */
+  verdictLine: string;
+  /** Changes made (apply mode, or given by plan/apply); empty otherwise. */
+  changes: ChangeView[];
+  fixFirst: FixFirstView[];
+  fixed: FixedView[];
   exitLine: string;
   checkTiles: TileView[];
   hostTiles: TileView[];
   chart: { bars: BarView[]; height: number; width: number; total: number };
-  problemHosts: Array<{ host: string; address: string; status: StatusView; triageClass: string; message: string; next: string }>;
+  /** Unreachable/errored hosts: `cause` is the localized headline, `message` the raw detail. */
+  problemHosts: Array<{ host: string; address: string; status: StatusView; triageClass: string; cause: string; message: string; next: string }>;
   matrix: { columns: Array<{ id: string; title: string }>; groups: MatrixGroupView[] };
   findings: FindingView[];
   remediations: RemediationView[];

@@ -7,7 +7,7 @@ import type { HostPlan, PlannedPlaybook } from '../plan/plan.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import { registerResult, runCheck, syntheticResult, type CheckRunContext } from './check-runner.js';
 import { renderLocalized } from '../checks/index.js';
-import { runRemediation } from './remediate.js';
+import { runRemediation, settleFixedChecks } from './remediate.js';
 import { applyWaivers, type Waiver } from './waivers.js';
 
 export interface HostRunOptions {
@@ -106,6 +106,7 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: De
       }
       const { result: rem, fatal } = await runRemediation({ spec, forCheck: result.checkId, mode: opts.mode, allChecks: planned.allChecks }, ctx);
       await record(rem, opts, state);
+      await settleFixedChecks(state.checks, rem, opts.onCheckEnd);
       if (fatal) throw fatal;
     }
   }

@@ -4,7 +4,8 @@
  * if verification fails. Every command sent is recorded, also when the host is lost half-way.
  */
 import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playbook.js';
-import type { Fields, RemediationResult } from '../model/result.js';
+import type { CheckResult, Fields, RemediationResult } from '../model/result.js';
+import { settleRemediated } from '../model/outcome.js';
 import { getPath, renderCommand, templateVariables } from '../checks/index.js';
 import { collectSteps, commandsFor, isLevelError } from './collect.js';
 import { gate, runCheck, type CheckRunContext } from './check-runner.js';
@@ -125,5 +126,17 @@ export async function runRemediation(input: RemediationInput, ctx: CheckRunConte
     const sent = log.some((c) => c.phase !== 'capture');
     const reason = `${sent ? 'stopped after sending changes' : 'stopped before any change'}: ${message}; check the device by hand`;
     return { result: { ...base, status: 'failed', reason, commands: log }, fatal: err as Error };
+  }
+}
+
+/** The `fixed` hand-off: after a remediation, each failed check it verified becomes `fixed` (the
+ * rule: settleRemediated in model/outcome.ts), is replaced in `checks` and announced again —
+ * a check may end more than once, the last end is final (report/build-report.ts). */
+export async function settleFixedChecks(checks: CheckResult[], remediation: RemediationResult, onCheckEnd: (result: CheckResult) => Promise<void>): Promise<void> {
+  for (const [i, check] of checks.entries()) {
+    const settled = settleRemediated(check, remediation);
+    if (settled === check) continue;
+    checks[i] = settled;
+    await onCheckEnd(settled);
   }
 }

@@ -122,6 +122,7 @@ const EN = {
   // Final state after --apply, verdicts, root causes (issue 10).
   statusFixed: 'fixed',
   fixedBy: 'fixed by remediation {id}, verified {at}',
+  fixedInRun: 'Fixed in this run (remediated and verified)',
   observedBefore: 'Observed before',
   verifiedAfter: 'Verified after',
   verdictOk: 'OK: every selected check passed on {hosts} hosts',
@@ -288,6 +289,7 @@ const JA: Labels = {
   remRollbackFailed: 'ロールバック失敗',
   statusFixed: '修復済み',
   fixedBy: '修復 {id} で解消、{at} に検証済み',
+  fixedInRun: 'この実行で修復済み（修復して検証済み）',
   observedBefore: '修復前の観測',
   verifiedAfter: '修復後の検証',
   verdictOk: 'OK：{hosts} ホストで選択したすべてのチェックに合格',

@@ -7,9 +7,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { renderHtml } from '../../src/report/index.js';
-import { hostileReport, makeTempDir } from './helpers.js';
+import type { CheckResult, RunReport } from '../../src/model/result.js';
+import { requireProgram } from '../support/requires.js';
+import { hostileReport, loadSample, makeTempDir } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = requireProgram('browser suite', ['/usr/bin/chromium'], 'apt-get install chromium') ?? '';
 let tmp: ReturnType<typeof makeTempDir>;
 let proxy: Server;
 let proxied: string[] = [];
@@ -67,7 +69,76 @@ function chromium(args: string[], profile: string): Promise<{ stdout: string; st
   });
 }
 
-describe('report.html in headless Chromium', () => {
+/** A measuring page: the report, unchanged (no script, its CSP intact), in an iframe exactly
+ * `width` px wide; the page's script writes the report's widths, the tallest table cell, clipped
+ * counters, the order of the finding cards and the first sections into <pre id="measure">,
+ * read back from --dump-dom. (Headless Chromium will not make a window narrower than 500 px.) */
+function withMeasure(html: string, width: number): string {
+  const srcdoc = html.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<!DOCTYPE html><html><body style="margin:0"><iframe id="f" style="width:${width}px;height:844px;border:0" srcdoc="${srcdoc}"></iframe>
+<script>document.getElementById('f').addEventListener('load', () => {
+  const w = document.getElementById('f').contentWindow;
+  const doc = w.document;
+  const tall = [...doc.querySelectorAll('td')].reduce((m, td) => Math.max(m, td.getBoundingClientRect().height), 0);
+  const clipped = [...doc.querySelectorAll('.tile, .verdict-line, h1, h2')].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent);
+  const cards = [...doc.querySelectorAll('article.finding')].map((a) => a.id);
+  const firstSections = [...doc.querySelectorAll('header > section, main > section')].slice(0, 3).map((s) => s.className || s.getAttribute('aria-labelledby'));
+  const out = document.createElement('pre');
+  out.id = 'measure';
+  out.textContent = JSON.stringify({ innerWidth: w.innerWidth, scrollWidth: doc.documentElement.scrollWidth, tallestCellPx: tall, clipped, cards, firstSections });
+  document.body.appendChild(out);
+});</script></body></html>`;
+}
+
+interface Measure { innerWidth: number; scrollWidth: number; tallestCellPx: number; clipped: string[]; cards: string[]; firstSections: string[] }
+
+async function measure(html: string, width: number, profile: string): Promise<Measure> {
+  const file = join(tmp.dir, `${profile}.html`);
+  writeFileSync(file, withMeasure(html, width));
+  const { stdout } = await chromium(['--window-size=1400,900', '--dump-dom', `file://${file}`], profile);
+  const m = /<pre id="measure">([^<]*)<\/pre>/.exec(stdout);
+  if (!m) throw new Error(`no measurement in the dumped DOM:\n${stdout.slice(-2000)}`);
+  return JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')) as Measure;
+}
+
+/** The sample, with a cause and its symptom on ftd02: DNS fails (severity medium) and the
+ * eventing session (high) fails with a diagnosis that says "See dns-resolves". By severity alone
+ * the symptom would come first. */
+function causeAndSymptom(): RunReport {
+  const r = loadSample();
+  const ftd02 = r.hosts[1];
+  const dns = ftd02.checks.find((c) => c.checkId === 'dns-resolves') as CheckResult;
+  Object.assign(dns, { status: 'fail', severity: 'medium', diagnosis: { id: 'dns-servers-wrong', cause: 'DNS resolution fails: curl exit 6', next: 'Fix the DNS servers (configure network dns servers ...)' } });
+  const ev = ftd02.checks.find((c) => c.checkId === 'eventing-session') as CheckResult;
+  ev.diagnosis = { id: 'no-session', cause: 'The connector holds no session to the cloud', next: 'See dns-resolves; fix the DNS servers first.' };
+  r.exitCode = 3;
+  return r;
+}
+
+describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
+  it('at phone width (390 px) nothing scrolls sideways, no counter is clipped, no cell is 350 px tall', async () => {
+    for (const [lang, report] of [['en', causeAndSymptom()], ['ja', causeAndSymptom()], ['en', hostileReport()]] as const) {
+      const m = await measure(renderHtml(report, { lang }), 390, `w390-${lang}`);
+      expect(m.innerWidth).toBe(390);
+      expect(m.scrollWidth, JSON.stringify(m)).toBeLessThanOrEqual(390);
+      expect(m.clipped).toEqual([]);
+      expect(m.tallestCellPx).toBeLessThan(350);
+    }
+    // The control: the same page before the fix (no viewport rules) did scroll sideways.
+    const wide = await measure(renderHtml(causeAndSymptom(), { lang: 'en' }).replace(/@media \(max-width: 700px\)/, '@media (max-width: 1px)'), 390, 'w390-control');
+    expect(wide.scrollWidth).toBeGreaterThan(390);
+  });
+
+  it('root cause first: the cause card comes before its symptom, the verdict before the metadata', async () => {
+    const m = await measure(renderHtml(causeAndSymptom(), { lang: 'en' }), 1280, 'w1280-order');
+    expect(m.cards.indexOf('finding-dns-resolves')).toBeGreaterThanOrEqual(0);
+    expect(m.cards.indexOf('finding-dns-resolves')).toBeLessThan(m.cards.indexOf('finding-eventing-session'));
+    // Apply mode: verdict, then the changes made, then the run's metadata.
+    expect(m.firstSections).toEqual(['verdict-box st-error', 'sec-changes', 'run-header']);
+  });
+});
+
+describe.skipIf(!CHROMIUM)('report.html in headless Chromium: safety and printing', () => {
   it('the network detector works: a page with a remote image is seen by the proxy', async () => {
     proxied = [];
     const control = join(tmp.dir, 'control.html');

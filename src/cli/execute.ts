@@ -13,7 +13,7 @@ import { runPlan } from '../run/runner.js';
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
-import { createConsoleReporter, createFileReporter, openEventLog, redactArgv, type ReportFormat } from '../report/index.js';
+import { createConsoleReporter, useColor, createFileReporter, openEventLog, redactArgv, type ReportFormat } from '../report/index.js';
 
 import type { CliIO } from './command.js';
 import { toolVersion } from '../model/package-files.js';
@@ -41,7 +41,7 @@ export interface ExecuteConfig {
   baseline?: RunReport;
   record?: string;
   replay?: string;
-  console: 'tty' | 'plain' | 'json';
+  console: 'tty' | 'plain' | 'quiet' | 'json';
   shard?: Shard;
 }
 
@@ -63,7 +63,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
   const reporters: NamedReporter[] = [
     // Files first: the console's recap then points at reports that exist.
     { name: 'files', reporter: createFileReporter({ dir: outDir, formats: cfg.formats, lang: cfg.lang, templatesDir: cfg.templatesDir, baseline: cfg.baseline }) },
-    { name: 'console', reporter: createConsoleReporter({ mode: cfg.console, stream: io.stdout, lang: cfg.lang, reportLocation: () => outDir }) },
+    { name: 'console', reporter: createConsoleReporter({ mode: cfg.console, stream: io.stdout, lang: cfg.lang, color: useColor(io.env, !!io.stdout.isTTY), reportLocation: () => outDir }) },
   ];
   const abort = new AbortController();
   let interrupts = 0;

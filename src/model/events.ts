@@ -19,7 +19,9 @@ export type RunEvent =
  * - `onBegin` fires once, before any host starts.
  * - `onHostBegin` / `onHostEnd` fire once per host that starts; `onHostEnd` carries the
  *   host's complete result (also for unreachable hosts).
- * - `onCheckEnd` fires after each check result is final (after retries and waivers).
+ * - `onCheckBegin` fires when a host starts a check (for "what is running" on long waits).
+ * - `onCheckEnd` fires after each check result is final (after retries and waivers); once more
+ *   with status `fixed` when a remediation in the same run fixed it (the last end is final).
  * - `onEnd` fires once with the complete report (also after an interruption, then
  *   `report.incomplete` is true). Files are written here.
  * A reporter that throws is reported through `onError` of the others and the run goes on.
@@ -27,6 +29,7 @@ export type RunEvent =
 export interface Reporter {
   onBegin?(event: Extract<RunEvent, { type: 'run-begin' }>): void | Promise<void>;
   onHostBegin?(event: Extract<RunEvent, { type: 'host-begin' }>): void | Promise<void>;
+  onCheckBegin?(event: Extract<RunEvent, { type: 'check-begin' }>): void | Promise<void>;
   onCheckEnd?(event: Extract<RunEvent, { type: 'check-end' }>): void | Promise<void>;
   onRemediationEnd?(event: Extract<RunEvent, { type: 'remediation-end' }>): void | Promise<void>;
   onHostEnd?(event: Extract<RunEvent, { type: 'host-end' }>): void | Promise<void>;

@@ -1,25 +1,36 @@
-/** The live console: a redrawn progress line on a TTY, one line per event for cron mail, or
- * JSON lines for machines; then a recap saying what failed, what to do, where the reports are. */
+/** The live console: a redrawn progress line on a TTY, one line per event for cron mail (the
+ * default on a non-TTY), nothing but failures and the verdict in quiet (cron) mode, or JSON
+ * lines for machines; then the recap (console-recap.ts), the one-line verdict last. */
 import type { Reporter, RunEvent } from '../model/events.js';
-import { SEVERITIES } from '../model/playbook.js';
-import type { CheckResult, HostResult, RunReport } from '../model/result.js';
-import { formatLabel, labelsFor, type Labels } from './labels.js';
+import type { RunReport } from '../model/result.js';
+import { paintFor, recapLines, useColor, type Paint } from './console-recap.js';
+import { labelsFor, type Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
 import { cutToWidth } from './text-width.js';
 import { formatDurationMs, textOf } from './view-format.js';
 
+export { useColor };
+
 /** Options of the console reporter. */
 export interface ConsoleReporterOptions {
-  /** `tty`: live progress line; `plain`: one line per host and per failing check; `json`: events as JSON lines. */
-  mode: 'tty' | 'plain' | 'json';
+  /** `tty`: live progress line; `plain`: one line per host and per failing check; `quiet`: cron
+   * mode, nothing when everything passed, else only the failures and the verdict; `json`: events
+   * as JSON lines. */
+  mode: 'tty' | 'plain' | 'quiet' | 'json';
   stream: NodeJS.WritableStream;
   lang: 'en' | 'ja';
+  /** ANSI colours (decide with useColor: a TTY, NO_COLOR, FORCE_COLOR). Default off. */
+  color?: boolean;
   /** Clock, injected for tests. */
   nowMs?: () => number;
   /** Where the report files are (printed in the recap). */
   reportLocation?: () => string | undefined;
   /** Failing lines in the recap before "and N more". */
   maxRecapLines?: number;
+  /** TTY: redraw the progress line (its clock) this often while waiting; 0 turns ticking off. Default 1000. */
+  tickMs?: number;
+  /** TTY: after this long without a host finishing, the progress line names what is running. Default 10 s. */
+  longWaitMs?: number;
 }
 
 const mmss = (ms: number) => {
@@ -29,38 +40,6 @@ const mmss = (ms: number) => {
   const ss = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 };
-
-/** One recap line: the failing/undecided checks of one host that share status, cause and next step. */
-interface RecapGroup {
-  host: string;
-  status: CheckResult['status'];
-  checkIds: string[];
-  severity: CheckResult['severity'];
-  cause: string;
-  next: string;
-}
-
-/** Groups the failing/undecided checks per host and (status, cause, next step), in report order:
- * a device in lockdown fails every expert-shell check with one long identical reason, which
- * would otherwise be printed once per check. */
-function groupFindings(hosts: readonly HostResult[], lang: 'en' | 'ja'): RecapGroup[] {
-  const groups = new Map<string, RecapGroup>();
-  for (const h of hosts) {
-    for (const c of h.checks) {
-      if (c.status !== 'fail' && c.status !== 'error') continue;
-      const cause = toOneLine(c.diagnosis ? textOf(c.diagnosis.cause, lang) : textOf(c.reason, lang) || c.conditions.filter((x) => !x.holds).map((x) => x.description).join('; '));
-      const next = c.diagnosis?.next ? toOneLine(textOf(c.diagnosis.next, lang)) : '';
-      const key = JSON.stringify([h.host, c.status, cause, next]);
-      const g = groups.get(key);
-      if (!g) groups.set(key, { host: h.host, status: c.status, checkIds: [c.checkId], severity: c.severity, cause, next });
-      else {
-        g.checkIds.push(c.checkId);
-        if (SEVERITIES.indexOf(c.severity) > SEVERITIES.indexOf(g.severity)) g.severity = c.severity;
-      }
-    }
-  }
-  return [...groups.values()];
-}
 
 /** Host status in the console's language. */
 function hostStatusWord(status: string, l: Labels): string {
@@ -89,22 +68,37 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     opts.stream.write(s);
   };
   const l = labelsFor(opts.lang);
+  const paint: Paint = paintFor(opts.mode === 'json' || opts.mode === 'plain' ? false : !!opts.color);
   const max = opts.maxRecapLines ?? 50;
+  const longWaitMs = opts.longWaitMs ?? 10_000;
   // Plain-mode line marks, padded to one width so host names line up (`FAIL ` / `ERROR`).
-  const markWidth = Math.max(l.fail.length, l.error.length);
+  const markWidth = Math.max(l.fail.length, l.error.length, l.statusFixed.length);
   const failWord = l.fail.toUpperCase().padEnd(markWidth);
   const errorWord = l.error.toUpperCase().padEnd(markWidth);
+  const fixedWord = l.statusFixed.toUpperCase().padEnd(markWidth);
   let total = 0;
   let done = 0;
-  let failing = 0;
   let unreachable = 0;
+  let errored = 0;
   let startMs = now();
+  let lastHostEndMs = startMs;
   let drawn = false;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  /** Per host still running: its failing check ids, and the check it is on (since when). */
+  const failingChecks = new Map<string, Set<string>>();
+  const running = new Map<string, { step: string; sinceMs: number }>();
+  const failingHosts = () => [...failingChecks.values()].filter((s) => s.size > 0).length;
 
   const progress = () => {
-    const elapsed = now() - startMs;
+    const t = now();
+    const elapsed = t - startMs;
     const eta = done > 0 && done < total ? ` · ${l.eta} ${mmss((elapsed / done) * (total - done))}` : '';
-    const line = `[firebook] ${done}/${total} ${l.hostsWord} · ${failing} ${l.fail} · ${unreachable} ${l.hostUnreachable} · ${mmss(elapsed)}${eta}`;
+    let line = `[firebook] ${done}/${total} ${l.hostsWord} · ${failingHosts()} ${l.failuresWord} · ${unreachable} ${l.hostUnreachable} · ${errored} ${l.erroredWord} · ${mmss(elapsed)}${eta}`;
+    if (running.size > 0 && t - lastHostEndMs >= longWaitMs) {
+      // The longest-running host is the one a person waits for.
+      const [host, r] = [...running.entries()].sort((a, b) => a[1].sinceMs - b[1].sinceMs || a[0].localeCompare(b[0]))[0];
+      line += ` · ${l.runningWord} ${toOneLine(host)}${r.step ? `: ${toOneLine(r.step)}` : ''} (${mmss(t - r.sinceMs)})${running.size > 1 ? ` +${running.size - 1}` : ''}`;
+    }
     // A line longer than the terminal wraps, and `\r` then only returns to the start of the last
     // row: every redraw would leave a stale row behind. Cut it one column short of the width
     // (some terminals wrap on writing the last column). `columns` is read per redraw: resizes.
@@ -114,38 +108,19 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     drawn = true;
   };
   const json = (e: RunEvent): void => out(JSON.stringify(e) + '\n');
+  const stopTicking = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+  };
 
   const recap = (report: RunReport) => {
+    stopTicking();
     if (drawn) out('\r\x1b[K');
-    const s = report.summary;
-    const lines: string[] = [];
-    const pct = s.compliancePct === null ? '—' : `${s.compliancePct.toFixed(1)} %`;
-    lines.push(
-      `firebook: ${s.hosts.total} ${l.hostsWord} (${s.hosts.ok} ${l.hostOk}, ${s.hosts.unreachable} ${l.hostUnreachable}, ${s.hosts.error} ${l.hostError}, ${s.hosts.notRun} ${l.hostNotRun}) · ` +
-        `${l.checks}: ${s.checks.pass} ${l.pass}, ${s.checks.fail} ${l.fail}, ${s.checks.error} ${l.error}, ${s.checks.skipped} ${l.skipped}, ${s.checks.waived} ${l.waived} · ` +
-        `${l.compliance} ${pct} · ${formatDurationMs(report.meta.durationMs)} · ${l.exitShort} ${report.exitCode}${report.incomplete ? ` · ${l.incompleteShort}` : ''}`,
-    );
-    const groups = groupFindings(report.hosts, opts.lang);
-    if (groups.length) {
-      lines.push(`${l.findings}:`);
-      for (const g of groups.slice(0, max)) {
-        const ids = g.checkIds.map(toOneLine).join(', ');
-        lines.push(`  ${g.status === 'fail' ? '✗' : '!'} ${toOneLine(g.host)}  ${ids} (${g.severity}): ${g.cause}${g.next ? ` → ${g.next}` : ''}`);
-      }
-      const hidden = groups.slice(max).reduce((n, g) => n + g.checkIds.length, 0);
-      if (hidden > 0) lines.push(`  … ${formatLabel(l.recapMoreChecks, { n: hidden })}`);
-    }
-    const broken = report.hosts.filter((h) => h.status !== 'ok');
-    if (broken.length) {
-      lines.push(`${l.problemHosts}:`);
-      for (const h of broken.slice(0, max)) {
-        lines.push(`  ✗ ${toOneLine(h.host)}  [${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${toOneLine(h.triage?.message ?? '')} → ${toOneLine(textOf(h.triage?.next, opts.lang))}`);
-      }
-      if (broken.length > max) lines.push(`  … ${formatLabel(l.hostListCap, { n: broken.length - max })}`);
-    }
-    if (report.notRun.length) lines.push(`${l.notRunHosts}: ${report.notRun.slice(0, max).map(toOneLine).join(', ')}${report.notRun.length > max ? ' …' : ''}`);
-    const where = opts.reportLocation?.();
-    if (where) lines.push(`${l.reportsAt}: ${toOneLine(where)}`);
+    // Cron mode: the exit code says "all passed"; mail only when there is something to do.
+    if (opts.mode === 'quiet' && report.exitCode === 0) return;
+    const columns = (opts.stream as { columns?: number }).columns;
+    const width = opts.mode === 'tty' || opts.mode === 'quiet' ? (columns && columns > 20 ? columns - 1 : 100) : 0;
+    const lines = recapLines(report, { lang: opts.lang, l, paint, max, width, where: opts.reportLocation?.(), quiet: opts.mode === 'quiet' });
     out(lines.join('\n') + '\n');
   };
 
@@ -153,21 +128,39 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     onBegin(e) {
       total = e.hosts.length;
       startMs = now();
+      lastHostEndMs = startMs;
       if (opts.mode === 'json') json(e);
-      else if (opts.mode === 'tty') progress();
+      else if (opts.mode === 'tty') {
+        progress();
+        const tick = opts.tickMs ?? 1000;
+        // The clock ticks while every host waits on its device; never keeps the process alive.
+        if (tick > 0) (ticker = setInterval(progress, tick)).unref?.();
+      }
     },
     onHostBegin(e) {
-      if (opts.mode === 'json') json(e);
+      if (opts.mode === 'json') return json(e);
+      running.set(e.host, { step: '', sinceMs: now() });
+    },
+    onCheckBegin(e) {
+      if (opts.mode === 'json') return json(e);
+      running.set(e.host, { step: e.checkId, sinceMs: running.get(e.host)?.sinceMs ?? now() });
     },
     onCheckEnd(e) {
       if (opts.mode === 'json') return json(e);
       const c = e.result;
-      if (c.status !== 'fail' && c.status !== 'error') return;
-      if (c.status === 'fail') failing += 1;
-      if (opts.mode === 'plain') {
-        const cause = c.diagnosis ? textOf(c.diagnosis.cause, opts.lang) : textOf(c.reason, opts.lang);
-        out(`  ${c.status === 'fail' ? failWord : errorWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)}${cause ? `: ${toOneLine(cause)}` : ''}\n`);
+      let failing = failingChecks.get(e.host);
+      if (!failing) failingChecks.set(e.host, (failing = new Set()));
+      // A check ends again when a remediation fixed it: the last end is final.
+      if (c.status === 'fail') failing.add(c.checkId);
+      else failing.delete(c.checkId);
+      if (opts.mode !== 'plain') return;
+      if (c.status === 'fixed') {
+        out(`  ${fixedWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)} (${toOneLine(c.fixed?.remediationId ?? '')})\n`);
+        return;
       }
+      if (c.status !== 'fail' && c.status !== 'error') return;
+      const cause = c.diagnosis ? textOf(c.diagnosis.cause, opts.lang) : textOf(c.reason, opts.lang);
+      out(`  ${c.status === 'fail' ? failWord : errorWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)}${cause ? `: ${toOneLine(cause)}` : ''}\n`);
     },
     onRemediationEnd(e) {
       if (opts.mode === 'json') json(e);
@@ -177,12 +170,16 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       if (opts.mode === 'json') return json(e);
       const h = e.result;
       done += 1;
+      lastHostEndMs = now();
+      running.delete(h.host);
       if (h.status === 'unreachable') unreachable += 1;
+      if (h.status === 'error') errored += 1;
       if (opts.mode === 'tty') return progress();
+      if (opts.mode !== 'plain') return;
       const count = (s: string) => h.checks.filter((c) => c.status === s).length;
       const detail =
         h.status === 'ok'
-          ? `${l.pass} ${count('pass')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
+          ? `${l.pass} ${count('pass')}, ${l.statusFixed} ${count('fixed')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
           : `[${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${toOneLine(h.triage?.message ?? '')}`;
       out(`[${done}/${total}] ${toOneLine(h.host)} ${hostStatusWord(h.status, l)}: ${detail} (${formatDurationMs(h.durationMs)})\n`);
     },

@@ -7,7 +7,7 @@ export { renderMarkdown, escapeMarkdown, markdownFence, MARKDOWN_MAX_ITEMS } fro
 export { renderJunit } from './render-junit.js';
 export { renderProm, escapePromLabel } from './render-prom.js';
 export { writeReports, writeChecksums, writeFileAtomic, createFileReporter, REPORT_FILE, REPORT_FORMATS, type ReportFormat, type FileReporterOptions } from './write-reports.js';
-export { createConsoleReporter, type ConsoleReporterOptions } from './console-reporter.js';
+export { createConsoleReporter, useColor, type ConsoleReporterOptions } from './console-reporter.js';
 export { buildReportView, type RenderOptions } from './view-model.js';
 export { computeDrift, type Drift } from './drift.js';
 export { loadReportInput } from './load-input.js';

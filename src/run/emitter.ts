@@ -39,6 +39,8 @@ export class EventBus {
         return this.each((r) => r.onBegin?.(event));
       case 'host-begin':
         return this.each((r) => r.onHostBegin?.(event));
+      case 'check-begin':
+        return this.each((r) => r.onCheckBegin?.(event));
       case 'check-end':
         return this.each((r) => r.onCheckEnd?.(event));
       case 'remediation-end':

@@ -16,6 +16,8 @@ export interface HostRunOptions {
   waivers: readonly Waiver[];
   today: string;
   signal: AbortSignal;
+  /** Told before a check runs (optional: the console names what is running on long waits). */
+  onCheckBegin?(checkId: string): Promise<void>;
   onCheckEnd(result: CheckResult): Promise<void>;
   onRemediationEnd(result: RemediationResult): Promise<void>;
 }
@@ -77,6 +79,7 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: De
       continue;
     }
     let result: CheckResult;
+    await opts.onCheckBegin?.(spec.id);
     try {
       result = await runCheck(spec, ctx);
     } catch (err) {

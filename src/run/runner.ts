@@ -116,6 +116,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
         waivers: opts.waivers ?? [],
         today: now().toISOString().slice(0, 10),
         signal,
+        onCheckBegin: (checkId) => emit({ type: 'check-begin', time: now().toISOString(), host: host.name, checkId }),
         onCheckEnd: (r) => emit({ type: 'check-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
         onRemediationEnd: (r) => emit({ type: 'remediation-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
       });

@@ -61,7 +61,10 @@ Output:
       --templates DIR       override the report templates
       --baseline FILE|latest  add a drift section against a previous report.json
       --lang en|ja          language of reports and console (default en)
-  -q, --quiet               plain one line per event (for cron mail); default on a non-TTY
+  -q, --quiet               cron mode: nothing when every check passed (the exit code says it),
+                            else only the failures and the one-line verdict
+                            (default: a progress line on a terminal, one line per event elsewhere;
+                            colours on a terminal unless NO_COLOR is set, or with FORCE_COLOR)
       --json                stream events as JSON lines to stdout
       --record DIR          save every command's transcript per host (for --replay)
       --replay DIR          evaluate recorded transcripts instead of connecting
@@ -176,7 +179,7 @@ export const command: CliCommand = {
         baseline,
         record: v.record,
         replay: v.replay,
-        console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
+        console: v.json ? 'json' : v.quiet ? 'quiet' : !io.stdout.isTTY ? 'plain' : 'tty',
         shard,
       },
       io,

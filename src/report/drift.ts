@@ -38,7 +38,7 @@ export function computeDrift(current: RunReport, baseline: RunReport): Drift {
     const b = before.get(k);
     if (s === 'fail' && b === 'fail') drift.stillFailing.push(split(k));
     else if (s === 'fail') drift.newFailures.push(split(k));
-    else if (s === 'pass' && b === 'fail') drift.fixed.push(split(k));
+    else if ((s === 'pass' || s === 'fixed') && b === 'fail') drift.fixed.push(split(k));
   }
   const hNow = hostsOf(current);
   const hBefore = hostsOf(baseline);

@@ -1,14 +1,18 @@
-/** report.md: the same content as the HTML report in GitHub-flavoured Markdown, bounded in
- * size (a change ticket or PR comment), pointing to report.html/json for the rest. */
+/** report.md: the ticket-sized summary — verdict, changes made, root causes with their affected
+ * hosts and next steps, unreachable hosts, what was fixed — a few dozen lines whatever the fleet.
+ * The full detail is report.full.md (`--format md-full`, render-markdown-full.ts). Also the
+ * Markdown helpers both renderers share. */
 import type { RunReport } from '../model/result.js';
 import { formatLabel } from './labels.js';
 import { toVisibleText } from './sanitize.js';
 import { buildReportView, DEFAULT_LIMITS, type RenderOptions } from './view-model.js';
-import type { EvidenceView, ReportView } from './view-types.js';
+import type { ReportView } from './view-types.js';
 import { listNames } from './view-format.js';
 
-/** Items (finding samples, matrix rows, remediations, waivers) per section before cutting. */
+/** Items (finding samples, matrix rows, remediations, waivers) per section of report.full.md before cutting. */
 export const MARKDOWN_MAX_ITEMS = 200;
+/** Root causes, hosts, changes and fixes listed in the summary before "and N more". */
+export const SUMMARY_MAX_ITEMS = 15;
 
 /** Escapes text for Markdown inline context (also inside table cells): ASCII punctuation that
  * Markdown or inline HTML would interpret is backslash-escaped; newlines become spaces. */
@@ -38,99 +42,72 @@ export function markdownFence(text: string): string {
 }
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-const table = (head: string[], rows: string[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+/** A GFM table (cells already escaped). */
+export function markdownTable(head: string[], rows: string[][]): string {
+  return [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+}
 const e = escapeMarkdown;
 
-function evidenceBlock(ev: EvidenceView, v: ReportView): string {
-  const flags = ev.flags.length ? ` — ${ev.flags.map(e).join(', ')}` : '';
-  return `**${e(v.l.evidence)}** ${e(ev.title)} (${e(v.l.level)} ${e(ev.level)}, exit ${e(ev.exitCode)}, ${e(ev.duration)})${flags}: ${markdownCode(ev.command, false)}\n\n${markdownFence(ev.output)}`;
+/** The changes-made table (shared with report.full.md). */
+export function changesMarkdown(v: ReportView, max = MARKDOWN_MAX_ITEMS): string {
+  const l = v.l;
+  const rows = v.changes.slice(0, max).map((c) => [e(c.host), markdownCode(c.remediation), c.commands.map((x) => markdownCode(x)).join('<br>'), markdownCode(c.before), markdownCode(c.after), e(c.status.text), e(c.approver), e(c.time)]);
+  const more = v.changes.length > max ? `\n\n_${e(formatLabel(l.seeFullReport, { n: v.changes.length - max }))}_` : '';
+  const title = v.applyMode ? l.changesMade : l.changesPlanned;
+  return `## ${e(title)} (${v.changes.length})\n\n${markdownTable([l.host, l.remediation, l.commandSent, l.before, l.after, l.status, l.approver, l.time].map(e), rows)}${more}`;
 }
 
-/** Renders report.md. */
+/** The fixed-in-this-run table: observed before, verified after (shared with report.full.md). */
+export function fixedMarkdown(v: ReportView, max = MARKDOWN_MAX_ITEMS): string {
+  const l = v.l;
+  const rows = v.fixed.slice(0, max).map((f) => [e(f.host), markdownCode(f.checkId), e(f.before), `${e(f.after)} — ${e(f.by)}`]);
+  return `## ${e(l.fixedInRun)} (${v.fixed.length})\n\n${markdownTable([l.host, l.check, l.observedBefore, l.verifiedAfter].map(e), rows)}`;
+}
+
+/** Renders report.md, the ticket-sized summary. */
 export function renderMarkdown(report: RunReport, opts: RenderOptions): string {
-  const v = buildReportView(report, opts, { ...DEFAULT_LIMITS, evidencePerCheck: 5, passingRows: 0, rows: MARKDOWN_MAX_ITEMS, outputChars: 4000 });
+  const max = SUMMARY_MAX_ITEMS;
+  const v = buildReportView(report, opts, { ...DEFAULT_LIMITS, evidencePerCheck: 0, passingRows: 0, namesPerList: 10 });
   const l = v.l;
   const out: string[] = [`# ${e(v.title)}`, ''];
-  let budget = MARKDOWN_MAX_ITEMS;
-  let cut = 0;
-  const take = <T>(items: T[]): T[] => {
-    const n = Math.max(0, Math.min(items.length, budget));
-    budget -= n;
-    cut += items.length - n;
-    return items.slice(0, n);
-  };
   if (v.incomplete) out.push(`> **${e(l.incomplete)}**`, '');
   if (v.hostKeyOff) out.push(`> **${e(l.hostKeyOff)}**`, '');
-  const playbooks = v.playbooks.map((p) => `${e(p.name)} ${markdownCode(p.path)} sha256 ${markdownCode(p.sha256)}`).join('<br>');
-  out.push(table(['', ''], [[`**${e(l.playbooks)}**`, playbooks], ...v.header.map((h) => [`**${e(h.label)}**`, h.loud ? `**${e(h.value)}**` : e(h.value)])]), '');
+  out.push(`**${e(v.verdictLine)}**`, '');
+  const meta = v.header.filter((h) => [l.mode, l.inventory, l.started, l.duration, l.runId].includes(h.label));
+  out.push(meta.map((h) => `${e(h.label)}: ${h.loud ? `**${e(h.value)}**` : e(h.value)}`).join(' · '), '');
+  if (v.changes.length) out.push(changesMarkdown(v, max), '');
 
-  out.push(`## ${e(l.executiveSummary)}`, '', `**${e(l.compliance)}: ${e(v.compliance)}** (${e(l.complianceHint)}) — ${e(v.verdict.text)} — ${e(v.exitLine)}`, '');
-  out.push(table(v.checkTiles.map((t) => e(t.label)), [v.checkTiles.map((t) => String(t.count))]), '');
-  out.push(table(v.hostTiles.map((t) => e(t.label)), [v.hostTiles.map((t) => String(t.count))]), '');
-  out.push(`${e(l.failuresBySeverity)}: ${v.chart.bars.map((b) => `${e(b.label)} ${b.count}`).join(' · ')}`, '');
-
+  const causes = v.findings.filter((f) => !f.symptom);
+  if (causes.length) {
+    out.push(`## ${e(l.rootCauses)} (${causes.length})`, '');
+    for (const f of causes.slice(0, max)) {
+      out.push(`### ${markdownCode(f.checkId, false)} ${e(f.title)} — ${e(f.severity)}`, '');
+      for (const g of f.groups) {
+        out.push(`- ${e(g.status.text)} **${e(g.cause)}** — ${e(l.affectedHosts)} (${g.hostCount}): ${e(g.hosts)}`);
+        if (g.next) out.push(`  - ${e(l.nextStep)}: ${e(g.next)}`);
+      }
+      if (f.symptoms) out.push(`- ${e(l.symptomsOf)}: ${markdownCode(f.symptoms, false)}`);
+      out.push('');
+    }
+    if (causes.length > max) out.push(`_${e(formatLabel(l.seeFullReport, { n: causes.length - max }))}_`, '');
+  }
   if (v.problemHosts.length) {
     out.push(`## ${e(l.problemHosts)} (${v.problemHosts.length})`, '');
-    const rows = take(v.problemHosts).map((h) => [e(h.host), e(h.address), e(h.status.text), markdownCode(h.triageClass), e(h.message), e(h.next)]);
-    out.push(table([l.host, l.address, l.status, l.triageClass, l.message, l.nextStep].map(e), rows), '');
-  }
-  if (v.notRun) out.push(`## ${e(l.notRunHosts)}`, '', e(v.notRun), '');
-
-  if (v.findings.length) {
-    out.push(`## ${e(l.findings)} (${v.findings.length})`, '');
-    for (const f of v.findings) {
-      out.push(`### [${e(f.severity.toUpperCase())}] ${markdownCode(f.checkId, false)} ${e(f.title)}`, '', `${e(l.fail)}: ${f.failCount} · ${e(l.error)}: ${f.errorCount}`, '');
-      out.push(table([l.status, l.cause, l.nextStep, l.affectedHosts].map(e), f.groups.map((g) => [e(g.status.text), `**${e(g.cause)}**${g.diagnosisId ? ` ${markdownCode(g.diagnosisId)}` : ''}`, e(g.next), `**${g.hostCount}**: ${e(g.hosts)}`])), '');
-      const samples = take(f.samples);
-      for (const s of samples) {
-        out.push(`#### ${e(s.host)} — ${e(s.status.text)}`, '', `**${e(l.cause)}:** ${e(s.cause)}`, '');
-        if (s.next) out.push(`**${e(l.nextStep)}:** ${e(s.next)}`, '');
-        if (s.conditions.length) out.push(s.conditions.map((c) => `- ${e(c.mark)} ${markdownCode(c.description, false)}${c.actual ? ` — ${e(l.actual)}: ${markdownCode(c.actual, false)}` : ''}${c.message ? ` — ${e(c.message)}` : ''}`).join('\n'), '');
-        for (const ev of s.evidence) out.push(evidenceBlock(ev, v), '');
-      }
-      if (f.capNote || samples.length < f.samples.length) out.push(`_${e(f.capNote || formatLabel(l.seeFullReport, { n: f.samples.length - samples.length }))}_`, '');
+    // One row per cause: 100 hosts behind one firewall are one line of the ticket.
+    const byCause = new Map<string, { hosts: string[]; cause: string; cls: string; next: string }>();
+    for (const h of v.problemHosts) {
+      const key = `${h.triageClass}\u0000${h.cause}\u0000${h.next}`;
+      let g = byCause.get(key);
+      if (!g) byCause.set(key, (g = { hosts: [], cause: h.cause, cls: h.triageClass, next: h.next }));
+      g.hosts.push(h.host);
     }
+    const rows = [...byCause.values()].slice(0, max).map((g) => [`(${g.hosts.length}) ${e(listNames(g.hosts, 10, l))}`, `**${e(g.cause)}** ${markdownCode(g.cls)}`, e(g.next)]);
+    out.push(markdownTable([l.hosts, l.hostCause, l.nextStep].map(e), rows), '');
+    if (byCause.size > max) out.push(`_${e(formatLabel(l.seeFullReport, { n: byCause.size - max }))}_`, '');
   }
-
-  if (v.remediations.length) {
-    out.push(`## ${e(l.remediations)} (${v.remediations.length})`, '');
-    for (const r of take(v.remediations)) {
-      out.push(`### ${e(r.host)} — ${markdownCode(r.id, false)} ${e(r.title)} — ${e(r.status.text)}`, '', `${e(l.forCheck)}: ${markdownCode(r.forCheck, false)}${r.reason ? ` — ${e(r.reason)}` : ''}`, '');
-      if (r.commands.length) out.push(table([l.phase, l.level, l.command, l.result].map(e), r.commands.map((c) => [e(c.phase), e(c.level), markdownCode(c.command), e(c.result)])), '');
-      if (r.changes.length) out.push(table([l.field, l.before, l.after].map(e), r.changes.map((c) => [markdownCode(c.field), markdownCode(c.before), c.changed ? `**${markdownCode(c.after)}**` : markdownCode(c.after)])), '');
-      if (r.verificationText) out.push(`${e(l.verification)}: ${e(r.verificationText)}`, '');
-    }
-    if (v.remediationNote) out.push(`_${e(v.remediationNote)}_`, '');
-  }
-
-  out.push(`## ${e(l.matrix)}`, '');
-  for (const g of v.matrix.groups) {
-    out.push(`**${e(g.title)} (${g.count})**`, '');
-    const rows = take(g.rows).map((r) => [e(r.host), e(r.hostStatus.text), ...r.cells.map((c) => e(c.text))]);
-    if (rows.length) out.push(table([l.host, l.status, ...v.matrix.columns.map((c) => c.id)].map(e), rows), '');
-    if (g.rows.length === 0 && g.collapsedHosts) out.push(e(listNames(g.collapsedHosts.split(', '), 40, l)), '');
-    else if (g.rows.length > rows.length || g.collapsedNote) out.push(`_${e(formatLabel(l.seeFullReport, { n: g.count - rows.length }))}_`, '');
-  }
-
-  if (v.waivers.length) {
-    out.push(`## ${e(l.waivers)} (${v.waivers.length})`, '');
-    const rows = take(v.waivers).map((w) => [e(w.host), `${markdownCode(w.checkId)} ${e(w.title)}`, e(w.justification), e(w.approver), w.expired ? `**${e(w.expires)} — ${e(l.expired)}**` : e(w.expires)]);
-    out.push(table([l.host, l.check, l.justification, l.approver, l.expires].map(e), rows), '');
-  }
-  if (v.skipped.length) {
-    out.push(`## ${e(l.skippedChecks)}`, '', table([l.reason, l.checks, l.count, l.hosts].map(e), v.skipped.map((s) => [e(s.reason), e(s.checkId), String(s.count), e(s.hosts)])), '');
-  }
-  if (v.drift) {
-    const d = v.drift;
-    out.push(`## ${e(l.drift)}`, '', `${e(l.baseline)}: ${e(d.baselineRun)} (${e(d.baselineStarted)})`, '');
-    out.push(table(d.sections.map((s) => e(s.title)), [d.sections.map((s) => String(s.count))]), '');
-    for (const s of d.sections) {
-      if (!s.count) continue;
-      out.push(`**${e(s.title)}**`, '', table([l.host, l.check].map(e), take(s.items).map((i) => [e(i.host), markdownCode(i.checkId)])), '');
-    }
-    out.push(`**${e(l.hostsAdded)}:** ${e(d.hostsAdded)}`, '', `**${e(l.hostsRemoved)}:** ${e(d.hostsRemoved)}`, '');
-  }
-  if (cut > 0) out.push('---', '', `**${e(formatLabel(l.seeFullReport, { n: cut }))}**`, '');
-  out.push('---', '', `_${e(v.footer)}_`, '');
+  if (v.notRun) out.push(`**${e(l.notRunHosts)}:** ${e(v.notRun)}`, '');
+  if (v.fixed.length) out.push(fixedMarkdown(v, max), '');
+  if (v.drift) out.push(`**${e(l.drift)}:** ${v.drift.sections.map((s) => `${e(s.title)} ${s.count}`).join(' · ')}`, '');
+  out.push('---', '', `_${e(l.fullDetail)}_`, '');
   return out.join('\n');
 }

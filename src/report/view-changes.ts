@@ -11,7 +11,7 @@ function changeStatusOf(r: RemediationResult): ChangeStatus {
   const sent = r.commands.some((c) => c.phase !== 'capture' && c.ok !== undefined);
   if (r.status === 'verified') return 'verified';
   if (r.status === 'rolled-back') return 'rolled-back';
-  if (!sent) return 'not-started';
+  if (!sent || r.status === 'planned') return 'not-started';
   return 'failed';
 }
 

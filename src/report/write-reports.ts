@@ -8,18 +8,20 @@ import { renderHtml } from './render-html.js';
 import { renderJson } from './render-json.js';
 import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
+import { renderMarkdownFull } from './render-markdown-full.js';
 import { renderProm } from './render-prom.js';
 import type { RenderOptions } from './view-model.js';
 
 /** A report format. */
-export type ReportFormat = 'json' | 'html' | 'md' | 'junit' | 'prom';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'html', 'md', 'junit', 'prom'];
+export type ReportFormat = 'json' | 'html' | 'md' | 'md-full' | 'junit' | 'prom';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'html', 'md', 'md-full', 'junit', 'prom'];
 
 /** File name of each format in the run folder. */
 export const REPORT_FILE: Record<ReportFormat, string> = {
   json: 'report.json',
   html: 'report.html',
   md: 'report.md',
+  'md-full': 'report.full.md',
   junit: 'junit.xml',
   prom: 'firebook.prom',
 };
@@ -28,6 +30,7 @@ const RENDER: Record<ReportFormat, (r: RunReport, o: RenderOptions) => string> =
   json: renderJson,
   html: renderHtml,
   md: renderMarkdown,
+  'md-full': renderMarkdownFull,
   junit: renderJunit,
   prom: renderProm,
 };

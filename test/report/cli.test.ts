@@ -107,7 +107,7 @@ describe('firebook report render', () => {
       }
       return expect.unreachable();
     };
-    expect(await messageOf(['render', 'in.json', '--format', 'html,pdf'])).toBe("firebook report: --format must be one of json, html, md, junit, prom, not 'pdf'");
+    expect(await messageOf(['render', 'in.json', '--format', 'html,pdf'])).toBe("firebook report: --format must be one of json, html, md, md-full, junit, prom, not 'pdf'");
     expect(await messageOf(['render', 'in.json', '--lang', 'fr'])).toBe("firebook report: --lang must be one of en, ja, not 'fr'");
     // Repeated --format, as `firebook run` accepts it.
     expect(await command.run(['render', 'in.json', '--format', 'md', '--format', 'prom', '--out', 'o'], io)).toBe(0);

@@ -1,6 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { Writable } from 'node:stream';
-import { createConsoleReporter } from '../../src/report/index.js';
+import { createConsoleReporter, useColor } from '../../src/report/index.js';
+import type { RunReport } from '../../src/model/result.js';
 import type { Reporter, RunEvent } from '../../src/model/events.js';
 import { loadSample } from './helpers.js';
 
@@ -12,7 +13,10 @@ function memoryStream(): { stream: Writable; text: () => string } {
 
 /** Feeds the sample run through a reporter as the runner would. */
 async function replaySample(reporter: Reporter, clock: { t: number }): Promise<void> {
-  const r = loadSample();
+  await replay(loadSample(), reporter, clock);
+}
+
+async function replay(r: RunReport, reporter: Reporter, clock: { t: number }): Promise<void> {
   await reporter.onBegin?.({ type: 'run-begin', time: r.meta.startedAt, meta: r.meta, hosts: r.hosts.map((h) => h.host), checks: r.checks });
   for (const h of r.hosts) {
     await reporter.onHostBegin?.({ type: 'host-begin', time: h.startedAt, host: h.host });
@@ -24,19 +28,71 @@ async function replaySample(reporter: Reporter, clock: { t: number }): Promise<v
 }
 
 describe('console reporter', () => {
-  it('tty: redraws one progress line with \\r and ETA, then a recap', async () => {
+  it('tty: redraws one progress line counting hosts with \\r and ETA, then a recap ending with the verdict', async () => {
     const { stream, text } = memoryStream();
     const clock = { t: 0 };
-    await replaySample(createConsoleReporter({ mode: 'tty', stream, lang: 'en', nowMs: () => clock.t, reportLocation: () => '/runs/x/report.html' }), clock);
+    await replaySample(createConsoleReporter({ mode: 'tty', stream, lang: 'en', tickMs: 0, nowMs: () => clock.t, reportLocation: () => '/runs/x/report.html' }), clock);
     const out = text();
-    expect(out).toContain('\r\x1b[K[firebook] 1/4 hosts · 1 fail · 0 unreachable · 00:10 · ETA 00:30');
-    expect(out).toContain('4/4 hosts · 2 fail · 1 unreachable · 00:40');
+    // ftd01's DNS failure was fixed by its remediation: the host does not count as failing.
+    expect(out).toContain('\r\x1b[K[firebook] 1/4 hosts · 0 failing · 0 unreachable · 0 errored · 00:10 · ETA 00:30');
+    expect(out).toContain('4/4 hosts · 1 failing · 1 unreachable · 0 errored · 00:40');
     const recap = out.slice(out.lastIndexOf('\r\x1b[K') + 4);
-    expect(recap).toMatch(/^firebook: 4 hosts \(3 ok, 1 unreachable, 0 error, 0 not run\) · Checks: 6 pass, 2 fail, 1 error, 5 skipped, 1 waived · Compliance 66\.7 % · 49\.5 s · exit 3\n/);
-    expect(recap).toContain('✗ ftd01  dns-resolves (high): DNS resolution fails');
-    expect(recap).toContain('→ Check the DNS servers');
-    expect(recap).toContain('✗ ftd03  [connect-timeout] connect to 192.0.2.13:22 timed out after 10 s → Check that the management interface is up');
-    expect(recap).toContain('Reports: /runs/x/report.html');
+    const unwrapped = recap.replace(/\n {4}/g, ' ');
+    expect(unwrapped).toMatch(/^firebook: 4 hosts \(3 reachable, 1 unreachable, 0 error, 0 not run\) · Checks: 6 pass, 1 fixed, 1 fail, 1 error, 5 skipped, 1 waived · Compliance 77\.8 % · 49\.5 s · exit 3\n/);
+    expect(unwrapped).toContain('✗ ftd02  eventing-session (high): Egress to eventing-ingest');
+    expect(unwrapped).toContain('✗ ftd03  [connect-timeout] no answer to the SSH connection (timeout): connect to 192.0.2.13:22 timed out after 10 s → Check that the management interface is up');
+    expect(unwrapped).toContain('Fixed in this run (remediated and verified): ftd01 dns-resolves (set-dns-servers)');
+    expect(unwrapped).toContain('Reports: /runs/x/report.html');
+    // Wrapped at word boundaries (100 columns without a known width), the verdict last.
+    const lines = recap.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    expect(lines[lines.length - 1]).toBe('NEEDS ATTENTION: 1 of 4 hosts unreachable or errored, 1 checks undecided, 1 failed (exit 3)');
+    expect(out).not.toContain('\x1b[3'); // no colour unless asked
+  });
+
+  it('colours only when asked (a TTY without NO_COLOR, or FORCE_COLOR); the clock ticks while waiting and names what runs', async () => {
+    expect(useColor({}, true)).toBe(true);
+    expect(useColor({}, false)).toBe(false);
+    expect(useColor({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(useColor({ FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(useColor({ FORCE_COLOR: '0' }, true)).toBe(false);
+    const { stream, text } = memoryStream();
+    const clock = { t: 0 };
+    vi.useFakeTimers();
+    try {
+      const rep = createConsoleReporter({ mode: 'tty', stream, lang: 'en', color: true, tickMs: 1000, longWaitMs: 5000, nowMs: () => clock.t });
+      const r = loadSample();
+      await rep.onBegin?.({ type: 'run-begin', time: r.meta.startedAt, meta: r.meta, hosts: r.hosts.map((h) => h.host), checks: r.checks });
+      await rep.onHostBegin?.({ type: 'host-begin', time: 't', host: 'ftd02' });
+      await rep.onCheckBegin?.({ type: 'check-begin', time: 't', host: 'ftd02', checkId: 'eventing-session' });
+      clock.t = 3000;
+      vi.advanceTimersByTime(1000);
+      expect(text()).toContain('[firebook] 0/4 hosts · 0 failing · 0 unreachable · 0 errored · 00:03');
+      expect(text()).not.toContain('running');
+      clock.t = 12_000;
+      vi.advanceTimersByTime(1000);
+      expect(text()).toContain('· 00:12 · running ftd02: eventing-session (00:12)');
+      await rep.onEnd?.(r);
+      expect(text()).toContain('\x1b[1m\x1b[33mNEEDS ATTENTION');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('quiet (cron): nothing at all when everything passed; otherwise only the failures and the verdict', async () => {
+    const pass = loadSample();
+    pass.hosts = pass.hosts.slice(0, 1);
+    pass.exitCode = 0;
+    const quiet = memoryStream();
+    await replay(pass, createConsoleReporter({ mode: 'quiet', stream: quiet.stream, lang: 'en', color: true }), { t: 0 });
+    expect(quiet.text()).toBe('');
+    const failing = memoryStream();
+    await replay(loadSample(), createConsoleReporter({ mode: 'quiet', stream: failing.stream, lang: 'en', reportLocation: () => '/runs/x' }), { t: 0 });
+    const lines = failing.text().trimEnd().split('\n');
+    expect(lines[0]).toBe('Failing and undecided checks:');
+    expect(lines.join('\n')).not.toMatch(/firebook: 4 hosts|Reports:|\[firebook\]|Fixed in this run/);
+    expect(lines[lines.length - 1]).toMatch(/^NEEDS ATTENTION: .* \(exit 3\)$/);
   });
 
   it('plain: one line per host end and per failing check, no control sequences', async () => {
@@ -46,16 +102,17 @@ describe('console reporter', () => {
     const out = text();
     expect(out).not.toMatch(/[\r\x1b]/);
     const lines = out.split('\n');
-    expect(lines).toContain('  FAIL  ftd01 dns-resolves: DNS resolution fails: curl exit 6, "Couldn\'t resolve host"');
+    expect(lines).toContain('  FIXED ftd01 dns-resolves (set-dns-servers)');
+    expect(lines).toContain('  FAIL  ftd02 eventing-session: Egress to eventing-ingest.sse.itd.cisco.com:443 is blocked (SYN_SENT, no answer)');
     expect(lines).toContain('  ERROR ftd02 eventhandler-socket: expert mode is disabled on this device (lockdown): the check needs the expert shell');
     expect(lines).toContain('[4/4] ftd03 unreachable: [connect-timeout] connect to 192.0.2.13:22 timed out after 10 s (10.0 s)');
-    expect(lines.some((l) => l.startsWith('[1/4] ftd01 ok: pass 4, fail 1, error 0, skipped 0, waived 0'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('[1/4] ftd01 reachable: pass 4, fixed 1, fail 0, error 0, skipped 0, waived 0'))).toBe(true);
   });
 
   it('device text with escape sequences cannot drive the terminal', async () => {
     const { stream, text } = memoryStream();
     const r = loadSample();
-    const c = { ...r.hosts[0].checks[1], diagnosis: { cause: 'boom \x1b]0;owned\x07 \x1b[2J' } };
+    const c = { ...r.hosts[0].checks[1], status: 'fail' as const, diagnosis: { cause: 'boom \x1b]0;owned\x07 \x1b[2J' } };
     const rep = createConsoleReporter({ mode: 'plain', stream, lang: 'en' });
     await rep.onCheckEnd?.({ type: 'check-end', time: 't', host: 'ftd01', result: c });
     expect(text()).toBe('  FAIL  ftd01 dns-resolves: boom ␛]0;owned␇ ␛[2J\n');
@@ -108,11 +165,12 @@ describe('console recap and terminal', () => {
   it('the recap cap counts hidden checks, in the console language', async () => {
     const en = memoryStream();
     await createConsoleReporter({ mode: 'plain', stream: en.stream, lang: 'en', maxRecapLines: 1 }).onEnd?.(lockdownReport());
-    // Shown: ftd01 dns-resolves. Hidden: the lockdown line (4 checks) and eventing-session (1).
-    expect(en.text()).toContain('  … and 5 more failing or undecided checks (see report.json)\n');
+    // Shown: ftd02's lockdown line (4 checks). Hidden: eventing-session (ftd01's DNS failure was fixed);
+    // in Japanese eventhandler-socket's own reason differs from the lockdown text: one more line.
+    expect(en.text()).toContain('  … and 1 more failing or undecided checks (see report.json)\n');
     const ja = memoryStream();
     await createConsoleReporter({ mode: 'plain', stream: ja.stream, lang: 'ja', maxRecapLines: 1 }).onEnd?.(lockdownReport());
-    expect(ja.text()).toContain('  … ほか 5 件の不合格・判定不能のチェック（report.json を参照）\n');
+    expect(ja.text()).toContain('  … ほか 2 件の不合格・判定不能のチェック（report.json を参照）\n');
   });
 
   it('the TTY progress line is cut to the terminal width (wide Japanese characters count twice)', async () => {
@@ -134,7 +192,7 @@ describe('console recap and terminal', () => {
     const { stream, text } = memoryStream();
     const clock = { t: 0 };
     await replaySample(createConsoleReporter({ mode: 'tty', stream, lang: 'en', nowMs: () => clock.t }), clock);
-    expect(text()).toContain('[firebook] 1/4 hosts · 1 fail · 0 unreachable · 00:10 · ETA 00:30');
+    expect(text()).toContain('[firebook] 1/4 hosts · 0 failing · 0 unreachable · 0 errored · 00:10 · ETA 00:30');
   });
 
   it('lang ja: recap, progress and plain lines carry no English words of ours', async () => {
@@ -143,24 +201,26 @@ describe('console recap and terminal', () => {
     const r = loadSample();
     r.incomplete = true;
     await replaySample(createConsoleReporter({ mode: 'tty', stream: tty.stream, lang: 'ja', nowMs: () => clock.t, reportLocation: () => '/runs/x' }), clock);
-    const out = tty.text();
-    expect(out).toContain('[firebook] 1/4 ホスト · 1 不合格 · 0 到達不能 · 00:10 · 残り 00:30');
+    const out = tty.text().replace(/\n {4}/g, ' ');
+    expect(out).toContain('[firebook] 1/4 ホスト · 0 不合格 · 0 到達不能 · 0 エラー · 00:10 · 残り 00:30');
     expect(out).toContain('· 終了コード 3\n');
+    expect(out).toContain('（終了コード 3）\n'.replace('（', '(').replace('）', ')'));
     expect(out).toContain('レポート: /runs/x\n');
     expect(out).not.toMatch(/\bETA\b|\bexit\b|Reports:/);
     const rep = memoryStream();
     await createConsoleReporter({ mode: 'tty', stream: rep.stream, lang: 'ja' }).onEnd?.(r);
-    expect(rep.text()).toMatch(/ · 不完全\n/);
+    expect(rep.text().replace(/\n {4}/g, ' ')).toMatch(/ · 不完全\n/);
     const plain = memoryStream();
     await replaySample(createConsoleReporter({ mode: 'plain', stream: plain.stream, lang: 'ja' }), { t: 0 });
     const lines = plain.text().split('\n');
-    expect(lines.some((l) => l.startsWith('  不合格 ftd01 dns-resolves: '))).toBe(true);
-    expect(lines.some((l) => l.startsWith('  エラー ftd02 eventhandler-socket: '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('  不合格  ftd02 eventing-session: '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('  エラー  ftd02 eventhandler-socket: '))).toBe(true);
+    expect(lines).toContain('  修復済み ftd01 dns-resolves (set-dns-servers)');
     expect(lines.some((l) => l.startsWith('[4/4] ftd03 到達不能: [connect-timeout]'))).toBe(true);
     const rem = memoryStream();
     await createConsoleReporter({ mode: 'plain', stream: rem.stream, lang: 'ja' }).onRemediationEnd?.({
       type: 'remediation-end', time: 't', host: 'ftd01', result: { remediationId: 'fix-dns', title: 'x', forCheck: 'dns-resolves', status: 'rolled-back', commands: [] },
     });
-    expect(rem.text()).toBe('  修正 ftd01 fix-dns: ロールバック済み\n');
+    expect(rem.text()).toBe('  修復 ftd01 fix-dns: ロールバック済み\n');
   });
 });

@@ -4,9 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
-import { buildReport, parseEventLog, renderJson, renderJunit, renderProm, renderMarkdown, escapePromLabel, markdownFence } from '../../src/report/index.js';
+import { buildReport, parseEventLog, renderJson, renderJunit, renderProm, renderMarkdown, renderMarkdownFull, escapePromLabel, markdownFence } from '../../src/report/index.js';
 import type { RunReport } from '../../src/model/result.js';
-import { FIXTURES, hostileReport, loadSample, makeTempDir, partialEventLines } from './helpers.js';
+import { FIXTURES, hostileReport, loadSample, largeFleet, makeTempDir, partialEventLines } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -64,8 +64,10 @@ describe('junit.xml', () => {
   it('one testsuite per host, testcase name = check id and classname = host, statuses mapped', () => {
     const xml = renderJunit(loadSample(), { lang: 'en' });
     expect(xml.match(/<testsuite /g)).toHaveLength(4);
-    expect(xml).toContain('<testcase name="dns-resolves" classname="ftd01"');
-    expect(xml).toMatch(/<testcase name="dns-resolves" classname="ftd01"[^>]*>\s*<failure message="DNS resolution fails: curl exit 6, &quot;Couldn&apos;t resolve host&quot;"/);
+    // Fixed by a verified remediation in this run: not a failure; before and after in system-out.
+    expect(xml).toMatch(/<testcase name="dns-resolves" classname="ftd01"[^>]*>\s*<system-out>fixed by remediation set-dns-servers \(verified [^)]*\)\nobserved before: DNS resolution fails: curl exit 6, &quot;Couldn&apos;t resolve host&quot;\nverified after: ✓ http_status in \[200, 403\]<\/system-out>/);
+    expect(xml).toMatch(/<testsuite name="ftd01" [^>]*failures="0" errors="0"/);
+    expect(xml).toMatch(/<testcase name="eventing-session" classname="ftd02"[^>]*>\s*<failure message="Egress to eventing-ingest/);
     expect(xml).toMatch(/classname="ftd02"[^>]*>\s*<error message="expert mode is disabled/);
     expect(xml).toMatch(/classname="ftd02"[^>]*>\s*<skipped message="waived: Egress via new proxy/);
     expect(xml).toMatch(/classname="fmc01"[^>]*>\s*<skipped message="release 7.2.5/);
@@ -89,8 +91,10 @@ describe('firebook.prom', () => {
       expect(prom).toContain(`# HELP ${m} `);
       expect(prom).toContain(`# TYPE ${m} gauge`);
     }
-    expect(prom).toContain('firebook_check_status{host="ftd01",check="dns-resolves",status="fail"} 1');
-    expect(prom).toContain('firebook_check_status{host="ftd01",check="dns-resolves",status="pass"} 0');
+    // The final state: fixed, not fail.
+    expect(prom).toContain('firebook_check_status{host="ftd01",check="dns-resolves",status="fixed"} 1');
+    expect(prom).toContain('firebook_check_status{host="ftd01",check="dns-resolves",status="fail"} 0');
+    expect(prom).toContain('firebook_check_status{host="ftd02",check="eventing-session",status="fail"} 1');
     expect(prom).toContain('firebook_host_reachable{host="ftd03"} 0');
     expect(prom).toContain('firebook_run_duration_seconds 49.5');
     expect(prom).toContain(`firebook_last_run_timestamp_seconds ${Date.parse('2024-05-14T01:00:49.500Z') / 1000}`);
@@ -111,13 +115,23 @@ describe('markdown helpers', () => {
     expect(markdownFence('plain')).toBe('```text\nplain\n```');
   });
 
-  it('stays bounded for a large fleet and points to the full report', () => {
-    const r = loadSample();
-    const f = r.hosts[0];
-    r.hosts = Array.from({ length: 600 }, (_, i) => ({ ...f, host: `h${i}` }));
-    const md = renderMarkdown(r, { lang: 'en' });
+  it('md-full stays bounded for a large fleet and points to the full report', () => {
+    const r = largeFleet(3000);
+    const md = renderMarkdownFull(r, { lang: 'en' });
     expect(md).toMatch(/more items are in report\.html \/ report\.json/);
-    expect((md.match(/^#### h\d+/gm) ?? []).length).toBeLessThanOrEqual(200);
+    expect((md.match(/^#### ftd\d+/gm) ?? []).length).toBeLessThanOrEqual(200);
     expect(md.length).toBeLessThan(400_000);
+  });
+
+  it('md is ticket-sized: verdict first, root causes with hosts and next steps, a few dozen lines for any fleet', () => {
+    const md = renderMarkdown(largeFleet(5000), { lang: 'en' });
+    const lines = md.split('\n');
+    expect(lines.length).toBeLessThan(80);
+    expect(lines[2]).toMatch(/^\*\*NEEDS ATTENTION: 100 of 5000 hosts unreachable or errored/);
+    expect(md).toContain('### `dns-resolves` api-sse.cisco.com resolves and answers on 443 — high');
+    expect(md).toMatch(/Affected hosts \(500\): ftd00003, ftd00013, .* and 490 more/);
+    expect(md).toMatch(/\| \(100\) ftd00049, ftd00099, .* and 90 more \(see report.json\) \| \*\*no answer to the SSH connection \(timeout\)\*\*/);
+    expect(md).toContain('  - Next step: Check the DNS servers');
+    expect(md).toContain('_Full detail: report.full.md (--format md-full), report.html, report.json._');
   });
 });

@@ -76,8 +76,11 @@ export function largeFleet(n: number): RunReport {
       hosts.push({ ...s.hosts[3], host: name, address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` });
       continue;
     }
-    const checks = tmpl.checks.map((c) => (c.checkId === 'dns-resolves' && i % 10 !== 3 ? { ...c, status: 'pass' as const, diagnosis: undefined } : c));
-    hosts.push({ ...tmpl, host: name, checks, remediations: i % 10 === 3 ? tmpl.remediations : [] });
+    const failing = i % 10 === 3;
+    const checks = tmpl.checks.map((c) => (c.checkId === 'dns-resolves' ? { ...c, status: failing ? ('fail' as const) : ('pass' as const), diagnosis: failing ? c.diagnosis : undefined, fixed: undefined } : c));
+    // Check mode: the remediation is only planned, so the failure stays a failure.
+    const remediations = failing ? tmpl.remediations.map((r) => ({ ...r, status: 'planned' as const, verification: undefined, after: undefined })) : [];
+    hosts.push({ ...tmpl, host: name, checks, remediations });
   }
   return { ...s, hosts, summary: computeSummary(hosts), exitCode: computeExitCode(hosts) };
 }

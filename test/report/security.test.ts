@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_TEMPLATES_DIR, renderHtml, renderJson, renderJunit, renderMarkdown, renderProm, toVisibleText, maskArgv, redactArgv } from '../../src/report/index.js';
+import { BUILTIN_TEMPLATES_DIR, renderHtml, renderJson, renderJunit, renderMarkdown, renderMarkdownFull, renderProm, toVisibleText, maskArgv, redactArgv } from '../../src/report/index.js';
 import { isSecretName } from '../../src/model/redact.js';
 import { UserError } from '../../src/model/errors.js';
 import { CANARY, hostileReport, loadSample, makeTempDir } from './helpers.js';
@@ -11,7 +11,7 @@ import { CANARY, hostileReport, loadSample, makeTempDir } from './helpers.js';
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-const renderers = { json: renderJson, html: renderHtml, md: renderMarkdown, junit: renderJunit, prom: renderProm };
+const renderers = { json: renderJson, html: renderHtml, md: renderMarkdown, 'md-full': renderMarkdownFull, junit: renderJunit, prom: renderProm };
 
 describe('canary secrets', () => {
   it.each(Object.entries(renderers))('%s never prints the secret placed in meta.argv', (_name, render) => {
@@ -70,8 +70,16 @@ describe('hostile device output shows as text', () => {
     expect(html.match(/<details/g)?.length).toBe(html.match(/<\/details>/g)?.length);
   });
 
-  it('Markdown: evidence fenced safely, inline text escaped, no raw HTML', () => {
-    const md = renderMarkdown(r, { lang: 'en' });
+  it.each([['md', renderMarkdown], ['md-full', renderMarkdownFull]] as const)('Markdown (%s): inline text escaped, no raw HTML', (_n, render) => {
+    const md = render(r, { lang: 'en' });
+    const prose = md.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
+    expect(prose).not.toMatch(/(?<!\\)<(script|img|a )/i);
+    expect(md).toContain('\\<script\\>alert(1)\\</script\\>'); // the diagnosis, escaped inline
+    expect(md).not.toContain('\x1b');
+  });
+
+  it('Markdown (md-full): evidence fenced safely, inline text escaped, no raw HTML', () => {
+    const md = renderMarkdownFull(r, { lang: 'en' });
     // Inside fenced blocks and code spans text is literal; everywhere else no raw tag may remain.
     const prose = md.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
     expect(prose).not.toMatch(/(?<!\\)<(script|img|a )/i);
@@ -109,7 +117,7 @@ describe('templates', () => {
     cleanups.push(cleanup);
     writeFileSync(join(dir, 'summary.hbs'), '<section class="custom-summary">{{compliance}} / {{l.compliance}}</section>\n');
     const html = renderHtml(loadSample(), { lang: 'en', templatesDir: dir });
-    expect(html).toContain('<section class="custom-summary">66.7 % / Compliance</section>');
+    expect(html).toContain('<section class="custom-summary">77.8 % / Compliance</section>');
     expect(html).toContain('id="sec-findings"'); // other partials still built-in
   });
 
@@ -133,7 +141,13 @@ describe('language', () => {
     expect(html).toContain('<html lang="ja">');
     expect(html).toContain('準拠率');
     expect(html).toContain('DNS の名前解決に失敗（curl 終了コード 6）');
+    expect(renderMarkdownFull(loadSample(), { lang: 'ja' })).toContain('## 不合格・判定不能のチェック');
     const md = renderMarkdown(loadSample(), { lang: 'ja' });
-    expect(md).toContain('## 不合格・判定不能のチェック');
+    expect(md).toContain('## 根本原因 (2)');
+    // One word for remediation throughout (the playbook's 修復), severities in Japanese.
+    expect(md).toContain('| ホスト | 修復 | 送信したコマンド |');
+    expect(md).toContain('— 高');
+    expect(md).not.toMatch(/修正|\bhigh\b|\bmedium\b/);
+    expect(md).toContain('**SSH 接続に応答がない (タイムアウト)** `connect-timeout`');
   });
 });

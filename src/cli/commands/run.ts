@@ -57,7 +57,8 @@ Connections:
                             firebook_command_timeout / firebook_host_timeout (10 / 60 / 900 s)
 Output:
       --out DIR             run folder (default reports/<run-id>/): report.json, events.jsonl, ...
-      --format LIST         json,html,md,junit,prom (default json,html,md; json is always written)
+      --format LIST         json,html,md,md-full,junit,prom (default json,html,md; json is always
+                            written); md is a ticket-sized summary, md-full the full detail (report.full.md)
       --templates DIR       override the report templates
       --baseline FILE|latest  add a drift section against a previous report.json
       --lang en|ja          language of reports and console (default en)

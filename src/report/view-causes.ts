@@ -1,9 +1,6 @@
-/** Root cause first: which failing check on a host is the cause and which are its symptoms.
- *
- * The dependencies are the ones the playbook already declares: a check that reads
- * `checks.<id>` (RunReport.checks[].dependsOn), and a diagnosis that names another check
- * ("See dns-resolves-sse", "Check DNS (dns-resolves-sse)"). A failing check whose declared
- * cause also fails (or is undecided) on the same host is a symptom of that cause. */
+/** Root cause first, for the reports: the failing checks of a host and their roots (the rule
+ * is model/causes.ts; the dependencies come from RunReport.checks[].dependsOn and diagnoses). */
+import { rootsOf } from '../model/causes.js';
 import type { CheckResult, HostResult, RunReport } from '../model/result.js';
 
 /** The failing/undecided checks the report lists for a host: an unreachable or errored host is
@@ -15,40 +12,9 @@ export function findingsOf(h: HostResult): CheckResult[] {
 /** Each failing check's root on one host (itself when it is a cause). */
 export type RootMap = Map<string, string>;
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Check ids named in a result's diagnosis text (any language), in order of appearance. */
-function namedChecks(c: CheckResult, ids: readonly string[]): string[] {
-  const d = c.diagnosis;
-  if (!d) return [];
-  const text = [d.cause, d.next].flatMap((t) => (t === undefined ? [] : typeof t === 'string' ? [t] : Object.values(t))).join('\n');
-  return ids
-    .map((id) => ({ id, at: text.search(new RegExp(`(?<![\\w.-])${escapeRe(id)}(?![\\w-])`)) }))
-    .filter((x) => x.at >= 0 && x.id !== c.checkId)
-    .sort((a, b) => a.at - b.at)
-    .map((x) => x.id);
-}
-
-/** Roots of one host's findings. In a cycle (a names b, b names a) the one planned first is the root. */
+/** Roots of one host's findings. */
 export function rootsOfHost(h: HostResult, report: RunReport): RootMap {
-  const ids = report.checks.map((c) => c.id);
-  const failing = new Map(findingsOf(h).map((c) => [c.checkId, c]));
-  const declared = new Map(report.checks.map((c) => [c.id, c.dependsOn ?? []]));
-  const causeOf = (c: CheckResult): string | undefined =>
-    [...(declared.get(c.checkId) ?? []), ...namedChecks(c, ids)].find((id) => id !== c.checkId && failing.has(id));
-  const roots: RootMap = new Map();
-  for (const c of failing.values()) {
-    const path = [c.checkId];
-    let next = causeOf(c);
-    while (next !== undefined && !path.includes(next)) {
-      path.push(next);
-      next = causeOf(failing.get(next)!);
-    }
-    const cycle = next === undefined ? [] : path.slice(path.indexOf(next));
-    const root = cycle.length ? cycle.reduce((a, b) => (ids.indexOf(b) < ids.indexOf(a) ? b : a)) : path[path.length - 1];
-    roots.set(c.checkId, root);
-  }
-  return roots;
+  return rootsOf(findingsOf(h), report.checks.map((c) => c.id), new Map(report.checks.map((c) => [c.id, c.dependsOn ?? []])));
 }
 
 /** Root maps of every host, by host name. */

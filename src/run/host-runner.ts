@@ -109,7 +109,7 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: De
       }
       const { result: rem, fatal } = await runRemediation({ spec, forCheck: result.checkId, mode: opts.mode, allChecks: planned.allChecks }, ctx);
       await record(rem, opts, state);
-      await settleFixedChecks(state.checks, rem, opts.onCheckEnd);
+      await settleFixedChecks(state.checks, rem, opts.onCheckEnd, { specs: planned.allChecks, ctx });
       if (fatal) throw fatal;
     }
   }

@@ -6,9 +6,10 @@
 import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playbook.js';
 import type { CheckResult, Fields, RemediationResult } from '../model/result.js';
 import { settleRemediated } from '../model/outcome.js';
-import { getPath, renderCommand, templateVariables } from '../checks/index.js';
+import { rootsOf } from '../model/causes.js';
+import { checkDependencies, getPath, renderCommand, templateVariables } from '../checks/index.js';
 import { collectSteps, commandsFor, isLevelError } from './collect.js';
-import { gate, runCheck, type CheckRunContext } from './check-runner.js';
+import { gate, registerResult, runCheck, type CheckRunContext } from './check-runner.js';
 import { sleep } from './pacing.js';
 
 type Commands = RemediationResult['commands'];
@@ -131,12 +132,45 @@ export async function runRemediation(input: RemediationInput, ctx: CheckRunConte
 
 /** The `fixed` hand-off: after a remediation, each failed check it verified becomes `fixed` (the
  * rule: settleRemediated in model/outcome.ts), is replaced in `checks` and announced again —
- * a check may end more than once, the last end is final (report/build-report.ts). */
-export async function settleFixedChecks(checks: CheckResult[], remediation: RemediationResult, onCheckEnd: (result: CheckResult) => Promise<void>): Promise<void> {
+ * a check may end more than once, the last end is final (report/build-report.ts). With
+ * `recheck`, the failures that follow from a check it fixed (its symptoms, model/causes.ts) are
+ * run again, and those that pass now are `fixed` too: a cron job with --apply must not page
+ * anyone for a symptom of a cause that is already fixed. */
+export async function settleFixedChecks(
+  checks: CheckResult[],
+  remediation: RemediationResult,
+  onCheckEnd: (result: CheckResult) => Promise<void>,
+  recheck?: { specs: ReadonlyMap<string, CheckSpec>; ctx: CheckRunContext },
+): Promise<void> {
+  const ids = recheck ? [...recheck.specs.keys()] : [];
+  const roots = rootsOf(checks.filter((c) => c.status === 'fail'), ids, new Map(ids.map((id) => [id, checkDependencies(recheck!.specs.get(id)!)])));
+  const fixedNow = new Set<string>();
   for (const [i, check] of checks.entries()) {
     const settled = settleRemediated(check, remediation);
     if (settled === check) continue;
     checks[i] = settled;
+    fixedNow.add(check.checkId);
     await onCheckEnd(settled);
+  }
+  if (!recheck || fixedNow.size === 0) return;
+  // Symptoms that read `checks.<id>` must see the verified state, not the failure before the fix.
+  for (const v of remediation.verification ?? []) {
+    const spec = recheck.specs.get(v.checkId);
+    if (fixedNow.has(v.checkId) && spec) recheck.ctx.registered[v.checkId] = registerResult(v, spec);
+  }
+  for (const [i, check] of checks.entries()) {
+    const root = roots.get(check.checkId);
+    const spec = recheck.specs.get(check.checkId);
+    if (check.status !== 'fail' || !root || !fixedNow.has(root) || !spec) continue;
+    let again: CheckResult;
+    try {
+      again = await runCheck(spec, { ...recheck.ctx, signal: undefined });
+    } catch {
+      continue; // the session is gone: the failure stands (not verified)
+    }
+    if (again.status !== 'pass') continue;
+    checks[i] = { ...check, status: 'fixed', fixed: { remediationId: remediation.remediationId, verifiedAt: again.startedAt, after: again.conditions } };
+    recheck.ctx.registered[check.checkId] = registerResult(again, spec);
+    await onCheckEnd(checks[i]);
   }
 }

@@ -164,10 +164,20 @@ describe('apply mode on the lab', () => {
   });
   afterAll(() => lab?.stop());
 
-  it('fixes DNS, verifies it, and the next run passes', async () => {
+  it('fixes DNS, verifies it, ends fixed with exit 0 (the final state), and the next run passes', async () => {
     const { report } = await runOn(inventory, lab, { limit: 'dns1', mode: 'apply', extraVars: { dns_servers: '192.0.2.53,192.0.2.54' } });
     const fix = report.hosts[0].remediations.find((r) => r.remediationId === 'fix-dns-servers')!;
     expect(fix.status).toBe('verified');
+    // The failures it verified end `fixed`, showing what was observed before; nothing else failed.
+    expect(statusTable(report).dns1['dns-resolves-sse']).toBe('fixed');
+    const dns = report.hosts[0].checks.find((c) => c.checkId === 'dns-resolves-sse')!;
+    expect(dns.diagnosis).toBeDefined();
+    expect(dns.fixed?.remediationId).toBe('fix-dns-servers');
+    // Its symptoms (their diagnoses say "See dns-resolves-sse") were checked again and pass now.
+    expect(statusTable(report).dns1['sse-endpoints-reachable']).toBe('fixed');
+    expect(statusTable(report).dns1['enrollment-probe-log']).toBe('fixed');
+    expect(report.summary.checks.fail).toBe(0);
+    expect(report.exitCode).toBe(0);
     expect(fix.commands.filter((c) => c.phase === 'apply').map((c) => c.command)).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54']);
     expect(fix.before?.before?.dns_servers).toEqual(['203.0.113.53']);
     expect(fix.verification?.map((v) => [v.checkId, v.status])).toEqual([['dns-resolves-sse', 'pass'], ['sse-api-reachable', 'pass']]);
@@ -182,6 +192,9 @@ describe('apply mode on the lab', () => {
     const fix = report.hosts[0].remediations.find((r) => r.remediationId === 'fix-dns-servers')!;
     expect(fix.status).toBe('rolled-back');
     expect(localize(fix.reason)).toMatch(/verification failed/);
+    // A failed verification (rolled back) still fails.
+    expect(statusTable(report).dns2['dns-resolves-sse']).toBe('fail');
+    expect(report.exitCode).toBe(2);
     expect(fix.commands.filter((c) => c.phase === 'rollback').map((c) => c.command)).toEqual(['configure network dns servers 203.0.113.53']);
     expect(lab.state('dns2').dnsServers).toEqual(['203.0.113.53']);
   });

@@ -8,17 +8,23 @@ import { loadPlaybooks } from '../../load/playbook.js';
 import { suggest } from '../../model/suggest.js';
 import { packagePath } from '../../model/package-files.js';
 import { resolve } from 'node:path';
+import { labelsFor } from '../../report/labels.js';
+import { severityWord } from '../../report/view-format.js';
+import { displayWidth } from '../../report/text-width.js';
+
+/** Pads to `n` terminal columns (a Japanese character takes two). */
+const padColumns = (s: string, n: number) => s + ' '.repeat(Math.max(1, n - displayWidth(s)));
 
 const DEFAULT_PLAYBOOK = 'playbooks/securex.yml';
 
 const L = {
-  en: { collects: 'Collects', passes: 'Passes when', outcomes: 'Outcomes', diagnoses: 'Diagnoses (first match wins)', fixes: 'Remediation', why: 'Why', always: '(otherwise)', runsWhen: 'Runs only when', gate: 'Gate: if this check fails, it and every other check on the host are skipped (not applicable)', pass: 'pass: every condition above holds', fail: 'fail: a condition does not hold — the device is not compliant; the diagnosis says why', error: 'error: the evidence is missing or unreadable (we could not tell) — never counted as pass', skipped: 'skipped: not applicable to this host (a when-condition or the version gate)', waived: 'waived: a failure covered by a valid waiver', next: 'next step', verify: 'verified by re-running' },
-  ja: { collects: '収集するもの', passes: '合格条件', outcomes: '結果の意味', diagnoses: '診断 (最初に一致したもの)', fixes: '修復', why: '理由', always: '(その他)', runsWhen: '実行条件', gate: 'ゲート: このチェックが不合格の場合、このチェックとホスト上の他の全チェックはスキップ (対象外) になります', pass: 'pass: 上記の全条件を満たす', fail: 'fail: 条件を満たさない — 機器は準拠していません。診断が理由を示します', error: 'error: 証跡がない、または読めない (判定不能) — 合格とはみなしません', skipped: 'skipped: このホストには対象外 (when 条件またはバージョンゲート)', waived: 'waived: 有効な例外承認の対象となる失敗', next: '次の手順', verify: '検証: 再実行するチェック' },
+  en: { severity: 'severity', tags: 'tags', playbook: 'playbook', collects: 'Collects', passes: 'Passes when', outcomes: 'Outcomes', diagnoses: 'Diagnoses (first match wins)', fixes: 'Remediation', why: 'Why', always: '(otherwise)', runsWhen: 'Runs only when', gate: 'Gate: if this check fails, it and every other check on the host are skipped (not applicable)', pass: 'pass: every condition above holds', fail: 'fail: a condition does not hold — the device is not compliant; the diagnosis says why', error: 'error: the evidence is missing or unreadable (we could not tell) — never counted as pass', skipped: 'skipped: not applicable to this host (a when-condition or the version gate)', waived: 'waived: a failure covered by a valid waiver', next: 'next step', verify: 'verified by re-running' },
+  ja: { severity: '重大度', tags: 'タグ', playbook: 'プレイブック', collects: '収集するもの', passes: '合格条件', outcomes: '結果の意味', diagnoses: '診断 (最初に一致したもの)', fixes: '修復', why: '理由', always: '(その他)', runsWhen: '実行条件', gate: 'ゲート: このチェックが不合格の場合、このチェックとホスト上の他の全チェックはスキップ (対象外) になります', pass: 'pass: 上記の全条件を満たす', fail: 'fail: 条件を満たさない — 機器は準拠していません。診断が理由を示します', error: 'error: 証跡がない、または読めない (判定不能) — 合格とはみなしません', skipped: 'skipped: このホストには対象外 (when 条件またはバージョンゲート)', waived: 'waived: 有効な例外承認の対象となる失敗', next: '次の手順', verify: '検証: 再実行するチェック' },
 };
 
 function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): string {
   const t = L[lang];
-  const lines: string[] = [`${c.id} — ${localize(c.title, lang)}`, `  severity: ${c.severity}   tags: ${(c.tags ?? []).join(', ') || '-'}   playbook: ${pb.path}`];
+  const lines: string[] = [`${c.id} — ${localize(c.title, lang)}`, `  ${t.severity}: ${severityWord(c.severity, labelsFor(lang))}   ${t.tags}: ${(c.tags ?? []).join(', ') || '-'}   ${t.playbook}: ${pb.path}`];
   for (const text of [c.description, c.rationale]) if (text) lines.push('', `  ${localize(text, lang)}`);
   if (c.applicability) lines.push('', `  ${t.gate}`);
   if (c.when?.length) lines.push('', `${t.runsWhen}:`, ...c.when.map((w) => `  - ${describeCondition(w)}`));
@@ -71,7 +77,7 @@ Without CHECK_ID, lists the checks. Default playbook: ${DEFAULT_PLAYBOOK} as shi
     const playbooks = loadPlaybooks(paths.map((p) => resolve(io.cwd, p)), io.cwd);
     const all = playbooks.flatMap((pb) => pb.spec.checks.map((c) => ({ pb, c })));
     if (positionals.length === 0) {
-      for (const { c } of all) io.stdout.write(`${c.id.padEnd(26)} ${c.severity.padEnd(8)} ${localize(c.title, lang)}\n`);
+      for (const { c } of all) io.stdout.write(`${c.id.padEnd(26)} ${padColumns(severityWord(c.severity, labelsFor(lang)), 8)} ${localize(c.title, lang)}\n`);
       return 0;
     }
     for (const id of positionals) {

@@ -7,7 +7,7 @@ import { paintFor, recapLines, useColor, type Paint } from './console-recap.js';
 import { labelsFor, type Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
 import { cutToWidth } from './text-width.js';
-import { formatDurationMs, textOf } from './view-format.js';
+import { formatDurationMs, remediationWord, textOf } from './view-format.js';
 
 export { useColor };
 
@@ -44,20 +44,6 @@ const mmss = (ms: number) => {
 /** Host status in the console's language. */
 function hostStatusWord(status: string, l: Labels): string {
   const words: Record<string, string> = { ok: l.hostOk, unreachable: l.hostUnreachable, error: l.hostError };
-  return words[status] ?? status;
-}
-
-/** Remediation status in the console's language. */
-function remediationWord(status: string, l: Labels): string {
-  const words: Record<string, string> = {
-    planned: l.remediationPlanned,
-    'not-applicable': l.remNotApplicable,
-    applied: l.remApplied,
-    verified: l.remVerified,
-    failed: l.failed,
-    'rolled-back': l.remRolledBack,
-    'rollback-failed': l.remRollbackFailed,
-  };
   return words[status] ?? status;
 }
 

@@ -5,7 +5,7 @@ import { TRIAGE_CAUSE } from '../model/triage.js';
 import { findingsOf, rootsOfHost, rootsOfReport } from './view-causes.js';
 import { formatLabel, type Labels } from './labels.js';
 import { toOneLine, toVisibleText, truncateText } from './sanitize.js';
-import { fieldText, formatDurationMs, listNames, remediationCls, hostVerdict, severityWord, statusView, textOf } from './view-format.js';
+import { fieldText, formatDurationMs, listNames, remediationCls, remediationWord, hostVerdict, severityWord, statusView, textOf } from './view-format.js';
 import { columnsOf } from './view-matrix.js';
 import type { ViewLimits } from './view-model.js';
 import type { ConditionView, EvidenceView, FindingGroupView, FindingView, FixedView, FixFirstView, RemediationView, SkippedView, StatusView, WaiverView } from './view-types.js';
@@ -177,10 +177,10 @@ export function buildRemediations(report: RunReport, lang: Lang, l: Labels, limi
     id: toOneLine(r.remediationId),
     title: toOneLine(textOf(r.title, lang)),
     forCheck: toOneLine(r.forCheck),
-    status: { text: toOneLine(r.status === 'planned' ? l.remediationPlanned : r.status), cls: remediationCls(r.status) },
+    status: { text: remediationWord(r.status, l), cls: remediationCls(r.status) },
     reason: textOf(r.reason, lang),
     commands: r.commands.map((c) => ({
-      phase: c.phase,
+      phase: ({ capture: l.phaseCapture, apply: l.phaseApply, rollback: l.phaseRollback } as Record<string, string>)[c.phase] ?? toOneLine(c.phase),
       level: toOneLine(c.level),
       command: toVisibleText(c.command),
       result: c.ok === undefined ? '' : c.ok ? `✓ ${l.ok}` : `✗ ${l.failed}`,

@@ -78,6 +78,20 @@ export function hostVerdict(h: HostResult, l: Labels): StatusView {
   return statusView('pass', l);
 }
 
+/** A remediation status in the report's language. */
+export function remediationWord(status: string, l: Labels): string {
+  const words: Record<string, string> = {
+    planned: l.remediationPlanned,
+    'not-applicable': l.remNotApplicable,
+    applied: l.remApplied,
+    verified: l.remVerified,
+    failed: l.failed,
+    'rolled-back': l.remRolledBack,
+    'rollback-failed': l.remRollbackFailed,
+  };
+  return words[status] ?? toVisibleText(status);
+}
+
 /** Remediation status → CSS class. */
 export function remediationCls(status: string): string {
   if (status === 'verified') return 'pass';

@@ -121,6 +121,7 @@ const EN = {
   remRollbackFailed: 'rollback-failed',
   // Final state after --apply, verdicts, root causes (issue 10).
   statusFixed: 'fixed',
+  nextUndecided: 'Read the evidence below (what could not be read or run), fix that, then re-run this host with --limit.',
   phaseCapture: 'capture',
   phaseApply: 'apply',
   phaseRollback: 'rollback',
@@ -291,6 +292,7 @@ const JA: Labels = {
   remRolledBack: 'ロールバック済み',
   remRollbackFailed: 'ロールバック失敗',
   statusFixed: '修復済み',
+  nextUndecided: '下の証跡（読み取れなかった、または実行できなかった内容）を確認して対処し、--limit でこのホストを再実行してください。',
   phaseCapture: '取得',
   phaseApply: '適用',
   phaseRollback: 'ロールバック',

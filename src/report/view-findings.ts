@@ -44,7 +44,8 @@ function conditionViews(c: CheckResult, lang: Lang, l: Labels): ConditionView[] 
 /** The cause/next printed first for a failing or undecided result. */
 function causeOf(c: CheckResult, lang: Lang, l: Labels): { id: string; cause: string; next: string } {
   if (c.diagnosis) return { id: toOneLine(c.diagnosis.id ?? ''), cause: textOf(c.diagnosis.cause, lang), next: textOf(c.diagnosis.next, lang) };
-  if (c.status === 'error' && c.reason) return { id: '', cause: textOf(c.reason, lang), next: '' };
+  // Undecided: never an empty next step; the evidence below says what could not be read.
+  if (c.status === 'error' && c.reason) return { id: '', cause: textOf(c.reason, lang), next: l.nextUndecided };
   const failed = c.conditions.filter((x) => !x.holds).map((x) => textOf(x.message, lang) || toOneLine(x.description));
   return { id: '', cause: failed.length ? failed.join('; ') : l.noDiagnosis, next: '' };
 }

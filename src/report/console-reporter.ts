@@ -3,6 +3,7 @@
  * lines for machines; then the recap (console-recap.ts), the one-line verdict last. */
 import type { Reporter, RunEvent } from '../model/events.js';
 import type { RunReport } from '../model/result.js';
+import { TRIAGE_CAUSE } from '../model/triage.js';
 import { paintFor, recapLines, useColor, type Paint } from './console-recap.js';
 import { labelsFor, type Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
@@ -166,7 +167,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       const detail =
         h.status === 'ok'
           ? `${l.pass} ${count('pass')}, ${l.statusFixed} ${count('fixed')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
-          : `[${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${toOneLine(h.triage?.message ?? '')}`;
+          : `[${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${h.triage ? `${textOf(TRIAGE_CAUSE[h.triage.class] ?? h.triage.class, opts.lang)}: ` : ''}${toOneLine(h.triage?.message ?? '')}`;
       out(`[${done}/${total}] ${toOneLine(h.host)} ${hostStatusWord(h.status, l)}: ${detail} (${formatDurationMs(h.durationMs)})\n`);
     },
     onEnd(report) {

@@ -105,7 +105,7 @@ describe('console reporter', () => {
     expect(lines).toContain('  FIXED ftd01 dns-resolves (set-dns-servers)');
     expect(lines).toContain('  FAIL  ftd02 eventing-session: Egress to eventing-ingest.sse.itd.cisco.com:443 is blocked (SYN_SENT, no answer)');
     expect(lines).toContain('  ERROR ftd02 eventhandler-socket: expert mode is disabled on this device (lockdown): the check needs the expert shell');
-    expect(lines).toContain('[4/4] ftd03 unreachable: [connect-timeout] connect to 192.0.2.13:22 timed out after 10 s (10.0 s)');
+    expect(lines).toContain('[4/4] ftd03 unreachable: [connect-timeout] no answer to the SSH connection (timeout): connect to 192.0.2.13:22 timed out after 10 s (10.0 s)');
     expect(lines.some((l) => l.startsWith('[1/4] ftd01 reachable: pass 4, fixed 1, fail 0, error 0, skipped 0, waived 0'))).toBe(true);
   });
 
@@ -216,7 +216,7 @@ describe('console recap and terminal', () => {
     expect(lines.some((l) => l.startsWith('  不合格  ftd02 eventing-session: '))).toBe(true);
     expect(lines.some((l) => l.startsWith('  エラー  ftd02 eventhandler-socket: '))).toBe(true);
     expect(lines).toContain('  修復済み ftd01 dns-resolves (set-dns-servers)');
-    expect(lines.some((l) => l.startsWith('[4/4] ftd03 到達不能: [connect-timeout]'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('[4/4] ftd03 到達不能: [connect-timeout] SSH 接続に応答がない (タイムアウト): '))).toBe(true);
     const rem = memoryStream();
     await createConsoleReporter({ mode: 'plain', stream: rem.stream, lang: 'ja' }).onRemediationEnd?.({
       type: 'remediation-end', time: 't', host: 'ftd01', result: { remediationId: 'fix-dns', title: 'x', forCheck: 'dns-resolves', status: 'rolled-back', commands: [] },

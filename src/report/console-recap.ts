@@ -2,12 +2,12 @@
  * fixed, where the reports are — and the one-line verdict last, so it is what stays on screen.
  * Pure: a report in, lines out (wrapped at word boundaries). */
 import { SEVERITIES } from '../model/playbook.js';
-import type { CheckResult, HostResult, RunReport } from '../model/result.js';
+import type { CheckResult, RunReport } from '../model/result.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
 import { formatLabel, type Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
 import { displayWidth } from './text-width.js';
-import { findingsOf } from './view-causes.js';
+import { findingsOf, rootsOfHost } from './view-causes.js';
 import { formatDurationMs, severityWord, textOf, verdictLine } from './view-format.js';
 
 type Lang = 'en' | 'ja';
@@ -65,6 +65,8 @@ export function wrapWords(line: string, width: number, indent = '    '): string[
 
 /** One recap line: the failing/undecided checks of one host that share status, cause and next step. */
 interface RecapGroup {
+  /** Set when every check of the line is a symptom of this failing check (root cause first). */
+  causedBy?: string;
   host: string;
   status: CheckResult['status'];
   checkIds: string[];
@@ -76,22 +78,31 @@ interface RecapGroup {
 /** Groups the failing/undecided checks per host (by name) and (status, cause, next step): a
  * device in lockdown fails every expert-shell check with one identical reason, which would
  * otherwise be printed once per check. Errors of an unreachable/errored host are its own entry. */
-function groupFindings(hosts: readonly HostResult[], lang: Lang): RecapGroup[] {
-  const groups = new Map<string, RecapGroup>();
-  for (const h of [...hosts].sort((a, b) => a.host.localeCompare(b.host))) {
+function groupFindings(report: RunReport, lang: Lang): RecapGroup[] {
+  const out: RecapGroup[] = [];
+  for (const h of [...report.hosts].sort((a, b) => a.host.localeCompare(b.host))) {
+    const groups = new Map<string, RecapGroup>();
+    const roots = rootsOfHost(h, report);
     for (const c of findingsOf(h)) {
       const cause = toOneLine(c.diagnosis ? textOf(c.diagnosis.cause, lang) : textOf(c.reason, lang) || c.conditions.filter((x) => !x.holds).map((x) => x.description).join('; '));
       const next = c.diagnosis?.next ? toOneLine(textOf(c.diagnosis.next, lang)) : '';
-      const key = JSON.stringify([h.host, c.status, cause, next]);
+      const root = roots.get(c.checkId) ?? c.checkId;
+      const causedBy = root === c.checkId ? undefined : root;
+      // Symptoms of one cause share a line whatever their own texts say.
+      const key = JSON.stringify(causedBy ? [c.status, causedBy] : [c.status, cause, next]);
       const g = groups.get(key);
-      if (!g) groups.set(key, { host: h.host, status: c.status, checkIds: [c.checkId], severity: c.severity, cause, next });
+      if (!g) groups.set(key, { host: h.host, status: c.status, checkIds: [c.checkId], severity: c.severity, cause, next, causedBy });
       else {
         g.checkIds.push(c.checkId);
         if (SEVERITIES.indexOf(c.severity) > SEVERITIES.indexOf(g.severity)) g.severity = c.severity;
       }
     }
+    // Root cause first: each cause line, then the lines of its symptoms.
+    const all = [...groups.values()];
+    const causes = all.filter((g) => !g.causedBy);
+    for (const g of causes) out.push(g, ...all.filter((s) => s.causedBy && g.checkIds.includes(s.causedBy)));
   }
-  return [...groups.values()];
+  return out;
 }
 
 export interface RecapOptions {
@@ -121,13 +132,15 @@ export function recapLines(report: RunReport, o: RecapOptions): string[] {
         `${l.compliance} ${pct} · ${formatDurationMs(report.meta.durationMs)} · ${l.exitShort} ${report.exitCode}${report.incomplete ? ` · ${l.incompleteShort}` : ''}`,
     );
   }
-  const groups = groupFindings(report.hosts, lang);
+  const groups = groupFindings(report, lang);
   if (groups.length) {
     lines.push(`${l.findings}:`);
     for (const g of groups.slice(0, max)) {
       const ids = g.checkIds.map(toOneLine).join(', ');
       const mark = g.status === 'fail' ? p.fail('✗') : p.error('!');
-      lines.push(`  ${mark} ${toOneLine(g.host)}  ${ids} (${severityWord(g.severity, l)}): ${g.cause}${g.next ? ` → ${g.next}` : ''}`);
+      // A symptom's own next step is "fix the cause": say which, not the long text again.
+      if (g.causedBy) lines.push(`      ↳ ${ids}: ${formatLabel(l.causedBy, { id: toOneLine(g.causedBy) })}`);
+      else lines.push(`  ${mark} ${toOneLine(g.host)}  ${ids} (${severityWord(g.severity, l)}): ${g.cause}${g.next ? ` → ${g.next}` : ''}`);
     }
     const hidden = groups.slice(max).reduce((n, g) => n + g.checkIds.length, 0);
     if (hidden > 0) lines.push(`  … ${formatLabel(l.recapMoreChecks, { n: hidden })}`);

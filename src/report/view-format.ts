@@ -55,7 +55,9 @@ export function verdictLine(report: RunReport, l: Labels): string {
   const count = (s: string) => checks.filter((c) => c.status === s).length;
   const failHosts = report.hosts.filter((h) => h.checks.some((c) => c.status === 'fail')).length;
   const broken = report.hosts.filter((h) => h.status !== 'ok').length;
-  const values = { hosts, fail: count('fail'), failHosts, broken, undecided: count('error'), fixed: count('fixed'), done: report.hosts.length };
+  // Checks of an unreachable/errored host are that host's entry, not "undecided" checks.
+  const undecided = report.hosts.filter((h) => h.status === 'ok').flatMap((h) => h.checks).filter((c) => c.status === 'error').length;
+  const values = { hosts, fail: count('fail'), failHosts, broken, undecided, fixed: count('fixed'), done: report.hosts.length };
   const text =
     report.exitCode === 130 ? l.verdictInterrupted
     : report.exitCode === 2 ? l.verdictFail

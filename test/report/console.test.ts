@@ -162,6 +162,20 @@ describe('console recap and terminal', () => {
     expect(lines.some((l) => l.startsWith('  ✗ ftd02  eventing-session (high): Egress to eventing-ingest'))).toBe(true);
   });
 
+  it('root cause first: a symptom is listed under its cause, with the cause named instead of its own long advice', async () => {
+    const r = loadSample();
+    const ftd02 = r.hosts[1];
+    ftd02.checks[1] = { ...ftd02.checks[1], status: 'fail', diagnosis: { cause: 'DNS fails', next: 'Fix the DNS servers' } };
+    ftd02.checks[4] = { ...ftd02.checks[4], diagnosis: { cause: 'no session to the cloud', next: 'See dns-resolves, then restart the connector' } };
+    const { stream, text } = memoryStream();
+    await createConsoleReporter({ mode: 'plain', stream, lang: 'en' }).onEnd?.(r);
+    const lines = text().split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  ✗ ftd02  dns-resolves (high): DNS fails → Fix the DNS servers'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toBe('      ↳ eventing-session: caused by dns-resolves');
+    expect(text()).not.toContain('no session to the cloud');
+  });
+
   it('the recap cap counts hidden checks, in the console language', async () => {
     const en = memoryStream();
     await createConsoleReporter({ mode: 'plain', stream: en.stream, lang: 'en', maxRecapLines: 1 }).onEnd?.(lockdownReport());

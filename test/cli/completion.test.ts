@@ -98,7 +98,7 @@ describe.skipIf(!zshPath)('zsh completion', () => {
     expect(zshComplete(['firebook', 'report', ''])).toMatch(/^prune:delete old run folders/m);
     const run = zshComplete(['firebook', 'run', '--']);
     expect(run).toContain('--known-hosts=:known-hosts:_files');
-    expect(run).toContain('*--format=:format:(json html md junit prom)');
+    expect(run).toContain('*--format=:format:(json html md md-full junit prom)');
     expect(run).toContain('*-e:extra-vars:_files');
     expect(zshComplete(['firebook', 'report', 'prune', '--'])).toContain('--dry-run');
     expect(zshComplete(['firebook', 'completion', ''])).toContain('1:argument:(bash zsh)');

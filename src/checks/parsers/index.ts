@@ -5,6 +5,7 @@ import { parseActionQueue } from './action-queue.js';
 import { parseConnectorLog } from './connector-log.js';
 import { parseCurl } from './curl.js';
 import { parseNslookup } from './nslookup.js';
+import { parsePmtoolStatus } from './pmtool.js';
 import { parseLines, parseProperties } from './properties.js';
 import { parseWithRegex } from './regex.js';
 import { parseShowNetwork } from './show-network.js';
@@ -14,7 +15,7 @@ import { parseLsofInet, parseNetstatUnix } from './sockets.js';
 export type { ParseResult, Parser } from './types.js';
 export { parseWithRegex, compileRegexSpec, groupNames, type RegexSpec } from './regex.js';
 export { platformOfModel } from './show-version.js';
-export { parseLogTime } from './connector-log.js';
+export { parseLogTime, classifyWebSocketError, type WebSocketErrorClass } from './connector-log.js';
 
 const PARSERS: Record<string, Parser> = {
   'show-network': parseShowNetwork,
@@ -27,6 +28,7 @@ const PARSERS: Record<string, Parser> = {
   properties: parseProperties,
   'connector-log': parseConnectorLog,
   'action-queue': parseActionQueue,
+  'pmtool-status': parsePmtoolStatus,
   lines: parseLines,
 };
 
@@ -42,9 +44,13 @@ export const PARSER_FIELDS: Readonly<Record<string, readonly string[]>> = Object
   'sf-version': ['model', 'platform', 'version', 'build', 'os_version', 'os_build'],
   curl: ['curl_exit', 'resolved', 'connected', 'connected_ip', 'http_status', 'tls', 'cert_verify_ok', 'error', 'reachable'],
   nslookup: ['status', 'server', 'addresses'],
-  'netstat-unix': ['states', 'listening', 'connected', 'socket_count', 'programs'],
-  'lsof-inet': ['states', 'listening', 'established', 'syn_sent', 'remote_hosts', 'remote_ports', 'commands', 'process_count', 'socket_count'],
-  'connector-log': ['line_count', 'error_count', 'dial_error_count', 'dial_error_ips', 'last_error_time', 'newest_time'],
+  'netstat-unix': ['states', 'listening', 'connected', 'socket_count', 'programs', 'unrecognised_count', 'unrecognised_lines'],
+  'lsof-inet': ['states', 'listening', 'established', 'syn_sent', 'remote_hosts', 'remote_ports', 'commands', 'process_count', 'socket_count',
+    'unrecognised_count', 'unrecognised_lines'],
+  'connector-log': ['line_count', 'error_count', 'ws_error_count', 'ws_error_classes', 'dns_error_count', 'egress_error_count',
+    'tls_error_count', 'handshake_error_count', 'unknown_error_count', 'last_ws_error', 'dial_error_count', 'dial_error_ips',
+    'lookup_hosts', 'lookup_dns_servers', 'last_error_time', 'newest_time', 'unrecognised_count', 'unrecognised_lines'],
+  'pmtool-status': ['processes', 'running', 'not_running', 'states', 'pids', 'process_count', 'unrecognised_count', 'unrecognised_lines'],
   'action-queue': ['probe_count', 'failed_count', 'exit_codes', 'unrecognised_count', 'last_exit_code'],
   lines: ['line_count', 'lines'],
   // `properties` fields are the file's keys: not known in advance.

@@ -1,6 +1,6 @@
 /**
- * Socket listings: `netstat -anlp | grep <unix socket>` (securex-knowledge §5) and
- * `lsof -i | grep conn` (§6). An empty output means grep found nothing: zero sockets, not an error.
+ * Socket listings: `netstat -anlp | grep <unix socket>` (docs/securex.md steps 5 and 6) and
+ * `lsof -i | grep conn`. An empty output means grep found nothing: zero sockets, not an error.
  */
 import type { ParseResult } from './types.js';
 import { contentLines, detectShellError, unique, unrecognised } from './common.js';
@@ -13,10 +13,14 @@ export function parseNetstatUnix(output: string): ParseResult {
   const lines = contentLines(output).filter((l) => l.trim() !== '');
   const states: string[] = [];
   const programs: string[] = [];
+  const strange: string[] = [];
   let count = 0;
   for (const line of lines) {
     const m = UNIX_LINE.exec(line.trim());
-    if (!m) continue;
+    if (!m) {
+      strange.push(line.trim().slice(0, 160));
+      continue;
+    }
     count++;
     states.push(m[2] ?? 'NONE');
     programs.push(m[4]);
@@ -31,6 +35,9 @@ export function parseNetstatUnix(output: string): ParseResult {
       connected: states.includes('CONNECTED'),
       socket_count: count,
       programs: unique(programs),
+      // Lines that are not unix-socket lines are reported, never silently dropped.
+      unrecognised_count: strange.length,
+      unrecognised_lines: strange.slice(0, 5),
     },
   };
 }
@@ -54,9 +61,13 @@ export function parseLsofInet(output: string): ParseResult {
   const remotePorts: string[] = [];
   const pids: string[] = [];
   const commands: string[] = [];
+  const strange: string[] = [];
   for (const line of lines) {
     const m = LSOF_LINE.exec(line.trim());
-    if (!m) continue;
+    if (!m) {
+      strange.push(line.trim().slice(0, 160));
+      continue;
+    }
     pids.push(m[2]);
     commands.push(m[1]);
     if (m[7] !== undefined) states.push(m[7]);
@@ -81,6 +92,8 @@ export function parseLsofInet(output: string): ParseResult {
       commands: unique(commands),
       process_count: unique(pids).length,
       socket_count: pids.length,
+      unrecognised_count: strange.length,
+      unrecognised_lines: strange.slice(0, 5),
     },
   };
 }

@@ -31,6 +31,8 @@ export function validateVarValue(decl: VarDeclaration, value: unknown): string |
   const show = (v: unknown) => (decl.secret ? 'the value' : JSON.stringify(v));
   switch (decl.type) {
     case 'string':
+      if (decl.choices && !(typeof value === 'string' && decl.choices.includes(value))) return `${show(value)} is not one of ${decl.choices.join(', ')}`;
+      return checkScalar(decl.type, value, show(value));
     case 'ip':
     case 'hostname':
       return checkScalar(decl.type, value, show(value));

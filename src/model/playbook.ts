@@ -161,6 +161,8 @@ export interface VarDeclaration {
   description?: string;
   required?: boolean;
   secret?: boolean;
+  /** The only values allowed (for `type: string`), e.g. the SSE regions `[us, eu, apj]`. */
+  choices?: string[];
   default?: unknown;
 }
 
@@ -173,6 +175,9 @@ export interface PlaybookSpec {
   vars?: Record<string, unknown>;
   /** Per-platform variables merged over `vars` (e.g. FTD paths under /ngfw). */
   platform_vars?: Partial<Record<Platform, Record<string, unknown>>>;
+  /** Variables selected by an input's value: `{ sse_region: { us: {...}, apj: {...} } }`. The
+   * input must declare `choices`, each with a block. Merged over `vars`, under `platform_vars`. */
+  vars_by_input?: Record<string, Record<string, Record<string, unknown>>>;
   /** Typed declarations of variables: validated before anything runs. */
   inputs?: Record<string, VarDeclaration>;
   checks: CheckSpec[];

@@ -96,6 +96,9 @@ export interface HostResult {
   status: HostStatus;
   triage?: { class: TriageClass; message: string; next: LocalizedText };
   facts?: Facts;
+  /** Values of the inputs that selected variables (`vars_by_input`), e.g. `{ sse_region: 'apj' }`:
+   * the report says which endpoint set a host was checked against. */
+  selections?: Record<string, string>;
   checks: CheckResult[];
   remediations: RemediationResult[];
   startedAt: string;

@@ -15,7 +15,8 @@ import { suggest } from '../model/suggest.js';
 /** One playbook as it runs on one host. */
 export interface PlannedPlaybook {
   playbook: LoadedPlaybook;
-  /** Resolved variables (precedence: input defaults < inventory < playbook vars < platform_vars < -e). */
+  /** Resolved variables (precedence: input defaults < inventory < playbook vars < vars_by_input <
+   * platform_vars < -e). */
   vars: Readonly<Record<string, unknown>>;
   /** Checks selected by tags, in playbook order. */
   checks: readonly CheckSpec[];
@@ -95,7 +96,16 @@ export function isCheckSelected(check: CheckSpec, tags?: string[], skipTags?: st
 export function resolveVars(pb: LoadedPlaybook, hostVars: Record<string, unknown>, platform: Platform, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const defaults: Record<string, unknown> = {};
   for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) if (d.default !== undefined) defaults[k] = d.default;
-  const merged = { ...defaults, ...hostVars, ...(pb.spec.vars ?? {}), ...(pb.spec.platform_vars?.[platform] ?? {}), ...extra };
+  const platformVars = pb.spec.platform_vars?.[platform] ?? {};
+  // An input such as sse_region selects a block of variables; its own value follows the usual
+  // precedence (default < inventory < -e), so it is read before the selected block is merged.
+  const chosen = { ...defaults, ...hostVars, ...(pb.spec.vars ?? {}), ...platformVars, ...extra };
+  const selected: Record<string, unknown> = {};
+  for (const [input, blocks] of Object.entries(pb.spec.vars_by_input ?? {})) {
+    const value = chosen[input];
+    if (typeof value === 'string' && Object.prototype.hasOwnProperty.call(blocks, value)) Object.assign(selected, blocks[value]);
+  }
+  const merged = { ...defaults, ...hostVars, ...(pb.spec.vars ?? {}), ...selected, ...platformVars, ...extra };
   for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) {
     if (merged[k] === undefined) continue;
     const v = coerceInput(d.type, merged[k]);

@@ -120,10 +120,23 @@ async function record(rem: RemediationResult, opts: HostRunOptions, state: HostS
   await opts.onRemediationEnd(rem);
 }
 
+/** The values of the inputs that chose variables for this host (`vars_by_input`), if any. */
+export function selectionsOf(host: HostPlan): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const p of host.playbooks) {
+    for (const input of Object.keys(p.playbook.spec.vars_by_input ?? {})) {
+      const v = p.vars[input];
+      if (typeof v === 'string') out[input] = v;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** Runs a host to completion; always returns a result (never throws). */
 export async function runHostOnSession(host: HostPlan, session: DeviceSession, startedAt: number, opts: HostRunOptions): Promise<HostResult> {
   const state: HostState = { checks: [], remediations: [], interrupted: false };
-  const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, startedAt: new Date(startedAt).toISOString() };
+  const selections = selectionsOf(host);
+  const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, ...(selections ? { selections } : {}), startedAt: new Date(startedAt).toISOString() };
   try {
     for (const planned of host.playbooks) await runPlaybook(host, planned, session, opts, state);
   } catch (err) {

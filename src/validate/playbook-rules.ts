@@ -4,6 +4,7 @@ import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
 import { checkDependencies, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
+import { checkVarsByInput } from './vars-by-input.js';
 
 
 type Locate = (pointer: string, opts?: { key?: boolean }) => SourceLocation;
@@ -154,6 +155,7 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
       if (err) issues.push({ code: 'invalid-variable', message: `default of input '${name}': ${err}`, location: locate(`/inputs/${name}/default`) });
     }
   }
+  issues.push(...checkVarsByInput(spec, locate));
   for (const { pointer, template } of playbookTemplates(spec)) {
     try {
       templateVariables(template);

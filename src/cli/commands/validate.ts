@@ -3,6 +3,7 @@ import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { openVault, parseExtraVars, VAULT_OPTIONS, VAULT_USAGE } from '../options.js';
 import { loadInputs } from '../load-inputs.js';
+import { formatWarning, playbookWarnings } from '../../validate/warnings.js';
 
 /** validate's flags: parsed here, listed by completion. */
 const OPTIONS = {
@@ -20,6 +21,8 @@ Checks each playbook against schemas/playbook.schema.json and the semantic rules
 known remediations and parsers, one operator per condition, valid regexes and templates).
 With -i, also checks that every variable the templates use is defined for every targeted
 host and that typed inputs hold valid values. Prints every problem as file:line:col.
+Warns (on stderr, exit code unchanged) about a check whose failure would not explain itself:
+expect without any diagnosis, or without a fallback rule (when: []).
 
 ${VAULT_USAGE}
 Exit codes: 0 valid · 4 invalid
@@ -34,7 +37,10 @@ Exit codes: 0 valid · 4 invalid
     const { playbooks, plan } = await loadInputs(io.cwd, positionals, values.inventory, { extraVars: parseExtraVars('validate', values['extra-vars'], vault) }, vault);
     const checks = playbooks.reduce((n, p) => n + p.spec.checks.length, 0);
     const hosts = plan ? `, ${plan.hosts.length} host(s) resolved` : '';
-    io.stdout.write(`ok: ${playbooks.length} playbook(s), ${checks} check(s)${hosts}\n`);
+    const warnings = playbooks.flatMap((pb) => playbookWarnings(pb.spec, (p) => pb.locate(p)));
+    for (const w of warnings) io.stderr.write(formatWarning(w) + '\n');
+    const warned = warnings.length > 0 ? `, ${warnings.length} warning(s)` : '';
+    io.stdout.write(`ok: ${playbooks.length} playbook(s), ${checks} check(s)${hosts}${warned}\n`);
     return 0;
   },
 };

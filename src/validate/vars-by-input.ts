@@ -1,0 +1,31 @@
+/** Rules for `vars_by_input`: each key is a declared input with `choices`, and every choice has
+ * exactly one block (a missing block would silently leave a region without its endpoints). */
+import type { UserIssue } from '../model/errors.js';
+import type { PlaybookSpec, SourceLocation } from '../model/playbook.js';
+import { suggest } from '../model/suggest.js';
+
+type Locate = (pointer: string, opts?: { key?: boolean }) => SourceLocation;
+
+/** Problems with `vars_by_input` (empty = fine). */
+export function checkVarsByInput(spec: PlaybookSpec, locate: Locate): UserIssue[] {
+  const issues: UserIssue[] = [];
+  for (const [input, blocks] of Object.entries(spec.vars_by_input ?? {})) {
+    const at = locate(`/vars_by_input/${input}`, { key: true });
+    const decl = spec.inputs?.[input];
+    if (!decl?.choices) {
+      const guess = suggest(input, Object.keys(spec.inputs ?? {}));
+      issues.push({ code: 'unknown-reference', message: `vars_by_input '${input}' needs an input '${input}' with choices`, location: at, hint: guess ? `did you mean '${guess}'?` : `declare it: inputs: { ${input}: { type: string, choices: [...] } }` });
+      continue;
+    }
+    for (const choice of decl.choices) {
+      if (!Object.prototype.hasOwnProperty.call(blocks, choice)) issues.push({ code: 'unknown-reference', message: `vars_by_input '${input}' has no block for choice '${choice}'`, location: at, hint: `add ${choice}: { ... } or remove '${choice}' from the input's choices` });
+    }
+    for (const key of Object.keys(blocks)) {
+      if (!decl.choices.includes(key)) issues.push({ code: 'unknown-reference', message: `vars_by_input '${input}' has a block '${key}', which is not one of its choices (${decl.choices.join(', ')})`, location: locate(`/vars_by_input/${input}/${key}`, { key: true }) });
+    }
+  }
+  for (const [name, decl] of Object.entries(spec.inputs ?? {})) {
+    if (decl.choices && decl.type !== 'string') issues.push({ code: 'schema', message: `input '${name}': choices are allowed only with type string`, location: locate(`/inputs/${name}/choices`) });
+  }
+  return issues;
+}

@@ -72,8 +72,20 @@ describe('evaluateCheck', () => {
     expect(r.status).toBe('error');
     expect(r.conditions[0].undecidable).toBe(true);
     expect(r.reason).toMatchObject({ en: expect.stringMatching(/http_status in \[200, 403\] — step curl timed out/) });
-    // dns-resolution and no-path are undecidable → skipped; the fallback applies, with (unknown) for the missing field.
-    expect(r.diagnosis).toEqual({ id: 'unknown', cause: 'Unknown failure ((unknown))' });
+    // dns-resolution and no-path are undecidable → skipped; the fallback explains failures only:
+    // for an error it would claim a cause nobody saw ("Unknown failure ((unknown))").
+    expect(r.diagnosis).toBeUndefined();
+  });
+
+  it('a string operand may name a variable: the expected value follows the region', () => {
+    const check = { id: 'cfg', title: 't', severity: 'high' as const, collect: [{ name: 'p', level: 'root' as const, command: 'cat f' }],
+      expect: [{ of: 'output', equals: '{{vars.sse_api_host}}' }],
+      diagnose: [{ when: [{ of: 'output', not_equals: '{{vars.sse_api_host}}' }], cause: 'wrong host {{steps.p.output}}' }] };
+    const ctx = (out: string) => ({ steps: { p: [record('p', 'lines', out, 0)] }, facts: {}, vars: { sse_api_host: 'api.apj.sse.itd.cisco.com' }, checks: {} });
+    expect(evaluateCheck(check, ctx('api.apj.sse.itd.cisco.com')).status).toBe('pass');
+    const r = evaluateCheck(check, ctx('api-sse.cisco.com'));
+    expect(r.status).toBe('fail');
+    expect(r.diagnosis?.cause).toBe('wrong host api-sse.cisco.com');
   });
 
   it('error: unparseable output is never a pass or fail', () => {

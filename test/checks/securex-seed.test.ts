@@ -42,6 +42,8 @@ describe('SecureX playbook on the seed evidence', () => {
         'sse-endpoints-reachable': 'error',
         'enrollment-probe-log': 'pass',
         'connector-config': 'pass',
+        // pmtool status from a field capture (docs/devices.md "Processes"): the guide shows none.
+        'sse-processes-running': 'pass',
         'eventhandler-socket': 'fail',
         'eventing-session': 'fail',
         'connector-log-clean': 'fail',
@@ -53,6 +55,7 @@ describe('SecureX playbook on the seed evidence', () => {
         'sse-endpoints-reachable': 'error',
         'enrollment-probe-log': 'pass',
         'connector-config': 'pass',
+        'sse-processes-running': 'pass',
         'eventhandler-socket': 'pass',
         'eventing-session': 'pass',
         'connector-log-clean': 'pass',

@@ -9,17 +9,21 @@ const seed = (f) => readFileSync(`test/fixtures/seed-evidence/${f}`, 'utf8');
 const body = (text) => text.replace(/^(root@[^\n]*# |> |# more )[^\n]*\n/, '');
 const out = 'test/fixtures/recordings/seed';
 
-// device-facts §2.2, FTDv 6.5.0 (narc issue #24), as the transport parses it.
+// docs/devices.md "show version": FTDv 6.5.0 (narc issue #24), as the transport parses it.
 const facts = { platform: 'ftd', version: '6.5.0', build: '115', model: 'Cisco Firepower Threat Defense for VMWare (75)', hostname: 'ftd01', loginLevel: 'cli' };
 const curlApi = 'curl -v -k --connect-timeout 10 -m 20 https://api-sse.cisco.com';
-// device-facts §4: BIND nslookup success layout.
+// docs/devices.md "curl and nslookup": BIND nslookup success layout.
 const nslookupOk = 'Server:\t\t192.0.2.53\nAddress:\t192.0.2.53#53\n\nNon-authoritative answer:\nName:\tapi-sse.cisco.com\nAddress: 198.51.100.66\n';
+
+// docs/devices.md "Processes": pmtool status on FTD 6.7 (kaisero/blog); the guide shows none.
+const pmtoolStatus = ' EventHandler (normal) - Running 4868\n SSEConnector (system) - Running 12880\n sftunnel (system) - Running 12858\n CloudAgent (system) - Waiting\n';
 
 const cmd = (level, command, output, exitCode) => ({ level, command, output, exitCode, durationMs: 0 });
 const common = [
   cmd('cli', 'show network', body(seed('show-network.txt')), null),
   cmd('root', 'tail -n 200 /ngfw/var/log/action_queue.log', seed('action-queue-canconnect.txt'), 0),
   cmd('root', 'cat /ngfw/etc/sf/connector.properties', body(seed('connector-properties.txt')), 0),
+  cmd('root', 'pmtool status', pmtoolStatus, 0),
 ];
 const hosts = {
   'seed-dns-broken': [

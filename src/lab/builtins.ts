@@ -91,7 +91,7 @@ const exit: CommandImpl = (ctx) => {
 };
 
 /** sudo: lecture once per host, `Password: ` (echo off), three tries, per-tty cache
- * (device-facts §1.4; ftd-connector expects `Password:` or the root prompt). */
+ * (docs/devices.md "Levels"; ftd-connector expects `Password:` or the root prompt). */
 const sudo: CommandImpl = async (ctx) => {
   const { args, io, term, shell } = ctx;
   const device = term.device;

@@ -1,5 +1,5 @@
 /** The FTD/FMC CLI ("CLISH") command set of the lab. Errors start with `Syntax error:`
- * (device-facts §1.8); the exact wording for unknown commands/bad parameters is UNCONFIRMED. */
+ * (docs/devices.md "Quirks"); the exact wording for unknown commands/bad parameters is unconfirmed. */
 import { isIP } from 'node:net';
 import type { Device } from './device.js';
 import { renderShowManagers, renderShowNetwork, renderShowVersion } from './texts.js';
@@ -29,7 +29,7 @@ export function runClishLine(device: Device, line: string): ClishOutcome {
   return { kind: 'output', text: `Syntax error: Illegal command '${words[0]}'`, ok: false };
 }
 
-/** `configure network dns servers a,b` (comma list; device-facts §2.4). Silent on success. */
+/** `configure network dns servers a,b` (comma list; docs/devices.md "DNS commands"). Silent on success. */
 function configureDns(device: Device, args: string[]): ClishOutcome {
   const [sub, ...rest] = args;
   if (sub !== 'servers' && sub !== 'searchdomains') {
@@ -45,7 +45,7 @@ function configureDns(device: Device, args: string[]): ClishOutcome {
   return { kind: 'output', text: '', ok: true };
 }
 
-/** An SSH exec request: the string goes to the CLISH parser (device-facts §1.6). */
+/** An SSH exec request: the string goes to the CLISH parser (docs/devices.md "Exec requests"). */
 export function runExecRequest(device: Device, command: string): { output: string; exitCode: number } {
   const outcome = runClishLine(device, command);
   if (outcome.kind === 'output' && (outcome.ok || outcome.text.startsWith('Syntax error: Illegal parameter'))) {

@@ -1,15 +1,27 @@
-/** curl(1) as the SSE checks use it: verbose layout of seed-evidence/curl-reachable-403.txt and
- * curl-dns-failure.txt, exit 6 when DNS is broken, exit 28 (without waiting) when egress is blocked. */
+/** curl(1) as the SSE checks use it: verbose layout of the guide's captures (docs/securex.md
+ * step 2: reachable with 403, DNS failure), exit 6 when DNS is broken, exit 28 (without waiting) when egress is blocked. */
 import type { CommandImpl } from './shell-context.js';
 import { resolvePath } from './shell-context.js';
 import { readLabFile } from './files.js';
+import { REGION_HOSTS, SSE_REGIONS } from './regions.js';
 
-/** Cloud hosts the lab's resolvers know (securex-knowledge §3), with their answers. */
-export const CLOUD_HOSTS: Record<string, { ip: string; status: number; reason: string; body: string }> = {
-  'api-sse.cisco.com': { ip: '192.0.2.66', status: 403, reason: 'Forbidden', body: 'Forbidden' },
+type CloudHost = { ip: string; status: number; reason: string; body: string };
+
+/** Cloud hosts the lab's resolvers know (docs/securex.md step 3 and "Regions"), with their
+ * answers: every region's API (403, as in the guide), eventing and mx hosts, and est.sco. */
+export const CLOUD_HOSTS: Record<string, CloudHost> = {
   'est.sco.cisco.com': { ip: '192.0.2.70', status: 200, reason: 'OK', body: 'OK' },
-  'eventing-ingest.sse.itd.cisco.com': { ip: '192.0.2.246', status: 404, reason: 'Not Found', body: '404 page not found\n' },
-  'mx01.sse.itd.cisco.com': { ip: '192.0.2.80', status: 404, reason: 'Not Found', body: '404 page not found\n' },
+  ...Object.fromEntries(
+    SSE_REGIONS.flatMap((r, i) => {
+      const h = REGION_HOSTS[r];
+      const notFound = { status: 404, reason: 'Not Found', body: '404 page not found\n' };
+      return [
+        [h.api, { ip: `192.0.2.${66 + i}`, status: 403, reason: 'Forbidden', body: 'Forbidden' }],
+        [h.eventing, { ip: i === 0 ? '192.0.2.246' : `198.51.100.${246 - i}`, ...notFound }],
+        [h.mx, { ip: `192.0.2.${80 + i}`, ...notFound }],
+      ];
+    }),
+  ),
 };
 
 interface CurlOptions {
@@ -111,7 +123,7 @@ export const curl: CommandImpl = (ctx) => {
     return fail(6, `Couldn't resolve host '${host}'`, '');
   }
   v(`* Trying ${cloud.ip}...`);
-  if (device.isEgressBlocked()) {
+  if (device.isEgressBlocked(host)) {
     const limits = [o.connectTimeoutS, o.maxTimeS].filter((n): n is number => n !== undefined && n > 0);
     const ms = (limits.length ? Math.min(...limits) : 10) * 1000 + 1;
     return fail(28, `Connection timed out after ${ms} milliseconds`, cloud.ip);

@@ -1,5 +1,6 @@
 /** One simulated device: its resolved profile and the state commands read and change. */
 import type { CommandLogEntry, LabDeviceState, LabFaults, LabHostSpec, ScenarioName } from './types.js';
+import { regionOfHost, type SseRegion } from './regions.js';
 
 /** Resolvers that answer in the lab; any other DNS server is unreachable. */
 export const GOOD_RESOLVERS: readonly string[] = ['192.0.2.53', '192.0.2.54'];
@@ -26,6 +27,8 @@ export interface DeviceProfile {
   osBuild: number;
   scenario: ScenarioName;
   fmcLogin: 'cli' | 'bash';
+  /** SSE region the device is registered to (its connector.properties, logs and allowed egress). */
+  sseRegion: SseRegion;
   faults: LabFaults;
   /** 7.x changes product names, drops the expert notice and moves home to /Volume. */
   isSevenX: boolean;
@@ -53,6 +56,7 @@ export function resolveProfile(spec: LabHostSpec, index: number, labLatencyMs?: 
     osBuild: builds.osBuild,
     scenario,
     fmcLogin: spec.fmcLogin ?? 'cli',
+    sseRegion: spec.sseRegion ?? (scenario === 'region-apj' ? 'apj' : 'us'),
     faults,
     isSevenX,
     home: isSevenX ? '/Volume/home/admin' : '/home/admin',
@@ -83,6 +87,7 @@ export class Device {
     this.password = password;
     this.dnsServers = profile.scenario === 'dns-broken' ? [BROKEN_RESOLVER] : [GOOD_RESOLVERS[0]];
     this.socketConnected = profile.scenario !== 'eventhandler-detached';
+    this.connectorRunning = profile.scenario !== 'connector-stopped';
   }
 
   /** True when at least one configured resolver answers (resolv.conf falls through). */
@@ -90,9 +95,12 @@ export class Device {
     return this.dnsServers.some((s) => GOOD_RESOLVERS.includes(s));
   }
 
-  /** True when outbound 443 is dropped upstream. */
-  isEgressBlocked(): boolean {
-    return this.profile.scenario === 'egress-blocked';
+  /** True when outbound 443 (to `host`, if given) is dropped upstream: everything in the
+   * egress-blocked scenario, and another region's SSE hosts for every device. */
+  isEgressBlocked(host?: string): boolean {
+    if (this.profile.scenario === 'egress-blocked') return true;
+    const region = host !== undefined ? regionOfHost(host) : undefined;
+    return region !== undefined && region !== this.profile.sseRegion;
   }
 
   /** Records one input line. */

@@ -2,58 +2,62 @@
  * "recent" relative to the lab's clock and `/etc/resolv.conf` follows `configure network dns`). */
 import type { Device } from './device.js';
 import { renderSfVersion } from './texts.js';
+import { REGION_HOSTS } from './regions.js';
 
 /** Path of the fault file whose size is set by `faults.hugeOutputBytes`. */
 export const HUGE_LOG_PATH = '/var/log/huge.log';
 
-/** The enrollment probe as logged by ActionQueueScrape (seed-evidence/action-queue-canconnect.txt). */
+/** The enrollment probe as logged by ActionQueueScrape (docs/securex.md step 1). */
 const CANCONNECT =
   'ActionQueueScrape pl[19094]: [SF::SSE::Enrollment] canConnect: System (/usr/bin/curl -s --connect-timeout 10 -m 20 -L --max-redirs 5 --max-filesize 1000000000';
 
-/** Go's RFC3339Nano in the device's -05:00 zone, as in seed-evidence/connector-log-dial-errors.txt. */
+/** Go's RFC3339Nano in the device's -05:00 zone, as in the guide's connector.log capture (docs/securex.md step 7). */
 function formatGoTime(ms: number, nanos: number): string {
   const local = new Date(ms - 5 * 3600_000).toISOString().slice(0, 19);
   return `${local}.${String(nanos).padStart(9, '0').replace(/0+$/, '')}-05:00`;
 }
 
+/** connector.log with the Go error forms of docs/securex.md "connector.log failure forms". */
 function renderConnectorLog(device: Device, nowMs: number): string {
   const host = device.profile.name;
   const { scenario } = device.profile;
+  const eventing = REGION_HOSTS[device.profile.sseRegion].eventing;
   // Five entries 4–5 minutes apart, the newest about a minute old.
   const times = [21, 17, 12, 7, 1].map((minAgo, i) => formatGoTime(nowMs - minAgo * 60_000 - i * 7_311, 884720460 + i * 1111));
   return times
     .map((t, i) => {
       const ip = i % 2 === 0 ? '192.0.2.246' : '192.0.2.234';
       if (scenario === 'egress-blocked') {
-        return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] dial tcp ${ip}:443: getsockopt: connection timed out"`;
+        return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] dial tcp ${ip}:443: i/o timeout"`;
       }
       if (scenario === 'dns-broken') {
-        return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] dial tcp: lookup eventing-ingest.sse.itd.cisco.com on 203.0.113.53:53: read udp ${device.managementAddress()}:4${i}133->203.0.113.53:53: i/o timeout"`;
+        return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] dial tcp: lookup ${eventing} on 203.0.113.53:53: read udp ${device.managementAddress()}:4${i}133->203.0.113.53:53: i/o timeout"`;
       }
       if (scenario === 'connector-misconfigured') {
         return `time="${t}" level=error msg="[${host}][registration.go:112 registration:register] Post https://${wrongFqdn}/providers/sse/services/registration/api/v2/clients: dial tcp: lookup ${wrongFqdn}: no such host"`;
       }
-      return `time="${t}" level=info msg="[${host}][events.go:121 events:connectWebSocket] connected to wss://eventing-ingest.sse.itd.cisco.com/ (${ip}:443)"`;
+      return `time="${t}" level=info msg="[${host}][events.go:121 events:connectWebSocket] connected to wss://${eventing}/ (${ip}:443)"`;
     })
     .join('\n') + '\n';
 }
 
-/** The FQDN the connector-misconfigured scenario writes (the right one is api-sse.cisco.com). */
+/** The FQDN the connector-misconfigured scenario writes (the right one is the region's API host). */
 export const wrongFqdn = 'api.sse.cisco.com';
 
 function renderConnectorProperties(device: Device): string {
-  const fqdn = device.profile.scenario === 'connector-misconfigured' ? wrongFqdn : 'api-sse.cisco.com';
+  const fqdn = device.profile.scenario === 'connector-misconfigured' ? wrongFqdn : REGION_HOSTS[device.profile.sseRegion].api;
   return `registration_interval=180\nconnector_port=8989\nconnector_fqdn=${fqdn}\n`;
 }
 
-/** Failing probes append the URL and the curl exit code to the seed line. The device's real
- * tail is unknown (securex-knowledge §1); the lab's format is:
- * `<seed line> https://api-sse.cisco.com) failed, exit code <N>`. */
+/** Failing probes append the URL and the curl exit code to the guide's line. The device's real
+ * tail is unknown (docs/securex.md step 1); the lab's format is:
+ * `<guide line> https://<region API host>) failed, exit code <N>`. */
 function renderActionQueueLog(device: Device): string {
   const lines = [`${CANCONNECT})`];
-  const code = !device.isDnsWorking() ? 6 : device.isEgressBlocked() ? 28 : 0;
+  const api = REGION_HOSTS[device.profile.sseRegion].api;
+  const code = !device.isDnsWorking() ? 6 : device.isEgressBlocked(api) ? 28 : 0;
   if (code !== 0) {
-    for (let i = 0; i < 3; i++) lines.push(`${CANCONNECT} https://api-sse.cisco.com) failed, exit code ${code}`);
+    for (let i = 0; i < 3; i++) lines.push(`${CANCONNECT} https://${api}) failed, exit code ${code}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -72,7 +76,7 @@ export function readLabFile(device: Device, path: string, nowMs = Date.now()): s
   const written = device.writtenFiles.get(path);
   if (written !== undefined) return written;
   const isFtd = device.profile.platform === 'ftd';
-  // FTD keeps the application tree under /ngfw and also exposes the plain paths (device-facts §3);
+  // FTD keeps the application tree under /ngfw and also exposes the plain paths (docs/devices.md "Paths");
   // action_queue.log is the exception: on FTD it is only under /ngfw.
   const rel = isFtd && path.startsWith('/ngfw/') ? path.slice(5) : path;
   switch (rel) {

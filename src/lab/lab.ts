@@ -45,7 +45,8 @@ function shellWord(text: string): string {
 export function renderInventory(hosts: Array<LabHostSpec & { port: number }>, user: string, password: string, knownHostsPath?: string): string {
   const groups: Record<string, { hosts: Record<string, unknown> }> = { ftd: { hosts: {} }, fmc: { hosts: {} } };
   for (const h of hosts) {
-    groups[h.platform].hosts[h.name] = { ansible_host: '127.0.0.1', ansible_port: h.port, ansible_user: user, ansible_password: password, platform: h.platform };
+    const region = h.sseRegion ?? (h.scenario === 'region-apj' ? 'apj' : 'us');
+    groups[h.platform].hosts[h.name] = { ansible_host: '127.0.0.1', ansible_port: h.port, ansible_user: user, ansible_password: password, platform: h.platform, ...(region !== 'us' ? { sse_region: region } : {}) };
     const group = `scenario_${(h.scenario ?? 'healthy').replace(/-/g, '_')}`;
     groups[group] ??= { hosts: {} };
     groups[group].hosts[h.name] = null;

@@ -1,6 +1,6 @@
 /** Network and process tools: nslookup, netstat, lsof, pmtool (+ curl from curl.ts).
- * Layouts follow seed-evidence (nslookup-no-servers, netstat-eventhandler-*, lsof-connector-*)
- * and device-facts §2.5 / §4. */
+ * Layouts follow the guide's captures (docs/securex.md steps 2, 5, 6) and docs/devices.md
+ * ("Processes", "curl and nslookup"). */
 import type { CommandImpl } from './shell-context.js';
 import type { Device } from './device.js';
 import { GOOD_RESOLVERS } from './device.js';
@@ -61,7 +61,7 @@ const netstat: CommandImpl = ({ io, term }) => {
   lines.push('Active UNIX domain sockets (servers and established)', 'Proto RefCnt Flags       Type       State         I-Node   PID/Program name    Path');
   lines.push('unix  2      [ ACC ]     STREAM     LISTENING     17321    1/init              /run/systemd/private');
   if (d.profile.platform === 'ftd') {
-    // EventHandler lines use the seed's spacing verbatim (seed-evidence/netstat-eventhandler-*.txt).
+    // EventHandler lines use the guide capture's spacing verbatim (docs/securex.md step 5).
     lines.push(`unix 2 [ ACC ] STREAM LISTENING 382276 7741/EventHandler ${sockPath(d)}`);
     if (d.socketConnected && d.connectorRunning) lines.push(`unix 3 [ ] STREAM CONNECTED 378537 7741/EventHandler ${sockPath(d)}`);
   }
@@ -91,7 +91,8 @@ const lsof: CommandImpl = ({ io, term }) => {
 
 const PROCESS_IDS = ['EventHandler', 'SSEConnector', 'sftunnel', 'CloudAgent'];
 
-/** pmtool (device-facts §3): `status`, `restartbyid|disablebyid|enablebyid <ID>`, case-insensitive. */
+/** pmtool (docs/devices.md "Processes"): `status`, `restartbyid|disablebyid|enablebyid <ID>`,
+ * case-insensitive. `status` prints the `NAME (TYPE) - STATE [PID]` lines of a 6.7 capture. */
 const pmtool: CommandImpl = async ({ args, io, term, shell }) => {
   const d = term.device;
   const sub = (args[0] ?? '').toLowerCase();
@@ -119,7 +120,7 @@ const pmtool: CommandImpl = async ({ args, io, term, shell }) => {
     d.socketConnected = false;
     return 0;
   }
-  // Returns silently once the process is back (device-facts §3); the connector re-attaches.
+  // Returns silently once the process is back (docs/devices.md "Processes"); the connector re-attaches.
   await new Promise((r) => setTimeout(r, PMTOOL_RESTART_MS));
   d.connectorRunning = true;
   d.socketConnected = true;

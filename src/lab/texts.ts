@@ -1,5 +1,6 @@
 /** Fixed device texts: login banner, `show version|network|managers`, expert notice, sudo lecture.
- * Layouts follow device-facts §1.2, §1.3, §1.4, §2.1–§2.3 (labels padded to 26 columns). */
+ * Layouts follow docs/devices.md ("Banners", "Levels", "show network", "show version", "show
+ * managers"; labels padded to 26 columns), release by release. */
 import type { Device } from './device.js';
 
 const COPYRIGHT_YEAR: Record<string, number> = { '6.5': 2019, '6.6': 2020, '6.7': 2020, '7.0': 2021, '7.1': 2021, '7.2': 2022 };
@@ -25,13 +26,15 @@ function header(title: string, fill: string): string {
   return fill.repeat(left) + inner + fill.repeat(52 - inner.length - left);
 }
 
+/** 6.x says "Firepower … for VMWare" (capital W); 7.x renamed the products "Secure Firewall …"
+ * (docs/devices.md "show version"). The lab's 7.x FTDv runs on KVM, its FMCv on VMware. */
 function productName(device: Device): string {
   const { platform, isSevenX } = device.profile;
   if (platform === 'fmc') return isSevenX ? 'Cisco Secure Firewall Management Center for VMware' : 'Cisco Firepower Management Center for VMWare';
-  return isSevenX ? 'Cisco Secure Firewall Threat Defense for VMware' : 'Cisco Firepower Threat Defense for VMWare';
+  return isSevenX ? 'Cisco Secure Firewall Threat Defense for KVM' : 'Cisco Firepower Threat Defense for VMWare';
 }
 
-/** The text printed between login and the first prompt (device-facts §1.2). */
+/** The text printed between login and the first prompt (docs/devices.md "Banners"). */
 export function renderBanner(device: Device, lastLogin: Date): string {
   const { version, build, osBuild, isSevenX } = device.profile;
   const year = COPYRIGHT_YEAR[version.split('.').slice(0, 2).join('.')] ?? 2023;
@@ -51,7 +54,7 @@ export function renderBanner(device: Device, lastLogin: Date): string {
   ].join('\n');
 }
 
-/** CLISH `show version`: the boxed header only (device-facts §2.2). */
+/** CLISH `show version`: the boxed header only (docs/devices.md "show version"). */
 export function renderShowVersion(device: Device): string {
   const { name, platform, version, build, isSevenX, uuid } = device.profile;
   const modelCode = platform === 'fmc' ? 66 : 75;
@@ -66,21 +69,27 @@ export function renderShowVersion(device: Device): string {
   ].join('\n');
 }
 
-/** CLISH `show network` (device-facts §2.1 padded layout; `br1` on FTDv, `eth0` on FMC). */
+/** CLISH `show network` (docs/devices.md "show network": padded layout; `br1` on a 6.x FTDv,
+ * `eth0` on the FMC, and on a 7.x FTD the newer layout: `DNS from router`, `management0` with
+ * `Admin State`, several DNS servers on continuation lines). */
 export function renderShowNetwork(device: Device): string {
   const addr = device.managementAddress();
+  const newer = device.profile.isSevenX && device.profile.platform === 'ftd';
   const lines = [header('System Information', '='), field('Hostname', device.profile.name)];
   device.dnsServers.forEach((s, i) => lines.push(i === 0 ? field('DNS Servers', s) : `${' '.repeat(28)}${s}`));
-  const iface = device.profile.platform === 'fmc' ? 'eth0' : 'br1';
+  if (newer) lines.push(field('DNS from router', 'enabled'));
+  const iface = device.profile.platform === 'fmc' ? 'eth0' : newer ? 'management0' : 'br1';
   const macByte = (device.profile.index % 256).toString(16).padStart(2, '0').toUpperCase();
+  const state = newer
+    ? [field('Admin State', 'enabled'), field('Admin Speed', '1gbps'), field('Operation Speed', '1gbps'), field('Link', 'up')]
+    : [field('State', 'Enabled'), field('Link', 'Up')];
   lines.push(
     field('Management port', '8305'),
     'IPv4 Default route',
     field('  Gateway', '192.0.2.1'),
     '',
     header(iface, '='),
-    field('State', 'Enabled'),
-    field('Link', 'Up'),
+    ...state,
     field('Channels', 'Management & Events'),
     field('Mode', 'Non-Autonegotiation'),
     field('MDI/MDIX', 'Auto/MDIX'),
@@ -101,7 +110,7 @@ export function renderShowNetwork(device: Device): string {
   return lines.join('\n');
 }
 
-/** CLISH `show managers` on a registered FTD (device-facts §2.3; 7.x adds fields). */
+/** CLISH `show managers` on a registered FTD (docs/devices.md "show managers"; 7.x adds fields). */
 export function renderShowManagers(device: Device): string {
   const lines = [field('Type', 'Manager'), field('Host', '192.0.2.10')];
   if (device.profile.isSevenX) {
@@ -116,7 +125,7 @@ export function renderShowManagers(device: Device): string {
   return lines.join('\n');
 }
 
-/** Printed by `expert` on 6.x before the bash prompt (device-facts §1.3). */
+/** Printed by `expert` on 6.x before the bash prompt (docs/devices.md "Levels"). */
 export const EXPERT_NOTICE = [
   '**************************************************************',
   'NOTICE - Shell access will be deprecated in future releases',
@@ -124,10 +133,10 @@ export const EXPERT_NOTICE = [
   '**************************************************************',
 ].join('\n');
 
-/** Printed by `expert` when expert mode is locked down. Exact device text UNCONFIRMED (device-facts §6.10). */
+/** Printed by `expert` when expert mode is locked down. Exact device text unconfirmed (docs/devices.md "Quirks"). */
 export const EXPERT_DISABLED = 'Error: expert mode has been disabled on this device (system lockdown-sensor).';
 
-/** sudo's first-use lecture (device-facts §1.4). Starts with an empty line, as captured. */
+/** sudo's first-use lecture before `Password:` (docs/devices.md "Levels"). Starts with an empty line, as captured. */
 export const SUDO_LECTURE = [
   '',
   'We trust you have received the usual lecture from the local System',
@@ -139,7 +148,7 @@ export const SUDO_LECTURE = [
   '',
 ].join('\n');
 
-/** `/etc/sf/sf-version` on the FMC (device-facts §1.9). */
+/** `/etc/sf/sf-version` on the FMC (docs/devices.md "show version"). */
 export function renderSfVersion(device: Device): string {
   const { version, build, osBuild } = device.profile;
   return `${productName(device)} v${version} (build ${build})\nCisco Fire Linux OS v${version} (build ${osBuild})\n`;

@@ -8,7 +8,9 @@ export type ScenarioName =
   | 'eventhandler-detached'
   | 'connector-misconfigured'
   | 'newer-release'
-  | 'expert-disabled';
+  | 'expert-disabled'
+  | 'connector-stopped'
+  | 'region-apj';
 
 /** Every scenario, in the order generated hosts cycle through them by default. */
 export const SCENARIOS: readonly ScenarioName[] = [
@@ -19,6 +21,8 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'connector-misconfigured',
   'newer-release',
   'expert-disabled',
+  'connector-stopped',
+  'region-apj',
 ];
 
 /** Misbehaviours a host can be told to show, for transport robustness tests. */
@@ -57,6 +61,9 @@ export interface LabHostSpec {
   scenario?: ScenarioName;
   /** FMC lands on `>` (`cli`, default) or directly in bash (`bash`). */
   fmcLogin?: 'cli' | 'bash';
+  /** SSE cloud region the device is registered to (default `us`; scenario 'region-apj' → `apj`).
+   * The inventory gets `sse_region` for a non-US device. */
+  sseRegion?: 'us' | 'eu' | 'apj';
   faults?: LabFaults;
 }
 

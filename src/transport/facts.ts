@@ -1,4 +1,4 @@
-/** Parsing the outputs used to gather Facts at connect (device-facts.md §1.9, §2.2). */
+/** Parsing the outputs used to gather Facts at connect (docs/devices.md "FMC login", "show version"). */
 
 /** Fields found in CLISH `show version`. */
 export interface VersionFacts {
@@ -9,7 +9,7 @@ export interface VersionFacts {
 }
 
 /** Parses `show version`: the `---[ host ]---` header and
- * `Model : <model> (<n>) Version X (Build N)`; regex from the Greenbone NASL (§2.2). */
+ * `Model : <model> (<n>) Version X (Build N)`; regex from the Greenbone NASL (docs/devices.md "show version"). */
 export function parseShowVersion(output: string): VersionFacts {
   const facts: VersionFacts = {};
   const header = /-+\[\s*([^\]\s]+)\s*\]-+/.exec(output);
@@ -25,7 +25,7 @@ export function parseShowVersion(output: string): VersionFacts {
 }
 
 /** Parses `/etc/sf/sf-version`, e.g.
- * `Cisco Firepower Management Center for VMWare v6.4.0 (build 102)` (§1.9). */
+ * `Cisco Firepower Management Center for VMWare v6.4.0 (build 102)` (docs/devices.md "FMC login"). */
 export function parseSfVersion(output: string): VersionFacts {
   const m = /^(.*?)\s+v([0-9][0-9.]*) \(build ([0-9]+)\)/im.exec(output);
   if (!m) return {};

@@ -1,5 +1,5 @@
 /** Moving between shell levels on one PTY: CLISH `>` ⇄ expert `$` ⇄ root `#`
- * (device-facts.md §1.3, §1.4, §6 items 3, 4, 10). Each step leaves the shell drained at the
+ * (docs/devices.md "Levels", "Quirks"). Each step leaves the shell drained at the
  * new level's prompt or throws a TransportError that leaves it usable at the level it was on. */
 import type { Level } from '../model/playbook.js';
 import { TransportError } from '../model/transport.js';
@@ -11,7 +11,7 @@ import type { ShellStream } from './shell-stream.js';
 /** What a level change needs besides the shell. */
 export interface LevelContext {
   shell: ShellStream;
-  /** Password for `sudo su` (FTD: the admin's own login password, §1.4). */
+  /** Password for `sudo su` (FTD: the admin's own login password, docs/devices.md "Levels"). */
   becomePassword?: string;
   secrets: readonly string[];
 }
@@ -29,7 +29,7 @@ function lastLines(text: string, secrets: readonly string[], typed?: string): st
   return redact(lines.slice(-3, -1).join(' / ') || lines.slice(-1).join(''), secrets).slice(0, 300);
 }
 
-/** `expert` from CLISH. Lockdown (`system lockdown-sensor`, §6.10) gives `> ` back instead. */
+/** `expert` from CLISH. Lockdown (`system lockdown-sensor`, docs/devices.md "Quirks") gives `> ` back instead. */
 export async function enterExpert(ctx: LevelContext, timeoutMs: number): Promise<Level> {
   const { shell } = ctx;
   shell.discardIdle();
@@ -113,7 +113,7 @@ async function abandonSudo(shell: ShellStream): Promise<void> {
   await syncShell(shell, RECOVER_MS * 2);
 }
 
-/** `exit` one level down: root → expert (`exit`), expert → CLISH (`logout`, §1.3). */
+/** `exit` one level down: root → expert (`exit`), expert → CLISH (`logout`, docs/devices.md "Levels"). */
 export async function exitLevel(ctx: LevelContext, from: Level, timeoutMs: number): Promise<Level> {
   const { shell } = ctx;
   const to: Level = from === 'root' ? 'expert' : 'cli';

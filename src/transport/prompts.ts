@@ -1,5 +1,5 @@
 /** Prompt patterns of FTD/FMC/Linux shells, matched against the END of cleaned output
- * (device-facts.md §1.1–1.4, §1.7). All are anchored at `$` so a prompt only counts when nothing
+ * (docs/devices.md "Prompts", "Levels", "Paging"). All are anchored at `$` so a prompt only counts when nothing
  * follows it yet. */
 import type { Level } from '../model/playbook.js';
 
@@ -17,7 +17,7 @@ export const SUDO_REJECTED = /Sorry, try again\.|incorrect password attempt/;
 /** Forced password change at first login (netmiko #3065), expired passwords. */
 export const PASSWORD_CHANGE_PROMPT =
   /You must change your password|(?:Enter|Retype|Confirm) new (?:UNIX )?password:?[ \t]*$|\(current\) UNIX password:[ \t]*$|Current password:[ \t]*$/i;
-/** Pagers: CLISH `--More--` (UNCONFIRMED, §1.7) and Lina `<--- More --->` (§1.5). */
+/** Pagers: CLISH `--More--` (unconfirmed) and Lina `<--- More --->` (docs/devices.md "Paging"). */
 export const PAGER_PROMPT = /(?:--More--|<--- More --->)[ \t]*$/;
 
 /** Which level a prompt at the end of `text` belongs to, if any. */

@@ -54,7 +54,7 @@ function isEchoOf(line: string, command: string): boolean {
 }
 
 /** Runs one CLISH command: send it, read to the next `> ` line, answer pagers with space,
- * drop the echo line (CLISH may rewrite abbreviations — §1.8 — so the first word is enough). */
+ * drop the echo line (CLISH may rewrite abbreviations — docs/devices.md "Quirks" — so the first word is enough). */
 export async function runClishCommand(
   shell: ShellStream,
   command: string,

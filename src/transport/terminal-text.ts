@@ -1,6 +1,6 @@
 /** Turning a PTY byte stream into plain text: ANSI escapes, BEL and CR handling.
  * FTD CLISH emits BEL (netmiko #698, unicon bell pattern) and shells emit ANSI colour/cursor
- * codes (ftd-connector strips them) — device-facts.md §1.8. */
+ * codes (ftd-connector strips them) — docs/devices.md "Quirks". */
 
 const ESCAPE_SEQUENCE =
   // CSI ... final | OSC ... BEL/ST | charset designation | other two-byte escapes | 8-bit CSI

@@ -1,6 +1,6 @@
 #!/bin/bash
 # CLISH-like login shell for the real-sshd tests (forced for user fbadmin via ForceCommand).
-# Mimics FTD 6.5 (device-facts.md §1.2, §1.3, §2.2): banner, bare "> " prompt, show commands,
+# Mimics FTD 6.5 (docs/devices.md "Banners", "Levels", "show version"): banner, bare "> " prompt, show commands,
 # `expert` → an interactive bash with PS1 "user@host:cwd$ " (real sudo works from there).
 # Usage: clish-fixture.sh STATE_DIR  — STATE_DIR/mode holds space-separated switches:
 #   lockdown  (expert refused: back to "> "), bell (BEL before each prompt),
@@ -48,7 +48,7 @@ show_network() {
   printf 'Management port           : 8305\n'
 }
 
-# A long listing behind a Lina-style pager: space continues (device-facts.md §1.5).
+# A long listing behind a Lina-style pager: space continues (docs/devices.md "Paging").
 show_paged() {
   local i
   for i in $(seq 1 30); do

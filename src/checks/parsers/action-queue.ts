@@ -1,5 +1,5 @@
 /**
- * `action_queue.log` enrollment probes (securex-knowledge §1):
+ * `action_queue.log` enrollment probes (docs/securex.md step 1):
  * `ActionQueueScrape pl[19094]: [SF::SSE::Enrollment] canConnect: System (/usr/bin/curl ... )`
  * The seed line ends right after the curl options' `)`: no failure recorded. How a failed probe's
  * exit code is written is NOT known (the guide never shows one), so the tail is read defensively:
@@ -67,7 +67,7 @@ export function parseActionQueue(output: string, exitCode: number | null): Parse
       unrecognisedCount++;
     } else if (outcome.kind === 'unrecognised') unrecognisedCount++;
   }
-  // securex-knowledge §1: the failing line's tail format is unknown; a tail we cannot read makes
+  // docs/securex.md step 1: the failing line's tail format is unknown; a tail we cannot read makes
   // the result undecidable (error, with the evidence), never a silent pass.
   const firstUnread = probes.find((l) => ['unrecognised', 'failed-unknown'].includes(readTail(tailOf(l)).kind));
   return {

@@ -2,14 +2,14 @@
 
 // A root/expert prompt followed by a command, as in the seed captures:
 // `root@ftd01:~# curl -v -k ...`, `root@firepower:# lsof -i | grep conn`,
-// `root@firepower:/ngfw/var/log/connector# lsof ...` (seed-evidence/*).
+// `root@firepower:/ngfw/var/log/connector# lsof ...` (the guide's captures, docs/securex.md).
 const SHELL_ECHO = /^[\w.-]+@[\w.-]+:[^\s#$]*\s?[#$]\s*\S/;
-// The CLISH prompt followed by a command word: `> show network` (seed-evidence/show-network.txt).
+// The CLISH prompt followed by a command word: `> show network` (docs/securex.md step 2).
 const CLISH_ECHO = /^>\s*[a-z][\w-]*(\s|$)/;
 
 /** Splits output into lines (CRLF/CR tolerant, BEL and ANSI escapes removed). */
 export function splitLines(output: string): string[] {
-  // Transport already cleans output, but recorded evidence may not be (device-facts §1.8: BEL).
+  // Transport already cleans output, but recorded evidence may not be (docs/devices.md "Quirks": BEL).
   const clean = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x07/g, '').replace(/\r\n?/g, '\n');
   const lines = clean.split('\n');
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();

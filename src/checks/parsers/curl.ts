@@ -1,6 +1,6 @@
 /**
  * `curl -v` output plus its exit code. Message wording differs by curl version
- * (device-facts §4: `Couldn't resolve host 'x'` vs `Could not resolve host: x`), so the
+ * (docs/devices.md "curl and nslookup": `Couldn't resolve host 'x'` vs `Could not resolve host: x`), so the
  * exit code is the primary signal and texts are matched loosely.
  */
 import type { Fields } from '../../model/result.js';

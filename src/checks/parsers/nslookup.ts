@@ -1,5 +1,5 @@
 /**
- * `nslookup NAME` (BIND or BusyBox; which one the device ships is unconfirmed, device-facts §4).
+ * `nslookup NAME` (BIND or BusyBox; which one the device ships is unconfirmed, docs/devices.md "curl and nslookup").
  * Matched on text, not exit code: BusyBox may exit 0 on NXDOMAIN.
  */
 import type { Fields } from '../../model/result.js';

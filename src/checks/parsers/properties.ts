@@ -1,4 +1,4 @@
-/** `key=value` files (connector.properties, securex-knowledge §4) and a generic line splitter. */
+/** `key=value` files (connector.properties, docs/securex.md step 4) and a generic line splitter. */
 import type { Fields } from '../../model/result.js';
 import type { ParseResult } from './types.js';
 import { contentLines, detectShellError, unrecognised } from './common.js';

@@ -1,6 +1,6 @@
 /**
- * CLISH `show network`. Two layouts are known: labels padded to 26 columns (device-facts §2.1,
- * 6.x and 7.4.2) and the seed's unpadded `Key : value` (seed-evidence/show-network.txt).
+ * CLISH `show network`. Two layouts are known: labels padded to 26 columns (docs/devices.md
+ * "show network", 6.x and 7.4.2) and the guide's unpadded `Key : value` (docs/securex.md step 2).
  * Extra DNS servers / domains are continuation lines without a label.
  */
 import type { Fields } from '../../model/result.js';

@@ -1,6 +1,6 @@
 /**
- * CLISH `show version` (FTD and FMC share the boxed header, device-facts §2.2) and the FMC
- * file `/etc/sf/sf-version` (device-facts §1.9).
+ * CLISH `show version` (FTD and FMC share the boxed header) and the FMC file
+ * `/etc/sf/sf-version` (docs/devices.md "show version": naming across releases, LSP vs Rules).
  */
 import type { Fields } from '../../model/result.js';
 import type { ParseResult } from './types.js';
@@ -9,7 +9,7 @@ import { contentLines, detectShellError, unrecognised } from './common.js';
 const NAME_HEADER = /^\s*-{3,}\s*\[\s*(.*?)\s*\]\s*-{3,}\s*$/;
 const KEY_LINE = /^\s*([A-Za-z][A-Za-z0-9 ]*?)\s*:\s+(.*?)\s*$/;
 // `Cisco Firepower Threat Defense for VMWare (75) Version 6.5.0 (Build 115)`; the version regex
-// is the one the Greenbone NASL uses for FTD and FMC alike (device-facts §2.2).
+// is the one the Greenbone NASL uses for FTD and FMC alike (docs/devices.md "show version").
 const MODEL_VALUE = /^(.*?)\s*(?:\((\d+)\)\s*)?Version\s+([0-9][0-9.]*)\s*\(Build\s+(\d+)\)/i;
 const LINA_VERSION = /Cisco Adaptive Security Appliance Software Version\s+(\S+)/;
 

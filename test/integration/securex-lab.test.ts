@@ -7,19 +7,21 @@ import type { RunReport } from '../../src/model/result.js';
 import { runOn, statusTable, writeInventory } from './helpers.js';
 
 const P = 'pass', F = 'fail', E = 'error', S = 'skipped';
-const ids = ['version-in-scope', 'dns-resolves-sse', 'sse-api-reachable', 'sse-endpoints-reachable', 'enrollment-probe-log', 'connector-config', 'eventhandler-socket', 'eventing-session', 'connector-log-clean'];
+const ids = ['version-in-scope', 'dns-resolves-sse', 'sse-api-reachable', 'sse-endpoints-reachable', 'enrollment-probe-log', 'connector-config', 'sse-processes-running', 'eventhandler-socket', 'eventing-session', 'connector-log-clean'];
 const row = (...s: string[]) => Object.fromEntries(ids.map((id, i) => [id, s[i]]));
 
 const EXPECTED = {
-  'ftd-healthy': row(P, P, P, P, P, P, P, P, P),
-  'ftd-dns': row(P, F, F, F, F, P, P, F, P),
-  'ftd-egress': row(P, P, F, F, F, P, P, F, F),
-  'ftd-detached': row(P, P, P, P, P, P, F, P, P),
-  'ftd-misconf': row(P, P, P, P, P, F, P, F, P),
-  'ftd-locked': row(P, E, E, E, E, E, E, E, E),
-  'ftd-72': row(S, S, S, S, S, S, S, S, S),
-  'fmc-healthy': row(P, P, P, P, P, P, S, P, P),
-  'fmc-bash': row(P, P, F, F, F, P, S, F, F),
+  'ftd-healthy': row(P, P, P, P, P, P, P, P, P, P),
+  'ftd-dns': row(P, F, F, F, F, P, P, P, F, F),
+  'ftd-egress': row(P, P, F, F, F, P, P, P, F, F),
+  'ftd-detached': row(P, P, P, P, P, P, P, F, P, P),
+  'ftd-misconf': row(P, P, P, P, P, F, P, P, F, P),
+  'ftd-locked': row(P, E, E, E, E, E, E, E, E, E),
+  'ftd-72': row(S, S, S, S, S, S, S, S, S, S),
+  'ftd-stopped': row(P, P, P, P, P, P, F, F, F, P),
+  'ftd-apjc': row(P, P, P, P, P, P, P, P, P, P),
+  'fmc-healthy': row(P, P, P, P, P, P, P, S, P, P),
+  'fmc-bash': row(P, P, F, F, F, P, P, S, F, F),
 };
 
 describe('SecureX playbook on every lab scenario', () => {
@@ -27,7 +29,7 @@ describe('SecureX playbook on every lab scenario', () => {
   let report: RunReport;
   beforeAll(async () => {
     lab = await startLab({ hosts: DEMO_FLEET });
-    ({ report } = await runOn(writeInventory(lab), lab));
+    ({ report } = await runOn(writeInventory(lab, [], undefined, { 'ftd-apjc': { sse_region: 'apj' } }), lab));
   });
   afterAll(() => lab?.stop());
 
@@ -53,11 +55,33 @@ describe('SecureX playbook on every lab scenario', () => {
     ['ftd-detached', 'eventhandler-socket', 'connector-detached', /LISTENING/],
     ['ftd-misconf', 'connector-config', 'connector-misconfigured', /api\.sse\.cisco\.com/],
     ['fmc-bash', 'enrollment-probe-log', 'no-internet-path', /curl exit 28/],
+    ['ftd-stopped', 'sse-processes-running', 'connector-not-running', /SSEConnector: User Disabled/],
+    ['ftd-stopped', 'eventhandler-socket', 'connector-not-running', /^Root cause: .*sse-processes-running/],
+    ['ftd-stopped', 'eventing-session', 'connector-not-running', /^Root cause: .*sse-processes-running/],
+    ['ftd-dns', 'connector-log-clean', 'dns-resolution', /cannot resolve eventing-ingest\.sse\.itd\.cisco\.com/],
   ])('%s %s → %s', (host, check, id, cause) => {
     const d = diagnosis(host, check)!;
     expect(d.id).toBe(id);
     expect(localize(d.cause)).toMatch(cause);
     expect(localize(d.cause, 'ja')).not.toBe(localize(d.cause));
+  });
+
+  it('reports the region each host was checked against', () => {
+    const sel = (host: string) => report.hosts.find((h) => h.host === host)!.selections;
+    expect(sel('ftd-apjc')).toEqual({ sse_region: 'apj' });
+    expect(sel('ftd-healthy')).toEqual({ sse_region: 'us' });
+  });
+
+  it('an APJC device passes with sse_region=apj (above) and fails when checked against the US set', async () => {
+    const inv = writeInventory(lab, [], undefined, { 'ftd-apjc': { sse_region: 'apj' } });
+    const { report: us } = await runOn(inv, lab, { limit: 'ftd-apjc', extraVars: { sse_region: 'us' } });
+    const h = us.hosts[0];
+    expect(h.selections).toEqual({ sse_region: 'us' });
+    const status = Object.fromEntries(h.checks.map((c) => [c.checkId, c.status]));
+    expect(status).toMatchObject({ 'sse-api-reachable': F, 'sse-endpoints-reachable': F, 'connector-config': F, 'sse-processes-running': P });
+    const cfg = h.checks.find((c) => c.checkId === 'connector-config')!;
+    expect(localize(cfg.diagnosis?.cause)).toContain('connector_fqdn=api.apj.sse.itd.cisco.com');
+    expect(localize(cfg.diagnosis?.next)).toMatch(/set sse_region/);
   });
 
   it('says why the 7.2 device is skipped', () => {

@@ -77,7 +77,7 @@ describe('lab: login and CLISH', () => {
     expect(text).toBe('expert\n**************************************************************\nNOTICE - Shell access will be deprecated in future releases\n        and will be replaced with a separate expert mode CLI.\n**************************************************************\nadmin@ftd01:~$ ');
     six.shell.close();
     const seven = await openShell(port('ftd03'), { password: lab.password });
-    expect(seven.banner).toContain('Cisco Secure Firewall Threat Defense for VMware v7.2.4 (build 165)');
+    expect(seven.banner).toContain('Cisco Secure Firewall Threat Defense for KVM v7.2.4 (build 165)');
     expect(await seven.shell.run('show version', CLI_PROMPT)).toContain('Version 7.2.4 (Build 165)\n');
     seven.shell.send('expert\r');
     expect(await seven.shell.expect(BASH_PROMPT)).toBe('expert\nadmin@ftd03:~$ ');

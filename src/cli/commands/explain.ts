@@ -14,6 +14,7 @@ import { displayWidth } from '../../report/text-width.js';
 
 /** Pads to `n` terminal columns (a Japanese character takes two). */
 const padColumns = (s: string, n: number) => s + ' '.repeat(Math.max(1, n - displayWidth(s)));
+import { renderChecksMarkdown } from './explain-md.js';
 
 const DEFAULT_PLAYBOOK = 'playbooks/securex.yml';
 
@@ -57,25 +58,41 @@ function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): stri
 const OPTIONS = {
   playbook: { type: 'string', short: 'p', multiple: true },
   lang: { type: 'string' },
+  all: { type: 'boolean' },
+  format: { type: 'string' },
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
   name: 'explain',
   summary: 'print what a check does, why, and what each outcome means',
-  usage: `Usage: firebook explain [CHECK_ID] [-p PLAYBOOK]... [--lang en|ja]
+  usage: `Usage: firebook explain [CHECK_ID...] [--all] [--format text|md] [-p PLAYBOOK]... [--lang en|ja]
 
-Without CHECK_ID, lists the checks. Default playbook: ${DEFAULT_PLAYBOOK} as shipped with firebook
-(found from the installed package, whatever the current folder).
+Without CHECK_ID, lists the checks; --all explains every check. --format md prints Markdown
+(docs/checks.md is \`firebook explain --all --format md\`). Default playbook: ${DEFAULT_PLAYBOOK}
+as shipped with firebook (found from the installed package, whatever the current folder).
 `,
   options: OPTIONS,
-  choices: { lang: ['en', 'ja'] },
+  choices: { lang: ['en', 'ja'], format: ['text', 'md'] },
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('explain', argv, OPTIONS);
     const lang = parseChoice('explain', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
+    const format = parseChoice('explain', '--format', values.format, ['text', 'md'] as const) ?? 'text';
     // The default is the shipped playbook, found from the package, so explain works from any folder.
     const paths = values.playbook ?? [packagePath(DEFAULT_PLAYBOOK)];
     const playbooks = loadPlaybooks(paths.map((p) => resolve(io.cwd, p)), io.cwd);
     const all = playbooks.flatMap((pb) => pb.spec.checks.map((c) => ({ pb, c })));
+    if (values.all && positionals.length > 0) {
+      throw new UserError({ code: 'cli-usage', message: 'firebook explain: give either --all or check ids, not both', hint: 'e.g. firebook explain --all --format md > docs/checks.md' });
+    }
+    if (format === 'md') {
+      if (!values.all) throw new UserError({ code: 'cli-usage', message: 'firebook explain: --format md needs --all', hint: 'e.g. firebook explain --all --format md > docs/checks.md' });
+      io.stdout.write(renderChecksMarkdown(playbooks, io.cwd));
+      return 0;
+    }
+    if (values.all) {
+      for (const { pb, c } of all) io.stdout.write(explainCheck(pb, c, lang) + '\n\n');
+      return 0;
+    }
     if (positionals.length === 0) {
       for (const { c } of all) io.stdout.write(`${c.id.padEnd(26)} ${padColumns(severityWord(c.severity, labelsFor(lang)), 8)} ${localize(c.title, lang)}\n`);
       return 0;

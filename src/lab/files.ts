@@ -30,7 +30,8 @@ function renderConnectorLog(device: Device, nowMs: number): string {
       if (scenario === 'egress-blocked') {
         return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] dial tcp ${ip}:443: i/o timeout"`;
       }
-      if (scenario === 'dns-broken') {
+      // Follows the device's state: once its DNS is fixed, the connector reconnects.
+      if (!device.isDnsWorking()) {
         return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] dial tcp: lookup ${eventing} on 203.0.113.53:53: read udp ${device.managementAddress()}:4${i}133->203.0.113.53:53: i/o timeout"`;
       }
       if (scenario === 'connector-misconfigured') {

@@ -128,7 +128,7 @@ describe('lab: scenarios', () => {
     expect(await shell.run('lsof -i | grep conn')).toContain(':53426->ec2-100-25-93-234.compute-1.amazonaws.com:https (SYN_SENT)');
     const log = (await shell.run('cat /ngfw/var/log/connector/connector.log')).split('\n');
     expect(log.length).toBeGreaterThanOrEqual(3);
-    for (const line of log) expect(line).toMatch(/^time="[\d-]+T[\d:.]+-05:00" level=error msg="\[ftd02\]\[events\.go:90 events:connectWebSocket\] dial tcp 192\.0\.2\.\d+:443: getsockopt: connection timed out"$/);
+    for (const line of log) expect(line).toMatch(/^time="[\d-]+T[\d:.]+-05:00" level=error msg="\[ftd02\]\[events\.go:90 events:connectWebSocket\] dial tcp 192\.0\.2\.\d+:443: i\/o timeout"$/);
     expect(await shell.run('tail -n 1 /ngfw/var/log/action_queue.log')).toMatch(/--max-filesize 1000000000 https:\/\/api-sse\.cisco\.com\) failed, exit code 28$/);
     shell.close();
   });

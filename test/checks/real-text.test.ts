@@ -72,7 +72,7 @@ describe('show version naming across releases', () => {
   ])('%s', (_name, file, fields) => {
     const r = parse('show-version', layout(file), null);
     expect(r.error).toBeUndefined();
-    expect(r.fields).toMatchObject(fields);
+    expect(r.fields).toMatchObject({ ...fields, unrecognised_count: 0 });
   });
 });
 
@@ -85,6 +85,13 @@ describe('show network variants', () => {
   ])('%s', (_name, file, fields) => {
     const r = parse('show-network', layout(file), null);
     expect(r.error).toBeUndefined();
-    expect(r.fields).toMatchObject(fields);
+    expect(r.fields).toMatchObject({ ...fields, unrecognised_count: 0 });
+  });
+
+  it('a line of no known shape is reported, not silently dropped', () => {
+    const r = parse('show-network', `${layout('show-network-two-dns.txt')}
+%% Internal error 42
+`, null);
+    expect(r.fields).toMatchObject({ unrecognised_count: 1, unrecognised_lines: ['%% Internal error 42'] });
   });
 });

@@ -39,8 +39,9 @@ export const PARSER_NAMES: readonly string[] = Object.freeze(Object.keys(PARSERS
 export const PARSER_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   'show-network': ['hostname', 'domains', 'dns_servers', 'dns_from_router', 'management_port', 'gateway', 'ipv6_gateway',
     'interface', 'interfaces', 'state', 'link', 'channels', 'mode', 'mdi_mdix', 'mtu', 'mac_address', 'ipv4_config',
-    'address', 'netmask', 'broadcast', 'ipv6_config', 'proxy_state', 'proxy_authentication'],
-  'show-version': ['hostname', 'model', 'model_number', 'platform', 'version', 'build', 'uuid', 'vdb', 'rules', 'lsp', 'asa_version'],
+    'address', 'netmask', 'broadcast', 'ipv6_config', 'proxy_state', 'proxy_authentication', 'unrecognised_count', 'unrecognised_lines'],
+  'show-version': ['hostname', 'model', 'model_number', 'platform', 'version', 'build', 'uuid', 'vdb', 'rules', 'lsp', 'asa_version',
+    'unrecognised_count', 'unrecognised_lines'],
   'sf-version': ['model', 'platform', 'version', 'build', 'os_version', 'os_build'],
   curl: ['curl_exit', 'resolved', 'connected', 'connected_ip', 'http_status', 'tls', 'cert_verify_ok', 'error', 'reachable'],
   nslookup: ['status', 'server', 'addresses'],

@@ -71,6 +71,7 @@ export function parseShowNetwork(output: string): ParseResult {
   const lines = contentLines(output);
   const fields: Fields = { dns_servers: [], domains: [] };
   const interfaces: string[] = [];
+  const strange: string[] = [];
   let section: Section | undefined;
   let lastList: string | undefined;
   let sawSystem = false;
@@ -104,12 +105,15 @@ export function parseShowNetwork(output: string): ParseResult {
       (fields[lastList] as string[]).push(line.trim());
       continue;
     }
-    // Sub-headings such as `IPv4 Default route` carry no value.
+    // Sub-headings such as `IPv4 Default route` carry no value; anything else is reported.
+    if (!/^\s*IPv[46] Default route\s*$/i.test(line)) strange.push(line.trim().slice(0, 160));
   }
   if (!sawSystem) {
     return { fields: {}, error: detectShellError(output) ?? unrecognised('show-network', lines) };
   }
   if (interfaces.length > 0) fields.interface = interfaces[0];
   fields.interfaces = interfaces;
+  fields.unrecognised_count = strange.length;
+  fields.unrecognised_lines = strange.slice(0, 5);
   return { fields };
 }

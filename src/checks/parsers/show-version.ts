@@ -24,7 +24,9 @@ export function platformOfModel(model: string): 'ftd' | 'fmc' | undefined {
 export function parseShowVersion(output: string): ParseResult {
   const lines = contentLines(output);
   const fields: Fields = {};
+  const strange: string[] = [];
   for (const line of lines) {
+    if (/^\s*-*\s*$/.test(line)) continue;
     const header = NAME_HEADER.exec(line);
     if (header && fields.hostname === undefined && header[1] !== '') {
       fields.hostname = header[1];
@@ -36,7 +38,11 @@ export function parseShowVersion(output: string): ParseResult {
       continue;
     }
     const kv = KEY_LINE.exec(line);
-    if (!kv) continue;
+    if (!kv) {
+      // Reported, never silently dropped (diagnostic-CLI captures append Lina lines, for one).
+      strange.push(line.trim().slice(0, 160));
+      continue;
+    }
     const key = kv[1].toLowerCase();
     const value = kv[2];
     if (key === 'model') {
@@ -56,6 +62,8 @@ export function parseShowVersion(output: string): ParseResult {
   if (fields.version === undefined) {
     return { fields: {}, error: detectShellError(output) ?? unrecognised('show-version', lines) };
   }
+  fields.unrecognised_count = strange.length;
+  fields.unrecognised_lines = strange.slice(0, 5);
   return { fields };
 }
 

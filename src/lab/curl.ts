@@ -135,6 +135,16 @@ export const curl: CommandImpl = (ctx) => {
       v('* successfully set certificate verify locations:');
       return fail(77, `error setting certificate verify locations:\n  CAfile: ${o.cacert}\n  CApath: /etc/ssl/certs`, cloud.ip);
     }
+    // A re-signing proxy: the connector CA does not know its issuer (curl exit 60); -k goes on.
+    if (device.isTlsIntercepted() && !o.insecure) {
+      v('* ALPN, offering http/1.1');
+      v(`* successfully set certificate verify locations:\n*   CAfile: ${o.cacert ?? '/etc/ssl/certs/ca-certificates.crt'}\n  CApath: /etc/ssl/certs`);
+      v('* TLSv1.2 (OUT), TLS handshake, Client hello (1):');
+      v('* TLSv1.2 (IN), TLS handshake, Server hello (2):');
+      v('* TLSv1.2 (IN), TLS handshake, Certificate (11):');
+      v('* TLSv1.2 (OUT), TLS alert, Server hello (2):');
+      return fail(60, 'SSL certificate problem: self signed certificate in certificate chain', cloud.ip);
+    }
     v('* ALPN, offering http/1.1');
     v('* Cipher selection: ALL:!EXPORT:!EXPORT40:!EXPORT56:!aNULL:!LOW:!RC4:@STRENGTH');
     v('* successfully set certificate verify locations:');
@@ -147,7 +157,7 @@ export const curl: CommandImpl = (ctx) => {
     v(`* subject: C=US; ST=California; L=San Jose; O=Cisco Systems, Inc.; CN=${host}`);
     v('* start date: 2019-12-03 20:57:56 GMT');
     v('* expire date: 2031-12-03 21:07:00 GMT');
-    v('* issuer: C=US; O=HydrantID (Avalanche Cloud Corporation); CN=HydrantID SSL ICA G2');
+    v(device.isTlsIntercepted() ? '* issuer: O=Example Corp; CN=Example Corp Inspection CA' : '* issuer: C=US; O=HydrantID (Avalanche Cloud Corporation); CN=HydrantID SSL ICA G2');
     v(o.insecure ? '* SSL certificate verify result: self signed certificate in certificate chain (19), continuing anyway.' : '* SSL certificate verify ok.');
   }
   v(`> ${o.head ? 'HEAD' : 'GET'} ${path} HTTP/1.1`);

@@ -103,6 +103,11 @@ export class Device {
     return region !== undefined && region !== this.profile.sseRegion;
   }
 
+  /** True when an upstream proxy decrypts and re-signs HTTPS (certificates from its own CA). */
+  isTlsIntercepted(): boolean {
+    return this.profile.scenario === 'tls-intercepted';
+  }
+
   /** Records one input line. */
   record(level: CommandLogEntry['level'], line: string): void {
     if (this.log.length >= MAX_LOG_ENTRIES) this.log.shift();

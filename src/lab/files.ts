@@ -34,6 +34,9 @@ function renderConnectorLog(device: Device, nowMs: number): string {
       if (!device.isDnsWorking()) {
         return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] dial tcp: lookup ${eventing} on 203.0.113.53:53: read udp ${device.managementAddress()}:4${i}133->203.0.113.53:53: i/o timeout"`;
       }
+      if (scenario === 'tls-intercepted') {
+        return `time="${t}" level=error msg="[${host}][events.go:90 events:connectWebSocket] x509: certificate signed by unknown authority"`;
+      }
       if (scenario === 'connector-misconfigured') {
         return `time="${t}" level=error msg="[${host}][registration.go:112 registration:register] Post https://${wrongFqdn}/providers/sse/services/registration/api/v2/clients: dial tcp: lookup ${wrongFqdn}: no such host"`;
       }
@@ -56,7 +59,7 @@ function renderConnectorProperties(device: Device): string {
 function renderActionQueueLog(device: Device): string {
   const lines = [`${CANCONNECT})`];
   const api = REGION_HOSTS[device.profile.sseRegion].api;
-  const code = !device.isDnsWorking() ? 6 : device.isEgressBlocked(api) ? 28 : 0;
+  const code = !device.isDnsWorking() ? 6 : device.isEgressBlocked(api) ? 28 : device.isTlsIntercepted() ? 60 : 0;
   if (code !== 0) {
     for (let i = 0; i < 3; i++) lines.push(`${CANCONNECT} https://${api}) failed, exit code ${code}`);
   }

@@ -10,6 +10,7 @@ export type ScenarioName =
   | 'newer-release'
   | 'expert-disabled'
   | 'connector-stopped'
+  | 'tls-intercepted'
   | 'region-apj';
 
 /** Every scenario, in the order generated hosts cycle through them by default. */
@@ -22,6 +23,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'newer-release',
   'expert-disabled',
   'connector-stopped',
+  'tls-intercepted',
   'region-apj',
 ];
 

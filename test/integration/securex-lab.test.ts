@@ -19,6 +19,7 @@ const EXPECTED = {
   'ftd-locked': row(P, E, E, E, E, E, E, E, E, E),
   'ftd-72': row(S, S, S, S, S, S, S, S, S, S),
   'ftd-stopped': row(P, P, P, P, P, P, F, F, F, P),
+  'ftd-tls': row(P, P, P, F, F, P, P, P, P, F),
   'ftd-apjc': row(P, P, P, P, P, P, P, P, P, P),
   'fmc-healthy': row(P, P, P, P, P, P, P, S, P, P),
   'fmc-bash': row(P, P, F, F, F, P, P, S, F, F),
@@ -58,6 +59,9 @@ describe('SecureX playbook on every lab scenario', () => {
     ['ftd-stopped', 'sse-processes-running', 'connector-not-running', /SSEConnector: User Disabled/],
     ['ftd-stopped', 'eventhandler-socket', 'connector-not-running', /^Root cause: .*sse-processes-running/],
     ['ftd-stopped', 'eventing-session', 'connector-not-running', /^Root cause: .*sse-processes-running/],
+    ['ftd-tls', 'sse-endpoints-reachable', 'certificate-untrusted', /curl exit 60/],
+    ['ftd-tls', 'enrollment-probe-log', 'tls-problem', /curl exit 60/],
+    ['ftd-tls', 'connector-log-clean', 'tls-interception', /x509: certificate signed by unknown authority/],
     ['ftd-dns', 'connector-log-clean', 'dns-resolution', /cannot resolve eventing-ingest\.sse\.itd\.cisco\.com/],
   ])('%s %s → %s', (host, check, id, cause) => {
     const d = diagnosis(host, check)!;

@@ -20,6 +20,7 @@ export const DEMO_FLEET: LabHostSpec[] = [
   { name: 'ftd-locked', platform: 'ftd', scenario: 'expert-disabled' },
   { name: 'ftd-72', platform: 'ftd', scenario: 'newer-release' },
   { name: 'ftd-stopped', platform: 'ftd', scenario: 'connector-stopped' },
+  { name: 'ftd-tls', platform: 'ftd', scenario: 'tls-intercepted' },
   // A 7.0 FTDv registered to the APJC cloud (its inventory entry says sse_region: apj).
   { name: 'ftd-apjc', platform: 'ftd', scenario: 'region-apj', version: '7.0.1' },
   { name: 'fmc-healthy', platform: 'fmc', scenario: 'healthy', fmcLogin: 'cli' },

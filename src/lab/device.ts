@@ -1,6 +1,6 @@
 /** One simulated device: its resolved profile and the state commands read and change. */
 import type { CommandLogEntry, LabDeviceState, LabFaults, LabHostSpec, ScenarioName } from './types.js';
-import { regionOfHost, type SseRegion } from './regions.js';
+import { regionOfHost, regionOfSpec, type SseRegion } from './regions.js';
 
 /** Resolvers that answer in the lab; any other DNS server is unreachable. */
 export const GOOD_RESOLVERS: readonly string[] = ['192.0.2.53', '192.0.2.54'];
@@ -56,7 +56,7 @@ export function resolveProfile(spec: LabHostSpec, index: number, labLatencyMs?: 
     osBuild: builds.osBuild,
     scenario,
     fmcLogin: spec.fmcLogin ?? 'cli',
-    sseRegion: spec.sseRegion ?? (scenario === 'region-apj' ? 'apj' : 'us'),
+    sseRegion: regionOfSpec(spec),
     faults,
     isSevenX,
     home: isSevenX ? '/Volume/home/admin' : '/home/admin',

@@ -9,6 +9,7 @@ import type { ParsedKey } from 'ssh2';
 import { stringify } from 'yaml';
 import { Device, resolveProfile } from './device.js';
 import { HostServer } from './host-server.js';
+import { regionOfSpec } from './regions.js';
 import { generateClientKey, generateEd25519, knownHostsLine } from './keys.js';
 import type { Lab, LabHostSpec, LabOptions, ScenarioName } from './types.js';
 
@@ -45,7 +46,7 @@ function shellWord(text: string): string {
 export function renderInventory(hosts: Array<LabHostSpec & { port: number }>, user: string, password: string, knownHostsPath?: string): string {
   const groups: Record<string, { hosts: Record<string, unknown> }> = { ftd: { hosts: {} }, fmc: { hosts: {} } };
   for (const h of hosts) {
-    const region = h.sseRegion ?? (h.scenario === 'region-apj' ? 'apj' : 'us');
+    const region = regionOfSpec(h);
     groups[h.platform].hosts[h.name] = { ansible_host: '127.0.0.1', ansible_port: h.port, ansible_user: user, ansible_password: password, platform: h.platform, ...(region !== 'us' ? { sse_region: region } : {}) };
     const group = `scenario_${(h.scenario ?? 'healthy').replace(/-/g, '_')}`;
     groups[group] ??= { hosts: {} };

@@ -18,3 +18,11 @@ export function regionOfHost(host: string): SseRegion | undefined {
   const h = host.toLowerCase();
   return SSE_REGIONS.find((r) => Object.values(REGION_HOSTS[r]).includes(h));
 }
+
+/** The region a host spec registers the device to: its `sseRegion`, else the region a
+ * `region-<r>` scenario names, else `us`. */
+export function regionOfSpec(spec: { sseRegion?: SseRegion; scenario?: string }): SseRegion {
+  if (spec.sseRegion) return spec.sseRegion;
+  const named = /^region-(\w+)$/.exec(spec.scenario ?? '')?.[1];
+  return SSE_REGIONS.find((r) => r === named) ?? 'us';
+}

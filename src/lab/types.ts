@@ -11,6 +11,7 @@ export type ScenarioName =
   | 'expert-disabled'
   | 'connector-stopped'
   | 'tls-intercepted'
+  | 'region-eu'
   | 'region-apj';
 
 /** Every scenario, in the order generated hosts cycle through them by default. */
@@ -24,6 +25,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'expert-disabled',
   'connector-stopped',
   'tls-intercepted',
+  'region-eu',
   'region-apj',
 ];
 
@@ -63,7 +65,8 @@ export interface LabHostSpec {
   scenario?: ScenarioName;
   /** FMC lands on `>` (`cli`, default) or directly in bash (`bash`). */
   fmcLogin?: 'cli' | 'bash';
-  /** SSE cloud region the device is registered to (default `us`; scenario 'region-apj' → `apj`).
+  /** SSE cloud region the device is registered to (default `us`; scenario 'region-apj' → `apj`,
+   * 'region-eu' → `eu`: healthy devices of that region).
    * The inventory gets `sse_region` for a non-US device. */
   sseRegion?: 'us' | 'eu' | 'apj';
   faults?: LabFaults;

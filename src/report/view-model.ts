@@ -116,10 +116,28 @@ function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
     { label: l.runId, value: toOneLine(m.runId) },
   ];
   if (m.limit) rows.push({ label: l.limit, value: toOneLine(m.limit) });
+  const selections = summarizeSelections(report);
+  if (selections) rows.push({ label: l.selections, value: selections });
   if (m.tags?.length) rows.push({ label: l.tags, value: toOneLine(m.tags.join(', ')) });
   if (m.skipTags?.length) rows.push({ label: l.skipTags, value: toOneLine(m.skipTags.join(', ')) });
   if (m.replay) rows.push({ label: l.replay, value: toVisibleText(m.replay) });
   return rows;
+}
+
+/** `sse_region: apj ×1, us ×8` — which endpoint set the hosts were checked against. */
+function summarizeSelections(report: RunReport): string | undefined {
+  const counts = new Map<string, Map<string, number>>();
+  for (const h of report.hosts) {
+    for (const [input, value] of Object.entries(h.selections ?? {})) {
+      const byValue = counts.get(input) ?? new Map<string, number>();
+      byValue.set(value, (byValue.get(value) ?? 0) + 1);
+      counts.set(input, byValue);
+    }
+  }
+  if (counts.size === 0) return undefined;
+  const parts = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([input, byValue]) =>
+    `${input}: ${[...byValue].sort(([a], [b]) => a.localeCompare(b)).map(([v, n]) => `${v} ×${n}`).join(', ')}`);
+  return toOneLine(parts.join('; '));
 }
 
 const BAR_HEIGHT = 20;

@@ -5,6 +5,7 @@ import { DEMO_FLEET } from '../../src/cli/commands/demo.js';
 import { localize } from '../../src/model/playbook.js';
 import type { RunReport } from '../../src/model/result.js';
 import { runOn, statusTable, writeInventory } from './helpers.js';
+import { renderMarkdown } from '../../src/report/render-markdown.js';
 
 const P = 'pass', F = 'fail', E = 'error', S = 'skipped';
 const ids = ['version-in-scope', 'dns-resolves-sse', 'sse-api-reachable', 'sse-endpoints-reachable', 'enrollment-probe-log', 'connector-config', 'sse-processes-running', 'eventhandler-socket', 'eventing-session', 'connector-log-clean'];
@@ -74,6 +75,7 @@ describe('SecureX playbook on every lab scenario', () => {
     const sel = (host: string) => report.hosts.find((h) => h.host === host)!.selections;
     expect(sel('ftd-apjc')).toEqual({ sse_region: 'apj' });
     expect(sel('ftd-healthy')).toEqual({ sse_region: 'us' });
+    expect(renderMarkdown(report, { lang: 'en' })).toMatch(/Selected by input \(e\.g\. SSE region\)[^\n]*sse_region: apj ×1, us ×\d+/);
   });
 
   it('an APJC device passes with sse_region=apj (above) and fails when checked against the US set', async () => {

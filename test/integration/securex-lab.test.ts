@@ -75,7 +75,7 @@ describe('SecureX playbook on every lab scenario', () => {
     const sel = (host: string) => report.hosts.find((h) => h.host === host)!.selections;
     expect(sel('ftd-apjc')).toEqual({ sse_region: 'apj' });
     expect(sel('ftd-healthy')).toEqual({ sse_region: 'us' });
-    expect(renderMarkdown(report, { lang: 'en' })).toMatch(/Selected by input \(e\.g\. SSE region\)[^\n]*sse\\\\_region: apj ×1, us ×\d+/);
+    expect(renderMarkdown(report, { lang: 'en' })).toMatch(/Selected by input \(e\.g\. SSE region\)[^\n]*sse\\_region: apj ×1, us ×\d+/);
   });
 
   it('an APJC device passes with sse_region=apj (above) and fails when checked against the US set', async () => {

@@ -64,6 +64,24 @@ describe('lab texts across releases', () => {
     expect(sudo).toMatch(/#3\) With great power comes great responsibility\.\n\nPassword: ?$/);
   });
 
+  it.each([
+    // sudo su keeps the admin's home (6.x /home/admin, 7.x /Volume/home/admin); sudo su - goes to /root.
+    ['ftd-egress', 'sudo su', /root@ftd-egress:\/home\/admin# $/, '/home/admin'],
+    ['ftd70', 'sudo su', /root@ftd70:\/Volume\/home\/admin# $/, '/Volume/home/admin'],
+    ['ftd-egress', 'sudo su -', /root@ftd-egress:~# $/, '/root'],
+  ])('%s: %s → %s', async (host, cmd, promptRe, dir) => {
+    const { shell } = await openShell(port(host), { password: lab.password });
+    await shell.run('expert', BASH_PROMPT);
+    shell.send(`${cmd}\r`);
+    const text = await shell.expect(/Password: ?$|# $/);
+    if (/Password: ?$/.test(text)) {
+      shell.send(`${lab.password}\r`);
+      expect(await shell.expect(ROOT_PROMPT)).toMatch(promptRe);
+    } else expect(text).toMatch(promptRe);
+    expect(await shell.run('pwd', ROOT_PROMPT)).toBe(dir);
+    shell.close();
+  });
+
   it('pmtool status prints NAME (TYPE) - STATE lines; a stopped connector reads as User Disabled', async () => {
     const ok = (await asRoot('ftd70', ['pmtool status'])).outputs[0];
     expect(ok).toMatch(/^ ?SSEConnector \(system\) - Running \d+$/m);

@@ -35,8 +35,17 @@ export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; 
       if (s.file) out.push({ pointer: `${base}/${i}/file`, template: s.file });
       if (typeof s.loop === 'string') out.push({ pointer: `${base}/${i}/loop`, template: s.loop });
     });
+  // String operands may name a variable (`equals: "{{vars.sse_api_host}}"`, filled when judged).
+  const operands = (conds: Condition[] | undefined, base: string) =>
+    (conds ?? []).forEach((cond, i) => {
+      for (const v of [cond.equals, cond.not_equals, cond.contains, cond.not_contains, ...(cond.in ?? []), ...(cond.not_in ?? [])]) {
+        if (typeof v === 'string' && v.includes('{{')) out.push({ pointer: `${base}/${i}`, template: v });
+      }
+    });
   spec.checks.forEach((c, ci) => {
     steps(c.collect, `/checks/${ci}/collect`);
+    operands(c.expect, `/checks/${ci}/expect`);
+    (c.diagnose ?? []).forEach((r, ri) => operands(r.when, `/checks/${ci}/diagnose/${ri}/when`));
     (c.diagnose ?? []).forEach((r, ri) => {
       for (const t of [...textTemplates(r.cause), ...textTemplates(r.next)]) out.push({ pointer: `/checks/${ci}/diagnose/${ri}`, template: t });
     });

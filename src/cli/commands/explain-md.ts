@@ -21,7 +21,7 @@ function both(text: LocalizedText | undefined): string {
   return ja && ja !== en ? `${en}<br>ja: ${ja}` : en;
 }
 
-function renderCheck(pb: LoadedPlaybook, c: CheckSpec): string[] {
+function renderCheck(c: CheckSpec): string[] {
   const out = [`## ${c.id}`, '', `**${localize(c.title, 'en')}**`];
   const ja = localize(c.title, 'ja');
   if (ja !== localize(c.title, 'en')) out.push(`<br>${ja}`);
@@ -48,7 +48,6 @@ function renderCheck(pb: LoadedPlaybook, c: CheckSpec): string[] {
       out.push(`| ${cell(when)} | ${r.id ?? '—'} | ${cell(both(r.cause))} | ${cell(both(r.next))} |`);
     }
   }
-  void pb;
   return out;
 }
 
@@ -81,7 +80,7 @@ export function renderChecksMarkdown(playbooks: LoadedPlaybook[], cwd: string): 
       }
     }
     out.push('', '| check | severity | title |', '|---|---|---|', ...pb.spec.checks.map((c) => `| [${c.id}](#${c.id}) | ${c.severity} | ${cell(localize(c.title, 'en'))} |`));
-    for (const c of pb.spec.checks) out.push('', ...renderCheck(pb, c));
+    for (const c of pb.spec.checks) out.push('', ...renderCheck(c));
     for (const r of pb.spec.remediations ?? []) {
       out.push('', `## Remediation ${r.id}`, '', `**${localize(r.title, 'en')}**`);
       if (r.description) out.push('', localize(r.description, 'en'));

@@ -90,11 +90,14 @@ export async function runCheck(spec: CheckSpec, ctx: CheckRunContext): Promise<C
 
 /** Fields and status a later check can read as `checks.<id>.…`. */
 export function registerResult(result: CheckResult, spec: CheckSpec): Record<string, unknown> {
-  const fields: Record<string, unknown> = { status: result.status };
+  const fields: Record<string, unknown> = {};
   for (const ev of result.evidence) {
     for (const [k, v] of Object.entries(ev.fields)) {
       if (!spec.register || spec.register.includes(k)) fields[k] = v;
     }
   }
+  // `checks.<id>.status` is the check's status, even when a parser has a field of that name
+  // (nslookup's `status: timeout` would otherwise hide a failed dns-resolves-sse).
+  fields.status = result.status;
   return fields;
 }

@@ -63,6 +63,8 @@ describe('SecureX playbook on every lab scenario', () => {
     ['ftd-tls', 'sse-endpoints-reachable', 'certificate-untrusted', /curl exit 60/],
     ['ftd-tls', 'enrollment-probe-log', 'tls-problem', /curl exit 60/],
     ['ftd-tls', 'connector-log-clean', 'tls-interception', /x509: certificate signed by unknown authority/],
+    ['ftd-dns', 'eventing-session', 'dns-resolution', /^Root cause: .*dns-resolves-sse/],
+    ['ftd-misconf', 'eventing-session', 'connector-misconfigured', /^Root cause: .*connector-config/],
     ['ftd-dns', 'connector-log-clean', 'dns-resolution', /cannot resolve eventing-ingest\.sse\.itd\.cisco\.com/],
   ])('%s %s → %s', (host, check, id, cause) => {
     const d = diagnosis(host, check)!;

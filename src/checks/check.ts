@@ -3,11 +3,11 @@
  * `error` means "we could not tell" (a needed step timed out, its output could not be parsed,
  * a field is missing) and is never reported as pass or fail.
  */
-import type { CheckSpec, CollectStep, Condition, LocalizedText } from '../model/playbook.js';
+import type { CheckSpec, CollectStep, LocalizedText } from '../model/playbook.js';
 import type { Diagnosis } from '../model/result.js';
 import { evaluateCondition, type ConditionEvaluation } from './condition.js';
 import type { EvalContext, StepRecord } from './context.js';
-import { renderLocalized, renderTextLenient } from './template.js';
+import { renderLocalized } from './template.js';
 
 /** What evaluateCheck returns; the runner adds evidence, timing and attempts. */
 export interface CheckEvaluation {
@@ -52,19 +52,6 @@ function missingReason(undecided: ConditionEvaluation[]): LocalizedText {
   return { en: `Not enough evidence to judge: ${list}`, ja: `判定に必要な証拠がありません: ${list}` };
 }
 
-/** A string operand may name a variable (`equals: "{{vars.sse_api_host}}"`), so one check holds
- * for every region; it is filled from the same context as messages. Other operands are literal. */
-function withOperands(c: Condition, text: Record<string, unknown>): Condition {
-  const fill = <T>(v: T): T => (typeof v === 'string' && v.includes('{{') ? (renderTextLenient(v, text) as T) : v);
-  const out: Condition = { ...c };
-  if (out.equals !== undefined) out.equals = fill(out.equals);
-  if (out.not_equals !== undefined) out.not_equals = fill(out.not_equals);
-  if (out.contains !== undefined) out.contains = fill(out.contains);
-  if (out.not_contains !== undefined) out.not_contains = fill(out.not_contains);
-  for (const key of ['in', 'not_in'] as const) if (out[key] !== undefined) out[key] = out[key]!.map(fill);
-  return out;
-}
-
 /** The first rule whose `when` conditions all hold (an undecidable one does not apply). A
  * fallback rule (`when: []`) explains a failure only: for `error` the reason already says what
  * evidence is missing, and a fallback would claim a cause nobody saw. */
@@ -72,7 +59,7 @@ function pickDiagnosis(spec: CheckSpec, ctx: EvalContext, text: Record<string, u
   for (const rule of spec.diagnose ?? []) {
     if (rule.when.length === 0 && !failed) continue;
     const applies = rule.when.every((c) => {
-      const r = evaluateCondition(withOperands(c, text), ctx);
+      const r = evaluateCondition(c, ctx);
       return r.holds && !r.undecidable;
     });
     if (!applies) continue;
@@ -92,7 +79,7 @@ export function evaluateCheck(spec: CheckSpec, ctx: EvalContext, _lang: 'en' | '
   const judged: EvalContext = { ...ctx, defaultStep };
   const text = buildTextContext(judged, defaultStep);
   const conditions = spec.expect.map((c) => {
-    const r = evaluateCondition(withOperands(c, text), judged);
+    const r = evaluateCondition(c, judged);
     if (r.message !== undefined) r.message = renderLocalized(r.message, text);
     return r;
   });

@@ -8,6 +8,24 @@ import type { ConditionOutcome } from '../model/result.js';
 import { readSubject, type EvalContext } from './context.js';
 import { asNumber, formatValue, looseEquals } from './values.js';
 import { compareVersions, parseVersion } from './version.js';
+import { renderTextLenient } from './template.js';
+
+/** A string operand may name a variable (`equals: "{{vars.sse_api_host}}"`), so one condition
+ * holds for every region; it is filled from `vars`, `facts` and `checks`. Others are literal. */
+function withOperands(c: Condition, ctx: EvalContext): Condition {
+  const needs = [c.equals, c.not_equals, c.contains, c.not_contains, ...(c.in ?? []), ...(c.not_in ?? [])].some((v) => typeof v === 'string' && v.includes('{{'));
+  if (!needs) return c;
+  const text = { vars: ctx.vars, facts: ctx.facts, checks: ctx.checks };
+  const fill = <T>(v: T): T => (typeof v === 'string' && v.includes('{{') ? (renderTextLenient(v, text) as T) : v);
+  const out: Condition = { ...c };
+  if (out.equals !== undefined) out.equals = fill(out.equals);
+  if (out.not_equals !== undefined) out.not_equals = fill(out.not_equals);
+  if (out.contains !== undefined) out.contains = fill(out.contains);
+  if (out.not_contains !== undefined) out.not_contains = fill(out.not_contains);
+  if (out.in !== undefined) out.in = out.in.map(fill);
+  if (out.not_in !== undefined) out.not_in = out.not_in.map(fill);
+  return out;
+}
 
 /** Operator keys of a Condition. `gt`/`gte`/`lt`/`lte` may be combined into one range. */
 export const CONDITION_OPERATORS = [
@@ -177,7 +195,8 @@ function judge(cond: Condition, op: string, value: unknown): Judgement {
 }
 
 /** Evaluates a condition against the context. Never throws. */
-export function evaluateCondition(cond: Condition, ctx: EvalContext): ConditionEvaluation {
+export function evaluateCondition(condition: Condition, ctx: EvalContext): ConditionEvaluation {
+  const cond = withOperands(condition, ctx);
   const description = describeCondition(cond);
   const base: ConditionEvaluation = { description, holds: false };
   if (cond.message !== undefined) base.message = cond.message;

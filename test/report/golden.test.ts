@@ -1,11 +1,12 @@
 /** Golden files: each renderer's output for the sample report, reviewed and committed.
- * Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff. */
+ * Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff; a missing
+ * golden file fails (test/support/golden.ts). */
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderHtml, renderJson, renderJunit, renderMarkdown, renderMarkdownFull, renderProm, type RenderOptions } from '../../src/report/index.js';
 import type { RunReport } from '../../src/model/result.js';
 import { FIXTURES, loadSample } from './helpers.js';
+import { expectGolden } from '../support/golden.js';
 
 const GOLDEN = join(FIXTURES, 'golden');
 const baseline = (): RunReport => {
@@ -36,12 +37,7 @@ const cases: Array<[string, (r: RunReport, o: RenderOptions) => string, RenderOp
 describe('golden reports for the sample run', () => {
   it.each(cases)('%s matches the reviewed golden file', (name, render, opts) => {
     const out = render(loadSample(), opts);
-    const path = join(GOLDEN, name);
-    if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(path, out);
-    }
-    expect(out).toBe(readFileSync(path, 'utf8'));
+    expectGolden(join(GOLDEN, name), out);
   });
 
   it('renderers are pure: rendering twice gives the same bytes and leaves the report untouched', () => {

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { checkFileSize } from '../model/input-limits.js';
 import type { Inventory, InventoryGroup, InventoryHost } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
 import { missingFileHint } from '../model/suggest.js';
@@ -33,7 +34,12 @@ export function detectInventoryFormat(file: string, text: string): InventoryForm
   // clean mapping counts as YAML.
   const doc = parseDocument(text, { ...PYYAML_COMPAT, uniqueKeys: false });
   if (doc.errors.length > 0) return 'ini';
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch {
+    return 'yaml'; // an alias bomb: the YAML parser reports it with its position
+  }
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? 'yaml' : 'ini';
 }
 
@@ -46,6 +52,7 @@ function statOrUndefined(path: string) {
 }
 
 function parseInventoryFile(file: string, builder: InventoryBuilder, vault: Vault): void {
+  checkFileSize(file);
   const raw = readFileSync(file, 'utf8');
   // A vault-encrypted inventory file is decrypted first. Unlike a vars file, its values are not
   // all marked secret: host and group names must stay readable (secret names still are).

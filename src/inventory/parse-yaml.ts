@@ -11,6 +11,7 @@ import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
 import { InventoryBuilder } from './builder.js';
+import { checkYamlNesting, yamlToJs } from '../model/input-limits.js';
 import { expandHostEntry } from './host-range.js';
 import { Vault } from './vault.js';
 
@@ -49,6 +50,7 @@ export const PYYAML_COMPAT = { version: '1.1', customTags: pyyamlTags } as const
  * `!vault` values are decrypted with `vault` (an error with their position without a password). */
 export function parseYamlWithPositions(text: string, file: string, vault: Vault = new Vault()) {
   const lineCounter = new LineCounter();
+  checkYamlNesting(text, file);
   // YAML 1.1 and duplicate keys allowed (last wins): what PyYAML, and so Ansible, does.
   const doc = parseDocument(text, { ...PYYAML_COMPAT, lineCounter, uniqueKeys: false, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -83,7 +85,7 @@ export function parseYamlWithPositions(text: string, file: string, vault: Vault 
       },
     });
   }
-  return { doc, at };
+  return { doc, at, toJS: () => yamlToJs(doc, file, lineCounter, { mapAsMap: true, maxAliasCount: 1000 }) };
 }
 
 /** Converts YAML values (Maps from `mapAsMap`) to what Ansible's JSON shows: plain objects,
@@ -105,9 +107,9 @@ export function toPlainValue(value: unknown): unknown {
 
 /** Parses a YAML/JSON inventory `text` (from `file`) into `builder`. */
 export function parseYamlInventory(text: string, file: string, builder: InventoryBuilder, vault?: Vault): void {
-  const { doc, at } = parseYamlWithPositions(text, file, vault);
+  const { doc, at, toJS } = parseYamlWithPositions(text, file, vault);
   // Maps keep key order and key types (a host written as 1 must be rejected, not renamed).
-  const data = doc.toJS({ mapAsMap: true, maxAliasCount: 1000 }) as unknown;
+  const data = toJS();
   /** The AST node at a path of keys, for error positions; the nearest ancestor if absent. */
   const locate = (path: unknown[], wantKey = false): SourceLocation => {
     let node: unknown = doc.contents;

@@ -15,6 +15,10 @@ export type LiteralResult = { ok: true; value: unknown } | { ok: false };
 
 class LiteralSyntaxError extends Error {}
 
+/** CPython's tokenizer refuses more than 200 nested brackets ("too many nested parentheses",
+ * a SyntaxError), so Ansible keeps such a value as text; so do we, and the stack stays small. */
+const MAX_NESTING = 200;
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
@@ -108,7 +112,7 @@ class LiteralParser {
 
   private parseSeq(open: string, close: string): unknown {
     this.pos++;
-    this.depth++;
+    if (++this.depth > MAX_NESTING) this.fail();
     const items: unknown[] = [];
     let sawComma = false;
     this.skip();
@@ -131,7 +135,7 @@ class LiteralParser {
 
   private parseBrace(): unknown {
     this.pos++;
-    this.depth++;
+    if (++this.depth > MAX_NESTING) this.fail();
     this.skip();
     if (this.peek() === '}') {
       this.pos++;

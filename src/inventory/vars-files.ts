@@ -6,6 +6,7 @@
  * Empty files are ignored; anything but a mapping is an error.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { checkFileSize } from '../model/input-limits.js';
 import { extname, join } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { parseYamlWithPositions, toPlainValue } from './parse-yaml.js';
@@ -50,6 +51,7 @@ export function findVarsFiles(varsDir: string, name: string): string[] {
 /** Reads one vars file: a mapping of variables (empty file → {}); vault-encrypted files and
  * inline `!vault` values are decrypted with `vault`. */
 export function readVarsFile(file: string, vault: Vault = new Vault()): Record<string, unknown> {
+  checkFileSize(file);
   return parseVarsText(readFileSync(file, 'utf8'), file, vault);
 }
 
@@ -58,8 +60,8 @@ export function readVarsFile(file: string, vault: Vault = new Vault()): Record<s
 export function parseVarsText(text: string, file: string, vault: Vault = new Vault()): Record<string, unknown> {
   const encrypted = isVaultText(text);
   const plain = encrypted ? vault.open(text, { file, line: 1, col: 1 }, `${file}`) : text;
-  const { doc, at } = parseYamlWithPositions(plain, file, vault);
-  const value = toPlainValue(doc.toJS({ mapAsMap: true, maxAliasCount: 1000 }));
+  const { doc, at, toJS } = parseYamlWithPositions(plain, file, vault);
+  const value = toPlainValue(toJS());
   if (value === null || value === undefined || value === '') return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new UserError({

@@ -4,13 +4,15 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { missingFileHint } from '../model/suggest.js';
+import { checkFileSize } from '../model/input-limits.js';
 import type { LoadedPlaybook, PlaybookSpec } from '../model/playbook.js';
 import { parseYamlSource } from './yaml-source.js';
 import { validateAgainstSchema } from '../validate/schema.js';
 import { checkPlaybookRules } from '../validate/playbook-rules.js';
 
-/** Reads a file or throws a UserError that names it. */
+/** Reads a file or throws a UserError that names it (also when it is over the size limit). */
 export function readUserFile(path: string, what: string): string {
+  checkFileSize(path);
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {

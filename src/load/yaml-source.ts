@@ -2,6 +2,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { UserError, type UserIssue } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
+import { checkYamlNesting, yamlToJs } from '../model/input-limits.js';
 
 export interface YamlSource {
   readonly file: string;
@@ -15,9 +16,11 @@ function unescapePointer(seg: string): string {
   return seg.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-/** Parses YAML text; syntax errors (incl. duplicate keys) become UserErrors with positions. */
+/** Parses YAML text; syntax errors (incl. duplicate keys) and input limits (nesting, aliases:
+ * model/input-limits.ts) become UserErrors with positions. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
+  checkYamlNesting(text, file);
   const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const issues: UserIssue[] = doc.errors.map((e) => {
@@ -64,5 +67,5 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const offset = target && (target as Node).range ? (target as Node).range![0] : 0;
     return at(offset);
   };
-  return { file, value: doc.toJS({ maxAliasCount: 100 }), locate };
+  return { file, value: yamlToJs(doc, file, lineCounter, { maxAliasCount: 100 }), locate };
 }

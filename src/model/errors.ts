@@ -15,7 +15,8 @@ export type UserErrorCode =
   | 'vault'
   | 'cli-usage'
   | 'waiver'
-  | 'report-input';
+  | 'report-input'
+  | 'limit';
 
 export interface UserIssue {
   code: UserErrorCode;

@@ -1,0 +1,95 @@
+/** Limits every input file obeys (playbooks, inventories, vars files, waivers).
+ *
+ * Input files come from many hands; a hostile or broken one must end in one clear user error
+ * (exit 4) with a position, never a crash, a hang or an exhausted heap. The limits are generous
+ * for real files and documented in docs/faults.md:
+ * - size: a file larger than `maxFileBytes` is refused before it is read;
+ * - nesting: YAML deeper than `maxDepth` collections is refused before it is composed (the
+ *   `yaml` package composes recursively, and deep input overflowed the stack);
+ * - aliases: a YAML alias bomb (`&a [*b, *b, …]` chains) is refused when its expansion passes
+ *   the alias budget the caller gives `toJS` (the `yaml` package's `maxAliasCount`). */
+import { statSync } from 'node:fs';
+import { isAlias, LineCounter, Parser, visit, type CST, type Document } from 'yaml';
+import { UserError } from './errors.js';
+
+export const INPUT_LIMITS = {
+  /** 16 MiB: an inventory of tens of thousands of hosts fits; a mistaken log file does not. */
+  maxFileBytes: 16 * 1024 * 1024,
+  /** Collections inside collections. Real playbooks stay under 10; 64 leaves room. */
+  maxDepth: 64,
+} as const;
+
+/** Refuses a file larger than the size limit (called before reading it). */
+export function checkFileSize(file: string, maxBytes: number = INPUT_LIMITS.maxFileBytes): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return; // the reader reports a missing file in its own words
+  }
+  if (size > maxBytes) {
+    throw new UserError({
+      code: 'limit',
+      message: `${file} is ${size} bytes, over the ${maxBytes}-byte limit for an input file`,
+      location: { file, line: 1, col: 1 },
+      hint: 'is this the right file? split a very large inventory into a folder of files',
+    });
+  }
+}
+
+type Item = { key?: CST.Token | null; value?: CST.Token | null; sep?: unknown };
+
+/** Refuses YAML nested deeper than the depth limit, with the position where it goes too deep.
+ * Walks the parser's concrete syntax tree with an explicit stack, so depth itself cannot
+ * overflow anything. */
+export function checkYamlNesting(text: string, file: string, maxDepth: number = INPUT_LIMITS.maxDepth): void {
+  const lineCounter = new LineCounter();
+  const stack: Array<[CST.Token, number]> = [];
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) stack.push([token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    let items: Item[] = [];
+    let next = depth;
+    if (token.type === 'document') items = [{ value: token.value }];
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      next = depth + 1;
+      if (next > maxDepth) {
+        const p = lineCounter.linePos(token.offset);
+        throw new UserError({
+          code: 'limit',
+          message: `the YAML is nested more than ${maxDepth} levels deep`,
+          location: { file, line: p.line, col: p.col },
+          hint: 'flatten the structure; no firebook input needs this depth',
+        });
+      }
+      items = token.items as Item[];
+    }
+    for (const it of items) {
+      if (it.key && typeof it.key === 'object') stack.push([it.key, next]);
+      if (it.value && typeof it.value === 'object') stack.push([it.value, next]);
+    }
+  }
+}
+
+/** `doc.toJS()` with an alias budget; an alias bomb becomes a `limit` UserError at the first alias. */
+export function yamlToJs(doc: Document, file: string, lineCounter: LineCounter, opts: { maxAliasCount: number; mapAsMap?: boolean }): unknown {
+  try {
+    return doc.toJS(opts);
+  } catch (err) {
+    if (!(err instanceof ReferenceError) || !/alias/i.test(err.message)) throw err;
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        if (isAlias(node) && node.range) offset = node.range[0];
+        return visit.BREAK;
+      },
+    });
+    const p = lineCounter.linePos(offset);
+    throw new UserError({
+      code: 'limit',
+      message: `YAML aliases expand to too many nodes (over ${opts.maxAliasCount} alias expansions): a resource-exhaustion pattern`,
+      location: { file, line: p.line, col: p.col },
+      hint: 'write the values out, or use fewer nested aliases',
+    });
+  }
+}

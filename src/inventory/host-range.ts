@@ -10,6 +10,8 @@ export interface ExpandedHosts {
   port?: number;
 }
 
+import { INPUT_LIMITS } from '../model/input-limits.js';
+
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** Splits `name:port` / `[v6]:port` (numeric port only) and expands ranges.
@@ -51,6 +53,7 @@ export function expandRanges(line: string): string[] {
     if (width !== end.length) throw new Error('host range must specify equal-length begin and end formats');
   }
   const seq: string[] = [];
+  const tooMany = () => new Error(`host range expands to more than ${INPUT_LIMITS.maxHostsPerRange} hosts (the limit for one inventory entry)`);
   const iBeg = LETTERS.indexOf(beg);
   const iEnd = LETTERS.indexOf(end);
   if (beg.length === 1 && end.length === 1 && iBeg >= 0 && iEnd >= 0) {
@@ -58,13 +61,17 @@ export function expandRanges(line: string): string[] {
     for (let i = iBeg; i <= iEnd; i += step) seq.push(LETTERS[i]);
   } else {
     if (!/^-?\d+$/.test(beg) || !/^-?\d+$/.test(end)) throw new Error(`invalid host range '[${bounds.join(':')}]'`);
-    for (let i = Number(beg); i <= Number(end); i += step) seq.push(width ? String(i).padStart(width, '0') : String(i));
+    for (let i = Number(beg); i <= Number(end); i += step) {
+      if (seq.length >= INPUT_LIMITS.maxHostsPerRange) throw tooMany();
+      seq.push(width ? String(i).padStart(width, '0') : String(i));
+    }
   }
   const out: string[] = [];
   for (const part of seq) {
     const name = head + part + tail;
     if (name.includes('[')) out.push(...expandRanges(name));
     else out.push(name);
+    if (out.length > INPUT_LIMITS.maxHostsPerRange) throw tooMany();
   }
   return out;
 }

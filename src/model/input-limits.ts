@@ -6,10 +6,11 @@
  * - size: a file larger than `maxFileBytes` is refused before it is read;
  * - nesting: YAML deeper than `maxDepth` collections is refused before it is composed (the
  *   `yaml` package composes recursively, and deep input overflowed the stack);
+ * - host ranges: one entry (`fw[0:99999999]`) expands to at most `maxHostsPerRange` hosts;
  * - aliases: a YAML alias bomb (`&a [*b, *b, …]` chains) is refused when its expansion passes
  *   the alias budget the caller gives `toJS` (the `yaml` package's `maxAliasCount`). */
 import { statSync } from 'node:fs';
-import { isAlias, LineCounter, Parser, visit, type CST, type Document } from 'yaml';
+import { isAlias, isScalar, LineCounter, Parser, visit, type CST, type Document } from 'yaml';
 import { UserError } from './errors.js';
 
 export const INPUT_LIMITS = {
@@ -17,6 +18,8 @@ export const INPUT_LIMITS = {
   maxFileBytes: 16 * 1024 * 1024,
   /** Collections inside collections. Real playbooks stay under 10; 64 leaves room. */
   maxDepth: 64,
+  /** Hosts one inventory entry's ranges (`fw[0001:9999]`) may expand to. */
+  maxHostsPerRange: 100_000,
 } as const;
 
 /** Refuses a file larger than the size limit (called before reading it). */
@@ -76,7 +79,22 @@ export function yamlToJs(doc: Document, file: string, lineCounter: LineCounter, 
   try {
     return doc.toJS(opts);
   } catch (err) {
-    if (!(err instanceof ReferenceError) || !/alias/i.test(err.message)) throw err;
+    if (!(err instanceof Error)) throw err;
+    if (!(err instanceof ReferenceError) || !/alias/i.test(err.message)) {
+      // The `yaml` package throws a plain Error for a few semantic faults found while building
+      // values (a `<<` merge of a non-map): a YAML error, at the first merge key if any.
+      let offset = 0;
+      visit(doc, {
+        Pair(_, pair) {
+          if (isScalar(pair.key) && pair.key.value === '<<' && pair.key.range) {
+            offset = pair.key.range[0];
+            return visit.BREAK;
+          }
+        },
+      });
+      const p = lineCounter.linePos(offset);
+      throw new UserError({ code: 'yaml-syntax', message: err.message, location: { file, line: p.line, col: p.col }, hint: 'fix the YAML (a << merge takes a mapping or an alias of one)' });
+    }
     let offset = 0;
     visit(doc, {
       Alias(_, node) {

@@ -12,7 +12,9 @@ export interface Waiver {
   /** Ansible host pattern (`ftd:!lab*`, globs, groups). Default: all. */
   hosts?: string;
   justification: string;
-  expires?: string;
+  /** YYYY-MM-DD, required: a waiver accepts a failure for a time, never for ever (a waiver
+   * without an end is how a known risk becomes a forgotten one). */
+  expires: string;
   approver?: string;
 }
 
@@ -24,8 +26,16 @@ export interface ResolvedWaiver extends Waiver {
 export function loadWaivers(path: string, inventory: Inventory): ResolvedWaiver[] {
   const source = parseYamlSource(path, readUserFile(path, 'waivers file'));
   const issues = validateAgainstSchema('waivers', source);
-  if (issues.length > 0) throw new UserError(issues.map((i) => ({ ...i, code: 'waiver' as const })));
+  const expiresHint = 'every waiver needs expires: YYYY-MM-DD, the last day it applies (README, Waivers)';
+  if (issues.length > 0) throw new UserError(issues.map((i) => ({ ...i, code: 'waiver' as const, hint: /'expires'/.test(i.message) ? expiresHint : i.hint })));
   const waivers = (source.value as { waivers: Waiver[] }).waivers;
+  const badDates = waivers.flatMap((w, i) => (isCalendarDate(w.expires) ? [] : [{
+    code: 'waiver' as const,
+    message: `waivers[${i}].expires '${w.expires}' is not a calendar date`,
+    location: source.locate(`/waivers/${i}/expires`),
+    hint: 'write the last day the waiver applies as YYYY-MM-DD',
+  }]));
+  if (badDates.length > 0) throw new UserError(badDates);
   return waivers.map((w, i) => {
     try {
       return { ...w, hostNames: new Set(selectHosts(inventory, w.hosts ?? 'all')) };
@@ -34,4 +44,9 @@ export function loadWaivers(path: string, inventory: Inventory): ResolvedWaiver[
       throw new UserError(err.issues.map((x) => ({ ...x, code: 'waiver' as const, location: source.locate(`/waivers/${i}/hosts`) })));
     }
   });
+}
+
+function isCalendarDate(text: string): boolean {
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }

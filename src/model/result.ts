@@ -101,6 +101,8 @@ export interface HostResult {
   selections?: Record<string, string>;
   checks: CheckResult[];
   remediations: RemediationResult[];
+  /** The connection was lost during `check` (`reason`) and the host reconnected once. */
+  reconnected?: { check: string; reason: string };
   startedAt: string;
   durationMs: number;
 }

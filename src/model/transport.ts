@@ -73,7 +73,14 @@ export interface DeviceSession {
   close(): Promise<void>;
 }
 
+/** What the caller of `connect` may ask of every attempt. */
+export interface ConnectHooks {
+  /** Awaited before EVERY login attempt, retries included: the run's login pacer
+   * (`--connect-rate`), so a flapping fleet cannot burst logins at the AAA server. */
+  beforeAttempt?: () => Promise<void>;
+}
+
 /** Opens sessions. The SSH transport, the recorder and the replayer implement it. */
 export interface Connector {
-  connect(host: import('./inventory.js').ConnectionSpec, signal?: AbortSignal): Promise<DeviceSession>;
+  connect(host: import('./inventory.js').ConnectionSpec, signal?: AbortSignal, hooks?: ConnectHooks): Promise<DeviceSession>;
 }

@@ -6,10 +6,11 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { ConnectionSpec } from '../model/inventory.js';
 import type { Level } from '../model/playbook.js';
 import { connectionSecrets, redact } from '../model/redact.js';
-import { TransportError, type CommandResult, type Connector, type DeviceSession, type Facts, type RunOptions } from '../model/transport.js';
+import { TransportError, type CommandResult, type ConnectHooks, type Connector, type DeviceSession, type Facts, type RunOptions } from '../model/transport.js';
 
 export interface RecordedCommand {
   level: Level;
@@ -29,9 +30,14 @@ export interface Recording {
   commands: RecordedCommand[];
 }
 
-/** File name for a host's recording (host names are inventory names; keep them path-safe). */
+/** File name for a host's recording: unique and stable. A plain lower-case name is kept as it
+ * is (`ftd01.json`); any other name is sanitised and gets a short hash of the real name
+ * (`fw_1-3f2a9c1b.json`), so `fw;1` and `fw_1` (or `FW1` and `fw1` on a case-insensitive
+ * disk) never overwrite each other. The file also names its host, checked on reading. */
 export function recordingFile(dir: string, host: string): string {
-  return join(dir, `${host.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  if (/^[a-z0-9_-][a-z0-9._-]*$/.test(host)) return join(dir, `${host}.json`);
+  const hash = createHash('sha256').update(host).digest('hex').slice(0, 8);
+  return join(dir, `${host.toLowerCase().replace(/[^a-z0-9._-]/g, '_').replace(/^\./, '_')}-${hash}.json`);
 }
 
 function writeAtomic(path: string, text: string): void {
@@ -42,6 +48,8 @@ function writeAtomic(path: string, text: string): void {
 
 /** Wraps a connector; every session's commands are saved (secrets redacted) when it closes. */
 export class RecordingConnector implements Connector {
+  /** One recording per host for the whole run: a reconnect appends to it, never starts over. */
+  private readonly recordings = new Map<string, Recording>();
   constructor(
     private readonly inner: Connector,
     private readonly dir: string,
@@ -49,10 +57,11 @@ export class RecordingConnector implements Connector {
     mkdirSync(dir, { recursive: true });
   }
 
-  async connect(spec: ConnectionSpec, signal?: AbortSignal): Promise<DeviceSession> {
-    const session = await this.inner.connect(spec, signal);
+  async connect(spec: ConnectionSpec, signal?: AbortSignal, hooks?: ConnectHooks): Promise<DeviceSession> {
+    const session = await this.inner.connect(spec, signal, hooks);
     const secrets = spec.secrets ?? connectionSecrets(spec);
-    const rec: Recording = { formatVersion: 1, host: spec.name, recordedAt: new Date().toISOString(), facts: session.facts, commands: [] };
+    const rec: Recording = this.recordings.get(spec.name) ?? { formatVersion: 1, host: spec.name, recordedAt: new Date().toISOString(), facts: session.facts, commands: [] };
+    this.recordings.set(spec.name, rec);
     const path = recordingFile(this.dir, spec.name);
     const save = () => writeAtomic(path, JSON.stringify(rec, null, 2) + '\n');
     return {
@@ -79,7 +88,14 @@ export function readRecording(dir: string, host: string): Recording {
   } catch {
     throw new TransportError('replay-missing', `no recording for host '${host}' in ${dir}`);
   }
-  return JSON.parse(text) as Recording;
+  let rec: Recording;
+  try {
+    rec = JSON.parse(text) as Recording;
+  } catch {
+    throw new TransportError('replay-missing', `the recording ${recordingFile(dir, host)} is not valid JSON`);
+  }
+  if (rec.host !== host) throw new TransportError('replay-missing', `the recording ${recordingFile(dir, host)} is for host '${rec.host}', not '${host}'`);
+  return rec;
 }
 
 /** A session that answers from a recording. Each command is matched by level and text, in

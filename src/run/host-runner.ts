@@ -20,6 +20,9 @@ export interface HostRunOptions {
   onCheckBegin?(checkId: string): Promise<void>;
   onCheckEnd(result: CheckResult): Promise<void>;
   onRemediationEnd(result: RemediationResult): Promise<void>;
+  /** Opens a fresh session to the same host (the old one is closed first). Used at most ONCE
+   * per host, when the connection is lost during a check (e.g. the device rebooted). */
+  reconnect?: () => Promise<DeviceSession>;
 }
 
 interface HostState {
@@ -29,6 +32,10 @@ interface HostState {
   interrupted: boolean;
   /** First level error (expert/sudo refused): the host ends `error` with this triage. */
   levelError?: TransportError;
+  /** The session in use (replaced by the one reconnect). */
+  session: DeviceSession;
+  /** Set when the one reconnect was used. */
+  reconnected?: { check: string; reason: string };
 }
 
 function contextFor(host: HostPlan, planned: PlannedPlaybook, session: DeviceSession, registered: CheckRunContext['registered'], opts: HostRunOptions, state: HostState): CheckRunContext {
@@ -63,9 +70,9 @@ function orderChecks(checks: readonly CheckSpec[]): CheckSpec[] {
 }
 
 /** Runs one playbook's checks, then its remediations. Throws TransportErrors that end the host. */
-async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: DeviceSession, opts: HostRunOptions, state: HostState): Promise<void> {
+async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, opts: HostRunOptions, state: HostState): Promise<void> {
   const registered: CheckRunContext['registered'] = {};
-  const ctx = contextFor(host, planned, session, registered, opts, state);
+  const ctx = contextFor(host, planned, state.session, registered, opts, state);
   let notApplicable: LocalizedText | undefined;
   const pending = orderChecks(planned.checks);
   for (const [i, spec] of pending.entries()) {
@@ -81,7 +88,7 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: De
     let result: CheckResult;
     await opts.onCheckBegin?.(spec.id);
     try {
-      result = await runCheck(spec, ctx);
+      result = await runCheckReconnecting(spec, ctx, opts, state);
     } catch (err) {
       // The session is gone: this and every later check are errors with the cause.
       const reason = `not run: ${(err as Error).message}`;
@@ -115,6 +122,38 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, session: De
   }
 }
 
+const isLostConnection = (err: unknown): err is TransportError => err instanceof TransportError && err.triage === 'disconnected';
+
+/** Runs a check; when the connection is lost (a reboot, a reset), reconnects ONCE for the whole
+ * host, re-enters the level (the new session moves there itself) and runs the check again —
+ * checks are read-only, so running one twice is safe. A second loss ends the host, saying both.
+ * Remediations are never re-run this way: a change half-applied needs a human. */
+async function runCheckReconnecting(spec: CheckSpec, ctx: CheckRunContext, opts: HostRunOptions, state: HostState): Promise<CheckResult> {
+  try {
+    return await runCheck(spec, ctx);
+  } catch (err) {
+    if (!isLostConnection(err)) throw err;
+    if (state.reconnected) throw lostAgain(err, state.reconnected);
+    if (!opts.reconnect || opts.signal.aborted) throw err;
+    state.reconnected = { check: spec.id, reason: err.message };
+    try {
+      state.session = ctx.session = await opts.reconnect();
+    } catch (again) {
+      const triage = again instanceof TransportError ? again.triage : 'disconnected';
+      throw new TransportError(triage, `${err.message}; reconnecting once failed: ${(again as Error).message}`);
+    }
+    try {
+      return await runCheck(spec, ctx);
+    } catch (again) {
+      throw isLostConnection(again) ? lostAgain(again, state.reconnected) : again;
+    }
+  }
+}
+
+function lostAgain(err: TransportError, first: { check: string; reason: string }): TransportError {
+  return new TransportError('disconnected', `connection lost again after the one reconnect (first lost during ${first.check}: ${first.reason}): ${err.message}`);
+}
+
 async function record(rem: RemediationResult, opts: HostRunOptions, state: HostState): Promise<void> {
   state.remediations.push(rem);
   await opts.onRemediationEnd(rem);
@@ -134,19 +173,21 @@ export function selectionsOf(host: HostPlan): Record<string, string> | undefined
 
 /** Runs a host to completion; always returns a result (never throws). */
 export async function runHostOnSession(host: HostPlan, session: DeviceSession, startedAt: number, opts: HostRunOptions): Promise<HostResult> {
-  const state: HostState = { checks: [], remediations: [], interrupted: false };
+  const state: HostState = { checks: [], remediations: [], interrupted: false, session };
   const selections = selectionsOf(host);
   const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, ...(selections ? { selections } : {}), startedAt: new Date(startedAt).toISOString() };
   try {
-    for (const planned of host.playbooks) await runPlaybook(host, planned, session, opts, state);
+    for (const planned of host.playbooks) await runPlaybook(host, planned, opts, state);
   } catch (err) {
     const triage = err instanceof TransportError ? err.triage : 'internal';
-    return { ...base, status: 'error', triage: { class: triage, message: (err as Error).message, next: TRIAGE_NEXT[triage] }, checks: state.checks, remediations: state.remediations, durationMs: Date.now() - startedAt };
+    return { ...base, status: 'error', triage: { class: triage, message: (err as Error).message, next: TRIAGE_NEXT[triage] }, checks: state.checks, remediations: state.remediations, ...reconnectedOf(state), durationMs: Date.now() - startedAt };
   }
   const triage = state.interrupted
     ? { class: 'interrupted' as const, message: 'the run was interrupted', next: TRIAGE_NEXT.interrupted }
     : state.levelError
       ? { class: 'privilege' as const, message: state.levelError.message, next: TRIAGE_NEXT.privilege }
       : undefined;
-  return { ...base, status: triage ? 'error' : 'ok', triage, checks: state.checks, remediations: state.remediations, durationMs: Date.now() - startedAt };
+  return { ...base, status: triage ? 'error' : 'ok', triage, checks: state.checks, remediations: state.remediations, ...reconnectedOf(state), durationMs: Date.now() - startedAt };
 }
+
+const reconnectedOf = (state: HostState) => (state.reconnected ? { reconnected: state.reconnected } : {});

@@ -1,10 +1,12 @@
-/** Login pacing: at most N new SSH logins per second across the run (TACACS+/ISE friendly),
- * separate from --forks. */
-export function createLoginPacer(
-  perSecond: number | undefined,
-  signal?: AbortSignal,
-  clock: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> } = { now: Date.now, sleep },
-): () => Promise<void> {
+/** Time as the pacer sees it (injected in tests). */
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Login pacing: at most N SSH login attempts per second across the run (TACACS+/ISE friendly),
+ * separate from --forks. Every attempt counts: first logins, connect retries and reconnects. */
+export function createLoginPacer(perSecond: number | undefined, signal?: AbortSignal, clock: PacerClock = { now: Date.now, sleep }): () => Promise<void> {
   if (!perSecond || perSecond <= 0) return async () => {};
   const intervalMs = 1000 / perSecond;
   let next = 0;

@@ -13,7 +13,7 @@ import type { HostPlan, RunPlan } from '../plan/plan.js';
 import { computeExitCode, computeSummary } from '../model/outcome.js';
 import { EventBus } from './emitter.js';
 import { runHostOnSession } from './host-runner.js';
-import { createLoginPacer } from './pacing.js';
+import { createLoginPacer, type PacerClock } from './pacing.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Waiver } from './waivers.js';
 
@@ -39,6 +39,8 @@ export interface RunOptions {
   graceMs?: number;
   /** Injected clock (tests). */
   now?: () => Date;
+  /** Injected clock of the login pacer (tests). */
+  pacerClock?: PacerClock;
   /** Also receives every event, in order (events.jsonl); `run-end` comes before the reporters'
    * `onEnd`, so files they hash include the complete log. */
   onEvent?: (e: RunEvent) => void;
@@ -83,7 +85,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     log(e);
     await opts.bus.emit(e);
   };
-  const pace = createLoginPacer(opts.connectRate, signal);
+  const pace = createLoginPacer(opts.connectRate, signal, opts.pacerClock);
   const limit = pLimit(Math.max(1, opts.forks ?? DEFAULT_FORKS));
   const startedAt = Date.now();
   // Check titles are playbook text, but a secret value may still be spelled in them.
@@ -107,8 +109,21 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     };
     signal.addEventListener('abort', onRunAbort, { once: true });
     let result: HostResult;
+    // Every login attempt takes a pacer slot: the first took its slot above (before host-begin,
+    // so an interrupted run leaves unstarted hosts as not run); retries and the one reconnect
+    // take theirs here.
+    const connect = (firstSlotTaken: boolean) => {
+      let slotTaken = firstSlotTaken;
+      return opts.connector.connect(host.connection, hostAbort.signal, {
+        beforeAttempt: async () => {
+          if (!slotTaken) await pace();
+          slotTaken = false;
+          if (signal.aborted) throw new TransportError('interrupted', 'the run was interrupted before this host could log in');
+        },
+      });
+    };
     try {
-      session = await opts.connector.connect(host.connection, hostAbort.signal);
+      session = await connect(true);
       hostAbort.signal.addEventListener('abort', () => void session?.close().catch(() => undefined), { once: true });
       result = await runHostOnSession(host, session, hostStart, {
         mode: opts.mode,
@@ -119,6 +134,12 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
         onCheckBegin: (checkId) => emit({ type: 'check-begin', time: now().toISOString(), host: host.name, checkId }),
         onCheckEnd: (r) => emit({ type: 'check-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
         onRemediationEnd: (r) => emit({ type: 'remediation-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
+        reconnect: async () => {
+          await session?.close().catch(() => undefined);
+          session = undefined;
+          session = await connect(false);
+          return session;
+        },
       });
       if (hostAbort.signal.aborted && result.triage?.class !== 'interrupted') {
         const why = hostAbort.signal.reason as TransportError;

@@ -10,7 +10,7 @@ export function applyWaivers(result: CheckResult, host: string, waivers: readonl
   if (result.status !== 'fail') return result;
   const w = waivers.find((x) => x.check === result.checkId && x.hostNames.has(host));
   if (!w) return result;
-  if (w.expires && w.expires < today) {
+  if (w.expires < today) {
     return { ...result, reason: { en: `waiver expired on ${w.expires} (${w.justification}); failure counts again`, ja: `例外承認は ${w.expires} に期限切れです (${w.justification})。失敗として扱います` } };
   }
   return { ...result, status: 'waived', reason: w.justification, waiver: { justification: w.justification, expires: w.expires, approver: w.approver } };

@@ -2,7 +2,7 @@
 import { NodeSSH, type Config } from 'node-ssh';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import type { ConnectionSpec } from '../model/inventory.js';
-import { TransportError, type Connector, type DeviceSession } from '../model/transport.js';
+import { TransportError, type ConnectHooks, type Connector, type DeviceSession } from '../model/transport.js';
 import { redact } from '../model/redact.js';
 import { createHostVerifier, orderHostKeyAlgorithms } from './host-verifier.js';
 import { ShellStream } from './shell-stream.js';
@@ -38,7 +38,7 @@ export class SshConnector implements Connector {
 
   /** Opens one connection + one shell, waits for the first prompt, gathers facts.
    * Retries only transient connect failures; rejects with TransportError. */
-  async connect(spec: ConnectionSpec, signal?: AbortSignal): Promise<DeviceSession> {
+  async connect(spec: ConnectionSpec, signal?: AbortSignal, hooks?: ConnectHooks): Promise<DeviceSession> {
     const secrets = [spec.password, spec.passphrase, spec.becomePassword].filter(
       (s): s is string => typeof s === 'string' && s.length > 0,
     );
@@ -46,6 +46,8 @@ export class SshConnector implements Connector {
     const retries = this.options.connectRetries ?? 2;
     const baseDelayMs = this.options.retryBaseDelayMs ?? 500;
     for (let attempt = 0; ; attempt++) {
+      throwIfAborted(signal, target);
+      await hooks?.beforeAttempt?.();
       throwIfAborted(signal, target);
       try {
         return await this.connectOnce(spec, secrets, signal);

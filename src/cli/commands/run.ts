@@ -119,6 +119,7 @@ export const command: CliCommand = {
     if (v.check && v.apply) throw usage('--check and --apply exclude each other');
     if (v['accept-new-host-keys'] && v['insecure-no-host-key-check']) throw usage('--accept-new-host-keys and --insecure-no-host-key-check exclude each other');
     if (v.record && v.replay) throw usage('--record and --replay exclude each other');
+    if (v.replay && v.apply) throw usage('--replay and --apply exclude each other: nothing can be applied to a recording');
     for (const [flag, dir] of [['--replay', v.replay], ['--templates', v.templates]] as const) {
       if (dir && !isDirectory(resolve(io.cwd, dir))) throw new UserError({ code: 'file-not-found', message: `${flag} ${dir}: no such folder`, hint: missingFileHint(dir, flag === '--replay' ? 'name the folder a --record run wrote' : 'name a folder of .hbs templates (see src/report/templates/README.md)', io.cwd) });
     }

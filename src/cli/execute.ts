@@ -13,7 +13,8 @@ import { runPlan } from '../run/runner.js';
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
-import { createConsoleReporter, useColor, createFileReporter, openEventLog, redactArgv, type ReportFormat } from '../report/index.js';
+import { buildReport, createConsoleReporter, useColor, createFileReporter, openEventLog, readEventLog, redactArgv, writeReports, type ReportFormat } from '../report/index.js';
+import { EXIT } from '../model/errors.js';
 
 import type { CliIO } from './command.js';
 import { toolVersion } from '../model/package-files.js';
@@ -59,7 +60,8 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
     : new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy });
   if (cfg.record) connector = new RecordingConnector(connector, resolve(io.cwd, cfg.record));
 
-  const events = openEventLog(join(outDir, 'events.jsonl'));
+  const eventsPath = join(outDir, 'events.jsonl');
+  const events = openEventLog(eventsPath);
   const reporters: NamedReporter[] = [
     // Files first: the console's recap then points at reports that exist.
     { name: 'files', reporter: createFileReporter({ dir: outDir, formats: cfg.formats, lang: cfg.lang, templatesDir: cfg.templatesDir, baseline: cfg.baseline }) },
@@ -73,7 +75,17 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
       io.stderr.write(`\nfirebook: ${sig}: stopping — no new hosts; in-flight commands get a short grace; the report will be written. Press Ctrl-C again to exit at once.\n`);
       abort.abort();
     } else {
-      process.exit(130);
+      // Second signal: exit now, but never without a report. events.jsonl is written through
+      // per event, so it holds everything that happened; rebuild the report from it,
+      // synchronously (no await: nothing else may run), then exit.
+      try {
+        events.close();
+        writeReports(buildReport(readEventLog(eventsPath)), outDir, cfg.formats, { lang: cfg.lang, templatesDir: cfg.templatesDir, baseline: cfg.baseline });
+        io.stderr.write(`\nfirebook: ${sig} again: exiting now; the report was rebuilt from events.jsonl in ${outDir}\n`);
+      } catch (err) {
+        io.stderr.write(`\nfirebook: ${sig} again: exiting now; could not rebuild the report (${(err as Error).message}); ${eventsPath} holds the run\n`);
+      }
+      process.exit(EXIT.interrupted);
     }
   };
   process.on('SIGINT', onSignal);

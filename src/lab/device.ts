@@ -108,6 +108,19 @@ export class Device {
     return this.profile.scenario === 'tls-intercepted';
   }
 
+  /** Set once the rebootOnCommand fault fired; new connections are reset until downUntilMs. */
+  rebooted = false;
+  downUntilMs = 0;
+
+  /** True when `line` triggers the rebootOnCommand fault now (at most once per lab). */
+  rebootsOn(line: string): boolean {
+    const f = this.profile.faults;
+    if (!f.rebootOnCommand || this.rebooted || !line.includes(f.rebootOnCommand)) return false;
+    this.rebooted = true;
+    this.downUntilMs = Date.now() + (f.rebootDownMs ?? 0);
+    return true;
+  }
+
   /** Records one input line. */
   record(level: CommandLogEntry['level'], line: string): void {
     if (this.log.length >= MAX_LOG_ENTRIES) this.log.shift();

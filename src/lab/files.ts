@@ -6,6 +6,9 @@ import { REGION_HOSTS } from './regions.js';
 
 /** Path of the fault file whose size is set by `faults.hugeOutputBytes`. */
 export const HUGE_LOG_PATH = '/var/log/huge.log';
+/** Fault files: raw binary bytes (binaryOutputBytes) and prompt-like lines (promptLikeOutput). */
+export const BINARY_PATH = '/var/log/binary.dat';
+export const PROMPTS_LOG_PATH = '/var/log/prompts.log';
 
 /** The enrollment probe as logged by ActionQueueScrape (docs/securex.md step 1). */
 const CANCONNECT =
@@ -99,7 +102,21 @@ export function readLabFile(device: Device, path: string, nowMs = Date.now()): s
   }
   if (path === '/etc/sf/sf-version' && !isFtd) return renderSfVersion(device);
   if (path === HUGE_LOG_PATH && device.profile.faults.hugeOutputBytes !== undefined) return renderHugeLog(device.profile.faults.hugeOutputBytes);
+  if (path === PROMPTS_LOG_PATH && device.profile.faults.promptLikeOutput) return PROMPT_LIKE_LINES;
   return undefined;
+}
+
+/** Lines a prompt matcher could mistake for a prompt, as a log or a config dump can hold them. */
+const PROMPT_LIKE_LINES = ['> ', 'admin@firepower:~$ ', 'root@firepower:~# ', 'Password: ', '--More--', 'firepower# ', '$ ', '> show version', 'end of prompts.log'].join('\n') + '\n';
+
+/** `bytes` raw bytes: every byte value in a fixed scramble, with the nastiest sequences for a
+ * terminal reader up front (invalid UTF-8, NUL, lone CR, DCS/OSC/CSI introducers never ended). */
+export function renderBinary(bytes: number): Buffer {
+  const head = Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x1b, 0x50, 0x71, 0x1b, 0x5d, 0x30, 0x3b, 0x1b, 0x5b, 0x33, 0x0d, 0xc3, 0x28, 0xe2, 0x82, 0x0a, 0x3e, 0x20, 0x0a]);
+  const out = Buffer.alloc(bytes);
+  head.copy(out, 0, 0, Math.min(bytes, head.length));
+  for (let i = head.length; i < bytes; i++) out[i] = (i * 167 + 13) & 0xff;
+  return out;
 }
 
 /** Exactly `bytes` bytes of numbered log lines. */

@@ -54,16 +54,36 @@ export class HostServer {
     return new Promise((resolve) => this.net.close(() => resolve()));
   }
 
+  /** TCP connections open right now. */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   private onSocket(socket: Socket): void {
+    // A rebooting device: the TCP stack answers with a reset until it is back.
+    if (Date.now() < this.opts.device.downUntilMs) return void socket.resetAndDestroy();
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
     const delayMs = this.opts.device.profile.faults.handshakeDelayMs ?? 0;
     if (delayMs <= 0) return this.ssh.injectSocket(socket);
+    // Watch for the client giving up while we stall: 'readable' buffers what it sends (kept for
+    // ssh2) and reveals its FIN, so a stalled connection the client closed does not linger.
+    const early: Buffer[] = [];
+    const onReadable = (): void => {
+      for (let chunk: Buffer | null; (chunk = socket.read() as Buffer | null) !== null; ) early.push(chunk);
+    };
+    const onEnd = (): void => void socket.destroy();
+    socket.on('readable', onReadable);
+    socket.on('end', onEnd);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (!socket.destroyed) this.ssh.injectSocket(socket);
+      socket.off('readable', onReadable);
+      socket.off('end', onEnd);
+      if (socket.destroyed) return;
+      if (early.length > 0) socket.unshift(Buffer.concat(early));
+      this.ssh.injectSocket(socket);
     }, delayMs);
     this.timers.add(timer);
   }
@@ -112,7 +132,7 @@ export class HostServer {
     const device = this.opts.device;
     const faults = device.profile.faults;
     device.record('exec', command);
-    if (faults.dropOnCommand && command.includes(faults.dropOnCommand)) return drop();
+    if ((faults.dropOnCommand && command.includes(faults.dropOnCommand)) || device.rebootsOn(command)) return drop();
     if (faults.hangOnCommand && command.includes(faults.hangOnCommand)) return;
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     const { output, exitCode } = runExecRequest(device, command);

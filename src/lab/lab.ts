@@ -125,6 +125,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     clientKeyPath,
     password,
     commandLog: (host) => deviceOf(host).commandLog(),
+    openConnections: () => servers.reduce((n, s) => n + s.openConnections, 0),
     state: (host) => deviceOf(host).snapshot(),
     stop: () =>
       (stopped ??= (async () => {

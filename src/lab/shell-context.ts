@@ -33,6 +33,8 @@ export interface TerminalServices {
   drain(): Promise<void>;
   /** sudo's per-tty credential cache (tty_tickets): valid until this time. */
   sudoValidUntilMs: number;
+  /** Writes bytes to the terminal as they are (the binaryOutputBytes fault). */
+  writeBytes(bytes: Buffer): void;
 }
 
 /** Everything a command sees. */

@@ -10,7 +10,7 @@ import { addNoise, toCrlf } from './output.js';
 
 /** The channel side a terminal needs (an ssh2 ServerChannel fits). */
 export interface TerminalChannel {
-  write(data: string): boolean;
+  write(data: string | Buffer): boolean;
   on(event: 'data', fn: (data: Buffer) => void): unknown;
   on(event: 'close' | 'drain', fn: () => void): unknown;
   exit(code: number): void;
@@ -67,6 +67,7 @@ export class TerminalSession {
       interrupted: () => this.reader.interrupted(),
       drain: () => this.drain(),
       sudoValidUntilMs: 0,
+      writeBytes: (bytes) => void (this.closed || this.channel.write(bytes)),
     };
     this.interpreter = new ShellInterpreter(this.services);
   }
@@ -175,7 +176,7 @@ export class TerminalSession {
   /** Applies drop/hang/latency faults before a line runs. */
   private async runFaults(line: string): Promise<'run' | 'interrupted' | 'closed'> {
     const f = this.device.profile.faults;
-    if (f.dropOnCommand && line.includes(f.dropOnCommand)) {
+    if ((f.dropOnCommand && line.includes(f.dropOnCommand)) || this.device.rebootsOn(line)) {
       this.closed = true;
       this.opts.dropConnection();
       return 'closed';

@@ -1,7 +1,7 @@
 /** File readers and filters: cat/more/less, head, tail, grep, wc — on lab files or pipe input. */
 import type { CommandContext, CommandImpl } from './shell-context.js';
 import { resolvePath } from './shell-context.js';
-import { HUGE_LOG_PATH, readLabFile } from './files.js';
+import { BINARY_PATH, HUGE_LOG_PATH, readLabFile, renderBinary } from './files.js';
 import { renderHugeLog } from './files.js';
 
 const CHUNK_BYTES = 64 * 1024;
@@ -57,6 +57,15 @@ const cat: CommandImpl = async (ctx) => {
   let status = 0;
   for (const op of operands.length ? operands : ['-']) {
     const path = op === '-' ? '' : resolvePath(ctx.shell, op);
+    const binaryBytes = ctx.term.device.profile.faults.binaryOutputBytes;
+    if (path === BINARY_PATH && binaryBytes !== undefined) {
+      // Raw, as `cat` of a binary file on a real PTY (the PTY adds CR before LF: ONLCR).
+      const raw = renderBinary(binaryBytes);
+      const crlf: number[] = [];
+      for (const b of raw) b === 0x0a ? crlf.push(0x0d, 0x0a) : crlf.push(b);
+      ctx.term.writeBytes(Buffer.from(crlf));
+      continue;
+    }
     if (path === HUGE_LOG_PATH && hugeBytes !== undefined && !ctx.term.device.writtenFiles.has(path)) {
       // Stream in chunks so a huge output never sits whole in the channel's buffer.
       const text = renderHugeLog(hugeBytes);

@@ -54,6 +54,18 @@ export interface LabFaults {
   pager?: boolean;
   /** The login asks for a new password before the first prompt (netmiko issue #3065). */
   forcePasswordChange?: boolean;
+  /** Substring: the FIRST time a command containing it runs, the device "reboots": the TCP
+   * connection drops at once and new connections are reset for `rebootDownMs`; after that it
+   * answers again and the command works. */
+  rebootOnCommand?: string;
+  /** How long new connections are reset after a reboot (default 0). */
+  rebootDownMs?: number;
+  /** `cat /var/log/binary.dat` writes this many raw bytes: every byte value, invalid UTF-8,
+   * NUL, lone CR, unterminated ESC/DCS/OSC introducers, no final newline. */
+  binaryOutputBytes?: number;
+  /** `cat /var/log/prompts.log` prints lines that look like prompts (`> `, `admin@x:~$ `,
+   * `root@x:~# `, `Password: `, `--More--`). */
+  promptLikeOutput?: boolean;
 }
 
 /** One simulated device. */
@@ -113,6 +125,8 @@ export interface Lab {
   clientKeyPath: string;
   password: string;
   commandLog(host: string): CommandLogEntry[];
+  /** TCP connections open right now, over every host (leak checks). */
+  openConnections(): number;
   state(host: string): LabDeviceState;
   stop(): Promise<void>;
 }

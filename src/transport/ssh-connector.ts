@@ -62,6 +62,11 @@ export class SshConnector implements Connector {
   }
 
   private async connectOnce(spec: ConnectionSpec, secrets: string[], signal?: AbortSignal): Promise<DeviceSession> {
+    // RFC 6761 §6.4: a name under `.invalid` never resolves, and resolver APIs should say so at
+    // once, without a query (glibc asks the DNS anyway).
+    if (/(^|\.)invalid\.?$/i.test(spec.address)) {
+      throw new TransportError('dns', `cannot connect to ${spec.name}: the name '${spec.address}' does not resolve (.invalid is reserved, RFC 6761)`);
+    }
     const ssh = new NodeSSH();
     // The host's own ssh args (UserKnownHostsFile / StrictHostKeyChecking) win over the run's flags.
     const verifier = createHostVerifier(spec.knownHostsFiles ?? this.options.knownHostsFile, spec.hostKeyPolicy ?? this.options.hostKeyPolicy, spec.address, spec.port);

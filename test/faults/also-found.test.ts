@@ -1,0 +1,121 @@
+/** Holes a code read found (issue 9, "Also found"): recordings that overwrote each other,
+ * `--replay --apply`, waivers that never expired. */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { RecordingConnector, ReplayConnector, readRecording, recordingFile } from '../../src/replay/recording.js';
+import type { ConnectionSpec } from '../../src/model/inventory.js';
+import type { Connector } from '../../src/model/transport.js';
+import { UserError } from '../../src/model/errors.js';
+import { loadWaivers } from '../../src/load/waivers.js';
+import { loadInventory } from '../../src/inventory/index.js';
+import { main } from '../../src/cli/main.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
+
+describe('recordings', () => {
+  const spec = (name: string) => ({ name, address: '127.0.0.1', port: 22, platform: 'ftd' }) as ConnectionSpec;
+  /** A device that answers every command with its own host name. */
+  const echoHost: Connector = {
+    connect: async (s) => ({
+      facts: { platform: 'ftd', loginLevel: 'cli' },
+      run: async (command, level) => ({ command, level, output: `I am ${s.name}`, exitCode: null, durationMs: 1, truncated: false }),
+      close: async () => {},
+    }),
+  };
+
+  it('names are stable, plain names stay readable, others get a short hash', () => {
+    expect(basename(recordingFile('/r', 'ftd01'))).toBe('ftd01.json');
+    expect(basename(recordingFile('/r', 'fw;1'))).toMatch(/^fw_1-[0-9a-f]{8}\.json$/);
+    expect(recordingFile('/r', 'fw;1')).toBe(recordingFile('/r', 'fw;1'));
+    expect(recordingFile('/r', 'FW1')).not.toBe(recordingFile('/r', 'fw1'));
+    expect(basename(recordingFile('/r', '../etc/passwd'))).toMatch(/^_\._etc_passwd-[0-9a-f]{8}\.json$/);
+    expect(recordingFile('/r', '../etc/passwd').startsWith('/r/')).toBe(true);
+  });
+
+  it('two hosts whose names sanitise alike keep separate recordings that replay to their own host', async () => {
+    const dir = tmp('fb-rec-');
+    const rec = new RecordingConnector(echoHost, dir);
+    for (const name of ['fw;1', 'fw_1', 'fw 1']) {
+      const s = await rec.connect(spec(name));
+      await s.run('show version', 'cli');
+      await s.close();
+    }
+    expect(readdirSync(dir).length).toBe(3);
+    const replay = new ReplayConnector(dir);
+    for (const name of ['fw;1', 'fw_1', 'fw 1']) {
+      const s = await replay.connect(spec(name));
+      expect((await s.run('show version', 'cli')).output).toBe(`I am ${name}`);
+    }
+  });
+
+  it('a reconnect appends to the host recording instead of starting it over', async () => {
+    const dir = tmp('fb-rec-');
+    const rec = new RecordingConnector(echoHost, dir);
+    for (const command of ['show version', 'show network']) {
+      const s = await rec.connect(spec('ftd01'));
+      await s.run(command, 'cli');
+      await s.close();
+    }
+    expect(readRecording(dir, 'ftd01').commands.map((c) => c.command)).toEqual(['show version', 'show network']);
+  });
+
+  it("a recording file of another host is refused, not replayed as this one's", () => {
+    const dir = tmp('fb-rec-');
+    writeFileSync(join(dir, 'ftd01.json'), JSON.stringify({ formatVersion: 1, host: 'ftd02', recordedAt: '', facts: { platform: 'ftd', loginLevel: 'cli' }, commands: [] }));
+    expect(() => readRecording(dir, 'ftd01')).toThrow(/is for host 'ftd02', not 'ftd01'/);
+  });
+});
+
+describe('--replay --apply', () => {
+  it('is refused: exit 4, one error line, nothing runs', async () => {
+    let err = '';
+    const stderr = new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) });
+    const code = await main(['run', 'playbooks/securex.yml', '-i', 'test/fixtures/recordings/seed/inventory.yml', '--replay', 'test/fixtures/recordings/seed', '--apply'], {
+      stdout: new Writable({ write: (_c, _e, cb) => cb() }),
+      stderr,
+      cwd: ROOT,
+      env: {},
+    });
+    expect(code).toBe(4);
+    expect(err.split('\n')[0]).toBe('error[cli-usage]: firebook run: --replay and --apply exclude each other: nothing can be applied to a recording');
+    expect(err.split('\n').filter((l) => l.startsWith('error')).length).toBe(1);
+  });
+});
+
+describe('waivers must expire', () => {
+  const write = (text: string) => {
+    const path = join(tmp('fb-waive-'), 'waivers.yml');
+    writeFileSync(path, text);
+    return path;
+  };
+  const load = async (text: string) => loadWaivers(write(text), await loadInventory(join(ROOT, 'test/fixtures/recordings/seed/inventory.yml')));
+  const issue = async (text: string) => {
+    try {
+      await load(text);
+    } catch (e) {
+      if (e instanceof UserError) return e.issues[0];
+      throw e;
+    }
+    throw new Error('expected a UserError');
+  };
+
+  it('a waiver without expires is an input error at its position, with the fix', async () => {
+    const i = await issue('waivers:\n  - check: dns-resolves-sse\n    justification: CHG-1\n');
+    expect(i).toMatchObject({ code: 'waiver', message: "waivers[0] is missing the required key 'expires'", location: { line: 2, col: 5 } });
+    expect(i.hint).toMatch(/expires: YYYY-MM-DD/);
+  });
+
+  it('an impossible date is refused where it stands', async () => {
+    const i = await issue('waivers:\n  - check: dns-resolves-sse\n    justification: CHG-1\n    expires: 2027-02-30\n');
+    expect(i).toMatchObject({ code: 'waiver', message: "waivers[0].expires '2027-02-30' is not a calendar date", location: { line: 4, col: 14 } });
+  });
+
+  it('a dated waiver loads', async () => {
+    const w = await load('waivers:\n  - check: dns-resolves-sse\n    justification: CHG-1\n    expires: "2027-02-28"\n');
+    expect(w[0].expires).toBe('2027-02-28');
+  });
+});

@@ -138,6 +138,8 @@ describe('the fault matrix', () => {
     expect(check('wrongbecome', 'root-whoami').status).toBe('error');
     expect(check('wrongbecome', 'cli-after').status).toBe('pass');
     expect(check('wrongbecome', 'expert-echo').status).toBe('pass');
+    // One refused sudo, never retried (repeated wrong passwords lock accounts).
+    expect(lab.commandLog('wrongbecome').filter((e) => /^sudo su/.test(e.line.trim())).length).toBe(1);
   });
 
   it('a reboot between checks: reconnect once, re-enter the level, go on', () => {

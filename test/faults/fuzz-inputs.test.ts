@@ -5,6 +5,7 @@
  *
  * Fixed seed, bounded runs: a failure reproduces with the same seed and the counterexample
  * fast-check prints. Row "hostile input" of docs/faults.md. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,16 +108,16 @@ const fileFor = (text: string, ext: string) => {
 };
 
 const runs = (n: number) => Math.round(n * SCALE);
-const PARAMS = { seed: SEED, numRuns: runs(150), endOnFailure: true } as const;
+const PARAMS = { seed: SEED, numRuns: runs(120), endOnFailure: true } as const;
 
 describe('fuzz: the playbook loader', () => {
   it('mutated real playbooks load or fail with positioned user errors', () => {
-    fc.assert(fc.property(mutated(PLAYBOOKS), (text) => expectCleanUserError(outcome(() => loadPlaybook(fileFor(text, '.yml'), dir)))), PARAMS);
-  });
+    fc.assert(fc.property(mutated(PLAYBOOKS), (text) => expectCleanUserError(outcome(() => loadPlaybook(fileFor(text, '.yml'), dir)))), { ...PARAMS, numRuns: runs(80) });
+  }, 60_000);
 
   it('hostile shapes (alias bombs, deep nesting, odd documents) are limits, not crashes', () => {
     fc.assert(fc.property(hostile, (text) => expectCleanUserError(outcome(() => loadPlaybook(fileFor(text, '.yml'), dir)))), { ...PARAMS, numRuns: runs(60) });
-  });
+  }, 60_000);
 
   it('the limits say what they are, where', () => {
     const bomb = outcome(() => loadPlaybook(fileFor(`name: b\nchecks: []\nvars:\n  a: &a [x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e'].map((k, i) => `  ${k}: &${k} [${Array(9).fill(`*${'abcd'[i]}`).join(', ')}]\n`).join('')}`, '.yml'), dir)) as UserError;
@@ -147,7 +148,7 @@ describe('fuzz: the inventory loaders', () => {
 
   it('mutated YAML inventories load or fail with positioned user errors', async () => {
     await fc.assert(fc.asyncProperty(fc.oneof(mutated(YAML_INVENTORIES), hostile), async (text) => expectCleanUserError(await settle(text, '.yml'))), PARAMS);
-  });
+  }, 60_000);
 
   it('mutated INI inventories load or fail with positioned user errors', async () => {
     const iniHostile = fc.oneof(
@@ -156,7 +157,7 @@ describe('fuzz: the inventory loaders', () => {
       fc.constantFrom('[a:children]\na\n', '[a:children]\nb\n[b:children]\na\n', 'h[0:99999999]\n', 'h[z:a]\n', '[all]\nh ansible_port=x\n', '[[[\n', '[a]\n=\n'),
     );
     await fc.assert(fc.asyncProperty(fc.oneof(mutated(INI_INVENTORIES), iniHostile), async (text) => expectCleanUserError(await settle(text, '.ini'))), PARAMS);
-  });
+  }, 60_000);
 });
 
 describe('fuzz: firebook validate end to end', () => {
@@ -182,5 +183,14 @@ describe('fuzz: firebook validate end to end', () => {
       }),
       { ...PARAMS, numRuns: runs(100) },
     );
-  });
+  }, 60_000);
+
+  it('as a separate process too: exit 0 or 4 within the time limit (no crash, no hang)', () => {
+    const samples = fc.sample(fc.oneof(mutated(PLAYBOOKS), hostile), { seed: SEED, numRuns: 3 });
+    for (const text of samples) {
+      const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'validate', fileFor(text, '.yml')], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      expect({ status: r.status, signal: r.signal, stderr: r.stderr.slice(0, 300) }).toMatchObject({ status: expect.toBeOneOf([0, 4]), signal: null });
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+  }, 60_000);
 });

@@ -48,6 +48,9 @@ const ROWS: Row[] = [
   { host: 'prompts', status: 'ok' },
   { host: 'huge', status: 'ok' },
   { host: 'binary', status: 'ok' },
+  { host: 'noisy', status: 'ok' },
+  { host: 'pager', status: 'ok' },
+  { host: 'newpw', status: 'error', triage: 'unexpected-prompt', message: /password/i },
 ];
 
 describe('the fault matrix', () => {
@@ -74,6 +77,9 @@ describe('the fault matrix', () => {
         { name: 'prompts', platform: 'ftd', faults: { promptLikeOutput: true } },
         { name: 'huge', platform: 'ftd', faults: { hugeOutputBytes: 50 * MIB } },
         { name: 'binary', platform: 'ftd', faults: { binaryOutputBytes: 64 * 1024 } },
+        { name: 'noisy', platform: 'ftd', faults: { garbageOutput: true, bell: true } },
+        { name: 'pager', platform: 'ftd', faults: { pager: true } },
+        { name: 'newpw', platform: 'ftd', faults: { forcePasswordChange: true } },
       ],
     });
     blackhole = await silentListener();
@@ -180,6 +186,20 @@ describe('the fault matrix', () => {
     expect(c.evidence[0].output).not.toMatch(/[\x00\x1b]/);
     expect(check('binary', 'cli-after').status).toBe('pass');
     expect(() => JSON.parse(JSON.stringify(report))).not.toThrow();
+  });
+
+  it('terminal noise (ANSI, OSC titles, BEL, NUL) and a pager change no verdict and no evidence', () => {
+    // Same verdicts, same evidence line by line (host name and UUID aside), no control bytes.
+    const view = (host: string) => byHost(host).checks.map((c) => [c.checkId, c.status, c.evidence.map((e) => e.output.replace(/-+\[ [a-z]+ \]-+/, '[H]').replace(/-[0-9a-f]{12}\n/g, '-UUID\n'))]);
+    for (const host of ['noisy', 'pager']) {
+      expect(view(host)).toEqual(view('healthy'));
+      expect(byHost(host).checks.flatMap((c) => c.evidence.map((e) => e.output)).join('')).not.toMatch(/[\x00\x07\x1b]|--More--/);
+    }
+  });
+
+  it('a forced password change at login is refused, not answered', () => {
+    expect(byHost('newpw').checks).toEqual([]);
+    expect(lab.commandLog('newpw').map((e) => e.line)).not.toContain('show version');
   });
 
   it('exit code 3: hosts failed; nothing is interrupted', () => {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Client, type ClientChannel } from 'ssh2';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { BASH_PROMPT, CLI_PROMPT, ShellDriver, clean, connect, openShell } from './expect.js';
+import { settledCount } from '../faults/support.js';
 
 let lab: Lab;
 const port = (name: string) => lab.hosts.find((h) => h.name === name)!.port;
@@ -17,6 +18,8 @@ beforeAll(async () => {
       { name: 'hang', platform: 'ftd', faults: { hangOnCommand: 'show managers', latencyMs: 5 } },
       { name: 'pager', platform: 'ftd', faults: { pager: true } },
       { name: 'newpw', platform: 'ftd', faults: { forcePasswordChange: true, handshakeDelayMs: 50 } },
+      { name: 'reboot', platform: 'ftd', faults: { rebootOnCommand: 'show network', rebootDownMs: 60_000 } },
+      { name: 'bytes', platform: 'ftd', faults: { binaryOutputBytes: 300, promptLikeOutput: true } },
     ],
   });
 });
@@ -111,6 +114,32 @@ describe('lab: faults', () => {
     await shell.expect(/Confirm new password:$/);
     shell.send('N3w-pass\r');
     expect(await shell.expect(CLI_PROMPT)).toBe('\n> ');
+    shell.close();
+  });
+});
+
+describe('lab: reboot, binary and prompt-like output', () => {
+  it('rebootOnCommand drops the connection once and resets new ones while "down"', async () => {
+    const { shell } = await openShell(port('reboot'), { password: lab.password });
+    const closed = new Promise<void>((resolve) => shell.client.on('close', () => resolve()));
+    shell.send('show network\r');
+    await closed;
+    // Down: the TCP connection is reset before any SSH byte.
+    await expect(connect(port('reboot'), { password: lab.password })).rejects.toThrow(/ECONNRESET|closed|reset/i);
+    expect(await settledCount(() => lab.openConnections())).toBe(0);
+  });
+
+  it('binaryOutputBytes writes raw bytes (invalid UTF-8, NUL, ESC) as a PTY would (LF → CRLF)', async () => {
+    const { shell } = await openShell(port('bytes'), { password: lab.password });
+    await shell.run('expert');
+    const raw: Buffer[] = [];
+    shell.stream.on('data', (d: Buffer) => raw.push(d));
+    await shell.run('cat /var/log/binary.dat; echo; echo done-marker', BASH_PROMPT);
+    const bytes = Buffer.concat(raw);
+    expect(bytes.includes(Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x1b, 0x50]))).toBe(true);
+    expect(bytes.includes(Buffer.from([0xc3, 0x28]))).toBe(true);
+    expect(bytes.includes(Buffer.from('\r\n> \r\n'))).toBe(true);
+    expect(await shell.run('cat /var/log/prompts.log', BASH_PROMPT)).toContain('admin@firepower:~$ \nroot@firepower:~# \nPassword: \n--More--');
     shell.close();
   });
 });

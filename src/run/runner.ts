@@ -135,6 +135,8 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
         onCheckEnd: (r) => emit({ type: 'check-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
         onRemediationEnd: (r) => emit({ type: 'remediation-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
         reconnect: async () => {
+          // A session closed by the host budget or the run's abort is not a device reboot.
+          if (hostAbort.signal.aborted) throw hostAbort.signal.reason;
           await session?.close().catch(() => undefined);
           session = undefined;
           session = await connect(false);

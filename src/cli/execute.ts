@@ -131,6 +131,13 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
     events.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (interrupts > 0) {
+      // Already interrupted and the report is written: another signal while the process winds
+      // down exits at once with the same code, rather than dying by the signal.
+      const exitNow = () => process.exit(EXIT.interrupted);
+      process.once('SIGINT', exitNow);
+      process.once('SIGTERM', exitNow);
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import { localize } from '../../src/model/playbook.js';
 import type { HostResult, RunReport } from '../../src/model/result.js';
 import type { RunEvent } from '../../src/model/events.js';
 import { META } from '../integration/helpers.js';
+import { reportValidator } from '../../src/report/load-input.js';
 import { closedPort, knownHostsWithChangedKey, settledCount, silentListener, writeFaultInventory } from './support.js';
 
 const PLAYBOOK = join(import.meta.dirname, '../fixtures/playbooks/faults/matrix.yml');
@@ -200,6 +201,11 @@ describe('the fault matrix', () => {
   it('a forced password change at login is refused, not answered', () => {
     expect(byHost('newpw').checks).toEqual([]);
     expect(lab.commandLog('newpw').map((e) => e.line)).not.toContain('show version');
+  });
+
+  it('the report (reconnect, binary evidence and all) is valid against schemas/report.schema.json', () => {
+    const validate = reportValidator();
+    expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('exit code 3: hosts failed; nothing is interrupted', () => {

@@ -1,7 +1,7 @@
 /** Which earlier checks a check reads. Used by validation (must be earlier) and by the plan
  * (a check selected by --tags brings its dependencies). */
 import type { CheckSpec } from '../model/playbook.js';
-import { templateVariables } from './template-ast.js';
+import { commandVariables } from './command-template.js';
 
 /** Ids of the checks a check reads (`checks.<id>.…` in conditions or templates). */
 export function checkDependencies(check: CheckSpec): string[] {
@@ -11,7 +11,7 @@ export function checkDependencies(check: CheckSpec): string[] {
   for (const s of check.collect ?? []) {
     for (const t of [s.command, s.file]) {
       try {
-        if (t) paths.push(...templateVariables(t));
+        if (t) paths.push(...commandVariables(t));
       } catch {
         /* a broken template is reported by validation on its own */
       }

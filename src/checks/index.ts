@@ -7,7 +7,14 @@ export { evaluateCondition, describeCondition, conditionOperator, conditionOpera
 export type { ConditionEvaluation } from './condition.js';
 export { evaluateCheck, buildTextContext, defaultStepOf, stepNamesOf } from './check.js';
 export type { CheckEvaluation } from './check.js';
-export { renderCommand, renderText, renderTextLenient, renderLocalized, quoteForShell, checkCliValue, TemplateError, templateVariables } from './template.js';
+export { renderText, renderTextLenient, renderLocalized, TemplateError, templateVariables } from './template.js';
+export { renderCommand, fillHole, quoteForShell, isOfType, BASE_TYPES } from './command-gate.js';
+export type { HoleType, HoleTypeOf, BaseType } from './command-gate.js';
+export { parseCommandTemplate, commandTemplate, commandVariables, CommandSyntaxError, positionOf } from './command-template.js';
+export type { CommandTemplate, Hole } from './command-template.js';
+export { commandShape, checkCommandTemplate, HOLE } from './command-programs.js';
+export type { CommandShape, ShellWord, SimpleCommand } from './command-programs.js';
+export { stepHoleTypes, variableHoleTypes, inferHoleType, elementType, loopPath } from './hole-types.js';
 export { locateVariable, KNOWN_HELPERS } from './template-ast.js';
 export { validateVarValue, isHostname } from './var-value.js';
 export { compareVersions, parseVersion } from './version.js';

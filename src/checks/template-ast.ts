@@ -2,7 +2,7 @@
 import Handlebars from 'handlebars';
 
 /** Helpers known to every firebook template environment (built-ins + ours). */
-export const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing', 'join', 'quote']);
+export const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing', 'join']);
 const CONTEXT_CHANGING = new Set(['each', 'with']);
 
 /** A problem found in a template, with a 1-based position when known. */

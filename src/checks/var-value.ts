@@ -1,6 +1,7 @@
-/** Validation of variable values against their declared type (`inputs:` in a playbook). */
-import { isIP } from 'node:net';
+/** Validation of variable values against their declared type (`inputs:` in a playbook). The
+ * same type predicates as the command gate (command-gate.ts): one meaning per type name. */
 import type { VarDeclaration } from '../model/playbook.js';
+import { isOfType, type BaseType } from './command-gate.js';
 
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
@@ -10,17 +11,32 @@ export function isHostname(value: string): boolean {
   return name.length > 0 && name.length <= 253 && name.split('.').every((l) => LABEL.test(l));
 }
 
+const NOUN: Record<BaseType, string> = {
+  string: 'string',
+  ip: 'IPv4 or IPv6 address',
+  hostname: 'valid host name (RFC 1123: letters, digits, inner hyphens, dot-separated labels)',
+  port: 'port number (1-65535)',
+  integer: 'integer',
+  path: 'file path (letters, digits and . _ / @ + = , : % ~ -)',
+  url: 'http:// or https:// URL',
+  word: 'plain word (letters, digits and . _ : / @ , = + % ^ -)',
+};
+
 function asInteger(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value);
   return undefined;
 }
 
-function checkScalar(kind: 'string' | 'ip' | 'hostname', value: unknown, show: string): string | undefined {
-  if (typeof value !== 'string') return `must be a ${kind === 'string' ? 'string' : kind === 'ip' ? 'IP address' : 'host name'}, got ${typeof value}`;
-  if (kind === 'ip' && isIP(value) === 0) return `${show} is not an IPv4 or IPv6 address`;
-  if (kind === 'hostname' && !isHostname(value)) return `${show} is not a valid host name (RFC 1123: letters, digits, inner hyphens, dot-separated labels)`;
-  return undefined;
+function checkScalar(kind: BaseType, value: unknown, show: string): string | undefined {
+  if (kind === 'port' || kind === 'integer') {
+    const n = asInteger(value);
+    const ok = n !== undefined && (kind === 'integer' || (n >= 1 && n <= 65535));
+    return ok ? undefined : `${show} is not ${kind === 'port' ? 'a port number (1-65535)' : 'an integer'}`;
+  }
+  if (typeof value !== 'string') return `must be a ${kind === 'string' ? 'string' : NOUN[kind].split(' (')[0]}, got ${typeof value}`;
+  if (kind === 'string' || isOfType(kind, value)) return undefined;
+  return `${show} is not ${/^[aeiou]/i.test(NOUN[kind]) ? 'an' : 'a'} ${NOUN[kind]}`;
 }
 
 /**
@@ -29,32 +45,18 @@ function checkScalar(kind: 'string' | 'ip' | 'hostname', value: unknown, show: s
  */
 export function validateVarValue(decl: VarDeclaration, value: unknown): string | undefined {
   const show = (v: unknown) => (decl.secret ? 'the value' : JSON.stringify(v));
-  switch (decl.type) {
-    case 'string':
-      if (decl.choices && !(typeof value === 'string' && decl.choices.includes(value))) return `${show(value)} is not one of ${decl.choices.join(', ')}`;
-      return checkScalar(decl.type, value, show(value));
-    case 'ip':
-    case 'hostname':
-      return checkScalar(decl.type, value, show(value));
-    case 'port': {
-      const n = asInteger(value);
-      return n !== undefined && n >= 1 && n <= 65535 ? undefined : `${show(value)} is not a port number (1-65535)`;
+  const type = decl.type as string;
+  if (type.endsWith('-list')) {
+    const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+    if (!Array.isArray(items)) return `must be a list (YAML list or comma-separated string), got ${typeof value}`;
+    const kind = type.slice(0, -'-list'.length) as BaseType;
+    for (let i = 0; i < items.length; i++) {
+      const problem = checkScalar(kind, items[i], show(items[i]));
+      if (problem) return `item ${i + 1}: ${problem}`;
     }
-    case 'integer':
-      return asInteger(value) !== undefined ? undefined : `${show(value)} is not an integer`;
-    case 'ip-list':
-    case 'hostname-list':
-    case 'string-list': {
-      const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
-      if (!Array.isArray(items)) return `must be a list (YAML list or comma-separated string), got ${typeof value}`;
-      const kind = decl.type === 'ip-list' ? 'ip' : decl.type === 'hostname-list' ? 'hostname' : 'string';
-      for (let i = 0; i < items.length; i++) {
-        const problem = checkScalar(kind, items[i], show(items[i]));
-        if (problem) return `item ${i + 1}: ${problem}`;
-      }
-      return undefined;
-    }
-    default:
-      return `unknown variable type ${JSON.stringify((decl as { type: unknown }).type)}`;
+    return undefined;
   }
+  if (!(NOUN as Record<string, string>)[type]) return `unknown variable type ${JSON.stringify(type)}`;
+  if (type === 'string' && decl.choices && !(typeof value === 'string' && decl.choices.includes(value))) return `${show(value)} is not one of ${decl.choices.join(', ')}`;
+  return checkScalar(type as BaseType, value, show(value));
 }

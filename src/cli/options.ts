@@ -10,17 +10,25 @@ function usage(command: string, message: string, hint?: string): UserError {
 }
 
 /** `-e key=value [key2=value2]`, `-e @vars.yml|json`, `-e '{"k": [..]}'` — Ansible's three
- * forms. Later wins. A `@file` may be vault-encrypted or hold `!vault` values (`vault`). */
-export function parseExtraVars(command: string, values: string[] | undefined, vault: Vault = new Vault()): Record<string, unknown> {
+ * forms. Later wins. A `@file` may be vault-encrypted or hold `!vault` values (`vault`).
+ * `origins` (optional) receives, per variable, the argument it came from (for error messages). */
+export function parseExtraVars(command: string, values: string[] | undefined, vault: Vault = new Vault(), origins?: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const raw of values ?? []) {
     const v = raw.trim();
+    const note = (key: string, origin: string) => {
+      if (origins) origins[key] = origin;
+    };
     if (v.startsWith('@')) {
       const file = v.slice(1);
-      Object.assign(out, parseVarsText(readUserFile(file, 'extra-vars file'), file, vault));
+      const parsed = parseVarsText(readUserFile(file, 'extra-vars file'), file, vault);
+      Object.assign(out, parsed);
+      for (const k of Object.keys(parsed)) note(k, v);
     } else if (v.startsWith('{')) {
       try {
-        Object.assign(out, JSON.parse(v));
+        const parsed = JSON.parse(v) as Record<string, unknown>;
+        Object.assign(out, parsed);
+        for (const k of Object.keys(parsed ?? {})) note(k, v);
       } catch {
         throw usage(command, `-e '${v.slice(0, 40)}…' is not valid JSON`);
       }
@@ -29,6 +37,7 @@ export function parseExtraVars(command: string, values: string[] | undefined, va
         const eq = pair.indexOf('=');
         if (eq <= 0) throw usage(command, `-e '${pair}' is not key=value`, 'use -e key=value, -e @file.yml or -e \'{"key": "value"}\'');
         out[pair.slice(0, eq)] = pair.slice(eq + 1);
+        note(pair.slice(0, eq), pair);
       }
     }
   }

@@ -42,7 +42,7 @@ export function loadPlaybook(path: string, cwd: string = process.cwd()): LoadedP
     path,
     sha256: createHash('sha256').update(text).digest('hex'),
     spec,
-    locate: (pointer) => source.locate(pointer),
+    locate: (pointer, opts) => source.locate(pointer, opts),
   };
 }
 

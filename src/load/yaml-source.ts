@@ -8,8 +8,9 @@ export interface YamlSource {
   readonly file: string;
   readonly value: unknown;
   /** Where the node at a JSON pointer stands; with `key: true`, where its key stands. Falls
-   * back to the nearest existing ancestor. */
-  locate(pointer: string, opts?: { key?: boolean }): SourceLocation;
+   * back to the nearest existing ancestor. With `offset`, where that character of a string
+   * value stands (when the scalar is written on one line without escapes; else its start). */
+  locate(pointer: string, opts?: { key?: boolean; offset?: number }): SourceLocation;
 }
 
 function unescapePointer(seg: string): string {
@@ -46,7 +47,16 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     });
   }
   if (vaulted.length > 0) throw new UserError(vaulted);
-  const locate = (pointer: string, opts: { key?: boolean } = {}): SourceLocation => {
+  /** The text offset of character `index` of a scalar's value, when its source maps 1:1. */
+  const inScalar = (node: unknown, index: number): number | undefined => {
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+    const raw = text.slice(node.range[0], node.range[1]);
+    const value = node.value;
+    if (raw === value) return node.range[0] + index;
+    if ((raw === `"${value}"` && !value.includes('\\')) || raw === `'${value}'`) return node.range[0] + 1 + index;
+    return undefined;
+  };
+  const locate = (pointer: string, opts: { key?: boolean; offset?: number } = {}): SourceLocation => {
     const segs = pointer.split('/').slice(1).map(unescapePointer).filter((s, i, a) => !(s === '' && a.length === 1));
     let node: unknown = doc.contents;
     let keyNode: Node | undefined;
@@ -64,7 +74,8 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       } else break;
     }
     const target = (opts.key && keyNode) || (node as Node | null) || keyNode;
-    const offset = target && (target as Node).range ? (target as Node).range![0] : 0;
+    const inside = opts.offset !== undefined && !opts.key ? inScalar(node, opts.offset) : undefined;
+    const offset = inside ?? (target && (target as Node).range ? (target as Node).range![0] : 0);
     return at(offset);
   };
   return { file, value: yamlToJs(doc, file, lineCounter, { maxAliasCount: 100 }), locate };

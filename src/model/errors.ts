@@ -8,6 +8,7 @@ export type UserErrorCode =
   | 'duplicate-id'
   | 'unknown-reference'
   | 'template'
+  | 'read-only'
   | 'undefined-variable'
   | 'invalid-variable'
   | 'file-not-found'

@@ -157,13 +157,21 @@ export interface RemediationSpec {
 }
 
 export interface VarDeclaration {
-  type: 'string' | 'ip' | 'hostname' | 'port' | 'integer' | 'ip-list' | 'hostname-list' | 'string-list';
+  /** Also the type of every command hole that uses the input (docs/commands.md). */
+  type: 'string' | 'ip' | 'hostname' | 'port' | 'integer' | 'path' | 'url' | 'word' | 'ip-list' | 'hostname-list' | 'string-list' | 'path-list' | 'url-list' | 'word-list';
   description?: string;
   required?: boolean;
   secret?: boolean;
   /** The only values allowed (for `type: string`), e.g. the SSE regions `[us, eu, apj]`. */
   choices?: string[];
   default?: unknown;
+}
+
+/** Extensions of the read-only allow-list (docs/commands.md): CLISH verbs (`cli`) and
+ * programs of the Linux shells (`shell`, levels expert and root). Any options are allowed. */
+export interface ReadonlyCommands {
+  cli?: string[];
+  shell?: string[];
 }
 
 /** A playbook as written (after schema validation). */
@@ -180,6 +188,8 @@ export interface PlaybookSpec {
   vars_by_input?: Record<string, Record<string, Record<string, unknown>>>;
   /** Typed declarations of variables: validated before anything runs. */
   inputs?: Record<string, VarDeclaration>;
+  /** Programs added to the read-only allow-list for collect/capture steps; the report lists them. */
+  readonly_commands?: ReadonlyCommands;
   checks: CheckSpec[];
   remediations?: RemediationSpec[];
 }
@@ -196,8 +206,9 @@ export interface LoadedPlaybook {
   readonly path: string;
   readonly sha256: string;
   readonly spec: PlaybookSpec;
-  /** Maps a JSON pointer (`/checks/3/expect/0`) to where it stands in the file. */
-  locate(pointer: string): SourceLocation;
+  /** Maps a JSON pointer (`/checks/3/expect/0`) to where it stands in the file; `offset`: a
+   * character of that string value (e.g. a hole in a command). */
+  locate(pointer: string, opts?: { offset?: number }): SourceLocation;
 }
 
 /** Picks the text for a language; falls back to English. */

@@ -5,11 +5,12 @@
 import type { ConnectionSpec, Inventory } from '../model/inventory.js';
 import type { CheckSpec, LoadedPlaybook, LocalizedText, Platform, RemediationSpec, Severity } from '../model/playbook.js';
 import { UserError, type UserIssue } from '../model/errors.js';
-import { connectionSecrets, redact, secretValuesOf } from '../model/redact.js';
+import { connectionSecrets, isSecretName, redact, secretValuesOf } from '../model/redact.js';
 import { connectionSpec, selectHosts, withExtraVars } from '../inventory/index.js';
 import { checkDependencies, templateVariables, validateVarValue } from '../checks/index.js';
-import { playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
+import { commandSites, playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
 import { suggest } from '../model/suggest.js';
+import { commandValueIssues, commandVariablesOf, sayOnce, type HostIssue } from './command-values.js';
 
 
 /** One playbook as it runs on one host. */
@@ -46,6 +47,9 @@ export interface PlanOptions {
   /** `-e`: the highest precedence, for playbook variables and connection variables alike
    * (`ansible_user`, `ansible_password`, `ansible_port`, `ansible_host`, ...). */
   extraVars?: Record<string, unknown>;
+  /** The `-e` argument each extra variable came from (`dns_servers=x`, `@vars.yml`), so an
+   * error about it names the argument once instead of the playbook once per host. */
+  extraVarOrigins?: Record<string, string>;
   connectionDefaults?: Partial<ConnectionSpec>;
   /** Values that are secret whatever their name (decrypted from Ansible Vault in `-e @file`). */
   secretValues?: readonly string[];
@@ -127,28 +131,55 @@ export function coerceInput(type: string, value: unknown): unknown {
 /** Variables a playbook's templates need that the host does not have. */
 export function undefinedVariables(pb: LoadedPlaybook, vars: Record<string, unknown>): UserIssue[] {
   const issues: UserIssue[] = [];
-  for (const { pointer, template } of playbookTemplates(pb.spec)) {
-    for (const path of templateVariables(template)) {
-      const root = path.split('.')[0];
-      // Declared optional inputs may be absent: what uses them is gated by `when` (exists).
-      if (RUNTIME_ROOTS.has(root) || root in vars || pb.spec.inputs?.[root]) continue;
-      issues.push({ code: 'undefined-variable', message: `variable '${root}' is not defined`, location: pb.locate(pointer), hint: `define it in the playbook's vars, the inventory (host_vars/group_vars), or pass -e ${root}=...` });
+  const uses = [
+    ...playbookTemplates(pb.spec).flatMap(({ pointer, template }) => templateVariables(template).map((path) => ({ pointer, path }))),
+    ...commandVariablesOf(pb.spec),
+  ];
+  for (const { pointer, path } of uses) {
+    const parts = path.split('.');
+    // `vars.x` names the variable x; other runtime roots (facts, item, captured…) are filled at run time.
+    const root = parts[0] === 'vars' && parts.length > 1 ? parts[1] : parts[0];
+    if ((parts[0] !== 'vars' && RUNTIME_ROOTS.has(root)) || root in vars || pb.spec.inputs?.[root]) continue;
+    // Declared optional inputs may be absent: what uses them is gated by `when` (exists).
+    issues.push({ code: 'undefined-variable', message: `variable '${root}' is not defined`, location: pb.locate(pointer), hint: `define it in the playbook's vars, the inventory (host_vars/group_vars), or pass -e ${root}=...` });
+  }
+  return issues;
+}
+
+/** How an `-e` argument is named in messages; a secret's value is not repeated. */
+function extraArgument(name: string, opts: PlanOptions, secret: boolean): string {
+  if (secret || isSecretName(name)) return `-e ${name}=…`;
+  const origin = opts.extraVarOrigins?.[name] ?? `${name}=${typeof opts.extraVars?.[name] === 'string' ? opts.extraVars[name] : JSON.stringify(opts.extraVars?.[name])}`;
+  return `-e ${origin.length > 80 ? `${origin.slice(0, 77)}...` : origin}`;
+}
+
+/** Typed inputs given with -e: checked once, the error names the -e argument (one line). */
+function extraVarIssues(playbooks: LoadedPlaybook[], opts: PlanOptions): UserIssue[] {
+  const issues: UserIssue[] = [];
+  for (const pb of playbooks) {
+    for (const [name, decl] of Object.entries(pb.spec.inputs ?? {})) {
+      if (!opts.extraVars || !(name in opts.extraVars)) continue;
+      const v = coerceInput(decl.type, opts.extraVars[name]);
+      if (v === '' || v === null || (Array.isArray(v) && v.length === 0)) continue;
+      const err = validateVarValue(decl, v);
+      if (err) issues.push({ code: 'invalid-variable', message: `${extraArgument(name, opts, !!decl.secret)}: input '${name}' must be ${decl.type}: ${err}` });
     }
   }
   return issues;
 }
 
-/** Typed inputs: required ones present, values of the declared type. */
-export function invalidInputs(pb: LoadedPlaybook, vars: Record<string, unknown>, host: string): UserIssue[] {
-  const issues: UserIssue[] = [];
+/** Typed inputs: required ones present, values of the declared type (those from -e: extraVarIssues). */
+export function invalidInputs(pb: LoadedPlaybook, vars: Record<string, unknown>, host: string, extra: Record<string, unknown> = {}): HostIssue[] {
+  const issues: HostIssue[] = [];
   for (const [name, decl] of Object.entries(pb.spec.inputs ?? {})) {
+    if (name in extra) continue;
     const value = vars[name];
     if (value === undefined || value === null || value === '') {
-      if (decl.required) issues.push({ code: 'undefined-variable', message: `required input '${name}' is not set for host '${host}'`, location: pb.locate(`/inputs/${name}`), hint: `pass -e ${name}=... or set it in the inventory` });
+      if (decl.required) issues.push({ host, issue: { code: 'undefined-variable', message: `required input '${name}' is not set`, location: pb.locate(`/inputs/${name}`), hint: `pass -e ${name}=... or set it in the inventory` } });
       continue;
     }
     const err = validateVarValue(decl, value);
-    if (err) issues.push({ code: 'invalid-variable', message: `input '${name}' for host '${host}': ${err}`, location: pb.locate(`/inputs/${name}`) });
+    if (err) issues.push({ host, issue: { code: 'invalid-variable', message: `input '${name}': ${err}`, location: pb.locate(`/inputs/${name}`) } });
   }
   return issues;
 }
@@ -158,17 +189,10 @@ function redactIssues(issues: UserIssue[], secrets: readonly string[]): UserIssu
   return issues.map((i) => ({ ...i, message: redact(i.message, secrets), ...(i.hint ? { hint: redact(i.hint, secrets) } : {}) }));
 }
 
-function dedupe(issues: UserIssue[]): UserIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.message}|${i.location?.line}|${i.location?.col}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
-
 /** Builds the plan; throws a UserError with every problem found (nothing has run yet). */
 export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opts: PlanOptions = {}): RunPlan {
-  const issues: UserIssue[] = unknownTags(playbooks, opts);
+  const issues: UserIssue[] = [...unknownTags(playbooks, opts), ...extraVarIssues(playbooks, opts)];
+  const perHost: HostIssue[] = [];
   const seenIds = new Map<string, string>();
   for (const pb of playbooks) {
     pb.spec.checks.forEach((c, i) => {
@@ -206,7 +230,13 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       const vars = resolveVars(pb, invHost.vars, connection.platform, opts.extraVars);
       const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, playbooks: [], secrets: [] };
       plan.secrets = [...new Set([...plan.secrets, ...knownSecrets, ...secretValuesOf(vars, secretNames), ...connectionSecrets(connection)])];
-      issues.push(...redactIssues([...undefinedVariables(pb, vars), ...invalidInputs(pb, vars, name)], plan.secrets));
+      const fromExtra = (key: string) => (opts.extraVars && key in opts.extraVars ? extraArgument(key, opts, !!pb.spec.inputs?.[key]?.secret) : undefined);
+      const found: HostIssue[] = [
+        ...undefinedVariables(pb, vars).map((issue) => ({ issue, host: name })),
+        ...invalidInputs(pb, vars, name, opts.extraVars),
+        ...commandValueIssues(pb, commandSites(pb.spec), vars, name, fromExtra),
+      ];
+      perHost.push(...found.map((f) => ({ ...f, issue: redactIssues([f.issue], plan.secrets)[0] })));
       // The transport and recorder redact the same values (a recording must hold no secret).
       plan.connection = { ...plan.connection, secrets: plan.secrets };
       plan.playbooks.push({
@@ -219,8 +249,9 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       hosts.set(name, plan);
     }
   }
+  issues.push(...sayOnce(perHost));
   if (issues.length === 0 && hosts.size === 0) issues.push({ code: 'cli-usage', message: 'nothing to run: no host is targeted by the playbooks and --limit', hint: "check the playbooks' hosts: and --limit against 'firebook inventory -i FILE --graph'" });
-  if (issues.length > 0) throw new UserError(dedupe(issues));
+  if (issues.length > 0) throw new UserError(sayOnce(issues.map((issue) => ({ issue }))));
   const checks = playbooks.flatMap((pb) => selectChecks(pb.spec.checks, opts.tags, opts.skipTags).map((c) => {
     const dependsOn = checkDependencies(c);
     return { id: c.id, title: c.title, severity: c.severity, ...(dependsOn.length ? { dependsOn } : {}) };

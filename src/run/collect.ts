@@ -1,10 +1,10 @@
 /** Collect: turn a check's declared steps into commands on a session, and the results into
  * evidence. The only part of a check that talks to a device. */
-import type { CollectStep, Level } from '../model/playbook.js';
+import type { CollectStep, Level, PlaybookSpec } from '../model/playbook.js';
 import type { DeviceSession } from '../model/transport.js';
 import { TransportError } from '../model/transport.js';
 import type { Evidence } from '../model/result.js';
-import { getPath, parseOutput, renderCommand, stepNamesOf, type StepRecord } from '../checks/index.js';
+import { getPath, loopPath, parseOutput, renderCommand, stepHoleTypes, stepNamesOf, type StepRecord } from '../checks/index.js';
 
 /** Errors that end a check (or a level) but leave the session usable. */
 export function isLevelError(err: unknown): err is TransportError {
@@ -16,6 +16,8 @@ export interface CollectContext {
   platform: string;
   /** Template context: variables at the top level plus `vars`, `facts`, `checks`, `captured`. */
   templateContext: Record<string, unknown>;
+  /** The playbook the steps come from: the types of its command holes (docs/commands.md). */
+  playbook?: PlaybookSpec;
   /** Secret values of the host. Not applied here: parsers and conditions judge the raw text;
    * the runner redacts results before they are emitted, stored or shown (model/redact.ts). */
   secrets: readonly string[];
@@ -24,12 +26,13 @@ export interface CollectContext {
 
 /** The commands a step sends (one per loop item), rendered and validated. Throws TemplateError
  * (or a loop error) when a value cannot go into a command. */
-export function commandsFor(step: CollectStep, ctx: Pick<CollectContext, 'templateContext'>): Array<{ command: string; item?: string }> {
+export function commandsFor(step: CollectStep, ctx: Pick<CollectContext, 'templateContext' | 'playbook'>): Array<{ command: string; item?: string }> {
   const items = loopItems(step, ctx.templateContext);
+  const types = ctx.playbook ? stepHoleTypes(ctx.playbook, step) : undefined;
   return (items ?? [undefined]).map((item) => {
     const tctx = item === undefined ? ctx.templateContext : { ...ctx.templateContext, item };
-    // A file is read with `cat`; the path itself is validated/quoted like any value.
-    const command = step.file ? `cat ${renderCommand(step.file, tctx, step.level)}` : renderCommand(step.command!, tctx, step.level);
+    // A file is read with `cat`; the path itself goes through the gate like any value.
+    const command = step.file ? `cat ${renderCommand(step.file, tctx, step.level, types)}` : renderCommand(step.command!, tctx, step.level, types);
     return { command, item: item === undefined ? undefined : String(item) };
   });
 }
@@ -37,7 +40,7 @@ export function commandsFor(step: CollectStep, ctx: Pick<CollectContext, 'templa
 function loopItems(step: CollectStep, context: Record<string, unknown>): Array<string | number> | undefined {
   if (step.loop === undefined) return undefined;
   if (Array.isArray(step.loop)) return step.loop;
-  const v = getPath(context, step.loop.replace(/^\s*\{\{\s*|\s*\}\}\s*$/g, '').split('.'));
+  const v = getPath(context, loopPath(step.loop)!.split('.'));
   if (!Array.isArray(v)) throw new Error(`loop '${step.loop}' does not resolve to a list`);
   return v as Array<string | number>;
 }

@@ -44,6 +44,7 @@ function contextFor(host: HostPlan, planned: PlannedPlaybook, session: DeviceSes
     session,
     platform: host.platform,
     templateContext: { ...planned.vars, vars: planned.vars, facts, checks: registered, host: { name: host.name } },
+    playbook: planned.playbook.spec,
     secrets: host.secrets,
     commandTimeoutMs: host.connection.commandTimeoutMs,
     facts,

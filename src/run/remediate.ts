@@ -7,7 +7,7 @@ import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playb
 import type { CheckResult, Fields, RemediationResult } from '../model/result.js';
 import { settleRemediated } from '../model/outcome.js';
 import { rootsOf } from '../model/causes.js';
-import { checkDependencies, getPath, renderCommand, templateVariables } from '../checks/index.js';
+import { checkDependencies, commandVariables, getPath, renderCommand, stepHoleTypes } from '../checks/index.js';
 import { collectSteps, commandsFor, isLevelError } from './collect.js';
 import { gate, registerResult, runCheck, type CheckRunContext } from './check-runner.js';
 import { sleep } from './pacing.js';
@@ -15,15 +15,16 @@ import { sleep } from './pacing.js';
 type Commands = RemediationResult['commands'];
 type Rendered = Array<{ step: RemediationStep; command: string }>;
 
-function renderSteps(steps: RemediationStep[], context: Record<string, unknown>): Rendered {
-  return steps.map((step) => ({ step, command: renderCommand(step.command, context, step.level) }));
+function renderSteps(steps: RemediationStep[], context: Record<string, unknown>, ctx: CheckRunContext): Rendered {
+  const types = ctx.playbook ? stepHoleTypes(ctx.playbook) : undefined;
+  return steps.map((step) => ({ step, command: renderCommand(step.command, context, step.level, types) }));
 }
 
 /** A rollback that would send an empty value (e.g. no DNS server was configured before) must
  * not be trusted: refuse to apply instead. Returns the first empty `captured.*` path. */
 function emptyCapturedValue(steps: RemediationStep[], context: Record<string, unknown>): string | undefined {
   for (const step of steps) {
-    for (const path of templateVariables(step.command)) {
+    for (const path of commandVariables(step.command)) {
       if (!path.startsWith('captured.')) continue;
       const v = getPath(context, path.split('.'));
       if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return path;
@@ -65,7 +66,7 @@ function plan(spec: RemediationSpec, base: RemediationResult, ctx: CheckRunConte
   try {
     const capture = (spec.capture ?? []).flatMap((s) => commandsFor(s, ctx).map((c) => ({ level: s.level, command: c.command, phase: 'capture' as const })));
     // Rollback commands depend on captured values, known only at apply time.
-    const apply = renderSteps(spec.apply, { ...ctx.templateContext, captured: {} }).map((a) => ({ level: a.step.level, command: a.command, phase: 'apply' as const }));
+    const apply = renderSteps(spec.apply, { ...ctx.templateContext, captured: {} }, ctx).map((a) => ({ level: a.step.level, command: a.command, phase: 'apply' as const }));
     return { ...base, commands: [...capture, ...apply] };
   } catch (err) {
     return { ...base, status: 'failed', reason: `cannot build the command: ${(err as Error).message}` };
@@ -81,16 +82,17 @@ async function apply(input: RemediationInput, base: RemediationResult, ctx: Chec
     if (c.record.parseError) return { ...base, status: 'failed', reason: `capture '${c.record.name}' could not be parsed (${c.record.parseError}); nothing was changed`, commands: log };
   }
   const context = { ...ctx.templateContext, captured };
+  // Before rendering: the gate would refuse the empty value too, but this says why it matters.
+  const empty = emptyCapturedValue(spec.rollback ?? [], context);
+  if (empty) return { ...base, status: 'failed', reason: `the rollback would have no value for ${empty} (nothing to restore); nothing was changed`, commands: log, before: captured };
   let applySteps: Rendered;
   let rollbackSteps: Rendered;
   try {
-    applySteps = renderSteps(spec.apply, context);
-    rollbackSteps = renderSteps(spec.rollback ?? [], context);
+    applySteps = renderSteps(spec.apply, context, ctx);
+    rollbackSteps = renderSteps(spec.rollback ?? [], context, ctx);
   } catch (err) {
     return { ...base, status: 'failed', reason: `cannot build the command: ${(err as Error).message}; nothing was changed`, commands: log, before: captured };
   }
-  const empty = emptyCapturedValue(spec.rollback ?? [], context);
-  if (empty) return { ...base, status: 'failed', reason: `the rollback would have no value for ${empty} (nothing to restore); nothing was changed`, commands: log, before: captured };
 
   const applyOk = await sendAll(applySteps, 'apply', ctx, log);
   const verification: NonNullable<RemediationResult['verification']> = [];

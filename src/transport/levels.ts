@@ -86,6 +86,12 @@ export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<L
         await abandonSudo(shell);
         throw new TransportError('privilege', 'sudo asked for a password but no become password is set (ansible_become_password or ansible_password)');
       }
+      // Typed into a PTY, a line break would submit part of the password and type the rest
+      // as a command at whatever prompt follows: never send such a password.
+      if (/[\r\n]/.test(ctx.becomePassword)) {
+        await abandonSudo(shell);
+        throw new TransportError('privilege', 'the become password contains a line break, so it was not sent (the terminal would submit it half-way); fix ansible_become_password');
+      }
       shell.write(ctx.becomePassword + ENTER);
       sentPassword = true;
       continue;

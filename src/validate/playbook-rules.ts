@@ -1,13 +1,14 @@
 /** Semantic rules a schema cannot express: unique ids, references, one operator per
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
-import type { CheckSpec, CollectStep, Condition, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
-import { checkDependencies, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
+import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
+import { checkCommandTemplate, checkDependencies, CommandSyntaxError, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
 import { checkVarsByInput } from './vars-by-input.js';
+import { isWrapperProgram, readOnlyProblems } from './read-only.js';
 
 
-type Locate = (pointer: string, opts?: { key?: boolean }) => SourceLocation;
+type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => SourceLocation;
 
 /** Names a template may use without a variable of that name: filled in at run time. */
 export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'steps', 'fields', 'vars', 'host']);
@@ -26,13 +27,39 @@ function textTemplates(t: LocalizedText | undefined): string[] {
   return typeof t === 'string' ? [t] : [t.en, t.ja ?? ''];
 }
 
-/** Every template string in a playbook with its JSON pointer (for variable checks too). */
-export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; template: string }> {
-  const out: Array<{ pointer: string; template: string }> = [];
+/** A command template (anything that reaches a device) with its level and JSON pointer.
+ * `readOnly`: a collect or capture step, which also runs in check mode. */
+export interface CommandSite {
+  pointer: string;
+  template: string;
+  level: Level;
+  readOnly: boolean;
+  /** The collect/capture step it belongs to (for `loop:` and `{{item}}`). */
+  step?: CollectStep;
+}
+
+/** Every command template of a playbook: collect/capture commands and files, apply, rollback. */
+export function commandSites(spec: PlaybookSpec): CommandSite[] {
+  const out: CommandSite[] = [];
   const steps = (list: CollectStep[] | undefined, base: string) =>
     (list ?? []).forEach((s, i) => {
-      if (s.command) out.push({ pointer: `${base}/${i}/command`, template: s.command });
-      if (s.file) out.push({ pointer: `${base}/${i}/file`, template: s.file });
+      if (s.command !== undefined) out.push({ pointer: `${base}/${i}/command`, template: s.command, level: s.level, readOnly: true, step: s });
+      if (s.file !== undefined) out.push({ pointer: `${base}/${i}/file`, template: s.file, level: s.level, readOnly: false, step: s });
+    });
+  spec.checks.forEach((c, ci) => steps(c.collect, `/checks/${ci}/collect`));
+  (spec.remediations ?? []).forEach((r, ri) => {
+    steps(r.capture, `/remediations/${ri}/capture`);
+    r.apply.forEach((s, si) => out.push({ pointer: `/remediations/${ri}/apply/${si}/command`, template: s.command, level: s.level, readOnly: false }));
+    (r.rollback ?? []).forEach((s, si) => out.push({ pointer: `/remediations/${ri}/rollback/${si}/command`, template: s.command, level: s.level, readOnly: false }));
+  });
+  return out;
+}
+
+/** Every message template (Handlebars) of a playbook, and each string `loop:`, with its pointer. */
+export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; template: string }> {
+  const out: Array<{ pointer: string; template: string }> = [];
+  const loops = (list: CollectStep[] | undefined, base: string) =>
+    (list ?? []).forEach((s, i) => {
       if (typeof s.loop === 'string') out.push({ pointer: `${base}/${i}/loop`, template: s.loop });
     });
   // String operands may name a variable (`equals: "{{vars.sse_api_host}}"`, filled when judged).
@@ -43,19 +70,44 @@ export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; 
       }
     });
   spec.checks.forEach((c, ci) => {
-    steps(c.collect, `/checks/${ci}/collect`);
+    loops(c.collect, `/checks/${ci}/collect`);
     operands(c.expect, `/checks/${ci}/expect`);
     (c.diagnose ?? []).forEach((r, ri) => operands(r.when, `/checks/${ci}/diagnose/${ri}/when`));
     (c.diagnose ?? []).forEach((r, ri) => {
       for (const t of [...textTemplates(r.cause), ...textTemplates(r.next)]) out.push({ pointer: `/checks/${ci}/diagnose/${ri}`, template: t });
     });
   });
-  (spec.remediations ?? []).forEach((r, ri) => {
-    steps(r.capture, `/remediations/${ri}/capture`);
-    r.apply.forEach((s, si) => out.push({ pointer: `/remediations/${ri}/apply/${si}/command`, template: s.command }));
-    (r.rollback ?? []).forEach((s, si) => out.push({ pointer: `/remediations/${ri}/rollback/${si}/command`, template: s.command }));
-  });
+  (spec.remediations ?? []).forEach((r, ri) => loops(r.capture, `/remediations/${ri}/capture`));
   return out;
+}
+
+/** The command language and, for collect/capture steps, the read-only allow-list. */
+function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
+  const issues: UserIssue[] = [];
+  for (const site of commandSites(spec)) {
+    try {
+      checkCommandTemplate(site.template, site.level);
+    } catch (err) {
+      if (!(err instanceof CommandSyntaxError)) throw err;
+      issues.push({ code: 'template', message: `${err.message.replace(/ \(template line \d+, column \d+\)$/, '')}`, location: locate(site.pointer, { offset: err.offset }), hint: 'commands take plain {{variable}} holes only (docs/commands.md)' });
+      continue;
+    }
+    if (!site.readOnly) continue;
+    for (const p of readOnlyProblems(site.template, site.level, spec.readonly_commands)) {
+      issues.push({
+        code: 'read-only',
+        message: `${p.message}: collect and capture steps also run in check mode and must only read`,
+        location: locate(site.pointer, { offset: p.offset }),
+        hint: "put changes in a remediation's apply (with verify and rollback); a read-only program missing from the list can be added with readonly_commands: (docs/commands.md)",
+      });
+    }
+  }
+  for (const level of ['cli', 'shell'] as const) {
+    (spec.readonly_commands?.[level] ?? []).forEach((name, i) => {
+      if (isWrapperProgram(name)) issues.push({ code: 'read-only', message: `readonly_commands cannot add '${name}': it runs another program, which a read-only step cannot check`, location: locate(`/readonly_commands/${level}/${i}`) });
+    });
+  }
+  return issues;
 }
 
 function checkConditions(list: Condition[] | undefined, base: string, stepNames: Set<string>, locate: Locate, issues: UserIssue[]): void {
@@ -78,25 +130,12 @@ function checkConditions(list: Condition[] | undefined, base: string, stepNames:
   });
 }
 
-/** Commands that change a device. Collect and capture steps run in check mode, so they must
- * only read; changes belong in a remediation's `apply`. */
-const CHANGING_COMMAND = /(^|[;&|]\s*)(conf(igure)?|pmtool\s+(restart|disable|enable|stop|start)\w*|reboot|shutdown|halt|poweroff|system\s+(reboot|shutdown|lockdown)|rm|mv|cp|dd|tee|kill(all)?|pkill|sed\s+-i|chmod|chown|truncate|useradd|passwd|expert\s+\S)\b/i;
-/** Output redirection into a file (`> f`, `>> f`), but not `2>&1` or `>/dev/null`. */
-const REDIRECT_TO_FILE = /(^|[^0-9&])>>?\s*(?!&|\/dev\/null\b)\S/;
-
-function readOnlyIssue(command: string, at: SourceLocation): UserIssue | undefined {
-  if (!CHANGING_COMMAND.test(command) && !REDIRECT_TO_FILE.test(command)) return undefined;
-  return { code: 'schema', message: `collect/capture command '${command}' looks like a change; these steps also run in check mode and must only read`, location: at, hint: "put changes in a remediation's apply (with verify and rollback)" };
-}
-
 function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locate, issues: UserIssue[]): Set<string> {
   const names = stepNamesOf(list);
   const seen = new Set<string>();
   (list ?? []).forEach((s, i) => {
     const at = locate(`${base}/${i}`);
     if ((s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command or file', location: at });
-    const changing = s.command !== undefined ? readOnlyIssue(s.command, locate(`${base}/${i}/command`)) : undefined;
-    if (changing) issues.push(changing);
     if (seen.has(names[i])) issues.push({ code: 'duplicate-id', message: `step name '${names[i]}' is used twice in this list`, location: at });
     seen.add(names[i]);
     if (s.parse && 'parser' in s.parse && !PARSER_NAMES.includes(s.parse.parser)) {
@@ -165,6 +204,7 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
     }
   }
   issues.push(...checkVarsByInput(spec, locate));
+  issues.push(...commandIssues(spec, locate));
   for (const { pointer, template } of playbookTemplates(spec)) {
     try {
       templateVariables(template);

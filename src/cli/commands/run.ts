@@ -136,7 +136,8 @@ export const command: CliCommand = {
     const connectRate = parsePositiveInt('run', '--connect-rate', v['connect-rate']);
     const failOn = parseSeverity('run', v['fail-on']);
     const vault = openVault('run', v, io);
-    const extraVars = parseExtraVars('run', v['extra-vars'], vault);
+    const extraVarOrigins: Record<string, string> = {};
+    const extraVars = parseExtraVars('run', v['extra-vars'], vault, extraVarOrigins);
     const seconds = (flag: 'connect-timeout' | 'command-timeout' | 'host-timeout') => {
       const n = parsePositiveInt('run', `--${flag}`, v[flag]);
       return n === undefined ? undefined : n * 1000;
@@ -145,7 +146,7 @@ export const command: CliCommand = {
       Object.entries({ connectTimeoutMs: seconds('connect-timeout'), commandTimeoutMs: seconds('command-timeout'), hostTimeoutMs: seconds('host-timeout') }).filter(([, x]) => x !== undefined),
     );
     const shard = parseShard(v.shard);
-    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, connectionDefaults }, vault);
+    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults }, vault);
     // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
     const plan = applyShard(fullPlan!, shard);
     const waivers = v.waivers ? loadWaivers(v.waivers, inventory!) : [];

@@ -34,7 +34,9 @@ Exit codes: 0 valid · 4 invalid
       throw new UserError({ code: 'cli-usage', message: 'firebook validate: name at least one playbook', hint: 'e.g. firebook validate playbooks/securex.yml' });
     }
     const vault = openVault('validate', values, io);
-    const { playbooks, plan } = await loadInputs(io.cwd, positionals, values.inventory, { extraVars: parseExtraVars('validate', values['extra-vars'], vault) }, vault);
+    const extraVarOrigins: Record<string, string> = {};
+    const extraVars = parseExtraVars('validate', values['extra-vars'], vault, extraVarOrigins);
+    const { playbooks, plan } = await loadInputs(io.cwd, positionals, values.inventory, { extraVars, extraVarOrigins }, vault);
     const checks = playbooks.reduce((n, p) => n + p.spec.checks.length, 0);
     const hosts = plan ? `, ${plan.hosts.length} host(s) resolved` : '';
     const warnings = playbooks.flatMap((pb) => playbookWarnings(pb.spec, (p) => pb.locate(p)));

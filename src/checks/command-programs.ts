@@ -1,0 +1,231 @@
+/**
+ * The shape of a command template as the device's shell will read it: which programs it runs,
+ * with which words and redirections, and where each hole stands. Used for two rules:
+ * - every level: a hole stands outside quotes and substitutions (firebook quotes values itself;
+ *   a value quoted inside `'…'` would close the author's quote), and never right after `$`;
+ * - collect/capture steps: the read-only allow-list (validate/read-only.ts) reads the programs.
+ * Stricter than a real shell on purpose: what it cannot read is refused, never guessed.
+ */
+import type { Level } from '../model/playbook.js';
+import { CommandSyntaxError, commandTemplate, type CommandTemplate } from './command-template.js';
+
+/** Stands for a hole in word texts. */
+export const HOLE = '\uE000';
+
+/** A word after quote removal; `holes` counts the holes in it; `offset` is in the template. */
+export interface ShellWord {
+  text: string;
+  offset: number;
+  holes: number;
+}
+
+/** `2>/dev/null`, `2>&1`, `< file`, `> file`… */
+export interface Redirection {
+  op: string;
+  fd?: number;
+  target?: ShellWord;
+  offset: number;
+}
+
+/** One program run: its words (`words[0]` is the program) and redirections. */
+export interface SimpleCommand {
+  words: ShellWord[];
+  redirections: Redirection[];
+  offset: number;
+}
+
+/** A construct found while reading: what it is and where. */
+export interface ShellFinding {
+  kind: 'substitution' | 'background' | 'subshell' | 'heredoc' | 'history' | 'unterminated' | 'quoted-hole' | 'dollar-hole' | 'escaped-hole';
+  offset: number;
+  text: string;
+}
+
+export interface CommandShape {
+  template: CommandTemplate;
+  commands: SimpleCommand[];
+  /** Constructs the read-only rule refuses (substitutions, `&`, subshells, heredocs…). */
+  findings: ShellFinding[];
+}
+
+const OPERATORS = ['&&', '||', ';', '|', '&', '(', ')'];
+
+/** Reads a template as a POSIX shell line (levels expert/root). */
+function readShell(t: CommandTemplate): CommandShape {
+  // The skeleton: literal text with one HOLE character per hole; `at` maps each of its
+  // characters back to its offset in the template (for positions in errors).
+  let src = '';
+  const at: number[] = [];
+  let pos = 0;
+  for (const p of t.parts) {
+    if (p.kind === 'text') {
+      for (let k = 0; k < p.text.length; k++) at.push(pos + k);
+      src += p.text;
+      pos += p.text.length;
+    } else {
+      src += HOLE;
+      at.push(p.hole.offset);
+      pos = t.source.indexOf('}}', p.hole.offset) + 2;
+    }
+  }
+
+  const commands: SimpleCommand[] = [];
+  const findings: ShellFinding[] = [];
+  const where = (i: number) => (i < at.length ? at[i] : t.source.length);
+  let cur: SimpleCommand = { words: [], redirections: [], offset: where(0) };
+  let pendingRedirect: Redirection | undefined;
+  const endCommand = () => {
+    if (cur.words.length > 0 || cur.redirections.length > 0) commands.push(cur);
+    cur = { words: [], redirections: [], offset: 0 };
+  };
+  const pushWord = (w: ShellWord) => {
+    if (pendingRedirect) {
+      pendingRedirect.target = w;
+      cur.redirections.push(pendingRedirect);
+      pendingRedirect = undefined;
+      return;
+    }
+    if (cur.words.length === 0) cur.offset = w.offset;
+    cur.words.push(w);
+  };
+
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    const op = OPERATORS.find((o) => src.startsWith(o, i));
+    if (op) {
+      if (op === '&') findings.push({ kind: 'background', offset: where(i), text: '&' });
+      if (op === '(' || op === ')') findings.push({ kind: 'subshell', offset: where(i), text: op });
+      endCommand();
+      i += op.length;
+      continue;
+    }
+    // Redirection: [n]> [n]>> [n]< [n]>& [n]<& &> <> <<
+    const redir = /^(\d*)(<<-?|<>|>>|>\||>&|<&|&>>?|>|<)/.exec(src.slice(i));
+    if (redir) {
+      if (redir[2].startsWith('<<')) findings.push({ kind: 'heredoc', offset: where(i), text: redir[2] });
+      if (src[i + redir[0].length] === '(') findings.push({ kind: 'substitution', offset: where(i), text: `${redir[2]}(` });
+      pendingRedirect = { op: redir[2], fd: redir[1] ? Number(redir[1]) : undefined, offset: where(i) };
+      i += redir[0].length;
+      continue;
+    }
+    // A word: runs until unquoted whitespace or an operator character.
+    const start = i;
+    let text = '';
+    let holes = 0;
+    let quote: "'" | '"' | '' = '';
+    for (; i < src.length; i++) {
+      const ch = src[i];
+      if (quote === "'") {
+        if (ch === "'") quote = '';
+        else if (ch === HOLE) findings.push({ kind: 'quoted-hole', offset: where(i), text: "'" });
+        else text += ch;
+        continue;
+      }
+      if (ch === HOLE) {
+        if (quote === '"') findings.push({ kind: 'quoted-hole', offset: where(i), text: '"' });
+        if (src[i - 1] === '$' && src[i - 2] !== '\\') findings.push({ kind: 'dollar-hole', offset: where(i), text: '$' });
+        text += HOLE;
+        holes++;
+        continue;
+      }
+      if (ch === '\\') {
+        // `\'…'`: the backslash would take the opening quote of a quoted value away.
+        if (src[i + 1] === HOLE) findings.push({ kind: 'escaped-hole', offset: where(i + 1), text: '\\' });
+        else if (i + 1 < src.length) text += src[++i];
+        continue;
+      }
+      if (ch === '`') {
+        findings.push({ kind: 'substitution', offset: where(i), text: '`' });
+        continue;
+      }
+      if (ch === '$' && (src[i + 1] === '(' || src[i + 1] === "'" || src[i + 1] === '"' || src[i + 1] === '[')) {
+        findings.push({ kind: 'substitution', offset: where(i), text: `$${src[i + 1]}` });
+      }
+      if (ch === '!') findings.push({ kind: 'history', offset: where(i), text: '!' });
+      if (quote === '"') {
+        if (ch === '"') quote = '';
+        else text += ch;
+        continue;
+      }
+      if (ch === "'" || ch === '"') {
+        quote = ch;
+        continue;
+      }
+      if (ch === ' ' || ch === '\t' || /[;&|()<>]/.test(ch)) break;
+      text += ch;
+    }
+    if (quote) findings.push({ kind: 'unterminated', offset: where(start), text: quote });
+    pushWord({ text, offset: where(start), holes });
+  }
+  if (pendingRedirect) cur.redirections.push(pendingRedirect);
+  endCommand();
+  return { template: t, commands, findings };
+}
+
+/** Reads a template as a CLISH line: words separated by spaces, nothing else is syntax. */
+function readClish(t: CommandTemplate): CommandShape {
+  const words: ShellWord[] = [];
+  let text = '';
+  let holes = 0;
+  let start = -1;
+  let pos = 0;
+  const flush = () => {
+    if (start >= 0) words.push({ text, offset: start, holes });
+    text = '';
+    holes = 0;
+    start = -1;
+  };
+  for (const p of t.parts) {
+    if (p.kind === 'hole') {
+      if (start < 0) start = p.hole.offset;
+      text += HOLE;
+      holes++;
+      pos = t.source.indexOf('}}', p.hole.offset) + 2;
+      continue;
+    }
+    for (let k = 0; k < p.text.length; k++) {
+      const ch = p.text[k];
+      if (ch === ' ' || ch === '\t') flush();
+      else {
+        if (start < 0) start = pos + k;
+        text += ch;
+      }
+    }
+    pos += p.text.length;
+  }
+  flush();
+  const commands = words.length > 0 ? [{ words, redirections: [], offset: words[0].offset }] : [];
+  return { template: t, commands, findings: [] };
+}
+
+/** Reads a command template for its level. Throws CommandSyntaxError for a bad template. */
+export function commandShape(source: string, level: Level): CommandShape {
+  const t = commandTemplate(source);
+  return level === 'cli' ? readClish(t) : readShell(t);
+}
+
+const PLACEMENT: Partial<Record<ShellFinding['kind'], string>> = {
+  'quoted-hole': 'a {{variable}} inside quotes: write it outside quotes, firebook quotes every value itself',
+  'dollar-hole': "a {{variable}} right after '$' would be read as shell syntax",
+  'escaped-hole': "a {{variable}} right after '\\' would lose its quoting",
+};
+
+const CHECKED = new Set<string>();
+
+/** Checks a command template for its level: the language (parseCommandTemplate) and where the
+ * holes stand (outside quotes, not after `$` or `\`). Throws CommandSyntaxError. */
+export function checkCommandTemplate(source: string, level: Level): CommandShape | undefined {
+  const key = `${level}\u0000${source}`;
+  if (CHECKED.has(key)) return undefined;
+  const shape = commandShape(source, level);
+  const bad = shape.findings.find((f) => PLACEMENT[f.kind]);
+  if (bad) throw new CommandSyntaxError(PLACEMENT[bad.kind]!, source, bad.offset);
+  if (CHECKED.size > 2000) CHECKED.clear();
+  CHECKED.add(key);
+  return shape;
+}

@@ -1,0 +1,117 @@
+/**
+ * The command gate at plan time: every value the plan already knows (variables, `-e`, loop
+ * lists) is put through the same check the run would apply (command-gate.ts), so a value that
+ * cannot go into a command is invalid input (exit 4) before any host is touched — not a
+ * check `error` on every host. Values known only at run time (facts, captured, checks) are
+ * gated when the command is built.
+ */
+import type { PlaybookSpec, LoadedPlaybook } from '../model/playbook.js';
+import type { UserIssue } from '../model/errors.js';
+import { commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
+import { commandSites, type CommandSite } from '../validate/playbook-rules.js';
+
+/** A problem found for one host (undefined: the same for all), before grouping. */
+export interface HostIssue {
+  issue: UserIssue;
+  host?: string;
+}
+
+/** Roots filled at run time; their values are gated when the command is built. */
+const RUN_TIME = new Set(['facts', 'captured', 'checks', 'steps', 'fields', 'host']);
+
+function hostList(hosts: string[]): string {
+  if (hosts.length === 1) return `host '${hosts[0]}'`;
+  const shown = hosts.slice(0, 3).join(', ');
+  return hosts.length > 3 ? `hosts ${shown} and ${hosts.length - 3} more` : `hosts ${shown}`;
+}
+
+/** The same problem on many hosts is said once, naming the hosts (3, then a count). */
+export function sayOnce(list: HostIssue[]): UserIssue[] {
+  const groups = new Map<string, { issue: UserIssue; hosts: string[] }>();
+  for (const { issue, host } of list) {
+    const key = `${issue.code}|${issue.message}|${issue.location?.file}:${issue.location?.line}:${issue.location?.col}`;
+    const g = groups.get(key) ?? { issue, hosts: [] };
+    if (host !== undefined && !g.hosts.includes(host)) g.hosts.push(host);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map(({ issue, hosts }) => (hosts.length === 0 ? issue : { ...issue, message: `${issue.message} for ${hostList(hosts)}` }));
+}
+
+/** Every variable path the command templates use, with the pointer of the template. */
+export function commandVariablesOf(spec: PlaybookSpec): Array<{ pointer: string; path: string }> {
+  const out: Array<{ pointer: string; path: string }> = [];
+  for (const site of commandSites(spec)) {
+    try {
+      for (const h of commandTemplate(site.template).holes) out.push({ pointer: site.pointer, path: h.path });
+    } catch {
+      /* reported by validation */
+    }
+  }
+  return out;
+}
+
+/** The variable a hole reads (`x` for `{{x.y}}` and `{{vars.x}}`), or undefined for a run-time root. */
+function variableOf(path: string): { key: string; parts: string[] } | undefined {
+  const parts = path.split('.');
+  if (parts[0] === 'vars' && parts.length > 1) return { key: parts[1], parts: parts.slice(1) };
+  if (RUN_TIME.has(parts[0]) || parts[0] === 'item' || parts[0] === 'vars') return undefined;
+  return { key: parts[0], parts };
+}
+
+/**
+ * Gates every value a host's commands will use. `fromExtra(key)` names the `-e` argument a
+ * variable came from: such a problem is reported once, naming it, without a host.
+ */
+export function commandValueIssues(pb: LoadedPlaybook, sites: CommandSite[], vars: Record<string, unknown>, host: string, fromExtra: (key: string) => string | undefined): HostIssue[] {
+  const issues: HostIssue[] = [];
+  // A typed input with a wrong value is reported by the input check (same type predicates).
+  const badInput = (key: string) => {
+    const decl = pb.spec.inputs?.[key];
+    return decl !== undefined && vars[key] !== undefined && validateVarValue(decl, vars[key]) !== undefined;
+  };
+  const report = (site: CommandSite, hole: Hole, key: string, err: unknown) => {
+    if (!(err instanceof TemplateError)) throw err;
+    const what = err.message.replace(/ \(template line \d+, column \d+\)$/, '');
+    const extra = fromExtra(key);
+    const message = `${what} (in a ${site.level} command)`;
+    if (extra) issues.push({ issue: { code: 'invalid-variable', message: `${extra}: ${message}` } });
+    else issues.push({ host, issue: { code: 'invalid-variable', message, location: pb.locate(site.pointer, { offset: hole.offset }), hint: 'fix the value in the inventory or the playbook (docs/commands.md: types of command values)' } });
+  };
+  for (const site of sites) {
+    let holes: readonly Hole[];
+    try {
+      holes = commandTemplate(site.template).holes;
+    } catch {
+      continue;
+    }
+    const typeOf = stepHoleTypes(pb.spec, site.step);
+    for (const hole of holes) {
+      if (hole.path === 'item') {
+        const lp = site.step?.loop !== undefined ? loopPath(site.step.loop) : undefined;
+        const v = lp !== undefined ? variableOf(lp) : undefined;
+        if (!v || badInput(v.key)) continue;
+        const list = getPath(vars, v.parts);
+        if (!Array.isArray(list)) continue;
+        for (const item of list) {
+          try {
+            fillHole(item, typeOf('item'), site.level, 'item', hole);
+          } catch (err) {
+            report(site, hole, v.key, err);
+            break;
+          }
+        }
+        continue;
+      }
+      const v = variableOf(hole.path);
+      if (!v || badInput(v.key)) continue;
+      const value = getPath(vars, v.parts);
+      if (value === undefined) continue; // undefined variables are reported on their own
+      try {
+        fillHole(value, typeOf(hole.path), site.level, hole.path, hole);
+      } catch (err) {
+        report(site, hole, v.key, err);
+      }
+    }
+  }
+  return issues;
+}

@@ -96,14 +96,6 @@ function readShell(t: CommandTemplate): CommandShape {
       i++;
       continue;
     }
-    const op = OPERATORS.find((o) => src.startsWith(o, i));
-    if (op) {
-      if (op === '&') findings.push({ kind: 'background', offset: where(i), text: '&' });
-      if (op === '(' || op === ')') findings.push({ kind: 'subshell', offset: where(i), text: op });
-      endCommand();
-      i += op.length;
-      continue;
-    }
     // Redirection: [n]> [n]>> [n]< [n]>& [n]<& &> <> <<
     const redir = /^(\d*)(<<-?|<>|>>|>\||>&|<&|&>>?|>|<)/.exec(src.slice(i));
     if (redir) {
@@ -111,6 +103,14 @@ function readShell(t: CommandTemplate): CommandShape {
       if (src[i + redir[0].length] === '(') findings.push({ kind: 'substitution', offset: where(i), text: `${redir[2]}(` });
       pendingRedirect = { op: redir[2], fd: redir[1] ? Number(redir[1]) : undefined, offset: where(i) };
       i += redir[0].length;
+      continue;
+    }
+    const op = OPERATORS.find((o) => src.startsWith(o, i));
+    if (op) {
+      if (op === '&') findings.push({ kind: 'background', offset: where(i), text: '&' });
+      if (op === '(' || op === ')') findings.push({ kind: 'subshell', offset: where(i), text: op });
+      endCommand();
+      i += op.length;
       continue;
     }
     // A word: runs until unquoted whitespace or an operator character.

@@ -61,8 +61,9 @@ function refusal(inner: string): string {
   if (inner.startsWith('~') || inner.endsWith('~')) return "whitespace control '~' is not allowed in a command";
   if (body.startsWith('@')) return `data variable '{{${body}}}' is not allowed in a command; ${LOOP_HINT}`;
   if (/\bas\s*\|/.test(body)) return `block parameters ('as |…|') are not allowed in a command; ${LOOP_HINT}`;
+  if (body.includes('[')) return `'{{${body}}}' is not a variable path (letters, digits, '_' and '-', separated by dots)`;
   if (body.includes('(')) return 'sub-expressions are not allowed in a command: a hole holds one variable';
-  if (body === '' ) return 'empty {{}} in a command';
+  if (body === '') return 'empty {{}} in a command';
   if (/^(this|\.\.?)(\/|\.|$)/.test(body)) return `'{{${body}}}' is not allowed in a command; ${LOOP_HINT}`;
   if (/\s/.test(body)) return `helper call '{{${body}}}' is not allowed in a command: a hole holds one variable (a list is written comma-separated)`;
   return `'{{${body}}}' is not a variable path (letters, digits, '_' and '-', separated by dots)`;
@@ -91,7 +92,7 @@ export function parseCommandTemplate(source: string): CommandTemplate {
     const inner = source.slice(i + 2, end - 2);
     const path = inner.trim();
     const segments = path.split('.');
-    const plain = !inner.startsWith('{') && !inner.includes('~') && segments.every((s) => SEGMENT.test(s));
+    const plain = !inner.startsWith('{') && !inner.includes('~') && path !== 'else' && segments.every((s) => SEGMENT.test(s));
     if (!plain) throw new CommandSyntaxError(refusal(inner), source, i);
     const reserved = segments.find((s) => RESERVED.has(s));
     if (reserved) throw new CommandSyntaxError(`'${reserved}' cannot be used in a variable path in a command${reserved === 'this' ? `; ${LOOP_HINT}` : ''}`, source, i);

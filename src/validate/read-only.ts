@@ -126,8 +126,11 @@ function splitOptions(program: string, rule: ProgramRule, args: ShellWord[]): { 
   return { operands };
 }
 
+/** find predicates followed by an argument (`-mtime -1`: the `-1` is not a predicate). */
+const FIND_WITH_ARG = new Set(['-name', '-iname', '-path', '-ipath', '-wholename', '-regex', '-iregex', '-type', '-xtype', '-maxdepth', '-mindepth', '-mtime', '-mmin', '-atime', '-amin', '-ctime', '-cmin', '-newer', '-size', '-user', '-group', '-uid', '-gid', '-perm', '-links', '-printf', '-samefile', '-inum']);
+
 function findProblem(args: ShellWord[]): ReadOnlyProblem | undefined {
-  const bad = args.find((w) => w.text.startsWith('-') && !FIND_READ.has(w.text));
+  const bad = args.find((w, k) => w.text.startsWith('-') && !FIND_READ.has(w.text) && !(k > 0 && FIND_WITH_ARG.has(args[k - 1].text)));
   return bad ? { message: `find ${show(bad)} is not on the read-only list (find only reads with -name, -type, -print, -ls…; -delete, -exec, -ok, -fprint write or run programs)`, offset: bad.offset } : undefined;
 }
 

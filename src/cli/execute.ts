@@ -5,7 +5,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Severity } from '../model/playbook.js';
-import type { RunReport } from '../model/result.js';
+import type { RunMeta, RunReport } from '../model/result.js';
 import type { Connector } from '../model/transport.js';
 import type { RunPlan } from '../plan/plan.js';
 import { EventBus, type NamedReporter } from '../run/emitter.js';
@@ -22,7 +22,7 @@ import type { Shard } from '../plan/shard.js';
 
 export interface ExecuteConfig {
   plan: RunPlan;
-  playbooks: Array<{ path: string; name: string; sha256: string }>;
+  playbooks: RunMeta['playbooks'];
   inventorySource: string;
   argv: string[];
   mode: 'check' | 'apply';

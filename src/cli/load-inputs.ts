@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { LoadedPlaybook } from '../model/playbook.js';
+import type { RunMeta } from '../model/result.js';
 import { loadPlaybooks } from '../load/playbook.js';
 import { loadInventory } from '../inventory/index.js';
 import { buildPlan, type PlanOptions, type RunPlan } from '../plan/plan.js';
@@ -12,6 +13,13 @@ export interface LoadedInputs {
   playbooks: LoadedPlaybook[];
   inventory?: Inventory;
   plan?: RunPlan;
+}
+
+/** A playbook as the run's metadata records it; an extended read-only list is always said. */
+export function playbookMeta(p: LoadedPlaybook): RunMeta['playbooks'][number] {
+  const ext = p.spec.readonly_commands;
+  const extended = (ext?.cli?.length ?? 0) + (ext?.shell?.length ?? 0) > 0;
+  return { path: p.path, name: p.spec.name, sha256: p.sha256, ...(extended ? { readonlyCommands: ext } : {}) };
 }
 
 /** Loads everything, collecting playbook and inventory errors together before throwing.

@@ -110,7 +110,8 @@ export interface HostResult {
 export interface RunMeta {
   runId: string;
   tool: { name: 'firebook'; version: string };
-  playbooks: Array<{ path: string; name: string; sha256: string }>;
+  /** `readonlyCommands`: what a playbook added to the read-only allow-list (docs/commands.md). */
+  playbooks: Array<{ path: string; name: string; sha256: string; readonlyCommands?: { cli?: string[]; shell?: string[] } }>;
   inventory: string;
   mode: 'check' | 'apply';
   operator: string;

@@ -121,6 +121,9 @@ function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
   if (m.tags?.length) rows.push({ label: l.tags, value: toOneLine(m.tags.join(', ')) });
   if (m.skipTags?.length) rows.push({ label: l.skipTags, value: toOneLine(m.skipTags.join(', ')) });
   if (m.replay) rows.push({ label: l.replay, value: toVisibleText(m.replay) });
+  // Check mode's read-only guarantee holds only for the built-in list: say what a playbook added.
+  const extended = m.playbooks.flatMap((p) => [...(p.readonlyCommands?.cli ?? []).map((c) => `cli: ${c}`), ...(p.readonlyCommands?.shell ?? []).map((c) => `shell: ${c}`)].map((c) => `${c} (${p.name})`));
+  if (extended.length) rows.push({ label: l.readonlyExtended, value: toOneLine(extended.join(', ')), loud: true });
   return rows;
 }
 

@@ -135,3 +135,14 @@ describe('markdown helpers', () => {
     expect(md).toContain('_Full detail: report.full.md (--format md-full), report.html, report.json._');
   });
 });
+
+describe('a playbook that extends the read-only list is said in the report', () => {
+  it('meta.playbooks[].readonlyCommands is valid JSON and shown loud in the header', () => {
+    const r = loadSample();
+    r.meta.playbooks = [{ ...r.meta.playbooks[0], readonlyCommands: { shell: ['awk'] } }];
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate(JSON.parse(renderJson(r))), JSON.stringify(validate.errors)).toBe(true);
+    expect(renderMarkdown(r, { lang: 'en' })).toMatch(new RegExp(`\\*\\*Read-only list extended by the playbook\\*\\* \\| \\*\\*shell: awk \\(${r.meta.playbooks[0].name}\\)\\*\\*`));
+    expect(renderMarkdown(loadSample(), { lang: 'en' })).not.toMatch(/Read-only list extended/);
+  });
+});

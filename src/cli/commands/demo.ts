@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseChoice } from '../options.js';
-import { loadInputs } from '../load-inputs.js';
+import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { packagePath } from '../../model/package-files.js';
 import { startLab, type LabHostSpec } from '../../lab/index.js';
@@ -56,7 +56,7 @@ Exits 0 when the run completed (the broken devices are expected to fail).
       const { report, outDir } = await executeRun(
         {
           plan: plan!,
-          playbooks: playbooks.map((p) => ({ path: p.path, name: p.spec.name, sha256: p.sha256 })),
+          playbooks: playbooks.map(playbookMeta),
           inventorySource: lab.inventoryPath,
           argv: ['demo', ...argv],
           mode: 'check',

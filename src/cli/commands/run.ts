@@ -6,7 +6,7 @@ import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../model/suggest.js';
 import { openVault, parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity, VAULT_OPTIONS, VAULT_USAGE } from '../options.js';
-import { loadInputs } from '../load-inputs.js';
+import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { loadWaivers } from '../../load/waivers.js';
 import { DEFAULT_FORKS } from '../../run/runner.js';
@@ -162,7 +162,7 @@ export const command: CliCommand = {
     const { report } = await executeRun(
       {
         plan,
-        playbooks: playbooks.map((p) => ({ path: p.path, name: p.spec.name, sha256: p.sha256 })),
+        playbooks: playbooks.map(playbookMeta),
         inventorySource: v.inventory,
         argv: ['run', ...argv],
         mode: v.apply ? 'apply' : 'check',

@@ -113,6 +113,16 @@ describe('transport against the built-in lab', () => {
     expect((await s.run('echo still', 'expert')).output).toBe('still\n');
   });
 
+  it('a become password with a line break is never typed: privilege, nothing of it sent', async () => {
+    const s = await connect('ftd1', { becomePassword: `${lab.password}\nreboot-canary` });
+    const err = await failure(s.run('id -u', 'root'));
+    expect(err.triage).toBe('privilege');
+    expect(err.message).toMatch(/become password contains a line break, so it was not sent/);
+    expect(err.message).not.toContain(lab.password);
+    expect(lab.commandLog('ftd1').map((e) => e.line).join('\n')).not.toMatch(/reboot-canary/);
+    expect((await s.run('echo still', 'expert')).output).toBe('still\n');
+  });
+
   it('latency does not break prompt detection', async () => {
     const s = await connect('slow');
     expect((await s.run('echo slow', 'expert')).output).toBe('slow\n');

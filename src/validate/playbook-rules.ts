@@ -2,7 +2,7 @@
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
-import { checkCommandTemplate, checkDependencies, CommandSyntaxError, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
+import { checkCommandTemplate, checkDependencies, CommandSyntaxError, fillHole, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
 import { checkVarsByInput } from './vars-by-input.js';
 import { isWrapperProgram, readOnlyProblems } from './read-only.js';
@@ -91,6 +91,21 @@ function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
       if (!(err instanceof CommandSyntaxError)) throw err;
       issues.push({ code: 'template', message: `${err.message.replace(/ \(template line \d+, column \d+\)$/, '')}`, location: locate(site.pointer, { offset: err.offset }), hint: 'commands take plain {{variable}} holes only (docs/commands.md)' });
       continue;
+    }
+    const loop = site.step?.loop;
+    if (typeof loop === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9_][A-Za-z0-9_-]*)*$/.test(loopPath(loop)!)) {
+      issues.push({ code: 'template', message: `loop '${loop}' must name a list variable (e.g. loop: sse_endpoints)`, location: locate(site.pointer.replace(/\/(command|file)$/, '/loop')) });
+    }
+    if (Array.isArray(loop)) {
+      // Literal items go through the same gate as any value (CLISH cannot take a space, etc.).
+      const itemType = stepHoleTypes(spec, site.step)('item');
+      loop.forEach((item, k) => {
+        try {
+          fillHole(item, itemType, site.level, `loop item ${k + 1}`);
+        } catch (err) {
+          issues.push({ code: 'template', message: (err as Error).message, location: locate(site.pointer.replace(/\/(command|file)$/, `/loop/${k}`)) });
+        }
+      });
     }
     if (!site.readOnly) continue;
     for (const p of readOnlyProblems(site.template, site.level, spec.readonly_commands)) {

@@ -15,7 +15,6 @@ export type { CommandTemplate, Hole } from './command-template.js';
 export { commandShape, checkCommandTemplate, HOLE } from './command-programs.js';
 export type { CommandShape, ShellWord, SimpleCommand } from './command-programs.js';
 export { stepHoleTypes, variableHoleTypes, inferHoleType, elementType, loopPath } from './hole-types.js';
-export { locateVariable, KNOWN_HELPERS } from './template-ast.js';
 export { validateVarValue, isHostname } from './var-value.js';
 export { compareVersions, parseVersion } from './version.js';
 export { looseEquals, formatValue } from './values.js';

@@ -103,14 +103,3 @@ function collectRefs(program: hbs.AST.Program): PathRef[] {
 export function templateVariables(template: string): string[] {
   return [...new Set(collectRefs(parseTemplate(template)).map((r) => r.path))];
 }
-
-/** Where a variable path (e.g. `vars.dns_servers`) is first referenced, for error positions. */
-export function locateVariable(template: string, path: string): { line: number; col: number } | undefined {
-  try {
-    const refs = collectRefs(parseTemplate(template));
-    const hit = refs.find((r) => r.path === path) ?? refs.find((r) => path.startsWith(`${r.path}.`) || r.path.startsWith(`${path}.`));
-    return hit ? { line: hit.line, col: hit.col } : undefined;
-  } catch {
-    return undefined;
-  }
-}

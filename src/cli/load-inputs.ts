@@ -6,8 +6,9 @@ import type { LoadedPlaybook } from '../model/playbook.js';
 import type { RunMeta } from '../model/result.js';
 import { loadPlaybooks } from '../load/playbook.js';
 import { loadInventory } from '../inventory/index.js';
-import { buildPlan, type PlanOptions, type RunPlan } from '../plan/plan.js';
+import { buildPlan, checkExtraVars, type PlanOptions, type RunPlan } from '../plan/plan.js';
 import type { Vault } from '../inventory/vault.js';
+import { redact } from '../model/redact.js';
 
 export interface LoadedInputs {
   playbooks: LoadedPlaybook[];
@@ -45,5 +46,7 @@ export async function loadInputs(cwd: string, playbookPaths: string[], inventory
   if (issues.length > 0) throw new UserError(issues);
   const secretValues = [...(planOpts.secretValues ?? []), ...(vault?.revealed ?? [])];
   const plan = inventory ? buildPlan(playbooks, inventory, { ...planOpts, secretValues }) : undefined;
+  const extraIssues = inventory || !planOpts.extraVars ? [] : checkExtraVars(playbooks, planOpts);
+  if (extraIssues.length > 0) throw new UserError(extraIssues.map((i) => ({ ...i, message: redact(i.message, secretValues) })));
   return { playbooks, inventory, plan };
 }

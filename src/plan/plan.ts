@@ -132,15 +132,14 @@ export function coerceInput(type: string, value: unknown): unknown {
 export function undefinedVariables(pb: LoadedPlaybook, vars: Record<string, unknown>): UserIssue[] {
   const issues: UserIssue[] = [];
   const uses = [
-    ...playbookTemplates(pb.spec).flatMap(({ pointer, template }) => templateVariables(template).map((path) => ({ pointer, path }))),
-    ...commandVariablesOf(pb.spec),
+    // Messages render leniently (a missing value reads "(unknown)"), so `vars.x` there may be absent.
+    ...playbookTemplates(pb.spec).flatMap(({ pointer, template }) => templateVariables(template).map((path) => ({ pointer, root: path.split('.')[0] }))),
+    // A command cannot: `{{vars.x}}` needs x like `{{x}}` does.
+    ...commandVariablesOf(pb.spec).map(({ pointer, path }) => ({ pointer, root: path.startsWith('vars.') ? path.split('.')[1] : path.split('.')[0] })),
   ];
-  for (const { pointer, path } of uses) {
-    const parts = path.split('.');
-    // `vars.x` names the variable x; other runtime roots (facts, item, captured…) are filled at run time.
-    const root = parts[0] === 'vars' && parts.length > 1 ? parts[1] : parts[0];
-    if ((parts[0] !== 'vars' && RUNTIME_ROOTS.has(root)) || root in vars || pb.spec.inputs?.[root]) continue;
+  for (const { pointer, root } of uses) {
     // Declared optional inputs may be absent: what uses them is gated by `when` (exists).
+    if (RUNTIME_ROOTS.has(root) || root in vars || pb.spec.inputs?.[root]) continue;
     issues.push({ code: 'undefined-variable', message: `variable '${root}' is not defined`, location: pb.locate(pointer), hint: `define it in the playbook's vars, the inventory (host_vars/group_vars), or pass -e ${root}=...` });
   }
   return issues;
@@ -166,6 +165,23 @@ function extraVarIssues(playbooks: LoadedPlaybook[], opts: PlanOptions): UserIss
     }
   }
   return issues;
+}
+
+/** `-e` values checked without an inventory (`firebook validate PLAYBOOK -e …`): the typed
+ * inputs, and every command hole they fill (they win over every other source on every host). */
+export function checkExtraVars(playbooks: LoadedPlaybook[], opts: PlanOptions): UserIssue[] {
+  const issues = extraVarIssues(playbooks, opts);
+  for (const pb of playbooks) {
+    const vars: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(opts.extraVars ?? {})) {
+      const decl = pb.spec.inputs?.[k];
+      const value = decl ? coerceInput(decl.type, v) : v;
+      if (!(decl && (value === '' || (Array.isArray(value) && value.length === 0)))) vars[k] = value;
+    }
+    const fromExtra = (key: string) => extraArgument(key, opts, !!pb.spec.inputs?.[key]?.secret);
+    issues.push(...commandValueIssues(pb, commandSites(pb.spec), vars, '', fromExtra).map((i) => i.issue));
+  }
+  return sayOnce(issues.map((issue) => ({ issue })));
 }
 
 /** Typed inputs: required ones present, values of the declared type (those from -e: extraVarIssues). */

@@ -45,6 +45,13 @@ describe('the block-parameter exploit is closed', () => {
     expect(r.stderr).toMatch(/exploit\.yml:8:30: error\[template\]: block helper '\{\{#each' is not allowed in a command/);
   });
 
+  it('validate without an inventory checks -e values against the holes they fill', async () => {
+    const pb = playbook('hole.yml', 'nslookup {{m}}');
+    const r = await fb(['validate', pb, '-e', '{"m": {"a;reboot": 1}}']);
+    expect(r.status).toBe(4);
+    expect(r.stderr.trim().split('\n')).toEqual([`error[invalid-variable]: -e {"m": {"a;reboot": 1}}: m is a mapping; a command takes a single value or a list (in a root command)`]);
+  });
+
   it('run refuses it too, and the devices receive nothing', async () => {
     const pb = playbook('exploit.yml', 'nslookup x {{#each vars.m as |v k|}}{{k}}{{/each}}');
     const r = await fb(['run', pb, '-i', writeInventory(lab), '--known-hosts', lab.knownHostsPath, '-e', '{"m": {"a;reboot": 1}}', '--out', join(dir, 'out1')]);

@@ -71,3 +71,16 @@ describe('values are gated before anything runs', () => {
     expect(found[0].message).toMatch(/vars\.m starts with '-'/);
   });
 });
+
+describe('-e values without an inventory (firebook validate PLAYBOOK -e …)', () => {
+  it('are checked against the inputs and the command holes they fill', async () => {
+    const { checkExtraVars } = await import('../../src/plan/plan.js');
+    const pb = loadPlaybook(PLAYBOOK);
+    expect(checkExtraVars([pb], { extraVars: { m: 'network', servers: '192.0.2.1' } })).toEqual([]);
+    const found = checkExtraVars([pb], { extraVars: { m: { 'a;reboot': 1 }, servers: 'x' }, extraVarOrigins: { m: '{"m":…}', servers: 'servers=x' } });
+    expect(found.map((i) => i.message)).toEqual([
+      `-e servers=x: input 'servers' must be ip-list: item 1: "x" is not an IPv4 or IPv6 address`,
+      '-e {"m":…}: vars.m is a mapping; a command takes a single value or a list (in a cli command)',
+    ]);
+  });
+});

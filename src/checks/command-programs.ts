@@ -89,6 +89,7 @@ function readShell(t: CommandTemplate): CommandShape {
     cur.words.push(w);
   };
 
+  const escaped = new Set<number>(); // characters taken literally after a backslash
   let i = 0;
   while (i < src.length) {
     const c = src[i];
@@ -128,7 +129,7 @@ function readShell(t: CommandTemplate): CommandShape {
       }
       if (ch === HOLE) {
         if (quote === '"') findings.push({ kind: 'quoted-hole', offset: where(i), text: '"' });
-        if (src[i - 1] === '$' && src[i - 2] !== '\\') findings.push({ kind: 'dollar-hole', offset: where(i), text: '$' });
+        if (src[i - 1] === '$' && !escaped.has(i - 1)) findings.push({ kind: 'dollar-hole', offset: where(i), text: '$' });
         text += HOLE;
         holes++;
         continue;
@@ -136,7 +137,10 @@ function readShell(t: CommandTemplate): CommandShape {
       if (ch === '\\') {
         // `\'…'`: the backslash would take the opening quote of a quoted value away.
         if (src[i + 1] === HOLE) findings.push({ kind: 'escaped-hole', offset: where(i + 1), text: '\\' });
-        else if (i + 1 < src.length) text += src[++i];
+        else if (i + 1 < src.length) {
+          text += src[++i];
+          escaped.add(i);
+        }
         continue;
       }
       if (ch === '`') {

@@ -76,12 +76,12 @@ export interface CollectStep {
    * for a single step, `step<N>` otherwise. */
   name?: string;
   level: Level;
-  /** Command template (Handlebars, strict, no HTML escaping). */
+  /** Command in the command language: literal text and typed `{{variable}}` holes (docs/commands.md). */
   command?: string;
-  /** Read a file instead (`cat` at the given level). Template allowed. */
+  /** Read a file instead (`cat` at the given level); a command-language template. */
   file?: string;
   parse?: ParseSpec;
-  /** Run once per item; `{{item}}` in the command. A template resolving to a list, or a literal list. */
+  /** Run once per item; `{{item}}` in the command. A list variable's name (`sse_endpoints`, `{{x}}`), or a literal list. */
   loop?: string | Array<string | number>;
   /** Exit codes that are evidence, not collection errors (default: any exit code is evidence). */
   timeout_s?: number;

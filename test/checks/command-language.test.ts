@@ -63,6 +63,7 @@ describe('everything but a plain hole is refused, with its position', () => {
     ['hole in double quotes', 'grep "a {{x}}" /etc/hosts', /inside quotes/, 9],
     ['hole after $', 'echo ${{x}}', /after '\$'/, 7],
     ['hole after backslash', 'echo \\{{x}}', /after '\\'/, 7],
+    ['hole after an escaped backslash and $', 'echo \\\\${{x}}', /after '\$'/, 9],
   ])('%s', (_name, template, message, col) => {
     const err = syntaxError(template);
     expect(err.message).toMatch(message);
@@ -73,6 +74,7 @@ describe('everything but a plain hole is refused, with its position', () => {
   it('a hole is fine next to literal text and outside quotes', () => {
     expect(() => checkCommandTemplate("curl -H 'X: 1' https://{{h}}/x", 'root')).not.toThrow();
     expect(() => checkCommandTemplate('configure network dns servers {{dns_servers}}', 'cli')).not.toThrow();
+    expect(() => checkCommandTemplate('echo \\${{x}}', 'root')).not.toThrow(); // `\$` is a literal dollar
   });
 });
 

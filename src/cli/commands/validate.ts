@@ -18,9 +18,11 @@ export const command: CliCommand = {
   usage: `Usage: firebook validate PLAYBOOK... [-i INVENTORY] [-e VARS]
 
 Checks each playbook against schemas/playbook.schema.json and the semantic rules (unique ids,
-known remediations and parsers, one operator per condition, valid regexes and templates).
-With -i, also checks that every variable the templates use is defined for every targeted
-host and that typed inputs hold valid values. Prints every problem as file:line:col.
+known remediations and parsers, one operator per condition, valid regexes and templates),
+that every command is in the command language, and that collect/capture steps run only
+read-only programs (docs/commands.md). With -i, also checks that every variable the templates
+use is defined for every targeted host and that every value a command will take passes its
+type and quoting rule (with -e alone: the -e values). Prints every problem as file:line:col.
 Warns (on stderr, exit code unchanged) about a check whose failure would not explain itself:
 expect without any diagnosis, or without a fallback rule (when: []).
 

@@ -223,13 +223,12 @@ const CHECKED = new Set<string>();
 
 /** Checks a command template for its level: the language (parseCommandTemplate) and where the
  * holes stand (outside quotes, not after `$` or `\`). Throws CommandSyntaxError. */
-export function checkCommandTemplate(source: string, level: Level): CommandShape | undefined {
+export function checkCommandTemplate(source: string, level: Level): void {
   const key = `${level}\u0000${source}`;
-  if (CHECKED.has(key)) return undefined;
+  if (CHECKED.has(key)) return;
   const shape = commandShape(source, level);
   const bad = shape.findings.find((f) => PLACEMENT[f.kind]);
   if (bad) throw new CommandSyntaxError(PLACEMENT[bad.kind]!, source, bad.offset);
   if (CHECKED.size > 2000) CHECKED.clear();
   CHECKED.add(key);
-  return shape;
 }

@@ -164,7 +164,8 @@ function extraVarIssues(playbooks: LoadedPlaybook[], opts: PlanOptions): UserIss
       if (err) issues.push({ code: 'invalid-variable', message: `${extraArgument(name, opts, !!decl.secret)}: input '${name}' must be ${decl.type}: ${err}` });
     }
   }
-  return issues;
+  // Said before any host: redact what is known to be secret whatever its name (vaulted values).
+  return redactIssues(issues, opts.secretValues ?? []);
 }
 
 /** `-e` values checked without an inventory (`firebook validate PLAYBOOK -e …`): the typed
@@ -179,7 +180,7 @@ export function checkExtraVars(playbooks: LoadedPlaybook[], opts: PlanOptions): 
       if (!(decl && (value === '' || (Array.isArray(value) && value.length === 0)))) vars[k] = value;
     }
     const fromExtra = (key: string) => extraArgument(key, opts, !!pb.spec.inputs?.[key]?.secret);
-    issues.push(...commandValueIssues(pb, commandSites(pb.spec), vars, '', fromExtra).map((i) => i.issue));
+    issues.push(...redactIssues(commandValueIssues(pb, commandSites(pb.spec), vars, '', fromExtra).map((i) => i.issue), opts.secretValues ?? []));
   }
   return sayOnce(issues.map((issue) => ({ issue })));
 }

@@ -142,7 +142,8 @@ describe('a playbook that extends the read-only list is said in the report', () 
     r.meta.playbooks = [{ ...r.meta.playbooks[0], readonlyCommands: { shell: ['awk'] } }];
     const validate = new Ajv2020({ strict: false }).compile(schema);
     expect(validate(JSON.parse(renderJson(r))), JSON.stringify(validate.errors)).toBe(true);
-    expect(renderMarkdown(r, { lang: 'en' })).toMatch(new RegExp(`\\*\\*Read-only list extended by the playbook\\*\\* \\| \\*\\*shell: awk \\(${r.meta.playbooks[0].name}\\)\\*\\*`));
+    expect(renderMarkdownFull(r, { lang: 'en' })).toMatch(new RegExp(`\\*\\*Read-only list extended by the playbook\\*\\* \\| \\*\\*shell: awk \\(${r.meta.playbooks[0].name}\\)\\*\\*`));
+    expect(renderMarkdown(r, { lang: 'en' })).toMatch(new RegExp(`Read-only list extended by the playbook: \\*\\*shell: awk \\(${r.meta.playbooks[0].name}\\)\\*\\*`));
     expect(renderMarkdown(loadSample(), { lang: 'en' })).not.toMatch(/Read-only list extended/);
   });
 });

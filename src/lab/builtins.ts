@@ -128,8 +128,18 @@ const sudo: CommandImpl = async (ctx) => {
   return ctx.runLine(quoted, io, rootShell);
 };
 
-const idCmd: CommandImpl = ({ io, shell }) => {
-  io.out(prompt(shell) ? 'uid=0(root) gid=0(root) groups=0(root)\n' : 'uid=1000(admin) gid=1000(admin) groups=1000(admin),500(sfadmin)\n');
+/** id(1): full form, or `-u` / `-un` / `-g` / `-gn` like coreutils. */
+const idCmd: CommandImpl = ({ args, io, shell }) => {
+  const root = prompt(shell);
+  const flags = args.join('').replace(/-/g, '');
+  const [uid, name] = root ? ['0', 'root'] : ['1000', shell.user];
+  if (flags === '') io.out(root ? 'uid=0(root) gid=0(root) groups=0(root)\n' : `uid=1000(${name}) gid=1000(${name}) groups=1000(${name}),500(sfadmin)\n`);
+  else if (/^[ug]$/.test(flags)) io.out(uid + '\n');
+  else if (/^(un|nu|gn|ng)$/.test(flags)) io.out(name + '\n');
+  else {
+    io.err(`id: invalid option -- '${flags}'\n`);
+    return 1;
+  }
   return 0;
 };
 
@@ -175,6 +185,8 @@ export const BUILTINS: Record<string, CommandImpl> = {
   exit,
   logout: exit,
   sudo,
+  // `eval 'STRING'`: the pin line keeps shell-specific syntax in eval strings.
+  eval: (ctx) => ctx.runLine(ctx.args.join(' '), ctx.io, ctx.shell),
   test: testCmd,
   '[': testCmd,
   clear: ({ io }) => (io.out('\x1b[H\x1b[2J'), 0),

@@ -29,6 +29,8 @@ export interface DeviceProfile {
   fmcLogin: 'cli' | 'bash';
   /** SSE region the device is registered to (its connector.properties, logs and allowed egress). */
   sseRegion: SseRegion;
+  /** PS1 of the expert and root shells. */
+  ps1: string;
   faults: LabFaults;
   /** 7.x changes product names, drops the expert notice and moves home to /Volume. */
   isSevenX: boolean;
@@ -57,6 +59,7 @@ export function resolveProfile(spec: LabHostSpec, index: number, labLatencyMs?: 
     scenario,
     fmcLogin: spec.fmcLogin ?? 'cli',
     sseRegion: regionOfSpec(spec),
+    ps1: spec.ps1 ?? '\\u@\\h:\\w\\$ ',
     faults,
     isSevenX,
     home: isSevenX ? '/Volume/home/admin' : '/home/admin',

@@ -116,7 +116,9 @@ export class TerminalSession {
     vars.set('HOSTNAME', this.device.profile.name);
     vars.set('TERM', 'xterm');
     vars.set('PATH', isRoot ? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' : '/usr/local/bin:/usr/bin:/bin');
-    vars.set('PS1', '\\u@\\h:\\w\\$ ');
+    vars.set('PS1', this.device.profile.ps1);
+    // The pin line (transport/pinned-shell.ts) branches on these, as on a real bash.
+    vars.set('BASH_VERSION', '4.4.23(1)-release');
     // The title-setting PROMPT_COMMAND is only there under the garbageOutput fault.
     if (this.device.profile.faults.garbageOutput) vars.set('PROMPT_COMMAND', 'printf "\\033]0;%s@%s:%s\\007"');
     return { level, user, vars, cwd: login || !from ? home : from.cwd, lastStatus: 0, isLogin: login || !from };

@@ -81,6 +81,9 @@ export interface LabHostSpec {
    * 'region-eu' → `eu`: healthy devices of that region).
    * The inventory gets `sse_region` for a non-US device. */
   sseRegion?: 'us' | 'eu' | 'apj';
+  /** bash PS1 of the expert and root shells (default `\u@\h:\w\$ `), e.g. a customised `.bashrc`
+   * prompt with colours and non-ASCII: see FANCY_PS1. */
+  ps1?: string;
   faults?: LabFaults;
 }
 
@@ -130,6 +133,10 @@ export interface Lab {
   state(host: string): LabDeviceState;
   stop(): Promise<void>;
 }
+
+/** A customised prompt as found on real appliances: colour codes, markup and non-ASCII in the
+ * host part (`\e[1;32madmin@fw-東京<b>:~$\e[0m `). No prompt pattern knows it; pinning does not care. */
+export const FANCY_PS1 = '\\[\\e[1;32m\\]\\u@fw-東京<b>:\\w\\$\\[\\e[0m\\] ';
 
 /** Passphrase of the encrypted client key copy. */
 export const LAB_KEY_PASSPHRASE = 'lab-passphrase';

@@ -3,7 +3,11 @@ import type { Level, Platform } from './playbook.js';
 
 /** Facts gathered once per host at connect. */
 export interface Facts {
+  /** What the device reports (`show version` / `/etc/sf/sf-version`; a POSIX login without
+   * sf-version is `linux`); the inventory's `platform` when the device does not say. Judging uses it. */
   platform: Platform;
+  /** The inventory's `platform`, present only when the device reports another one. */
+  inventoryPlatform?: Platform;
   /** Software version, e.g. `6.5.0` (from `show version` / `/etc/sf/sf-version`); absent for `linux`. */
   version?: string;
   build?: string;

@@ -31,3 +31,11 @@ export function parseSfVersion(output: string): VersionFacts {
   if (!m) return {};
   return { model: m[1].trim(), version: m[2], build: m[3] };
 }
+
+/** The platform a model string names: `… Management Center …` → fmc, `… Threat Defense …` → ftd;
+ * undefined when it names neither (docs/devices.md, "Versions"). */
+export function platformFromModel(model: string): 'ftd' | 'fmc' | undefined {
+  if (/Management Center|\bFMC\b/i.test(model)) return 'fmc';
+  if (/Threat Defense|\bFTD\b/i.test(model)) return 'ftd';
+  return undefined;
+}

@@ -16,7 +16,8 @@ export {
   type HostKeyVerdict,
 } from './known-hosts.js';
 export { classifyConnectError, isTransientTriage } from './triage.js';
-export { parseShowVersion, parseSfVersion, type VersionFacts } from './facts.js';
-export { stripTerminalNoise, TerminalTextCleaner, applyLineEdits } from './terminal-text.js';
+export { parseShowVersion, parseSfVersion, platformFromModel, type VersionFacts } from './facts.js';
+export { stripTerminalNoise, TerminalTextCleaner, applyLineEdits, escapeDeviceText } from './terminal-text.js';
 export { buildMarkedCommand, MarkedOutputScanner } from './markers.js';
-export { CLISH_PROMPT, EXPERT_PROMPT, ROOT_PROMPT, detectPromptLevel } from './prompts.js';
+export { CLISH_PROMPT, PASSWORD_PROMPT, PAGER_PROMPT } from './prompts.js';
+export { buildPinLine, createPromptMarker, type PinState } from './pinned-shell.js';

@@ -1,19 +1,24 @@
-/** Moving between shell levels on one PTY: CLISH `>` ⇄ expert `$` ⇄ root `#`
- * (docs/devices.md "Levels", "Quirks"). Each step leaves the shell drained at the
- * new level's prompt or throws a TransportError that leaves it usable at the level it was on. */
+/** Moving between shell levels on one PTY: CLISH `>` ⇄ expert ⇄ root (docs/devices.md,
+ * "Levels"). CLISH is recognised by its `>`; every POSIX level is pinned on arrival
+ * (pinned-shell.ts), so its prompt is our own marker from then on. Each step leaves the shell
+ * drained at the new level's prompt or throws a TransportError that leaves it usable at the
+ * level it was on. */
 import type { Level } from '../model/playbook.js';
 import { TransportError } from '../model/transport.js';
 import { redact } from '../model/redact.js';
-import { CLISH_PROMPT, EXPERT_PROMPT, PASSWORD_PROMPT, ROOT_PROMPT, SUDO_REJECTED } from './prompts.js';
-import { CTRL_C, ENTER, syncShell, waitForAny } from './shell-ops.js';
+import { awaitArrival, lastBytes, pinPosixShell, type Arrival, type PinnedShell } from './pinned-shell.js';
+import { CLISH_PROMPT, PASSWORD_PROMPT, SUDO_REJECTED } from './prompts.js';
+import { CTRL_C, ENTER, pinnedPrompt, syncShell, waitForAny } from './shell-ops.js';
 import type { ShellStream } from './shell-stream.js';
 
 /** What a level change needs besides the shell. */
 export interface LevelContext {
   shell: ShellStream;
-  /** Password for `sudo su` (FTD: the admin's own login password, docs/devices.md "Levels"). */
+  /** Password for `sudo su` (FTD: the admin's own login password, docs/devices.md). */
   becomePassword?: string;
   secrets: readonly string[];
+  /** The pinned prompt marker of each POSIX level currently open. */
+  prompts: Map<Level, string>;
 }
 
 const RECOVER_MS = 5_000;
@@ -29,24 +34,31 @@ function lastLines(text: string, secrets: readonly string[], typed?: string): st
   return redact(lines.slice(-3, -1).join(' / ') || lines.slice(-1).join(''), secrets).slice(0, 300);
 }
 
-/** `expert` from CLISH. Lockdown (`system lockdown-sensor`, docs/devices.md "Quirks") gives `> ` back instead. */
+function isPinned(r: PinnedShell | Arrival): r is PinnedShell {
+  return 'prompt' in r;
+}
+
+function promptOf(ctx: LevelContext, level: Level): string {
+  const p = ctx.prompts.get(level);
+  if (!p) throw new TransportError('internal', `no pinned prompt for level ${level}`);
+  return p;
+}
+
+/** `expert` from CLISH. Lockdown (`system lockdown-sensor`) gives `> ` back instead. */
 export async function enterExpert(ctx: LevelContext, timeoutMs: number): Promise<Level> {
   const { shell } = ctx;
+  const cli = { name: 'cli', pattern: CLISH_PROMPT };
+  const password = { name: 'password', pattern: PASSWORD_PROMPT };
   shell.discardIdle();
   shell.write('expert' + ENTER);
-  const seen = await waitForAny(
-    shell,
-    [
-      { name: 'root', pattern: ROOT_PROMPT },
-      { name: 'expert', pattern: EXPERT_PROMPT },
-      { name: 'cli', pattern: CLISH_PROMPT },
-      { name: 'password', pattern: PASSWORD_PROMPT },
-    ],
-    timeoutMs,
-  );
-  if (seen.name === 'expert' || seen.name === 'root') {
-    await syncShell(shell, timeoutMs);
-    return seen.name;
+  let seen: Arrival = await awaitArrival(shell, [cli, password], timeoutMs);
+  if (seen.name === 'ready') {
+    const pinned = await pinPosixShell(shell, { what: 'expert shell', secrets: ctx.secrets, watch: [cli] });
+    if (isPinned(pinned)) {
+      ctx.prompts.set('expert', pinned.prompt);
+      return 'expert';
+    }
+    seen = pinned;
   }
   if (seen.name === 'cli') {
     throw new TransportError(
@@ -55,35 +67,47 @@ export async function enterExpert(ctx: LevelContext, timeoutMs: number): Promise
     );
   }
   shell.write(CTRL_C);
-  await waitForAny(shell, [{ name: 'cli', pattern: CLISH_PROMPT }], RECOVER_MS);
+  await waitForAny(shell, [cli], RECOVER_MS);
   if (seen.name === 'password') throw new TransportError('privilege', '`expert` asked for a password; expert mode is not usable for this user');
-  throw new TransportError('unexpected-prompt', `no expert prompt after \`expert\` within ${timeoutMs} ms (last output: ${lastLines(seen.text, ctx.secrets)})`);
+  throw new TransportError('unexpected-prompt', `no expert shell after \`expert\` within ${timeoutMs} ms (last bytes: ${lastBytes(shell, ctx.secrets)})`);
 }
 
-/** `sudo su` from expert: `Password:` (after the lecture on first use) or a cached root prompt. */
+/** `sudo su` from a pinned expert shell: `Password:` (after the lecture on first use), then a
+ * root shell, which is pinned in turn. sudo's refusal brings back the expert marker. */
 export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<Level> {
   const { shell } = ctx;
+  const expertPrompt = promptOf(ctx, 'expert');
   shell.discardIdle();
   shell.write('sudo su' + ENTER);
   let sentPassword = false;
   for (let step = 0; step < 4; step++) {
-    const seen = await waitForAny(
+    // The probe must never be typed at the password question: a split lecture line `    #1) …`
+    // is indented, which the prompt-like hint ignores, and the hint waits for a settle.
+    const seen = await awaitArrival(
       shell,
       [
         { name: 'rejected', pattern: SUDO_REJECTED },
-        { name: 'root', pattern: ROOT_PROMPT },
         { name: 'password', pattern: PASSWORD_PROMPT },
-        { name: 'expert', pattern: EXPERT_PROMPT },
+        pinnedPrompt('expert', expertPrompt),
       ],
       timeoutMs,
     );
-    if (seen.name === 'root') {
-      await syncShell(shell, timeoutMs);
-      return 'root';
+    if (seen.name === 'ready') {
+      const pinned = await pinPosixShell(shell, { what: 'root shell', secrets: ctx.secrets, watch: [pinnedPrompt('expert', expertPrompt)] });
+      if (isPinned(pinned)) {
+        if (pinned.uid !== undefined && pinned.uid !== 0) {
+          await leaveShell(shell, expertPrompt);
+          throw new TransportError('privilege', `\`sudo su\` gave a shell as uid ${pinned.uid}, not root`);
+        }
+        ctx.prompts.set('root', pinned.prompt);
+        return 'root';
+      }
+      await syncShell(shell, RECOVER_MS, expertPrompt);
+      throw new TransportError('privilege', `\`sudo su\` did not give a root shell: ${lastLines(pinned.text, ctx.secrets)}`);
     }
     if (seen.name === 'password' && !sentPassword) {
       if (ctx.becomePassword === undefined) {
-        await abandonSudo(shell);
+        await abandonSudo(shell, expertPrompt);
         throw new TransportError('privilege', 'sudo asked for a password but no become password is set (ansible_become_password or ansible_password)');
       }
       // Typed into a PTY, a line break would submit part of the password and type the rest
@@ -97,38 +121,46 @@ export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<L
       continue;
     }
     if (seen.name === 'rejected' || seen.name === 'password') {
-      await abandonSudo(shell);
+      await abandonSudo(shell, expertPrompt);
       throw new TransportError('privilege', 'sudo rejected the become password (Sorry, try again); root commands cannot run on this host');
     }
     if (seen.name === 'expert') {
-      await syncShell(shell, RECOVER_MS);
-      throw new TransportError('privilege', `\`sudo su\` did not give a root shell: ${lastLines(seen.text, ctx.secrets)}`);
+      await syncShell(shell, RECOVER_MS, expertPrompt);
+      throw new TransportError('privilege', `\`sudo su\` did not give a root shell: ${lastLines(seen.text.replace(expertPrompt, ''), ctx.secrets) || 'sudo returned at once'}`);
     }
-    await abandonSudo(shell);
-    throw new TransportError('privilege', `no root prompt after \`sudo su\` within ${timeoutMs} ms (last output: ${lastLines(seen.text, ctx.secrets)})`);
+    await abandonSudo(shell, expertPrompt);
+    throw new TransportError('privilege', `no root shell after \`sudo su\` within ${timeoutMs} ms (last bytes: ${lastBytes(shell, ctx.secrets)})`);
   }
-  await abandonSudo(shell);
+  await abandonSudo(shell, expertPrompt);
   throw new TransportError('privilege', '`sudo su` kept asking for input; giving up');
 }
 
 /** Ctrl-C out of sudo's password prompt and prove the expert shell answers again. */
-async function abandonSudo(shell: ShellStream): Promise<void> {
+async function abandonSudo(shell: ShellStream, expertPrompt: string): Promise<void> {
   shell.write(CTRL_C);
-  // Wait for bash's prompt first: typeahead sent while sudo still reads the tty would be eaten.
-  await waitForAny(shell, [{ name: 'expert', pattern: EXPERT_PROMPT }], RECOVER_MS);
-  await syncShell(shell, RECOVER_MS * 2);
+  // Wait for the expert prompt first: typeahead sent while sudo still reads the tty would be eaten.
+  await waitForAny(shell, [pinnedPrompt('expert', expertPrompt)], RECOVER_MS);
+  await syncShell(shell, RECOVER_MS * 2, expertPrompt);
 }
 
-/** `exit` one level down: root → expert (`exit`), expert → CLISH (`logout`, docs/devices.md "Levels"). */
+/** Leaves an unwanted nested shell back to the pinned one below. */
+async function leaveShell(shell: ShellStream, below: string): Promise<void> {
+  shell.write('exit' + ENTER);
+  await waitForAny(shell, [pinnedPrompt('below', below)], RECOVER_MS);
+}
+
+/** `exit` one level down: root → expert (its pinned marker returns), expert → CLISH (`> `).
+ * Leaving for CLISH restores the tty echo the pin turned off. */
 export async function exitLevel(ctx: LevelContext, from: Level, timeoutMs: number): Promise<Level> {
   const { shell } = ctx;
   const to: Level = from === 'root' ? 'expert' : 'cli';
   shell.discardIdle();
-  shell.write('exit' + ENTER);
-  const seen = await waitForAny(shell, [{ name: to, pattern: to === 'cli' ? CLISH_PROMPT : EXPERT_PROMPT }], timeoutMs);
+  shell.write((to === 'cli' ? 'stty echo 2>/dev/null; exit' : 'exit') + ENTER);
+  const pattern = to === 'cli' ? CLISH_PROMPT : pinnedPrompt(to, promptOf(ctx, to)).pattern;
+  const seen = await waitForAny(shell, [{ name: to, pattern }], timeoutMs);
   if (seen.name === 'timeout') {
-    throw new TransportError('unexpected-prompt', `no ${to} prompt after \`exit\` from ${from} (last output: ${lastLines(seen.text, ctx.secrets)})`);
+    throw new TransportError('unexpected-prompt', `no ${to} prompt after \`exit\` from ${from} (last bytes: ${lastBytes(shell, ctx.secrets)})`);
   }
-  if (to === 'expert') await syncShell(shell, timeoutMs);
+  ctx.prompts.delete(from);
   return to;
 }

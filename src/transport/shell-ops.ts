@@ -1,24 +1,25 @@
-/** Exchanges on a ShellStream: wait for prompts, run a CLISH command, run a marked Linux
- * command, resynchronise after Ctrl-C. Level-agnostic; the session decides what to call. */
+/** Exchanges on a ShellStream: wait for prompts, run a CLISH command, run a marked command in a
+ * pinned POSIX shell (its prompt is our exact marker, see pinned-shell.ts), resynchronise after
+ * Ctrl-C. Level-agnostic; the session decides what to call. */
 import { TransportError } from '../model/transport.js';
 import { CappedCapture } from './capture.js';
 import { MarkedOutputScanner, buildMarkedCommand, buildSyncCommand, createMarkerId, syncMarkerOf } from './markers.js';
-import { CLISH_PROMPT, EXPERT_PROMPT, PAGER_PROMPT, ROOT_PROMPT } from './prompts.js';
+import type { Expectation } from './pinned-shell.js';
+import { CLISH_PROMPT, PAGER_PROMPT } from './prompts.js';
 import { TIMED_OUT, type ShellStream } from './shell-stream.js';
 import { applyLineEdits, lastLineOf } from './terminal-text.js';
 
 const PROMPT_WINDOW_CHARS = 64 * 1024;
-/** Any Linux shell prompt at the end of the text (loose: only used to drain, never to decide). */
-const ANY_SHELL_PROMPT = new RegExp(`${EXPERT_PROMPT.source}|${ROOT_PROMPT.source}|[$#][ \\t]*$`);
 /** Ctrl-C: interrupts the running command. */
 export const CTRL_C = '\x03';
 /** Enter. `\n` works for bash and CLISH (netmiko's default RETURN). */
 export const ENTER = '\n';
 
-/** A named pattern to wait for; the first that matches the buffer end wins. */
-export interface Expectation {
-  name: string;
-  pattern: RegExp;
+export type { Expectation };
+
+/** An exact pinned prompt at the end of the text, as an expectation. */
+export function pinnedPrompt(name: string, marker: string): Expectation {
+  return { name, pattern: new RegExp(`${marker}$`) };
 }
 
 /** Waits until one expectation matches the end of the accumulated text (bounded window).
@@ -100,12 +101,14 @@ async function resyncClish(shell: ShellStream): Promise<void> {
   if (seen.name === 'timeout') throw new TransportError('command-timeout', 'command timed out and the CLI did not return to the > prompt after Ctrl-C');
 }
 
-/** Runs one command in a Linux shell framed by markers; exact output and `$?`. */
+/** Runs one command in a pinned POSIX shell framed by markers; exact output and `$?`. `prompt` is
+ * the level's pinned prompt marker. */
 export async function runMarkedCommand(
   shell: ShellStream,
   command: string,
   timeoutMs: number,
   capBytes: number,
+  prompt: string,
 ): Promise<Exchange> {
   const id = createMarkerId();
   const scanner = new MarkedOutputScanner(id, capBytes);
@@ -116,29 +119,28 @@ export async function runMarkedCommand(
     const { output, truncated } = scanner.partial();
     shell.write(CTRL_C);
     // Let the interrupted command die and the prompt return before typing the sync line.
-    await waitForAny(shell, [{ name: 'prompt', pattern: ANY_SHELL_PROMPT }], 2_000);
-    await syncShell(shell, Math.min(20_000, Math.max(timeoutMs, 5_000)));
+    await waitForAny(shell, [pinnedPrompt('prompt', prompt)], 2_000);
+    await syncShell(shell, Math.min(20_000, Math.max(timeoutMs, 5_000)), prompt);
     return { output, exitCode: null, truncated, timedOut: true };
   }
-  await consumePrompt(shell, r.rest);
+  await consumePrompt(shell, r.rest, prompt);
   return { output: r.output, exitCode: r.exitCode, truncated: r.truncated, timedOut: false };
 }
 
-/** Reads up to the shell prompt that follows a command (so it never leaks into the next one). */
-async function consumePrompt(shell: ShellStream, already: string): Promise<void> {
-  const shellPrompt = ANY_SHELL_PROMPT;
-  if (shellPrompt.test(already)) return;
+/** Reads up to the pinned prompt that follows a command (so it never leaks into the next one). */
+async function consumePrompt(shell: ShellStream, already: string, prompt: string): Promise<void> {
+  if (already.endsWith(prompt)) return;
   let buffer = already;
   await shell.waitFor((chunk) => {
     buffer = applyLineEdits(buffer, chunk).slice(-4096);
-    return shellPrompt.test(buffer) ? true : undefined;
+    return buffer.endsWith(prompt) ? true : undefined;
   }, 2_000);
 }
 
 /** Sends a sync marker and waits for it: proves the shell is at a prompt and drained. Tries
  * twice (a Ctrl-C may flush typeahead sent right behind it). Throws command-timeout if the shell
  * never answers (hung even after Ctrl-C). */
-export async function syncShell(shell: ShellStream, timeoutMs: number): Promise<void> {
+export async function syncShell(shell: ShellStream, timeoutMs: number, prompt: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const id = createMarkerId();
     const marker = syncMarkerOf(id);
@@ -151,7 +153,7 @@ export async function syncShell(shell: ShellStream, timeoutMs: number): Promise<
       return at === -1 ? undefined : buffer.slice(at + marker.length);
     }, timeoutMs / 2);
     if (r !== TIMED_OUT) {
-      await consumePrompt(shell, r);
+      await consumePrompt(shell, r, prompt);
       return;
     }
   }

@@ -12,6 +12,7 @@ export const TIMED_OUT: unique symbol = Symbol('timed-out');
 export type Feed<T> = (text: string) => T | undefined;
 
 const IDLE_BUFFER_CHARS = 64 * 1024;
+const RAW_TAIL_CHARS = 160;
 
 interface Waiter {
   feed: Feed<unknown>;
@@ -27,6 +28,8 @@ export class ShellStream {
   /** Text that arrived while nobody waited (bounded). */
   private idle = '';
   private waiter: Waiter | undefined;
+  /** The last raw (uncleaned) text received, for error messages. */
+  private rawTail = '';
   private failure: TransportError | undefined;
 
   constructor(
@@ -43,6 +46,7 @@ export class ShellStream {
   private receive(decoded: string): void {
     if (decoded === '') return;
     this.onRaw?.(decoded);
+    this.rawTail = (this.rawTail.length > RAW_TAIL_CHARS ? this.rawTail.slice(-RAW_TAIL_CHARS) : this.rawTail) + decoded;
     const text = this.cleaner.push(decoded);
     if (text === '') return;
     if (!this.waiter) {
@@ -103,6 +107,11 @@ export class ShellStream {
       this.idle = '';
       if (pending !== '') this.deliver(pending);
     });
+  }
+
+  /** The last raw characters the device sent (escape sequences included), for messages. */
+  recentRaw(): string {
+    return this.rawTail.slice(-RAW_TAIL_CHARS);
   }
 
   /** Drops text buffered while idle (stale prompts) before a new exchange. */

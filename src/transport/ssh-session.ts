@@ -1,20 +1,14 @@
-/** A DeviceSession over one interactive PTY: login detection, facts, level state machine,
- * one command at a time. */
+/** A DeviceSession over one interactive PTY: login (CLISH by its `>`, any POSIX shell pinned),
+ * facts from the device, the level state machine, one command at a time. */
 import type { ConnectionSpec } from '../model/inventory.js';
 import type { Level } from '../model/playbook.js';
 import { TransportError, type CommandResult, type DeviceSession, type Facts, type RunOptions } from '../model/transport.js';
 import { redact } from '../model/redact.js';
-import { parseShowVersion, parseSfVersion } from './facts.js';
+import { parseShowVersion, parseSfVersion, platformFromModel } from './facts.js';
 import { enterExpert, enterRoot, exitLevel, rankOf, type LevelContext } from './levels.js';
-import {
-  CLISH_PROMPT,
-  EXPERT_PROMPT,
-  PASSWORD_CHANGE_PROMPT,
-  PASSWORD_PROMPT,
-  ROOT_PROMPT,
-  hostnameFromPrompt,
-} from './prompts.js';
-import { runClishCommand, runMarkedCommand, syncShell, waitForAny, type Exchange } from './shell-ops.js';
+import { awaitArrival, lastBytes, pinPosixShell, type PinnedShell } from './pinned-shell.js';
+import { CLISH_PROMPT, PASSWORD_CHANGE_PROMPT, PASSWORD_PROMPT } from './prompts.js';
+import { runClishCommand, runMarkedCommand, type Exchange } from './shell-ops.js';
 import type { ShellStream } from './shell-stream.js';
 
 /** What a session needs from the connector. */
@@ -40,14 +34,17 @@ export class SshDeviceSession implements DeviceSession {
   constructor(
     private readonly init: SessionInit,
     private readonly baseLevel: Level,
+    /** The login shell's pinned prompt (absent for a CLISH login). */
+    basePrompt?: string,
   ) {
     this.level = baseLevel;
     this.facts = { platform: init.spec.platform, loginLevel: baseLevel };
     this.ctx = {
       shell: init.shell,
-      // FTD's sudo wants the admin's own password (docs/devices.md "Levels").
+      // FTD's sudo wants the admin's own password (docs/devices.md, "Levels").
       becomePassword: init.spec.becomePassword ?? init.spec.password,
       secrets: init.secrets,
+      prompts: new Map(basePrompt ? [[baseLevel, basePrompt]] : []),
     };
   }
 
@@ -84,7 +81,13 @@ export class SshDeviceSession implements DeviceSession {
     const { shell, outputCapBytes } = this.init;
     return at === 'cli'
       ? runClishCommand(shell, command, timeoutMs, outputCapBytes)
-      : runMarkedCommand(shell, command, timeoutMs, outputCapBytes);
+      : runMarkedCommand(shell, command, timeoutMs, outputCapBytes, this.promptOf(at));
+  }
+
+  private promptOf(level: Level): string {
+    const p = this.ctx.prompts.get(level);
+    if (!p) throw new TransportError('internal', `level ${level} is not pinned`);
+    return p;
   }
 
   /** Errors that leave the shell in an unknown state end the session. */
@@ -103,9 +106,9 @@ export class SshDeviceSession implements DeviceSession {
   private async moveTo(target: Level, timeoutMs: number): Promise<Level> {
     if (target === 'cli' && this.baseLevel !== 'cli') {
       const why =
-        this.init.spec.platform === 'linux'
+        this.facts.platform === 'linux'
           ? 'linux hosts have no CLISH (>) shell'
-          : `this ${this.init.spec.platform.toUpperCase()} logs in to the Linux shell, where the > CLI is not available`;
+          : `this ${this.facts.platform.toUpperCase()} logs in to the Linux shell, where the > CLI is not available`;
       throw new TransportError('level-unavailable', `cannot run a cli command: ${why}; use level expert or root`);
     }
     // Logged in above the requested level (e.g. as root): run there, it can only do more.
@@ -129,21 +132,32 @@ export class SshDeviceSession implements DeviceSession {
     return goal;
   }
 
-  /** Reads the login (banner, first prompt) and gathers facts. */
+  /** Gathers facts from the device: CLISH `show version`, or in a POSIX login the host name and
+   * `/etc/sf/sf-version` in one exchange. The device's platform wins over the inventory's;
+   * a disagreement is kept in `inventoryPlatform` for the report. */
   async gatherFacts(timeoutMs: number): Promise<void> {
     const { spec, shell, outputCapBytes } = this.init;
     const facts: Facts = { platform: spec.platform, loginLevel: this.baseLevel };
+    let model: string | undefined;
     if (this.baseLevel === 'cli') {
       const ex = await runClishCommand(shell, 'show version', timeoutMs, outputCapBytes);
       Object.assign(facts, definedOnly(parseShowVersion(ex.output)));
+      model = facts.model;
     } else {
-      if (spec.platform !== 'linux') {
-        const ex = await runMarkedCommand(shell, 'cat /etc/sf/sf-version', timeoutMs, outputCapBytes);
-        if (ex.exitCode === 0) Object.assign(facts, definedOnly(parseSfVersion(ex.output)));
-      }
-      const host = await runMarkedCommand(shell, 'hostname', timeoutMs, outputCapBytes);
-      const name = host.output.trim();
-      if (host.exitCode === 0 && name !== '') facts.hostname = name;
+      const cmd = 'printf \'%s\\n\' "$(hostname 2>/dev/null)"; cat /etc/sf/sf-version 2>/dev/null';
+      const ex = await runMarkedCommand(shell, cmd, timeoutMs, outputCapBytes, this.promptOf(this.baseLevel));
+      const nl = ex.output.indexOf('\n');
+      const name = ex.output.slice(0, Math.max(0, nl)).trim();
+      if (name !== '') facts.hostname = name;
+      const sf = parseSfVersion(ex.output.slice(nl + 1));
+      Object.assign(facts, definedOnly(sf));
+      // A POSIX login without an sf-version file is a plain Linux host.
+      model = sf.model ?? (ex.exitCode !== 0 ? '' : undefined);
+    }
+    const reported = model === '' ? 'linux' : model !== undefined ? platformFromModel(model) : undefined;
+    if (reported && reported !== spec.platform) {
+      facts.platform = reported;
+      facts.inventoryPlatform = spec.platform;
     }
     this.facts = facts;
   }
@@ -161,34 +175,29 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Waits for the first prompt after login (past banners/MOTD) and builds the session. */
+/** Reads the login (banner, MOTD) up to CLISH's `>` or a POSIX shell, which is pinned; then
+ * gathers facts. A shell that never answers fails in seconds with the last bytes seen. */
 export async function openSshSession(init: SessionInit, loginTimeoutMs: number): Promise<SshDeviceSession> {
   const { shell, spec } = init;
-  const seen = await waitForAny(
-    shell,
-    [
-      { name: 'password-change', pattern: PASSWORD_CHANGE_PROMPT },
-      { name: 'cli', pattern: CLISH_PROMPT },
-      { name: 'root', pattern: ROOT_PROMPT },
-      { name: 'expert', pattern: EXPERT_PROMPT },
-      { name: 'password', pattern: PASSWORD_PROMPT },
-    ],
-    loginTimeoutMs,
-  );
+  const cli = { name: 'cli', pattern: CLISH_PROMPT };
+  const watch = [{ name: 'password-change', pattern: PASSWORD_CHANGE_PROMPT }, cli, { name: 'password', pattern: PASSWORD_PROMPT }];
+  let seen = await awaitArrival(shell, watch, loginTimeoutMs);
+  let pinned: PinnedShell | undefined;
+  if (seen.name === 'ready') {
+    const r = await pinPosixShell(shell, { what: 'login shell', secrets: init.secrets, watch });
+    if ('prompt' in r) pinned = r;
+    else seen = r;
+  }
   const lastLine = redact(seen.text.trim().split('\n').slice(-1)[0] ?? '', init.secrets).slice(0, 200);
   if (seen.name === 'password-change') {
     throw new TransportError('unexpected-prompt', `the device asks for a password change at login ("${lastLine}"); log in once by hand to set it`);
   }
   if (seen.name === 'password' || seen.name === 'timeout') {
-    throw new TransportError('unexpected-prompt', `no known shell prompt after login within ${loginTimeoutMs} ms (last line: "${lastLine}")`);
+    const what = seen.name === 'password' ? 'a password question' : `nothing that answers within ${loginTimeoutMs} ms`;
+    throw new TransportError('unexpected-prompt', `no shell after login: ${what} (last bytes: ${lastBytes(shell, init.secrets)})`);
   }
-  const base = seen.name as Level;
-  if (base !== 'cli') await syncShell(shell, Math.max(loginTimeoutMs, 2_000));
-  const session = new SshDeviceSession(init, base);
+  const base: Level = pinned ? (pinned.uid === 0 ? 'root' : 'expert') : 'cli';
+  const session = new SshDeviceSession(init, base, pinned?.prompt);
   await session.gatherFacts(spec.commandTimeoutMs);
-  if (!session.facts.hostname && base !== 'cli') {
-    const fromPrompt = hostnameFromPrompt(seen.text);
-    if (fromPrompt) session.facts.hostname = fromPrompt;
-  }
   return session;
 }

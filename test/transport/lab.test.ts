@@ -73,7 +73,7 @@ describe('transport against the built-in lab', () => {
     expect(net.output).toMatch(/^===============\[ System Information \]===============\nHostname {18}: ftd1\n/);
     expect(net.exitCode).toBeNull();
     expect(await s.run('echo hi; false', 'expert')).toMatchObject({ output: 'hi\n', exitCode: 1 });
-    expect((await s.run('id -u', 'root')).output).toMatch(/^uid=0\(root\)/);
+    expect((await s.run('id', 'root')).output).toMatch(/^uid=0\(root\)/);
     expect((await s.run('show version', 'cli')).output).toContain('Version 6.5.0 (Build 115)');
     const levels = lab.commandLog('ftd1').map((e) => `${e.level}:${e.line.split(' ')[0]}`);
     expect(levels).toContain('expert:sudo');

@@ -10,19 +10,18 @@ import {
   buildMarkedCommand,
   stripTerminalNoise,
 } from '../../src/transport/index.js';
+import { escapeDeviceText } from '../../src/transport/terminal-text.js';
 import { CappedCapture, cutToBytes } from '../../src/transport/capture.js';
 import {
   CLISH_PROMPT,
-  EXPERT_PROMPT,
   PAGER_PROMPT,
   PASSWORD_CHANGE_PROMPT,
   PASSWORD_PROMPT,
-  ROOT_PROMPT,
+  PROMPT_LIKE_END,
   SUDO_REJECTED,
-  detectPromptLevel,
-  hostnameFromPrompt,
 } from '../../src/transport/prompts.js';
-import { parseShowVersion, parseSfVersion } from '../../src/transport/facts.js';
+import { buildPinLine, createPromptMarker } from '../../src/transport/pinned-shell.js';
+import { parseShowVersion, parseSfVersion, platformFromModel } from '../../src/transport/facts.js';
 import { classifyConnectError, isTransientTriage, toConnectError } from '../../src/transport/triage.js';
 import { orderHostKeyAlgorithms, createHostVerifier } from '../../src/transport/host-verifier.js';
 import {
@@ -114,6 +113,22 @@ describe('terminal text cleaning', () => {
     expect(c.flush()).toBe('');
   });
 
+  it('removes the payload of DCS/OSC/APC/PM control strings, not just their introducer', () => {
+    expect(stripTerminalNoise('a\x1bPq#0;2;0;0;0#1~~\x1b\\b\x1b]0;title\x07c\x1b_apc\x1b\\d\x1b^pm\x1b\\e\x1bXsos\x1b\\f')).toBe('abcdef');
+    expect(stripTerminalNoise('ok\u0090dcs payload\u009c!')).toBe('ok!');
+    expect(stripTerminalNoise('cut\x1b]0;never ended')).toBe('cut');
+  });
+
+  it('skips a control string split over many chunks, however long', () => {
+    const c = new TerminalTextCleaner();
+    const parts = ['x\x1bP', 'payload'.repeat(40), 'more\x1b', '\\y', '\x1b]2;t', 'itle\x07z\x1b[1;3', '2mG'];
+    expect(parts.map((p) => c.push(p)).join('') + c.flush()).toBe('xyzG');
+  });
+
+  it('escapes device text for messages (controls visible, non-ASCII kept)', () => {
+    expect(escapeDeviceText('\x1b[1;32madmin@fw-東京<b>:~$\x1b[0m \r\n\\')).toBe('\\x1b[1;32madmin@fw-東京<b>:~$\\x1b[0m \\r\\n\\\\');
+  });
+
   it('applies bare CR (pager erase) and backspace as a terminal would', () => {
     expect(applyLineEdits('done\n', '<--- More --->\r              \rline 11\n')).toBe('done\nline 11\n');
     expect(applyLineEdits('', 'shw\b\bhow')).toBe('show');
@@ -121,26 +136,19 @@ describe('terminal text cleaning', () => {
   });
 });
 
-describe('prompt patterns', () => {
-  it.each([
-    ['banner\n\n> ', 'cli'],
-    ['output\n>', 'cli'],
-    ['admin@QW-ftp:~$ ', 'expert'],
-    ['x\nadmin@firepower:/opt/cisco/csp/applications $', 'expert'],
-    ['root@lab-ftd-01:/# ', 'root'],
-    ['root@fmc:/Volume/home/admin# ', 'root'],
-    ['[root@host ~]# ', 'root'],
-  ] as const)('%j is a %s prompt', (text, level) => {
-    expect(detectPromptLevel(text)).toBe(level);
+describe('prompt patterns (only what has no PS1 to pin)', () => {
+  it.each(['banner\n\n> ', 'output\n>'])('%j is the CLISH prompt', (text) => {
+    expect(CLISH_PROMPT.test(text)).toBe(true);
   });
 
-  it('does not mistake output for prompts', () => {
-    expect(detectPromptLevel('    #1) Respect the privacy of others.\n    #')).toBeUndefined();
-    expect(detectPromptLevel('a > b')).toBeUndefined();
-    expect(detectPromptLevel('admin@x:~$ ls\nfile')).toBeUndefined();
+  it('does not mistake output for the CLISH prompt', () => {
+    expect(CLISH_PROMPT.test('a > b')).toBe(false);
     expect(CLISH_PROMPT.test('Firepower-module1>')).toBe(false);
-    expect(EXPERT_PROMPT.test('costs 5$')).toBe(false);
-    expect(ROOT_PROMPT.test('#2) Think before you type.')).toBe(false);
+  });
+
+  it('hints at a waiting shell without ever deciding, ignoring the sudo lecture', () => {
+    for (const line of ['$ ', '# ', 'host% ', 'admin@fw-東京<b>:~$ ', 'user@box> ']) expect(PROMPT_LIKE_END.test(line)).toBe(true);
+    for (const line of ['    #', '    #1) Respect the privacy of others.', 'Password: ', 'costs 5$ now']) expect(PROMPT_LIKE_END.test(line)).toBe(false);
   });
 
   it('recognises sudo, password-change and pager texts', () => {
@@ -151,7 +159,19 @@ describe('prompt patterns', () => {
     expect(PASSWORD_CHANGE_PROMPT.test('Hello testuser. You must change your password.\nEnter new password: ')).toBe(true);
     expect(PAGER_PROMPT.test('row\n--More--')).toBe(true);
     expect(PAGER_PROMPT.test('row\n<--- More ---> ')).toBe(true);
-    expect(hostnameFromPrompt('admin@QW-ftp:~$ ')).toBe('QW-ftp');
+  });
+});
+
+describe('pinning', () => {
+  it('uses a prompt marker no shell expands, written split so its echo never holds it', () => {
+    const a = createPromptMarker();
+    expect(a).toMatch(/^FBQ_[0-9a-z]+:$/);
+    expect(createPromptMarker()).not.toBe(a);
+    const line = buildPinLine(a);
+    expect(line).not.toContain(a);
+    expect(line.startsWith(`PS1='FBQ''${a.slice(3)}'; `)).toBe(true);
+    // Shell-specific syntax only inside eval strings: dash and ash never parse it.
+    expect(line.replace(/eval '[^']*'/g, '')).not.toMatch(/\(\)|unsetopt|set \+o|trap/);
   });
 });
 
@@ -169,6 +189,14 @@ UUID                      : 9d4b06f4-f4d2-11e9-8c86-eb98e807d9d8
       build: '115',
     });
     expect(parseShowVersion('Syntax error: Illegal parameter')).toEqual({});
+  });
+
+  it('names the platform from the model the device reports', () => {
+    expect(platformFromModel('Cisco Firepower Threat Defense for VMWare')).toBe('ftd');
+    expect(platformFromModel('Cisco ASA5516-X Threat Defense')).toBe('ftd');
+    expect(platformFromModel('Cisco Firepower Management Center for VMWare')).toBe('fmc');
+    expect(platformFromModel('Cisco Secure Firewall Management Center for VMware')).toBe('fmc');
+    expect(platformFromModel('Debian GNU/Linux')).toBeUndefined();
   });
 
   it('parses /etc/sf/sf-version', () => {

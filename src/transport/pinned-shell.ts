@@ -7,8 +7,8 @@
  *
  * `synced` proves a POSIX shell executes our lines and drains whatever came before (banner,
  * MOTD, the old prompt). `pinned` makes the shell machine-friendly and its prompt a marker of
- * ours, unique per level: PS1/PS2, no PROMPT_COMMAND/precmd hooks, no line editor (so no
- * bracketed paste, right prompts or redraws), no history, TERM=dumb, no tty echo. From then on
+ * ours, unique per level: PS1/PS2, no PROMPT_COMMAND/precmd hooks, no right prompt, no
+ * bracketed paste, no history, TERM=dumb, no tty echo. From then on
  * `running` ends every exchange on that exact marker. Costs two round trips per level entry.
  * See docs/devices.md, "Prompts". */
 import { randomBytes } from 'node:crypto';
@@ -68,10 +68,13 @@ export function buildPinLine(marker: string): string {
     'TERM=dumb',
     'export TERM',
     'stty -echo 2>/dev/null',
-    // bash: no readline (hence no bracketed paste, no redraws), no history, no DEBUG-trap hooks.
-    `[ -n "\${BASH_VERSION:-}" ] && eval 'set +o emacs +o vi +o history; trap - DEBUG'`,
-    // zsh: no line editor, no hooks redrawing the prompt, no `%` + CR after unterminated output.
-    `[ -n "\${ZSH_VERSION:-}" ] && eval 'unsetopt zle prompt_sp prompt_cr prompt_subst; precmd_functions=(); preexec_functions=(); chpwd_functions=(); unset -f precmd preexec chpwd 2>/dev/null'`,
+    // bash: no history, no bracketed paste, no DEBUG-trap hooks. Readline stays (without it bash
+    // prints no prompt at all); it honours `stty -echo`.
+    `[ -n "\${BASH_VERSION:-}" ] && eval 'set +o history; bind "set enable-bracketed-paste off" 2>/dev/null; trap - DEBUG'`,
+    // zsh: no hooks redrawing the prompt, no `%` + CR after unterminated output, no bracketed
+    // paste. ZLE stays (turned off mid-session it leaves the tty raw); its echo is harmless, but
+    // in the C locale (ssh sends no LANG) it turns non-ASCII input into `?`: a UTF-8 LC_CTYPE.
+    `[ -n "\${ZSH_VERSION:-}" ] && eval 'export LC_CTYPE=C.UTF-8; unsetopt prompt_sp prompt_cr prompt_subst; unset zle_bracketed_paste; precmd_functions=(); preexec_functions=(); chpwd_functions=(); unset -f precmd preexec chpwd 2>/dev/null'`,
     // mksh/ksh: no line editor.
     `[ -n "\${KSH_VERSION:-}" ] && eval 'set +o emacs; set +o vi'`,
     'true',

@@ -4,7 +4,8 @@
 # `expert` → an interactive bash with PS1 "user@host:cwd$ " (real sudo works from there).
 # Usage: clish-fixture.sh STATE_DIR  — STATE_DIR/mode holds space-separated switches:
 #   lockdown  (expert refused: back to "> "), bell (BEL before each prompt),
-#   force-password-change (first-login dialog, netmiko #3065)
+#   force-password-change (first-login dialog, netmiko #3065),
+#   mute (a prompt nobody knows, and a program behind it that never answers: no shell at all)
 # Every CLISH command received is appended to STATE_DIR/commands.log.
 STATE_DIR="$1"
 MODE=""
@@ -17,6 +18,12 @@ if has_mode force-password-change; then
   printf 'Hello %s. You must change your password.\nEnter new password: ' "$USER"
   IFS= read -r _ || exit 0
   exit 1
+fi
+
+if has_mode mute; then
+  printf 'Welcome to the appliance menu\n\033[1mfw-東京 ⟫\033[0m '
+  while IFS= read -r _; do :; done
+  exit 0
 fi
 
 cat <<'BANNER'

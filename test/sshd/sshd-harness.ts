@@ -72,6 +72,8 @@ export interface SshdHandle {
   hostKeyType: string;
   hostKeyBase64: string;
   clientKeyPath: string;
+  /** known_hosts lines for every port. */
+  knownHostsText(): string;
   /** Where a shell under test answers, or undefined when its program is missing (skipped). */
   endpoint(kind: ShellKind): Endpoint | undefined;
   /** Writes the fixture mode switches read at the next login (see clish-fixture.sh). */
@@ -91,7 +93,12 @@ let sudoAnnounced = false;
 
 /** The sshd binary, or undefined (one visible line; a failure in CI). */
 export function requireSshd(): string | undefined {
-  return requireProgram('test/sshd (real OpenSSH)', SSHD, 'apt-get install openssh-server');
+  const sshd = requireProgram('test/sshd (real OpenSSH)', SSHD, 'apt-get install openssh-server');
+  const problem = sshd && process.env.FIREBOOK_SSHD_MODE !== 'users' ? unprivilegedPtyProblem() : undefined;
+  if (!problem) return sshd;
+  if (process.env.CI === 'true') throw new Error(`test/sshd: ${problem}; CI must run every suite`);
+  process.stderr.write(`skipped: test/sshd (real OpenSSH) — ${problem}\n`);
+  return undefined;
 }
 
 function usersExist(): boolean {
@@ -103,8 +110,28 @@ function usersExist(): boolean {
   }
 }
 
-/** `users` when root and .ci/sshd-setup.sh has run; `ports` otherwise (CI must be `users`). */
+/** Why an unprivileged sshd cannot hand out terminals here, if it cannot: sshd chowns each pty
+ * to the `tty` group, which only works unprivileged when devpts already does (`gid=5`), as on
+ * ordinary Linux machines (some containers mount it without). */
+function unprivilegedPtyProblem(): string | undefined {
+  if (process.getuid?.() === 0) return undefined;
+  let mounts = '';
+  try {
+    mounts = readFileSync('/proc/mounts', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const devpts = mounts.split('\n').find((l) => l.split(' ')[1] === '/dev/pts');
+  const tty = /^tty:[^:]*:(\d+):/m.exec(readFileSync('/etc/group', 'utf8'))?.[1];
+  if (!devpts || !tty || devpts.includes(`gid=${tty}`)) return undefined;
+  return `/dev/pts is mounted without gid=${tty}, so an unprivileged sshd cannot give a terminal (run as root with .ci/sshd-setup.sh)`;
+}
+
+/** `users` when root and .ci/sshd-setup.sh has run; `ports` otherwise (CI must be `users`).
+ * FIREBOOK_SSHD_MODE=ports|users forces one. */
 export function sshdMode(): SshdMode {
+  const forced = process.env.FIREBOOK_SSHD_MODE;
+  if (forced === 'ports' || forced === 'users') return forced;
   if (process.getuid?.() === 0 && usersExist()) return 'users';
   if (process.env.CI === 'true') throw new Error('test/sshd in CI needs root and the users of .ci/sshd-setup.sh (run it as root first)');
   return 'ports';
@@ -182,7 +209,7 @@ export async function startSshd(mode: SshdMode = sshdMode()): Promise<SshdHandle
     'PubkeyAuthentication yes',
     'KbdInteractiveAuthentication no',
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    'PermitRootLogin no',
+    `PermitRootLogin ${mode === 'ports' && process.getuid?.() === 0 ? 'prohibit-password' : 'no'}`,
     'PrintMotd no',
     'PrintLastLog no',
     'LogLevel VERBOSE',
@@ -241,6 +268,7 @@ export async function startSshd(mode: SshdMode = sshdMode()): Promise<SshdHandle
     hostKeyType,
     hostKeyBase64,
     clientKeyPath,
+    knownHostsText: () => [...new Set(ports.values())].map((p) => `[127.0.0.1]:${p} ${hostKeyType} ${hostKeyBase64}\n`).join(''),
     endpoint: (kind) => {
       const port = ports.get(kind);
       if (port === undefined) {

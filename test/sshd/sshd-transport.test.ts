@@ -17,6 +17,8 @@ const SUDO = SSHD !== undefined && canSudo(MODE);
 const LINUX_CHECKS = join(import.meta.dirname, 'linux-checks.yml');
 /** The shells we did not write: each logs in, is pinned and runs commands exactly. */
 const SHELL_KINDS: ShellKind[] = ['dash', 'bash-fancy', 'zsh', 'mksh', 'ash', 'bash'];
+/** Where a POSIX login lands: root when root runs the suite in ports mode (FIREBOOK_SSHD_MODE). */
+const LOGIN_LEVEL = MODE === 'ports' && process.getuid?.() === 0 ? 'root' : 'expert';
 
 let sshd: SshdHandle;
 let work: string;
@@ -39,7 +41,7 @@ beforeEach(() => {
   if (!SSHD) return;
   sshd.setMode('');
   knownHosts = join(work, `known_hosts_${Math.random().toString(36).slice(2)}`);
-  writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostKeyType} ${sshd.hostKeyBase64}\n`);
+  writeFileSync(knownHosts, sshd.knownHostsText());
 });
 
 /** The login of one shell under test: password in users mode, the client key in ports mode. */
@@ -234,7 +236,7 @@ describe.skipIf(!SSHD)('linux shell (plain bash login)', () => {
 
   it('runs expert commands with exact output and exit codes; cli is unavailable', async () => {
     const s = await bash();
-    expect(s.facts).toMatchObject({ platform: 'linux', loginLevel: 'expert' });
+    expect(s.facts).toMatchObject({ platform: 'linux', loginLevel: LOGIN_LEVEL });
     expect(s.facts.hostname).toBeTruthy();
     await expect(s.run('show version', 'cli')).rejects.toMatchObject({ triage: 'level-unavailable' });
     const r = await s.run("printf 'no newline'", 'expert');
@@ -254,7 +256,7 @@ describe.skipIf(!SSHD)('linux shell (plain bash login)', () => {
 
   it('FMC in the inventory but a plain Linux login: the device wins, cli commands are refused', async () => {
     const s = await bash({ platform: 'fmc' });
-    expect(s.facts).toMatchObject({ loginLevel: 'expert', platform: 'linux', inventoryPlatform: 'fmc' });
+    expect(s.facts).toMatchObject({ loginLevel: LOGIN_LEVEL, platform: 'linux', inventoryPlatform: 'fmc' });
     const err = await s.run('show version', 'cli').catch((e: unknown) => e);
     expect((err as TransportError).triage).toBe('level-unavailable');
     expect((await s.run('echo still-usable', 'expert')).output).toBe('still-usable\n');
@@ -303,7 +305,7 @@ describe.skipIf(!SSHD)('shells we did not write: pinned, never guessed', () => {
   it.each(SHELL_KINDS)('%s: logs in, pins the prompt and runs commands exactly', async (kind) => {
     if (!sshd.endpoint(kind)) return;
     const s = await connect({}, {}, kind);
-    expect(s.facts).toMatchObject({ platform: 'linux', loginLevel: 'expert' });
+    expect(s.facts).toMatchObject({ platform: 'linux', loginLevel: LOGIN_LEVEL });
     expect(s.facts.hostname).toBeTruthy();
     expect(await s.run("printf 'no newline'", 'expert')).toMatchObject({ output: 'no newline', exitCode: 0 });
     expect(await s.run("sh -c 'echo out; echo err >&2; exit 7'", 'expert')).toMatchObject({ output: 'out\nerr\n', exitCode: 7 });

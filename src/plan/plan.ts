@@ -19,6 +19,9 @@ export interface PlannedPlaybook {
   /** Resolved variables (precedence: input defaults < inventory < playbook vars < vars_by_input <
    * platform_vars < -e). */
   vars: Readonly<Record<string, unknown>>;
+  /** With `platform_vars`: the variables for each platform, used when the device reports
+   * another platform than the inventory says (the device wins). */
+  varsByPlatform?: Partial<Record<Platform, Readonly<Record<string, unknown>>>>;
   /** Checks selected by tags, in playbook order. */
   checks: readonly CheckSpec[];
   /** Every check of the playbook, by id (verification may re-run a check not selected). */
@@ -256,9 +259,13 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       perHost.push(...found.map((f) => ({ ...f, issue: redactIssues([f.issue], plan.secrets)[0] })));
       // The transport and recorder redact the same values (a recording must hold no secret).
       plan.connection = { ...plan.connection, secrets: plan.secrets };
+      const platformVars = pb.spec.platform_vars;
       plan.playbooks.push({
         playbook: pb,
         vars,
+        ...(platformVars
+          ? { varsByPlatform: Object.fromEntries((['ftd', 'fmc', 'linux'] as const).map((p) => [p, p === connection.platform ? vars : resolveVars(pb, invHost.vars, p, opts.extraVars)])) }
+          : {}),
         checks: selected,
         allChecks: new Map(pb.spec.checks.map((c) => [c.id, c])),
         remediations: new Map((pb.spec.remediations ?? []).map((r) => [r.id, r])),

@@ -169,6 +169,8 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
           ? `${l.pass} ${count('pass')}, ${l.statusFixed} ${count('fixed')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
           : `[${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${h.triage ? `${textOf(TRIAGE_CAUSE[h.triage.class] ?? h.triage.class, opts.lang)}: ` : ''}${toOneLine(h.triage?.message ?? '')}`;
       out(`[${done}/${total}] ${toOneLine(h.host)} ${hostStatusWord(h.status, l)}: ${detail} (${formatDurationMs(h.durationMs)})\n`);
+      // The device's platform was used for judging; say when the inventory disagreed.
+      if (h.facts?.inventoryPlatform) out(`  ${toOneLine(h.host)}: inventory platform ${h.facts.inventoryPlatform}, the device reports ${h.facts.platform} (used for judging)\n`);
     },
     onEnd(report) {
       if (opts.mode === 'json') return json({ type: 'run-end', time: new Date(now()).toISOString(), report });

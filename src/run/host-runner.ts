@@ -40,15 +40,18 @@ interface HostState {
 
 function contextFor(host: HostPlan, planned: PlannedPlaybook, session: DeviceSession, registered: CheckRunContext['registered'], opts: HostRunOptions, state: HostState): CheckRunContext {
   const facts = session.facts as unknown as Record<string, unknown>;
+  // The platform the device reports wins over the inventory's (transport/ssh-session.ts).
+  const platform = session.facts.platform;
+  const vars = planned.varsByPlatform?.[platform] ?? planned.vars;
   return {
     session,
-    platform: host.platform,
-    templateContext: { ...planned.vars, vars: planned.vars, facts, checks: registered, host: { name: host.name } },
+    platform,
+    templateContext: { ...vars, vars, facts, checks: registered, host: { name: host.name } },
     playbook: planned.playbook.spec,
     secrets: host.secrets,
     commandTimeoutMs: host.connection.commandTimeoutMs,
     facts,
-    vars: planned.vars as Record<string, unknown>,
+    vars: vars as Record<string, unknown>,
     registered,
     lang: opts.lang,
     signal: opts.signal,

@@ -12,9 +12,16 @@ describe('SecureX playbook on an FTD with a coloured, non-ASCII expert prompt', 
   let report: RunReport;
   const raw: string[] = [];
   beforeAll(async () => {
-    lab = await startLab({ hosts: [{ name: 'ftd-fancy', platform: 'ftd', ps1: FANCY_PS1 }, { name: 'ftd-plain', platform: 'ftd' }] });
+    lab = await startLab({
+      hosts: [
+        { name: 'ftd-fancy', platform: 'ftd', ps1: FANCY_PS1 },
+        { name: 'ftd-plain', platform: 'ftd' },
+        { name: 'ftd-mislabelled', platform: 'ftd' },
+      ],
+    });
     const connector = new SshConnector({ knownHostsFile: lab.knownHostsPath, hostKeyPolicy: 'strict', onRawOutput: (host, chunk) => host === 'ftd-fancy' && raw.push(chunk) });
-    ({ report } = await runOn(writeInventory(lab), lab, { connector }));
+    const inventory = writeInventory(lab, [], undefined, { 'ftd-mislabelled': { platform: 'fmc' } });
+    ({ report } = await runOn(inventory, lab, { connector }));
   });
   afterAll(() => lab?.stop());
 
@@ -30,6 +37,14 @@ describe('SecureX playbook on an FTD with a coloured, non-ASCII expert prompt', 
     expect(Object.values(table['ftd-fancy']).every((s) => s === 'pass')).toBe(true);
     expect(table['ftd-fancy']).toEqual(table['ftd-plain']);
     expect(report.hosts.find((h) => h.host === 'ftd-fancy')?.status).toBe('ok');
+  });
+
+  it('judges by the platform the device reports and says when the inventory disagrees', () => {
+    const h = report.hosts.find((x) => x.host === 'ftd-mislabelled')!;
+    expect(h.facts).toMatchObject({ platform: 'ftd', inventoryPlatform: 'fmc' });
+    // FTD paths (platform_vars.ftd) and FTD-only checks: the same verdicts as the plain FTD.
+    expect(statusTable(report)['ftd-mislabelled']).toEqual(statusTable(report)['ftd-plain']);
+    expect(report.hosts.find((x) => x.host === 'ftd-plain')!.facts?.inventoryPlatform).toBeUndefined();
   });
 
   it('keeps prompts and escape codes out of the evidence', () => {

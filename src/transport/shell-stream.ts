@@ -46,7 +46,7 @@ export class ShellStream {
   private receive(decoded: string): void {
     if (decoded === '') return;
     this.onRaw?.(decoded);
-    this.rawTail = (this.rawTail.length > RAW_TAIL_CHARS ? this.rawTail.slice(-RAW_TAIL_CHARS) : this.rawTail) + decoded;
+    this.rawTail = (this.rawTail + (decoded.length > RAW_TAIL_CHARS ? decoded.slice(-RAW_TAIL_CHARS) : decoded)).slice(-RAW_TAIL_CHARS);
     const text = this.cleaner.push(decoded);
     if (text === '') return;
     if (!this.waiter) {
@@ -111,7 +111,7 @@ export class ShellStream {
 
   /** The last raw characters the device sent (escape sequences included), for messages. */
   recentRaw(): string {
-    return this.rawTail.slice(-RAW_TAIL_CHARS);
+    return this.rawTail;
   }
 
   /** Drops text buffered while idle (stale prompts) before a new exchange. */

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_KEY_PASSPHRASE, startLab, type Lab, type LabHostSpec } from '../../src/lab/index.js';
+import { FANCY_PS1, LAB_KEY_PASSPHRASE, startLab, type Lab, type LabHostSpec } from '../../src/lab/index.js';
 import { SshConnector, type SshConnectorOptions } from '../../src/transport/index.js';
 import { TransportError, type DeviceSession } from '../../src/model/transport.js';
+import { NodeSSH } from 'node-ssh';
+import { ShellStream } from '../../src/transport/shell-stream.js';
+import { awaitArrival, pinPosixShell, type PinState } from '../../src/transport/pinned-shell.js';
+import { runMarkedCommand } from '../../src/transport/shell-ops.js';
+import { CLISH_PROMPT } from '../../src/transport/prompts.js';
 import type { ConnectionSpec } from '../../src/model/inventory.js';
 
 const HOSTS: LabHostSpec[] = [
@@ -18,6 +23,7 @@ const HOSTS: LabHostSpec[] = [
   { name: 'pager', platform: 'ftd', faults: { pager: true } },
   { name: 'newpw', platform: 'ftd', faults: { forcePasswordChange: true } },
   { name: 'stall', platform: 'ftd', faults: { handshakeDelayMs: 5_000 } },
+  { name: 'fmc-fancy', platform: 'fmc', fmcLogin: 'bash', ps1: FANCY_PS1, faults: { garbageOutput: true } },
 ];
 
 let lab: Lab;
@@ -199,5 +205,34 @@ describe('transport against the built-in lab', () => {
     expect(paged.output.split('\n').length).toBe(plain.output.split('\n').length);
     expect(paged.output).toContain('Authentication            : Disabled\n');
     expect(raw).toContain('--More--');
+  });
+
+  it('a bash login with a coloured, non-ASCII prompt and title noise is pinned, not guessed', async () => {
+    const s = await connect('fmc-fancy');
+    expect(s.facts).toMatchObject({ platform: 'fmc', loginLevel: 'expert', hostname: 'fmc-fancy', version: '6.6.1' });
+    expect(await s.run('echo pinned; false', 'expert')).toMatchObject({ output: 'pinned\n', exitCode: 1 });
+    expect((await s.run('id -u', 'root')).output).toBe('0\n');
+    expect((await s.run('id -un', 'expert')).output).toBe('admin\n');
+  });
+
+  it('walks a level through unknown → synced → pinned, then runs framed commands on the marker', async () => {
+    const h = lab.hosts.find((x) => x.name === 'fmc-fancy')!;
+    const ssh = new NodeSSH();
+    await ssh.connect({ host: h.address, port: h.port, username: 'admin', password: lab.password, hostVerifier: () => true });
+    ssh.connection?.on('error', () => undefined);
+    try {
+      const shell = new ShellStream(await ssh.requestShell({ term: 'vt100', cols: 500, rows: 200 }));
+      const arrival = await awaitArrival(shell, [{ name: 'cli', pattern: CLISH_PROMPT }], 5_000);
+      expect(arrival.name).toBe('ready');
+      const states: PinState[] = [];
+      const pinned = await pinPosixShell(shell, { what: 'login shell', secrets: [], onState: (st) => states.push(st) });
+      expect(states).toEqual(['unknown', 'synced', 'pinned']);
+      if (!('prompt' in pinned)) throw new Error(`not pinned: ${pinned.name}`);
+      expect(pinned.uid).toBe(1000);
+      const ex = await runMarkedCommand(shell, "printf 'a\\nb'", 5_000, 1 << 20, pinned.prompt);
+      expect(ex).toMatchObject({ output: 'a\nb', exitCode: 0, timedOut: false });
+    } finally {
+      ssh.dispose();
+    }
   });
 });

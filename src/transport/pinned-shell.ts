@@ -10,7 +10,7 @@
  * ours, unique per level: PS1/PS2, no PROMPT_COMMAND/precmd hooks, no right prompt, no
  * bracketed paste, no history, TERM=dumb, no tty echo. From then on
  * `running` ends every exchange on that exact marker. Costs two round trips per level entry.
- * See docs/devices.md, "Prompts". */
+ * See docs/shells.md. */
 import { randomBytes } from 'node:crypto';
 import { TransportError } from '../model/transport.js';
 import { redact } from '../model/redact.js';

@@ -1,5 +1,5 @@
 /** The few prompts recognised by pattern, matched against the END of cleaned output
- * (docs/devices.md, "Prompts"). Everything POSIX (login shell, expert, root) is never guessed
+ * (docs/shells.md). Everything POSIX (login shell, expert, root) is never guessed
  * from its prompt: it is pinned (pinned-shell.ts). What stays here has no PS1 to pin: CLISH's
  * `>`, password questions and pagers. All are anchored at `$` so they only count when nothing
  * follows yet. */

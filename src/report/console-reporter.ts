@@ -170,7 +170,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
           : `[${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${h.triage ? `${textOf(TRIAGE_CAUSE[h.triage.class] ?? h.triage.class, opts.lang)}: ` : ''}${toOneLine(h.triage?.message ?? '')}`;
       out(`[${done}/${total}] ${toOneLine(h.host)} ${hostStatusWord(h.status, l)}: ${detail} (${formatDurationMs(h.durationMs)})\n`);
       // The device's platform was used for judging; say when the inventory disagreed.
-      if (h.facts?.inventoryPlatform) out(`  ${toOneLine(h.host)}: inventory platform ${h.facts.inventoryPlatform}, the device reports ${h.facts.platform} (used for judging)\n`);
+      if (h.facts?.inventoryPlatform) out(`  ${toOneLine(h.host)}: ${formatLabel(l.platformMismatch, { inventory: h.facts.inventoryPlatform, device: h.facts.platform })}\n`);
     },
     onEnd(report) {
       if (opts.mode === 'json') return json({ type: 'run-end', time: new Date(now()).toISOString(), report });

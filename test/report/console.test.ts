@@ -209,6 +209,16 @@ describe('console recap and terminal', () => {
     expect(text()).toContain('[firebook] 1/4 hosts · 0 failing · 0 unreachable · 0 errored · 00:10 · ETA 00:30');
   });
 
+  it('plain: says when the device reports another platform than the inventory', async () => {
+    const h = { ...loadSample().hosts[0] };
+    h.facts = { platform: 'ftd', inventoryPlatform: 'linux', loginLevel: 'cli' };
+    for (const [lang, want] of [['en', 'inventory platform linux, the device reports ftd (used for judging)'], ['ja', 'インベントリの platform は linux、機器の報告は ftd']] as const) {
+      const { stream, text } = memoryStream();
+      await createConsoleReporter({ mode: 'plain', stream, lang }).onHostEnd?.({ type: 'host-end', time: h.startedAt, result: h });
+      expect(text()).toContain(`  ${h.host}: ${want}`);
+    }
+  });
+
   it('lang ja: recap, progress and plain lines carry no English words of ours', async () => {
     const tty = memoryStream();
     const clock = { t: 0 };

@@ -96,10 +96,10 @@ export interface Arrival {
 /**
  * Waits after a login or a level change until one expectation matches (CLISH, password
  * questions…), or the shell looks ready for input: output quiet for a moment after a
- * prompt-like last line (only with `hint`), or after any non-empty last line, or a long
- * silence. Never decides what the shell is: that is the probe's job.
+ * prompt-like last line, or a little longer after any non-empty last line, or a long silence.
+ * Never decides what the shell is: that is the probe's job.
  */
-export async function awaitArrival(shell: ShellStream, expectations: readonly Expectation[], timeoutMs: number, hint = true): Promise<Arrival> {
+export async function awaitArrival(shell: ShellStream, expectations: readonly Expectation[], timeoutMs: number): Promise<Arrival> {
   let buffer = '';
   const deadline = Date.now() + timeoutMs;
   let lastDataAt = Date.now();
@@ -112,7 +112,7 @@ export async function awaitArrival(shell: ShellStream, expectations: readonly Ex
   };
   for (;;) {
     const line = lastLineOf(buffer);
-    const needMs = hint && PROMPT_LIKE_END.test(line) ? SETTLE_MS : line.trim() !== '' ? QUIET_MS : SILENT_PROBE_MS;
+    const needMs = PROMPT_LIKE_END.test(line) ? SETTLE_MS : line.trim() !== '' ? QUIET_MS : SILENT_PROBE_MS;
     const quietMs = Date.now() - lastDataAt;
     if (quietMs >= needMs) return { name: 'ready', text: buffer };
     const leftMs = deadline - Date.now();

@@ -112,7 +112,7 @@ function usersExist(): boolean {
 
 /** Why an unprivileged sshd cannot hand out terminals here, if it cannot: sshd chowns each pty
  * to the `tty` group, which only works unprivileged when devpts already does (`gid=5`), as on
- * ordinary Linux machines (some containers mount it without). */
+ * ordinary Linux machines (some containers mount it without), or for a member of `tty`. */
 function unprivilegedPtyProblem(): string | undefined {
   if (process.getuid?.() === 0) return undefined;
   let mounts = '';
@@ -123,7 +123,8 @@ function unprivilegedPtyProblem(): string | undefined {
   }
   const devpts = mounts.split('\n').find((l) => l.split(' ')[1] === '/dev/pts');
   const tty = /^tty:[^:]*:(\d+):/m.exec(readFileSync('/etc/group', 'utf8'))?.[1];
-  if (!devpts || !tty || devpts.includes(`gid=${tty}`)) return undefined;
+  // The owner may chown to a group it belongs to: a member of `tty` is fine either way.
+  if (!devpts || !tty || devpts.includes(`gid=${tty}`) || process.getgroups?.().includes(Number(tty))) return undefined;
   return `/dev/pts is mounted without gid=${tty}, so an unprivileged sshd cannot give a terminal (run as root with .ci/sshd-setup.sh)`;
 }
 

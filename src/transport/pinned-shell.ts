@@ -34,8 +34,9 @@ const QUIET_MS = 400;
 /** Quiet needed after a prompt-like last line (`$ `, `# `, `% `): long enough that a banner line
  * of `#####` split across packets is not taken for a prompt. */
 const SETTLE_MS = 60;
-/** Probing after total silence (a shell whose prompt is empty). */
-const SILENT_PROBE_MS = 3_000;
+/** Probing after total silence (a shell whose prompt is empty). Long enough for a slow CLISH
+ * to show its `>` after the banner. */
+const SILENT_PROBE_MS = 5_000;
 /** Each of the two probe attempts and the pin confirmation wait at most this long: a prompt
  * that cannot be found fails in seconds, not after the command timeout. */
 export const PROBE_MS = 2_500;
@@ -196,12 +197,25 @@ async function probe(shell: ShellStream, opts: PinOptions): Promise<Arrival | un
       return undefined;
     }, PROBE_MS);
     if (r === 'synced') return undefined;
-    if (r !== TIMED_OUT) return { name: r, text: buffer };
+    // Something else answered (CLISH): let it answer the probe line too, so that reply never
+    // reaches the next exchange.
+    if (r !== TIMED_OUT) return { name: r, text: buffer + (await drainUntilQuiet(shell)) };
   }
   throw new TransportError(
     'unexpected-prompt',
     `no shell prompt found: the ${opts.what} did not answer a probe within ${(PROBE_MS * 2) / 1000} s (last bytes: ${lastBytes(shell, opts.secrets)})`,
   );
+}
+
+/** Reads until the output has been quiet for QUIET_MS (at most PROBE_MS); returns what came. */
+async function drainUntilQuiet(shell: ShellStream): Promise<string> {
+  let text = '';
+  const deadline = Date.now() + PROBE_MS;
+  while (Date.now() < deadline) {
+    const r = await shell.waitFor((chunk) => ((text = applyLineEdits(text, chunk).slice(-WINDOW_CHARS)), true), QUIET_MS);
+    if (r === TIMED_OUT) break;
+  }
+  return text;
 }
 
 /** The last raw bytes the device sent, escaped and redacted, quoted for a message. */

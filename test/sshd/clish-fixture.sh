@@ -5,7 +5,8 @@
 # Usage: clish-fixture.sh STATE_DIR  — STATE_DIR/mode holds space-separated switches:
 #   lockdown  (expert refused: back to "> "), bell (BEL before each prompt),
 #   force-password-change (first-login dialog, netmiko #3065),
-#   mute (a prompt nobody knows, and a program behind it that never answers: no shell at all)
+#   mute (a prompt nobody knows, and a program behind it that never answers: no shell at all),
+#   slow-prompt (CLISH takes 5.5 s after the banner to show its first "> ")
 # Every CLISH command received is appended to STATE_DIR/commands.log.
 STATE_DIR="$1"
 MODE=""
@@ -37,6 +38,7 @@ Cisco Fire Linux OS v6.5.0 (build 4)
 Cisco Firepower 4145 Threat Defense v6.5.0 (build 115)
 
 BANNER
+has_mode slow-prompt && sleep 5.5
 
 show_version() {
   printf -- '--------------------[ %s ]--------------------\n' "$HOST"

@@ -131,6 +131,17 @@ describe.skipIf(!SSHD)('FTD-like shell over real sshd', () => {
     await s.close();
   });
 
+  it('a CLISH slow to show its > (after the silence that triggers a probe) logs in as CLISH, in sync', async () => {
+    sshd.setMode('slow-prompt');
+    const s = await connect();
+    expect(s.facts).toMatchObject({ platform: 'ftd', loginLevel: 'cli', version: '6.5.0' });
+    const net = await s.run('show network', 'cli');
+    expect(net.output).toContain('Management port');
+    expect(net.output).not.toContain('Syntax error');
+    expect((await s.run('show version', 'cli')).output).toContain('Version 6.5.0 (Build 115)');
+    await s.close();
+  }, 25_000);
+
   it('fails in seconds, not after the command timeout, on a prompt no shell answers behind', async () => {
     sshd.setMode('mute');
     const err = await connectError({ commandTimeoutMs: 60_000, connectTimeoutMs: 60_000 });

@@ -1,8 +1,9 @@
 /** Output shaping for a PTY: ONLCR line ends and the garbageOutput fault's noise. */
 
-/** Noise a real terminal stream can carry: SGR/erase CSI sequences, an OSC title ended by BEL,
- * a lone BEL and a NUL. Never inserted into prompts or echo, so stripping them restores the text. */
-const NOISE = ['\x1b[0m', '\x07', '\x1b[K', '\x1b]0;lab\x07', '\x00', '\x1b[1;32m'];
+/** Noise a real terminal stream can carry: SGR/erase CSI sequences, an OSC title ended by BEL or
+ * ST, a DCS string (tmux passthrough, terminal queries) with its payload, a lone BEL and a NUL.
+ * Never inserted into prompts or echo, so stripping them restores the text. */
+const NOISE = ['\x1b[0m', '\x07', '\x1b[K', '\x1b]0;lab\x07', '\x00', '\x1b[1;32m', '\x1bP+q544e\x1b\\', '\x1b]2;title: lab\x1b\\'];
 
 /** Converts `\n` to `\r\n` as the PTY's ONLCR does. */
 export function toCrlf(text: string): string {

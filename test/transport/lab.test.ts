@@ -181,6 +181,10 @@ describe('transport against the built-in lab', () => {
     expect(s.facts.version).toBe('6.5.0');
     const net = await s.run('show network', 'cli');
     expect(net.output).not.toMatch(/[\x00-\x08\x1b\x07]/);
+    // Control strings go with their payloads (DCS `ESC P+q544e ESC \`, OSC titles).
+    const plain = await (await connect('ftd1')).run('show network', 'cli');
+    const perDevice = (t: string) => t.replace(/^(MAC Address|Address) .*$/gm, '$1');
+    expect(perDevice(net.output)).toBe(perDevice(plain.output.replace(/ftd1/g, 'noisy')));
     expect(net.output).toContain('Hostname                  : noisy\n');
     const e = await s.run('echo clean', 'expert');
     expect(e.output.replace(/\n$/, '')).toBe('clean');

@@ -5,7 +5,7 @@ import type { Reporter, RunEvent } from '../model/events.js';
 import type { RunReport } from '../model/result.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
 import { paintFor, recapLines, useColor, type Paint } from './console-recap.js';
-import { labelsFor, type Labels } from './labels.js';
+import { formatLabel, labelsFor, type Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
 import { cutToWidth } from './text-width.js';
 import { formatDurationMs, remediationWord, textOf } from './view-format.js';

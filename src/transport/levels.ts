@@ -135,11 +135,16 @@ export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<L
   throw new TransportError('privilege', '`sudo su` kept asking for input; giving up');
 }
 
-/** Ctrl-C out of sudo's password prompt and prove the expert shell answers again. */
+/** Ctrl-C out of sudo's password prompt and prove the expert shell answers again. Nothing is
+ * typed until the expert marker is back: a line sent while sudo still reads the tty would be
+ * taken as another password attempt (and count towards a lockout). sudo may sit in its
+ * failure delay and ask again after a Ctrl-C, so it is interrupted up to three times. */
 async function abandonSudo(shell: ShellStream, expertPrompt: string): Promise<void> {
-  shell.write(CTRL_C);
-  // Wait for the expert prompt first: typeahead sent while sudo still reads the tty would be eaten.
-  await waitForAny(shell, [pinnedPrompt('expert', expertPrompt)], RECOVER_MS);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    shell.write(CTRL_C);
+    const seen = await waitForAny(shell, [pinnedPrompt('expert', expertPrompt), { name: 'password', pattern: PASSWORD_PROMPT }], RECOVER_MS);
+    if (seen.name === 'expert') break;
+  }
   await syncShell(shell, RECOVER_MS * 2, expertPrompt);
 }
 

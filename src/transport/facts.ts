@@ -33,7 +33,7 @@ export function parseSfVersion(output: string): VersionFacts {
 }
 
 /** The platform a model string names: `… Management Center …` → fmc, `… Threat Defense …` → ftd;
- * undefined when it names neither (docs/devices.md, "Versions"). */
+ * undefined when it names neither (docs/devices.md "show version", "FMC login"). */
 export function platformFromModel(model: string): 'ftd' | 'fmc' | undefined {
   if (/Management Center|\bFMC\b/i.test(model)) return 'fmc';
   if (/Threat Defense|\bFTD\b/i.test(model)) return 'ftd';

@@ -1,5 +1,5 @@
-/** Moving between shell levels on one PTY: CLISH `>` ⇄ expert ⇄ root (docs/devices.md,
- * "Levels"). CLISH is recognised by its `>`; every POSIX level is pinned on arrival
+/** Moving between shell levels on one PTY: CLISH `>` ⇄ expert ⇄ root (docs/devices.md
+ * "Levels", "Quirks"; docs/shells.md). CLISH is recognised by its `>`; every POSIX level is pinned on arrival
  * (pinned-shell.ts), so its prompt is our own marker from then on. Each step leaves the shell
  * drained at the new level's prompt or throws a TransportError that leaves it usable at the
  * level it was on. */
@@ -14,7 +14,7 @@ import type { ShellStream } from './shell-stream.js';
 /** What a level change needs besides the shell. */
 export interface LevelContext {
   shell: ShellStream;
-  /** Password for `sudo su` (FTD: the admin's own login password, docs/devices.md). */
+  /** Password for `sudo su` (FTD: the admin's own login password, docs/devices.md "Levels"). */
   becomePassword?: string;
   secrets: readonly string[];
   /** The pinned prompt marker of each POSIX level currently open. */
@@ -44,7 +44,7 @@ function promptOf(ctx: LevelContext, level: Level): string {
   return p;
 }
 
-/** `expert` from CLISH. Lockdown (`system lockdown-sensor`) gives `> ` back instead. */
+/** `expert` from CLISH. Lockdown (`system lockdown-sensor`, docs/devices.md "Quirks") gives `> ` back instead. */
 export async function enterExpert(ctx: LevelContext, timeoutMs: number): Promise<Level> {
   const { shell } = ctx;
   const cli = { name: 'cli', pattern: CLISH_PROMPT };

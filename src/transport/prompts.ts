@@ -13,7 +13,7 @@ export const SUDO_REJECTED = /Sorry, try again\.|incorrect password attempt/;
 /** Forced password change at first login (netmiko #3065), expired passwords. */
 export const PASSWORD_CHANGE_PROMPT =
   /You must change your password|(?:Enter|Retype|Confirm) new (?:UNIX )?password:?[ \t]*$|\(current\) UNIX password:[ \t]*$|Current password:[ \t]*$/i;
-/** Pagers: CLISH `--More--` (UNCONFIRMED, docs/devices.md) and Lina `<--- More --->`. */
+/** Pagers: CLISH `--More--` (unconfirmed) and Lina `<--- More --->` (docs/devices.md "Paging"). */
 export const PAGER_PROMPT = /(?:--More--|<--- More --->)[ \t]*$/;
 /** A last line that looks like it waits for input (`$ `, `# `, `% `, `> ` at its end, not
  * indented like sudo's lecture `    #1) …`). Only a hint to probe after a short settle instead of

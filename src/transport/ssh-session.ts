@@ -41,7 +41,7 @@ export class SshDeviceSession implements DeviceSession {
     this.facts = { platform: init.spec.platform, loginLevel: baseLevel };
     this.ctx = {
       shell: init.shell,
-      // FTD's sudo wants the admin's own password (docs/devices.md, "Levels").
+      // FTD's sudo wants the admin's own password (docs/devices.md "Levels").
       becomePassword: init.spec.becomePassword ?? init.spec.password,
       secrets: init.secrets,
       prompts: new Map(basePrompt ? [[baseLevel, basePrompt]] : []),

@@ -1,6 +1,6 @@
 /** Turning a PTY byte stream into plain text: ANSI escapes, control strings, BEL and CR handling.
  * FTD CLISH emits BEL (netmiko #698, unicon bell pattern) and shells emit ANSI colour/cursor
- * codes and window-title strings (docs/shells.md, docs/devices.md). Everything is cleaned here,
+ * codes and window-title strings (docs/shells.md, docs/devices.md "Prompts"). Everything is cleaned here,
  * before any matching. */
 
 /** Control strings: DCS `ESC P`, SOS `ESC X`, OSC `ESC ]`, PM `ESC ^`, APC `ESC _` (and their 8-bit

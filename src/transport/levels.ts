@@ -113,7 +113,7 @@ export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<L
       // Typed into a PTY, a line break would submit part of the password and type the rest
       // as a command at whatever prompt follows: never send such a password.
       if (/[\r\n]/.test(ctx.becomePassword)) {
-        await abandonSudo(shell);
+        await abandonSudo(shell, expertPrompt);
         throw new TransportError('privilege', 'the become password contains a line break, so it was not sent (the terminal would submit it half-way); fix ansible_become_password');
       }
       shell.write(ctx.becomePassword + ENTER);

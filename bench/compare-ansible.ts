@@ -195,6 +195,7 @@ function writeFirebookPlaybook(dir: string): string {
       '    severity: info',
       `    collect: [{ level: expert, command: ${JSON.stringify(c)} }]`,
       '    expect: [{ of: exit, equals: 0 }]',
+      '    diagnose: [{ when: [], cause: the command failed, next: read the evidence }]',
     ].join('\n'),
   );
   writeFileSync(path, ['name: bench', 'hosts: bench', 'checks:', ...checks, ''].join('\n'));

@@ -9,7 +9,7 @@ import type { RunMeta, RunReport } from '../model/result.js';
 import type { Connector } from '../model/transport.js';
 import type { RunPlan } from '../plan/plan.js';
 import { EventBus, type NamedReporter } from '../run/emitter.js';
-import { runPlan } from '../run/runner.js';
+import { runPlan, type RunOptions } from '../run/runner.js';
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
@@ -44,6 +44,10 @@ export interface ExecuteConfig {
   replay?: string;
   console: 'tty' | 'plain' | 'quiet' | 'json';
   shard?: Shard;
+  /** Runs the work instead of `runPlan(plan, …)`: the change window's apply, resume and
+   * rollback drive their plan steps with the same connector, reporters, event log, run
+   * folder and Ctrl-C handling. */
+  drive?: (options: RunOptions, outDir: string) => Promise<RunReport>;
 }
 
 /** A run folder name that sorts by time and is unique. */
@@ -91,7 +95,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const report = await runPlan(cfg.plan, {
+    const options: RunOptions = {
       connector,
       bus: new EventBus(reporters, (err, name) => io.stderr.write(`firebook: reporter '${name}' failed: ${err.message}\n`)),
       mode: cfg.mode,
@@ -125,7 +129,8 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
         failOn: cfg.failOn,
         shard: cfg.shard,
       },
-    });
+    };
+    const report = cfg.drive ? await cfg.drive(options, outDir) : await runPlan(cfg.plan, options);
     return { report, outDir };
   } finally {
     events.close();

@@ -2,6 +2,7 @@
 import { EXIT } from './errors.js';
 import { SEVERITIES, type Severity } from './playbook.js';
 import type { CheckResult, CheckStatus, HostResult, RemediationResult, RunSummary } from './result.js';
+import type { StepOutcome } from './change.js';
 
 export function computeSummary(hosts: readonly HostResult[], notRun: readonly string[] = []): RunSummary {
   const checks: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0, waived: 0, fixed: 0 };
@@ -45,4 +46,17 @@ export function settleRemediated(check: CheckResult, remediation: RemediationRes
   const after = remediation.verification?.find((v) => v.checkId === check.checkId && v.status === 'pass');
   if (!after) return check;
   return { ...check, status: 'fixed', fixed: { remediationId: remediation.remediationId, verifiedAt: after.startedAt, after: after.conditions } };
+}
+
+/**
+ * The change window's exit code (apply, resume, rollback): 130 interrupted · 3 a host
+ * unreachable or errored, or a rollback/undo that failed (the device needs a person) · 2 a
+ * change rolled back, drifted, failed or not started · 0 everything applied and verified
+ * (or undone), or nothing to do. (4, a refused plan, is decided before anything runs.)
+ */
+export function computeChangeExitCode(hosts: readonly HostResult[], outcomes: readonly StepOutcome[], opts: { interrupted?: boolean } = {}): number {
+  if (opts.interrupted) return EXIT.interrupted;
+  if (hosts.some((h) => h.status !== 'ok') || outcomes.some((o) => o === 'rollback-failed' || o === 'undo-failed')) return EXIT.hostFailed;
+  if (outcomes.some((o) => o !== 'verified' && o !== 'undone')) return EXIT.checkFailed;
+  return EXIT.ok;
 }

@@ -74,7 +74,9 @@ export interface CheckResult {
   fixed?: { remediationId: string; verifiedAt: string; after: ConditionOutcome[] };
 }
 
-export type RemediationStatus = 'planned' | 'not-applicable' | 'applied' | 'verified' | 'failed' | 'rolled-back' | 'rollback-failed';
+/** `drifted`: a change held to a plan found the device's "before" values changed since
+ * planning, so nothing was sent. */
+export type RemediationStatus = 'planned' | 'not-applicable' | 'applied' | 'verified' | 'failed' | 'rolled-back' | 'rollback-failed' | 'drifted';
 
 export interface RemediationResult {
   remediationId: string;
@@ -162,6 +164,8 @@ export interface ChangeRecord {
   approver?: string;
   /** ISO time the change was made (or planned). */
   time?: string;
+  /** Why it ended so (drifted, rolled back, not started…), from plan/apply. */
+  reason?: string;
 }
 
 /** The whole run: the JSON report's body. */

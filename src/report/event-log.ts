@@ -4,22 +4,32 @@ import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs
 import { UserError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
 
-/** An open events.jsonl. */
-export interface EventLog {
-  /** Appends one event as one line, written through to the OS before returning. */
-  append(event: RunEvent): void;
+/** An open events.jsonl (or another JSON-lines log of `{ type, ... }` objects, e.g. a journal). */
+export interface EventLog<E extends { type: string } = RunEvent> {
+  /** Appends one event as one line, written through to the OS before returning (and, with
+   * `fsync`, to the disk). */
+  append(event: E): void;
   /** Flushes to disk (fsync) and closes. Safe to call twice. */
   close(): void;
 }
 
+/** Options of an event log. */
+export interface EventLogOptions {
+  /** fsync after every line: the line is on disk before append returns, so it survives a
+   * power cut, not only a killed process. The change journal needs it (a line written
+   * before a device command is the promise resume relies on); events.jsonl does not. */
+  fsync?: boolean;
+}
+
 /** Opens (creating or appending to) an event log. */
-export function openEventLog(path: string): EventLog {
+export function openEventLog<E extends { type: string } = RunEvent>(path: string, opts: EventLogOptions = {}): EventLog<E> {
   let fd: number | undefined = openSync(path, 'a');
   return {
     append(event) {
       if (fd === undefined) throw new Error(`event log ${path} is closed`);
       // writeSync on the fd: no user-space buffer, so a crash loses at most this line.
       writeSync(fd, JSON.stringify(event) + '\n');
+      if (opts.fsync) fsyncSync(fd);
     },
     close() {
       if (fd === undefined) return;
@@ -37,22 +47,22 @@ export function openEventLog(path: string): EventLog {
  * Reads an event log. A truncated or unparsable LAST line (the run was killed mid-write) is
  * ignored; a bad line anywhere else is a UserError `report-input` with its line number.
  */
-export function readEventLog(path: string): RunEvent[] {
+export function readEventLog<E extends { type: string } = RunEvent>(path: string): E[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new UserError({ code: 'report-input', message: `cannot read event log ${path}: ${(err as Error).message}` });
   }
-  return parseEventLog(text, path);
+  return parseEventLog<E>(text, path);
 }
 
 /** Parses the text of an event log (see readEventLog). */
-export function parseEventLog(text: string, file = 'events.jsonl'): RunEvent[] {
+export function parseEventLog<E extends { type: string } = RunEvent>(text: string, file = 'events.jsonl'): E[] {
   const lines = text.split('\n');
   let last = lines.length - 1;
   while (last >= 0 && lines[last].trim() === '') last--;
-  const events: RunEvent[] = [];
+  const events: E[] = [];
   for (let i = 0; i <= last; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
@@ -75,7 +85,7 @@ export function parseEventLog(text: string, file = 'events.jsonl'): RunEvent[] {
         location: { file, line: i + 1, col: 1 },
       });
     }
-    events.push(value as RunEvent);
+    events.push(value as E);
   }
   return events;
 }

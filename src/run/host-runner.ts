@@ -7,11 +7,11 @@ import type { HostPlan, PlannedPlaybook } from '../plan/plan.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import { registerResult, runCheck, syntheticResult, type CheckRunContext } from './check-runner.js';
 import { renderLocalized } from '../checks/index.js';
-import { runRemediation, settleFixedChecks } from './remediate.js';
+import { runRemediation, settleFixedChecks, type RemediationMode } from './remediate.js';
 import { applyWaivers, type Waiver } from './waivers.js';
 
 export interface HostRunOptions {
-  mode: 'check' | 'apply';
+  mode: RemediationMode;
   lang: 'en' | 'ja';
   waivers: readonly Waiver[];
   today: string;
@@ -25,7 +25,8 @@ export interface HostRunOptions {
   reconnect?: () => Promise<DeviceSession>;
 }
 
-interface HostState {
+/** What a host's work accumulates. */
+export interface HostState {
   checks: CheckResult[];
   remediations: RemediationResult[];
   /** The run was interrupted before this host finished its work. */
@@ -38,7 +39,8 @@ interface HostState {
   reconnected?: { check: string; reason: string };
 }
 
-function contextFor(host: HostPlan, planned: PlannedPlaybook, session: DeviceSession, registered: CheckRunContext['registered'], opts: HostRunOptions, state: HostState): CheckRunContext {
+/** The context checks and remediations of one playbook run in on this host. */
+export function contextFor(host: HostPlan, planned: PlannedPlaybook, session: DeviceSession, registered: CheckRunContext['registered'], opts: HostRunOptions, state: HostState): CheckRunContext {
   const facts = session.facts as unknown as Record<string, unknown>;
   // The platform the device reports wins over the inventory's (transport/ssh-session.ts).
   const platform = session.facts.platform;

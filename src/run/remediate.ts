@@ -1,13 +1,20 @@
 /**
- * Remediations: planned in check mode (exact commands, nothing sent); in apply mode
- * capture → (rollback rendered and checked) → apply → read back → wait → verify → roll back
- * if verification fails. Every command sent is recorded, also when the host is lost half-way.
+ * Remediations: planned in check mode (exact commands, nothing sent); in plan mode the
+ * capture runs too (read-only) so the plan holds the "before" values and the rendered
+ * rollback; in apply mode capture → (rollback rendered and checked) → apply → read back →
+ * wait → verify → roll back if verification fails. Every command sent is recorded, also
+ * when the host is lost half-way.
+ *
+ * `run --apply`, `apply` (a plan), `resume` and `rollback` all go through this one path; a
+ * change held to a plan passes a ChangeControl (drift check, exact commands, journal hooks).
  */
+import type { ChangePhase } from '../model/change.js';
 import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playbook.js';
 import type { CheckResult, Fields, RemediationResult } from '../model/result.js';
 import { settleRemediated } from '../model/outcome.js';
 import { rootsOf } from '../model/causes.js';
 import { checkDependencies, commandVariables, getPath, renderCommand, stepHoleTypes } from '../checks/index.js';
+import { redact, redactDeep, REDACTED } from '../model/redact.js';
 import { collectSteps, commandsFor, isLevelError } from './collect.js';
 import { gate, registerResult, runCheck, type CheckRunContext } from './check-runner.js';
 import { sleep } from './pacing.js';
@@ -47,11 +54,50 @@ async function sendAll(steps: Rendered, phase: 'apply' | 'rollback', ctx: CheckR
   return true;
 }
 
+/** check: commands only; plan: capture too (read-only); apply: change the device. */
+export type RemediationMode = 'check' | 'plan' | 'apply';
+
+/** Told where a change stands (the journal listens). */
+export interface ChangeObserver {
+  /** Before the commands of a phase go out. */
+  onPhase?(phase: ChangePhase): void;
+  /** After the capture (`before`) and the read-back (`after`); `matches` compares with the plan. */
+  onCaptured?(when: 'before' | 'after', values: Record<string, Fields>, matches?: boolean): void;
+}
+
+/** Holds a change to a plan (apply, resume, rollback). Absent for `run --apply`. */
+export interface ChangeControl {
+  /** The values captured while planning: when the device now shows others, it is drifted and
+   * nothing is sent. */
+  expectedBefore?: Record<string, Fields>;
+  /** The commands the plan showed (redacted): rendering must reproduce them exactly. */
+  expectedCommands?: { apply: string[]; rollback: string[] };
+  /** A command of this change may already have reached the device (an apply killed mid-step):
+   * a capture that differs from `expectedBefore` goes to verification instead of `drifted`. */
+  maybeApplied?: boolean;
+  /** What `captured.*` means in the templates when this capture is not the plan's before (a
+   * change already applied, an undo): the plan's before. Default: this capture. */
+  templateCaptured?: Record<string, Fields>;
+  /** Verified when the read-back equals these values (an undo) instead of re-running checks. */
+  verifyValues?: Record<string, Fields>;
+  observer?: ChangeObserver;
+}
+
 export interface RemediationInput {
   spec: RemediationSpec;
   forCheck: string;
-  mode: 'check' | 'apply';
+  mode: RemediationMode;
   allChecks: ReadonlyMap<string, CheckSpec>;
+  control?: ChangeControl;
+}
+
+/** Order-independent equality of captured values (the drift check). */
+export function sameValues(a: Record<string, Fields> | undefined, b: Record<string, Fields> | undefined): boolean {
+  const canon = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
+      : v;
+  return JSON.stringify(canon(a ?? {})) === JSON.stringify(canon(b ?? {}));
 }
 
 /** The result, and — when the host was lost half-way — the error that ends the host. The
@@ -73,41 +119,119 @@ function plan(spec: RemediationSpec, base: RemediationResult, ctx: CheckRunConte
   }
 }
 
-async function apply(input: RemediationInput, base: RemediationResult, ctx: CheckRunContext, log: Commands): Promise<RemediationResult> {
-  const { spec } = input;
-  const captured: Record<string, Fields> = {};
+async function capture(spec: RemediationSpec, ctx: CheckRunContext, log: Commands): Promise<{ values: Record<string, Fields>; parseError?: string }> {
+  const values: Record<string, Fields> = {};
   for (const c of await collectSteps(spec.capture, ctx)) {
-    captured[c.record.name] = c.record.fields;
+    values[c.record.name] = c.record.fields;
     log.push({ level: c.evidence.level, command: c.evidence.command, phase: 'capture', output: c.evidence.output, ok: !c.record.parseError });
-    if (c.record.parseError) return { ...base, status: 'failed', reason: `capture '${c.record.name}' could not be parsed (${c.record.parseError}); nothing was changed`, commands: log };
+    if (c.record.parseError) return { values, parseError: `capture '${c.record.name}' could not be parsed (${c.record.parseError})` };
   }
-  const context = { ...ctx.templateContext, captured };
+  return { values };
+}
+
+/** The rendered commands differ from the plan's (redacted) ones: names the first difference. */
+function commandMismatch(rendered: Rendered, expected: string[] | undefined, secrets: readonly string[]): string | undefined {
+  if (!expected) return undefined;
+  const got = rendered.map((r) => redact(r.command, secrets));
+  if (got.length !== expected.length) return `${got.length} commands instead of the plan's ${expected.length}`;
+  const i = got.findIndex((c, k) => c !== expected[k]);
+  return i < 0 ? undefined : `'${got[i]}' instead of the plan's '${expected[i]}'`;
+}
+
+/** What `prepare` found: why nothing may be sent, a drifted device, or the commands to send. */
+type Prepared =
+  | { kind: 'stop'; reason: string; captured: Record<string, Fields> }
+  | { kind: 'drifted'; captured: Record<string, Fields> }
+  | { kind: 'ready'; captured: Record<string, Fields>; matches?: boolean; applySteps: Rendered; rollbackSteps: Rendered };
+
+/** Capture, render and check everything before any change. */
+async function prepare(input: RemediationInput, ctx: CheckRunContext, log: Commands): Promise<Prepared> {
+  const { spec, control } = input;
+  control?.observer?.onPhase?.('capture');
+  const cap = await capture(spec, ctx, log);
+  const captured = cap.values;
+  if (cap.parseError) return { kind: 'stop', reason: `${cap.parseError}; nothing was changed`, captured };
+  // The plan holds values as stored (redacted): compare like with like.
+  const matches = control?.expectedBefore ? sameValues(redactDeep(captured, ctx.secrets), control.expectedBefore) : undefined;
+  control?.observer?.onCaptured?.('before', captured, matches);
+  // Someone changed the device since the plan: nothing is rendered against values nobody approved.
+  if (matches === false && !control?.maybeApplied) return { kind: 'drifted', captured };
+  const templateValues = control?.templateCaptured ?? captured;
+  if (control?.templateCaptured && JSON.stringify(templateValues).includes(REDACTED)) {
+    return { kind: 'stop', reason: 'a value to restore was stored redacted (it holds a secret), so it cannot be put back from the plan; nothing was changed', captured };
+  }
+  const context = { ...ctx.templateContext, captured: templateValues };
   // Before rendering: the gate would refuse the empty value too, but this says why it matters.
   const empty = emptyCapturedValue(spec.rollback ?? [], context);
-  if (empty) return { ...base, status: 'failed', reason: `the rollback would have no value for ${empty} (nothing to restore); nothing was changed`, commands: log, before: captured };
+  if (empty) return { kind: 'stop', reason: `the rollback would have no value for ${empty} (nothing to restore); nothing was changed`, captured };
   let applySteps: Rendered;
   let rollbackSteps: Rendered;
   try {
     applySteps = renderSteps(spec.apply, context, ctx);
     rollbackSteps = renderSteps(spec.rollback ?? [], context, ctx);
   } catch (err) {
-    return { ...base, status: 'failed', reason: `cannot build the command: ${(err as Error).message}; nothing was changed`, commands: log, before: captured };
+    return { kind: 'stop', reason: `cannot build the command: ${(err as Error).message}; nothing was changed`, captured };
   }
+  const differs = commandMismatch(applySteps, control?.expectedCommands?.apply, ctx.secrets) ?? commandMismatch(rollbackSteps, control?.expectedCommands?.rollback, ctx.secrets);
+  if (differs) return { kind: 'stop', reason: `the commands differ from the plan (${differs}); nothing was changed`, captured };
+  return { kind: 'ready', captured, matches, applySteps, rollbackSteps };
+}
 
-  const applyOk = await sendAll(applySteps, 'apply', ctx, log);
-  const verification: NonNullable<RemediationResult['verification']> = [];
+/** Plan mode: the capture runs (read-only) so the plan holds the before values and the
+ * rendered rollback; nothing is changed. */
+async function planWithCapture(input: RemediationInput, base: RemediationResult, ctx: CheckRunContext, log: Commands): Promise<RemediationResult> {
+  const p = await prepare(input, ctx, log);
+  if (p.kind === 'stop') return { ...base, status: 'failed', reason: p.reason.replace(/; nothing was changed$/, ''), commands: log, before: p.captured };
+  if (p.kind === 'drifted') throw new Error('a plan is made without a plan to drift from');
+  const planned = (steps: Rendered, phase: 'apply' | 'rollback') => steps.map((r) => ({ level: r.step.level, command: r.command, phase }));
+  return { ...base, status: 'planned', commands: [...log, ...planned(p.applySteps, 'apply'), ...planned(p.rollbackSteps, 'rollback')], before: p.captured };
+}
+
+async function verify(input: RemediationInput, ctx: CheckRunContext, after: Record<string, Fields>): Promise<{ ok: boolean; verification: CheckResult[]; why: string }> {
+  const want = input.control?.verifyValues;
+  if (want) {
+    const ok = sameValues(redactDeep(after, ctx.secrets), want);
+    return { ok, verification: [], why: ok ? '' : 'the read-back values differ from the values to restore' };
+  }
+  const verification: CheckResult[] = [];
+  for (const id of input.spec.verify) verification.push(await runCheck(input.allChecks.get(id)!, { ...ctx, signal: undefined }));
+  const failed = verification.filter((v) => v.status !== 'pass');
+  return { ok: failed.length === 0, verification, why: `verification failed: ${failed.map((v) => `${v.checkId} ${v.status}`).join(', ')}` };
+}
+
+async function apply(input: RemediationInput, base: RemediationResult, ctx: CheckRunContext, log: Commands): Promise<RemediationResult> {
+  const { spec, control } = input;
+  const observer = control?.observer;
+  const p = await prepare(input, ctx, log);
+  if (p.kind === 'stop') return { ...base, status: 'failed', reason: p.reason, commands: log, before: p.captured };
+  if (p.kind === 'drifted') return { ...base, status: 'drifted', reason: 'the device changed since the plan was made (its before values differ); nothing was sent', commands: log, before: p.captured };
+  const { captured, applySteps, rollbackSteps } = p;
+  // Already applied by an apply that was killed mid-step: do not send it twice, judge it.
+  const alreadyApplied = p.matches === false;
+  let applyOk = true;
+  if (!alreadyApplied) {
+    observer?.onPhase?.('apply');
+    applyOk = await sendAll(applySteps, 'apply', ctx, log);
+  }
+  let verification: CheckResult[] = [];
   let after: Record<string, Fields> | undefined;
+  let why = 'a command was rejected by the device';
   if (applyOk) {
     // Read the captured values back (e.g. show network after configure network dns ...).
+    observer?.onPhase?.('readback');
     after = {};
     for (const c of await collectSteps(spec.capture, ctx)) after[c.record.name] = c.record.fields;
+    observer?.onCaptured?.('after', after);
     // Not cut short by Ctrl-C: a change already made is verified (and rolled back) within the grace.
-    await sleep((spec.wait_s ?? 0) * 1000);
-    for (const id of spec.verify) verification.push(await runCheck(input.allChecks.get(id)!, { ...ctx, signal: undefined }));
-    if (verification.every((v) => v.status === 'pass')) return { ...base, status: 'verified', commands: log, before: captured, after, verification };
+    if (!alreadyApplied) await sleep((spec.wait_s ?? 0) * 1000);
+    observer?.onPhase?.('verify');
+    const v = await verify(input, ctx, after);
+    verification = v.verification;
+    if (v.ok) return { ...base, status: 'verified', reason: alreadyApplied ? 'found applied by the interrupted run, then verified' : undefined, commands: log, before: captured, after, verification };
+    why = v.why;
   }
-  const why = applyOk ? `verification failed: ${verification.filter((v) => v.status !== 'pass').map((v) => `${v.checkId} ${v.status}`).join(', ')}` : 'a command was rejected by the device';
   if (rollbackSteps.length === 0) return { ...base, status: 'failed', reason: `${why}; no rollback defined`, commands: log, before: captured, after, verification };
+  observer?.onPhase?.('rollback');
   const rolledBack = await sendAll(rollbackSteps, 'rollback', ctx, log);
   return { ...base, status: rolledBack ? 'rolled-back' : 'rollback-failed', reason: why, commands: log, before: captured, after, verification };
 }
@@ -122,7 +246,7 @@ export async function runRemediation(input: RemediationInput, ctx: CheckRunConte
   if (input.mode === 'check') return { result: plan(spec, base, ctx) };
   const log: Commands = [];
   try {
-    return { result: await apply(input, base, ctx, log) };
+    return { result: input.mode === 'plan' ? await planWithCapture(input, base, ctx, log) : await apply(input, base, ctx, log) };
   } catch (err) {
     const message = (err as Error).message;
     if (isLevelError(err)) return { result: { ...base, status: 'failed', reason: message, commands: log } };

@@ -12,10 +12,11 @@ import { redact, redactDeep } from '../model/redact.js';
 import type { HostPlan, RunPlan } from '../plan/plan.js';
 import { computeExitCode, computeSummary } from '../model/outcome.js';
 import { EventBus } from './emitter.js';
-import { runHostOnSession } from './host-runner.js';
+import { runHostOnSession, type HostRunOptions } from './host-runner.js';
 import { createLoginPacer, type PacerClock } from './pacing.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Waiver } from './waivers.js';
+import type { RemediationMode } from './remediate.js';
 
 /** Hosts run at once by default: the work is I/O-bound waiting on devices, not CPU. */
 export const DEFAULT_FORKS = 50;
@@ -28,7 +29,8 @@ export interface RunOptions {
   connector: Connector;
   bus: EventBus;
   meta: RunMeta;
-  mode: 'check' | 'apply';
+  /** `plan` is check mode plus the remediations' read-only capture (firebook plan). */
+  mode: RemediationMode;
   forks?: number;
   connectRate?: number;
   waivers?: readonly Waiver[];
@@ -46,6 +48,9 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Told once when `onEvent` throws (e.g. disk full); the run goes on. */
   onEventError?: (error: Error) => void;
+  /** What a host does once connected (default: its checks, then remediations). The change
+   * window's apply gives its plan steps instead; connection, budgets and grace stay here. */
+  hostWork?: (host: HostPlan, session: DeviceSession, startedAt: number, opts: HostRunOptions) => Promise<HostResult>;
 }
 
 /** Unreachable = we never got a usable session; other connect failures are `error`. */
@@ -125,7 +130,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     try {
       session = await connect(true);
       hostAbort.signal.addEventListener('abort', () => void session?.close().catch(() => undefined), { once: true });
-      result = await runHostOnSession(host, session, hostStart, {
+      result = await (opts.hostWork ?? runHostOnSession)(host, session, hostStart, {
         mode: opts.mode,
         lang: opts.lang ?? 'en',
         waivers: opts.waivers ?? [],

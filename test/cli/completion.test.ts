@@ -36,7 +36,7 @@ function bashComplete(words: string[]): string[] {
 
 describe.skipIf(!bashPath)('bash completion', () => {
   it.each([
-    [['firebook', 'r'], ['run', 'report']],
+    [['firebook', 'r'], ['run', 'resume', 'rollback', 'report']],
     [['firebook', 'i'], ['inventory', 'init']],
     [['firebook', 'run', '--kn'], ['--known-hosts']],
     [['firebook', 'run', '--format', 'j'], ['json', 'junit']],

@@ -9,5 +9,9 @@ import { command as lab } from './lab.js';
 import { command as demo } from './demo.js';
 import { command as init } from './init.js';
 import { command as completion } from './completion.js';
+import { command as plan } from './plan.js';
+import { command as apply } from './apply.js';
+import { command as resume } from './resume.js';
+import { command as rollback } from './rollback.js';
 
-export const COMMANDS: CliCommand[] = [run, validate, explain, inventory, report, lab, demo, init, completion];
+export const COMMANDS: CliCommand[] = [run, plan, apply, resume, rollback, validate, explain, inventory, report, lab, demo, init, completion];

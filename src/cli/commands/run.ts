@@ -5,11 +5,11 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../model/suggest.js';
-import { openVault, parseChoice, parseExtraVars, parseList, parsePositiveInt, parseSeverity, VAULT_OPTIONS, VAULT_USAGE } from '../options.js';
+import { parseChoice, parseExtraVars, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { loadWaivers } from '../../load/waivers.js';
-import { DEFAULT_FORKS } from '../../run/runner.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadReportInput, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
@@ -46,15 +46,7 @@ Mode:
       --apply               run remediations for failed checks, verify, roll back on failure
       --waivers FILE        waivers.yml: failures of listed checks become 'waived' until expiry
       --fail-on SEVERITY    lowest severity of a failed check that makes the exit code 2 (default info)
-Connections:
-  -f, --forks N             hosts at once (default ${DEFAULT_FORKS}; the work waits on devices, not CPU)
-      --connect-rate N      new SSH logins per second across the run (spares TACACS+/ISE)
-      --known-hosts FILE    OpenSSH known_hosts to verify host keys (default ~/.ssh/known_hosts)
-      --accept-new-host-keys  record unknown host keys (trust on first use); changed keys are always refused
-      --insecure-no-host-key-check  DANGEROUS: do not verify host keys (recorded in the report)
-      --connect-timeout S, --command-timeout S, --host-timeout S
-                            defaults for hosts that do not set firebook_connect_timeout /
-                            firebook_command_timeout / firebook_host_timeout (10 / 60 / 900 s)
+${CONNECTION_USAGE}
 Output:
       --out DIR             run folder (default reports/<run-id>/): report.json, events.jsonl, ...
       --format LIST         json,html,md,md-full,junit,prom (default json,html,md; json is always
@@ -84,14 +76,7 @@ const OPTIONS = {
   apply: { type: 'boolean' },
   waivers: { type: 'string' },
   'fail-on': { type: 'string' },
-  forks: { type: 'string', short: 'f' },
-  'connect-rate': { type: 'string' },
-  'connect-timeout': { type: 'string' },
-  'command-timeout': { type: 'string' },
-  'host-timeout': { type: 'string' },
-  'known-hosts': { type: 'string' },
-  'accept-new-host-keys': { type: 'boolean' },
-  'insecure-no-host-key-check': { type: 'boolean' },
+  ...CONNECTION_OPTIONS,
   out: { type: 'string' },
   format: { type: 'string', multiple: true },
   templates: { type: 'string' },
@@ -102,7 +87,6 @@ const OPTIONS = {
   record: { type: 'string' },
   replay: { type: 'string' },
   shard: { type: 'string' },
-  ...VAULT_OPTIONS,
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
@@ -117,48 +101,27 @@ export const command: CliCommand = {
     if (positionals.length === 0) throw usage('name at least one playbook (e.g. playbooks/securex.yml)');
     if (!v.inventory) throw usage('-i INVENTORY is required');
     if (v.check && v.apply) throw usage('--check and --apply exclude each other');
-    if (v['accept-new-host-keys'] && v['insecure-no-host-key-check']) throw usage('--accept-new-host-keys and --insecure-no-host-key-check exclude each other');
     if (v.record && v.replay) throw usage('--record and --replay exclude each other');
+    if (v.replay && v.apply) throw usage('--replay and --apply exclude each other: nothing can be applied to a recording');
     if (v.replay && v.apply) throw usage('--replay and --apply exclude each other: nothing can be applied to a recording');
     for (const [flag, dir] of [['--replay', v.replay], ['--templates', v.templates]] as const) {
       if (dir && !isDirectory(resolve(io.cwd, dir))) throw new UserError({ code: 'file-not-found', message: `${flag} ${dir}: no such folder`, hint: missingFileHint(dir, flag === '--replay' ? 'name the folder a --record run wrote' : 'name a folder of .hbs templates (see src/report/templates/README.md)', io.cwd) });
-    }
-    // A known_hosts file named on purpose but absent would fail every host one by one; say it once.
-    // (With --accept-new-host-keys it is created.)
-    if (v['known-hosts'] && !v['accept-new-host-keys'] && !v['insecure-no-host-key-check'] && !existsSync(resolve(io.cwd, v['known-hosts']))) {
-      throw new UserError({ code: 'file-not-found', message: `--known-hosts ${v['known-hosts']}: no such file`, hint: missingFileHint(v['known-hosts'], 'name an OpenSSH known_hosts file, or add --accept-new-host-keys to create it', io.cwd) });
     }
     const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('run', '--format', f, REPORT_FORMATS)) as ReportFormat[];
     const lang = parseChoice('run', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';
     const tags = parseList(v.tags);
     const skipTags = parseList(v['skip-tags']);
-    const forks = parsePositiveInt('run', '--forks', v.forks);
-    const connectRate = parsePositiveInt('run', '--connect-rate', v['connect-rate']);
+    const { forks, connectRate, connectionDefaults, knownHostsFile, hostKeyPolicy, vault } = parseConnectionOptions('run', v, io);
     const failOn = parseSeverity('run', v['fail-on']);
-    const vault = openVault('run', v, io);
     const extraVarOrigins: Record<string, string> = {};
     const extraVars = parseExtraVars('run', v['extra-vars'], vault, extraVarOrigins);
-    const seconds = (flag: 'connect-timeout' | 'command-timeout' | 'host-timeout') => {
-      const n = parsePositiveInt('run', `--${flag}`, v[flag]);
-      return n === undefined ? undefined : n * 1000;
-    };
-    const connectionDefaults = Object.fromEntries(
-      Object.entries({ connectTimeoutMs: seconds('connect-timeout'), commandTimeoutMs: seconds('command-timeout'), hostTimeoutMs: seconds('host-timeout') }).filter(([, x]) => x !== undefined),
-    );
     const shard = parseShard(v.shard);
     const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults }, vault);
     // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
     const plan = applyShard(fullPlan!, shard);
     const waivers = v.waivers ? loadWaivers(v.waivers, inventory!) : [];
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
-    if (v['insecure-no-host-key-check']) {
-      io.stderr.write('firebook: WARNING: --insecure-no-host-key-check: host keys are NOT verified; a man-in-the-middle would get the credentials. This is recorded in the report.\n');
-    }
-    const unverified = v.replay ? [] : plan!.hosts.filter((h) => h.connection.hostKeyPolicy === 'off').map((h) => h.name);
-    if (unverified.length > 0) {
-      const names = unverified.slice(0, 5).join(', ') + (unverified.length > 5 ? ` and ${unverified.length - 5} more` : '');
-      io.stderr.write(`firebook: WARNING: StrictHostKeyChecking=no in the inventory's ssh args: host keys are NOT verified for ${unverified.length} host(s) (${names}); a man-in-the-middle would get the credentials. This is recorded in the report.\n`);
-    }
+    warnInsecure(io, { hostKeyPolicy }, v.replay ? undefined : plan);
     const { report } = await executeRun(
       {
         plan,
@@ -174,8 +137,8 @@ export const command: CliCommand = {
         limit: v.limit,
         tags,
         skipTags,
-        knownHostsFile: v['known-hosts'],
-        hostKeyPolicy: v['insecure-no-host-key-check'] ? 'off' : v['accept-new-host-keys'] ? 'accept-new' : 'strict',
+        knownHostsFile,
+        hostKeyPolicy,
         outDir: v.out,
         formats,
         templatesDir: v.templates,

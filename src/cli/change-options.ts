@@ -1,0 +1,82 @@
+/** Options `apply`, `resume` and `rollback` share (beside the connection options). */
+import { resolve } from 'node:path';
+import { UserError } from '../model/errors.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { parseWindow, type ChangeWindow } from '../change/window.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, type ConnectionSettings } from './connection-options.js';
+import { parseChoice, parseExtraVars, parseList, VAULT_USAGE } from './options.js';
+import type { CliIO } from './command.js';
+
+export const CHANGE_OPTIONS = {
+  window: { type: 'string' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  ...CONNECTION_OPTIONS,
+  out: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  lang: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Allowed values of some flags, for completion. */
+export const CHANGE_CHOICES = { format: REPORT_FORMATS, lang: ['en', 'ja'] } as const;
+
+export const CHANGE_USAGE = `Window:
+      --window START/END    ISO 8601 with offset, END a time or a duration:
+                            2026-12-01T01:00+09:00/PT2H. Refused outside it; no new host
+                            starts after it ends (hosts in flight finish)
+  -e, --extra-vars VARS     only the secret variables the plan kept as a hash
+${CONNECTION_USAGE}
+${VAULT_USAGE.trimEnd()}
+Output:
+      --out DIR             run folder (default reports/<run-id>/): journal.jsonl, report.json, ...
+      --format LIST         json,html,md,junit,prom (default json,html,md)
+      --lang en|ja          language of reports and console (default en)
+  -q, --quiet               plain one line per event
+      --json                stream events as JSON lines to stdout
+
+Exit codes: 0 everything applied and verified (or nothing to do) · 2 a change failed
+            verification (rolled back), drifted or did not start · 3 a host unreachable or
+            errored mid-change (the journal says where) · 4 refused: files changed, plan
+            expired, outside --window, missing approval (nothing sent) · 130 interrupted`;
+
+type Values = {
+  window?: string;
+  'extra-vars'?: string[];
+  out?: string;
+  format?: string[];
+  lang?: string;
+  quiet?: boolean;
+  json?: boolean;
+} & Parameters<typeof parseConnectionOptions>[1];
+
+export interface ChangeSettings {
+  window?: ChangeWindow;
+  windowText?: string;
+  extraVars: Record<string, unknown>;
+  connection: ConnectionSettings;
+  outDir?: string;
+  formats: ReportFormat[];
+  lang: 'en' | 'ja';
+  console: 'tty' | 'plain' | 'json';
+}
+
+export function parseChangeOptions(command: string, v: Values, io: CliIO): ChangeSettings {
+  let window: ChangeWindow | undefined;
+  if (v.window !== undefined) {
+    const w = parseWindow(v.window);
+    if (typeof w === 'string') throw new UserError({ code: 'cli-usage', message: `firebook ${command}: --window ${w}`, hint: 'e.g. --window 2026-12-01T01:00+09:00/PT2H' });
+    window = w;
+  }
+  const connection = parseConnectionOptions(command, v, io);
+  return {
+    window,
+    windowText: v.window,
+    extraVars: parseExtraVars(command, v['extra-vars'], connection.vault),
+    connection,
+    outDir: v.out === undefined ? undefined : resolve(io.cwd, v.out),
+    formats: (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice(command, '--format', f, REPORT_FORMATS)) as ReportFormat[],
+    lang: parseChoice(command, '--lang', v.lang, ['en', 'ja'] as const) ?? 'en',
+    console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * What `apply`, `resume` and `rollback` share: refuse a plan before anything is sent (exit 4),
+ * rebuild the hosts from the plan's selection, open the journal beside the reports and drive
+ * the plan's steps through executeRun (same connector, reporters, run folder, Ctrl-C).
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { UserError, type UserIssue } from '../model/errors.js';
+import type { JournalEntry, JournalKind, PendingStep, PlanDocument } from '../model/change.js';
+import { isSecretName } from '../model/redact.js';
+import type { RunReport } from '../model/result.js';
+import { planRefusals } from '../change/plan-document.js';
+import type { ChangeWindow } from '../change/window.js';
+import type { Serial } from '../plan/batches.js';
+import { openEventLog, type ReportFormat } from '../report/index.js';
+import { runChanges } from '../run/apply-runner.js';
+import { toolVersion } from '../model/package-files.js';
+import type { CliIO } from './command.js';
+import { warnInsecure, type ConnectionSettings } from './connection-options.js';
+import { executeRun } from './execute.js';
+import { loadInputs, playbookMeta } from './load-inputs.js';
+
+/** sha256 of a secret `-e` value, as the plan keeps it. */
+export function secretDigest(value: unknown): string {
+  return createHash('sha256').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('hex');
+}
+
+/** `-e` values split into what the plan may store and what it keeps only as a hash. */
+export function splitExtraVars(extra: Record<string, unknown>, secretInputs: ReadonlySet<string>): { extraVars: Record<string, unknown>; secretExtraVars?: Record<string, string> } {
+  const extraVars: Record<string, unknown> = {};
+  const secret: Record<string, string> = {};
+  for (const [k, v] of Object.entries(extra)) {
+    if (isSecretName(k) || secretInputs.has(k)) secret[k] = secretDigest(v);
+    else extraVars[k] = v;
+  }
+  return Object.keys(secret).length ? { extraVars, secretExtraVars: secret } : { extraVars };
+}
+
+/** The plan's extra vars with the secret ones given again (`-e`); each must match its hash. */
+function restoreExtraVars(doc: PlanDocument, given: Record<string, unknown>, command: string): { vars: Record<string, unknown>; issues: UserIssue[] } {
+  const vars = { ...doc.selection.extraVars };
+  const issues: UserIssue[] = [];
+  for (const [name, digest] of Object.entries(doc.selection.secretExtraVars ?? {})) {
+    if (!(name in given)) issues.push({ code: 'cli-usage', message: `the plan needs the secret -e ${name} (it keeps only its hash)`, hint: `pass -e ${name}=... to firebook ${command}` });
+    else if (secretDigest(given[name]) !== digest) issues.push({ code: 'cli-usage', message: `-e ${name} is not the value the plan was made with`, hint: 'pass the same value, or make a new plan' });
+    else vars[name] = given[name];
+  }
+  for (const name of Object.keys(given)) {
+    if (!(name in (doc.selection.secretExtraVars ?? {}))) issues.push({ code: 'cli-usage', message: `-e ${name}: the plan fixes every variable; only secrets it kept as a hash may be given again`, hint: 'make a new plan to change a variable' });
+  }
+  return { vars, issues };
+}
+
+export interface ChangeRunConfig {
+  command: 'apply' | 'resume' | 'rollback';
+  kind: JournalKind;
+  resumed: boolean;
+  doc: PlanDocument;
+  planFile: string;
+  planSha256: string;
+  steps: readonly PendingStep[];
+  /** The journal this run continues (resume, rollback): copied first, so the new one is whole. */
+  priorEntries?: readonly JournalEntry[];
+  approvedBy?: string;
+  ticket?: string;
+  requireApproval: boolean;
+  checkExpiry: boolean;
+  window?: ChangeWindow;
+  windowText?: string;
+  serial?: Serial;
+  serialText?: string;
+  maxFailPercentage?: number;
+  limitHosts?: string[];
+  extraVars: Record<string, unknown>;
+  connection: ConnectionSettings;
+  argv: string[];
+  outDir?: string;
+  formats: ReportFormat[];
+  lang: 'en' | 'ja';
+  console: 'tty' | 'plain' | 'json';
+  now?: () => Date;
+}
+
+/** Refuses (UserError, exit 4, nothing sent) or runs the steps; returns the exit code. */
+export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
+  const now = cfg.now ?? (() => new Date());
+  const { vars, issues } = restoreExtraVars(cfg.doc, cfg.extraVars, cfg.command);
+  issues.push(...planRefusals(cfg.doc, cfg.planFile, { now: now(), window: cfg.window, approvedBy: cfg.approvedBy, requireApproval: cfg.requireApproval, checkFiles: true, checkExpiry: cfg.checkExpiry }));
+  if (issues.length > 0) throw new UserError(issues);
+  const sel = cfg.doc.selection;
+  const { playbooks, plan, inventory } = await loadInputs(io.cwd, sel.playbooks, sel.inventory, { limit: sel.limit, tags: sel.tags, skipTags: sel.skipTags, extraVars: vars, connectionDefaults: cfg.connection.connectionDefaults }, cfg.connection.vault);
+  const wanted = new Set(cfg.steps.map((s) => s.host));
+  const missing = [...wanted].filter((h) => !plan!.hosts.some((x) => x.name === h));
+  if (missing.length) throw new UserError({ code: 'cli-usage', message: `${cfg.planFile}: host(s) ${missing.join(', ')} are no longer selected by the plan's inventory and playbooks`, hint: 'make a new plan' });
+  const hosts = plan!.hosts.filter((h) => wanted.has(h.name));
+  warnInsecure(io, cfg.connection, { hosts, checks: [] });
+  const haGroups = new Map(cfg.doc.hosts.filter((h) => h.haGroup).map((h) => [h.host, h.haGroup!]));
+  const approvedBy = cfg.approvedBy ?? 'unknown';
+  const { report, outDir } = await executeRun(
+    {
+      plan: { hosts, checks: [] },
+      playbooks: playbooks.map(playbookMeta),
+      inventorySource: inventory!.source,
+      argv: cfg.argv,
+      mode: 'apply',
+      forks: cfg.connection.forks,
+      connectRate: cfg.connection.connectRate,
+      lang: cfg.lang,
+      knownHostsFile: cfg.connection.knownHostsFile,
+      hostKeyPolicy: cfg.connection.hostKeyPolicy,
+      outDir: cfg.outDir,
+      formats: cfg.formats,
+      console: cfg.console,
+      drive: async (options, dir) => {
+        const path = join(dir, 'journal.jsonl');
+        if (cfg.priorEntries?.length) {
+          // The history is copied without a sync per line, then synced once on close.
+          const copy = openEventLog<JournalEntry>(path);
+          for (const e of cfg.priorEntries) copy.append(e);
+          copy.close();
+        }
+        const journal = openEventLog<JournalEntry>(path, { fsync: true });
+        try {
+          journal.append({
+            type: 'journal-begin',
+            time: now().toISOString(),
+            kind: cfg.kind,
+            ...(cfg.resumed ? { resumed: true } : {}),
+            runId: options.meta.runId,
+            tool: { name: 'firebook', version: toolVersion() },
+            approvedBy,
+            ...(cfg.ticket ? { ticket: cfg.ticket } : {}),
+            operator: options.meta.operator,
+            planSha256: cfg.planSha256,
+            plan: cfg.doc,
+            ...(cfg.window ? { window: { start: cfg.window.start.toISOString(), end: cfg.window.end.toISOString() } } : {}),
+            ...(cfg.serialText ? { serial: cfg.serialText } : {}),
+            ...(cfg.maxFailPercentage !== undefined ? { maxFailPercentage: cfg.maxFailPercentage } : {}),
+            ...(cfg.limitHosts ? { limit: cfg.limitHosts } : {}),
+          });
+          return await runChanges({
+            plan: { hosts, checks: [] },
+            kind: cfg.kind,
+            steps: cfg.steps,
+            connector: options.connector,
+            bus: options.bus,
+            meta: options.meta,
+            onEvent: options.onEvent,
+            onEventError: options.onEventError,
+            signal: options.signal,
+            journal: (e) => journal.append(e),
+            approvedBy,
+            ticket: cfg.ticket,
+            forks: options.forks,
+            connectRate: options.connectRate,
+            serial: cfg.serial,
+            maxFailPercentage: cfg.maxFailPercentage,
+            haGroups,
+            window: cfg.window,
+            lang: cfg.lang,
+            now,
+          });
+        } finally {
+          journal.close();
+        }
+      },
+    },
+    io,
+  );
+  io.stderr.write(`firebook: journal ${join(outDir, 'journal.jsonl')}\n`);
+  return { report, exitCode: report.exitCode, outDir };
+}

@@ -1,0 +1,153 @@
+/** `firebook plan`: the read-only half of a change window — check, then write the plan. */
+import { dirname, join, basename, extname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { EXIT, UserError } from '../../model/errors.js';
+import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
+import { parseChoice, parseExtraVars, parseList, VAULT_USAGE } from '../options.js';
+import { loadInputs, playbookMeta } from '../load-inputs.js';
+import { executeRun } from '../execute.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
+import { runPlan } from '../../run/runner.js';
+import { buildPlanDocument } from '../../change/plan-document.js';
+import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js';
+import { parseValidFor } from '../../change/window.js';
+import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js';
+import { writeFileAtomic } from '../../report/write-reports.js';
+import { REPORT_FORMATS, redactArgv, type ReportFormat } from '../../report/index.js';
+import { toolVersion } from '../../model/package-files.js';
+import { splitExtraVars } from '../change-run.js';
+
+const USAGE = `Usage: firebook plan PLAYBOOK... -i INVENTORY [options] -o plan.json
+
+Runs the checks read-only (like run --check; each remediation's capture runs too, to record
+the "before" values) and writes the plan a change board approves: per host the remediations
+with their exact commands, the before values, the verification checks and the rollback; the
+sha256 of every playbook, inventory and vars file read; an expiry. Beside it plan.md and
+plan.html for the change ticket, and a run folder with the check reports.
+
+Selection:
+  -i, --inventory FILE      Ansible inventory
+  -l, --limit PATTERN       Ansible host pattern
+      --tags T[,T]          only checks with these tags (or ids)
+      --skip-tags T[,T]     leave out checks with these tags (or ids)
+  -e, --extra-vars VARS     key=value, @file.yml or JSON (a secret one is kept only as its hash)
+Plan:
+  -o, --output FILE         the plan (default plan.json); plan.md and plan.html are written beside it
+      --valid-for DURATION  how long the plan may be applied: 90m, 24h, 7d or ISO 8601 (default 24h)
+${CONNECTION_USAGE}
+${VAULT_USAGE.trimEnd()}
+Output:
+      --out DIR             run folder of the check run (default reports/<run-id>/)
+      --format LIST         json,html,md,junit,prom (default json,html,md)
+      --lang en|ja          language of reports and console (default en)
+  -q, --quiet               plain one line per event
+      --json                stream events as JSON lines to stdout
+
+Exit codes: 0 plan written · 3 plan written, but a host was unreachable or errored (listed in
+            the plan as not planned) · 4 invalid input (nothing ran) · 130 interrupted (no plan)
+`;
+
+/** plan's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  limit: { type: 'string', short: 'l' },
+  tags: { type: 'string', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  output: { type: 'string', short: 'o' },
+  'valid-for': { type: 'string' },
+  ...CONNECTION_OPTIONS,
+  out: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  lang: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+} as const satisfies OptionsSpec;
+
+export const command: CliCommand = {
+  name: 'plan',
+  summary: 'check read-only and write the change plan (plan.json, plan.md, plan.html) for approval',
+  usage: USAGE,
+  options: OPTIONS,
+  choices: { format: REPORT_FORMATS, lang: ['en', 'ja'] },
+  async run(argv, io) {
+    const { values: v, positionals } = parseCommandArgs('plan', argv, OPTIONS);
+    const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook plan: ${message}`, hint: "run 'firebook plan --help' for the options" });
+    if (positionals.length === 0) throw usage('name at least one playbook (e.g. playbooks/securex.yml)');
+    if (!v.inventory) throw usage('-i INVENTORY is required');
+    const validForMs = parseValidFor(v['valid-for'] ?? '24h');
+    if (validForMs === undefined) throw usage(`--valid-for must be a duration like 90m, 24h, 7d or PT12H, not '${v['valid-for']}'`);
+    const output = resolve(io.cwd, v.output ?? 'plan.json');
+    if (extname(output) !== '.json') throw usage(`-o ${v.output}: the plan is JSON; name it *.json (plan.md and plan.html go beside it)`);
+    const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('plan', '--format', f, REPORT_FORMATS)) as ReportFormat[];
+    const lang = parseChoice('plan', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';
+    const tags = parseList(v.tags);
+    const skipTags = parseList(v['skip-tags']);
+    const conn = parseConnectionOptions('plan', v, io);
+    const extraVarOrigins: Record<string, string> = {};
+    const given = parseExtraVars('plan', v['extra-vars'], conn.vault, extraVarOrigins);
+    const { playbooks, plan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars: given, extraVarOrigins, connectionDefaults: conn.connectionDefaults }, conn.vault);
+    warnInsecure(io, conn, plan);
+    const secretInputs = new Set(playbooks.flatMap((p) => Object.entries(p.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k)));
+    const files = hashFiles([
+      ...playbooks.map((p) => ({ path: resolve(io.cwd, p.path), role: 'playbook' as const })),
+      ...inventoryFiles(inventory!).map((path) => ({ path, role: 'inventory' as const })),
+      ...extraVarsFiles(io.cwd, v['extra-vars']).map((path) => ({ path, role: 'vars' as const })),
+    ]);
+    const secrets = [...new Set(plan!.hosts.flatMap((h) => h.secrets))];
+    const { report } = await executeRun(
+      {
+        plan: plan!,
+        playbooks: playbooks.map(playbookMeta),
+        inventorySource: v.inventory,
+        argv: ['plan', ...argv],
+        mode: 'check',
+        forks: conn.forks,
+        connectRate: conn.connectRate,
+        lang,
+        limit: v.limit,
+        tags,
+        skipTags,
+        knownHostsFile: conn.knownHostsFile,
+        hostKeyPolicy: conn.hostKeyPolicy,
+        outDir: v.out,
+        formats,
+        console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
+        // Check mode plus each remediation's read-only capture: nothing is changed.
+        drive: (options) => runPlan(plan!, { ...options, mode: 'plan' }),
+      },
+      io,
+    );
+    if (report.incomplete) {
+      io.stderr.write('firebook: plan: interrupted; no plan was written\n');
+      return EXIT.interrupted;
+    }
+    const doc = buildPlanDocument({
+      report,
+      plan: plan!,
+      inventory: inventory!,
+      files,
+      selection: {
+        playbooks: playbooks.map((p) => resolve(io.cwd, p.path)),
+        inventory: resolve(io.cwd, v.inventory),
+        ...(v.limit ? { limit: v.limit } : {}),
+        ...(tags ? { tags } : {}),
+        ...(skipTags ? { skipTags } : {}),
+        ...splitExtraVars(given, secretInputs),
+      },
+      argv: redactArgv(['plan', ...argv], secrets),
+      createdBy: report.meta.operator,
+      now: new Date(),
+      validForMs,
+      toolVersion: toolVersion(),
+    });
+    mkdirSync(dirname(output), { recursive: true });
+    const stem = join(dirname(output), basename(output, '.json'));
+    writeFileAtomic(output, JSON.stringify(doc, null, 2) + '\n');
+    writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc));
+    writeFileAtomic(`${stem}.html`, renderPlanHtml(doc));
+    const steps = doc.hosts.reduce((n, h) => n + h.steps.length, 0);
+    io.stderr.write(`firebook: plan ${output} (+ .md, .html): ${steps} change(s) on ${doc.hosts.length} host(s), expires ${doc.expiresAt}\n`);
+    return report.hosts.some((h) => h.status !== 'ok') ? EXIT.hostFailed : EXIT.ok;
+  },
+};

@@ -1,0 +1,78 @@
+/** `firebook rollback JOURNAL`: undoes, newest first, every change a journal says was applied. */
+import { resolve } from 'node:path';
+import { EXIT, UserError } from '../../model/errors.js';
+import type { JournalEntry } from '../../model/change.js';
+import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
+import { readEventLog } from '../../report/index.js';
+import { changesToUndo } from '../../change/remaining.js';
+import { loadInventory, selectHosts } from '../../inventory/index.js';
+import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, parseChangeOptions } from '../change-options.js';
+import { runChangeCommand } from '../change-run.js';
+
+const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
+
+Undoes, newest first, every change the journal (of apply or resume) says was applied and
+verified, with the plan's rendered rollback commands, and verifies each: the values read back
+must equal the "before" values of the plan. A host whose values changed since the apply is not
+touched (drifted). Works hours later, from another shell: JOURNAL holds the plan.
+
+  -l, --limit PATTERN       only these hosts (Ansible pattern over the plan's inventory)
+      --approved-by NAME    who approved the rollback (default: the apply's approver)
+      --ticket ID           the change ticket (default: the apply's)
+${CHANGE_USAGE}
+`;
+
+/** rollback's flags: parsed here, listed by completion. */
+const OPTIONS = {
+  limit: { type: 'string', short: 'l' },
+  'approved-by': { type: 'string' },
+  ticket: { type: 'string' },
+  ...CHANGE_OPTIONS,
+} as const satisfies OptionsSpec;
+
+export const command: CliCommand = {
+  name: 'rollback',
+  summary: 'undo, newest first, every change a journal says was applied, and verify each',
+  usage: USAGE,
+  options: OPTIONS,
+  choices: CHANGE_CHOICES,
+  async run(argv, io) {
+    const { values: v, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
+    if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: 'firebook rollback: name one journal (reports/<run-id>/journal.jsonl)', hint: "run 'firebook rollback --help'" });
+    const settings = parseChangeOptions('rollback', v, io);
+    const file = resolve(io.cwd, positionals[0]);
+    const entries = readEventLog<JournalEntry>(file);
+    let hosts: Set<string> | undefined;
+    if (v.limit) {
+      const first = changesToUndo(entries, { file: positionals[0] });
+      hosts = new Set(selectHosts(await loadInventory(first.plan.selection.inventory), v.limit));
+      if (!first.steps.some((s) => hosts!.has(s.host))) throw new UserError({ code: 'cli-usage', message: `firebook rollback: --limit '${v.limit}' matches no host with a change to undo`, hint: `hosts with changes: ${[...new Set(first.steps.map((s) => s.host))].join(', ') || 'none'}` });
+    }
+    const work = changesToUndo(entries, { hosts, file: positionals[0] });
+    if (work.steps.length === 0) {
+      io.stderr.write(`firebook: rollback: ${positionals[0]} records no applied change left to undo\n`);
+      return EXIT.ok;
+    }
+    const { exitCode } = await runChangeCommand(
+      {
+        command: 'rollback',
+        kind: 'rollback',
+        resumed: false,
+        doc: work.plan,
+        planFile: positionals[0],
+        planSha256: work.header.planSha256,
+        steps: work.steps,
+        priorEntries: entries,
+        approvedBy: v['approved-by'] ?? work.header.approvedBy,
+        ticket: v.ticket ?? work.header.ticket,
+        requireApproval: false,
+        checkExpiry: false,
+        limitHosts: hosts ? [...hosts] : undefined,
+        argv: ['rollback', ...argv],
+        ...settings,
+      },
+      io,
+    );
+    return exitCode;
+  },
+};

@@ -1,0 +1,167 @@
+/**
+ * Change-window data: the plan document (plan.json) that `firebook plan` writes and `apply`
+ * consumes, the journal lines `apply`/`resume`/`rollback` write, and the change records the
+ * reports show. All plain JSON.
+ */
+import type { Level, LocalizedText } from './playbook.js';
+import type { CheckStatus, Fields } from './result.js';
+
+/** plan.json's format version (schemas/plan.schema.json). */
+export const PLAN_VERSION = 1;
+
+/** A file the plan was built from; `apply` refuses the plan when any of them changed. */
+export interface PlanFile {
+  /** Absolute path. */
+  path: string;
+  role: 'playbook' | 'inventory' | 'vars';
+  sha256: string;
+}
+
+/** A command as the plan shows it (rendered, secrets redacted). */
+export interface PlannedCommand {
+  level: Level;
+  command: string;
+}
+
+/** One remediation on one host, exactly as it will be applied. */
+export interface PlanStep {
+  /** Unique within the host: the remediation id. */
+  stepId: string;
+  remediationId: string;
+  title: LocalizedText;
+  /** The failed check that asked for it. */
+  forCheck: string;
+  /** Path of the playbook that defines it. */
+  playbook: string;
+  /** Read-only commands that capture the "before" values (run again at apply time). */
+  capture: PlannedCommand[];
+  /** The values captured while planning; a host whose values differ at apply time is drifted. */
+  before: Record<string, Fields>;
+  apply: PlannedCommand[];
+  waitS: number;
+  /** Checks re-run after the change; all must pass. */
+  verify: string[];
+  /** The commands that undo the change (rendered with `before`). */
+  rollback: PlannedCommand[];
+}
+
+/** One host of the plan. */
+export interface PlanHost {
+  host: string;
+  address: string;
+  /** The `ha_group` inventory variable: members are never changed in the same batch. */
+  haGroup?: string;
+  steps: PlanStep[];
+}
+
+/** plan.json. */
+export interface PlanDocument {
+  $schema: string;
+  planVersion: typeof PLAN_VERSION;
+  tool: { name: 'firebook'; version: string };
+  createdAt: string;
+  expiresAt: string;
+  createdBy: string;
+  /** The command line that made the plan (secrets redacted). */
+  argv: string[];
+  /** What `apply` rebuilds the hosts' variables from (same selection, same extra vars). */
+  selection: {
+    playbooks: string[];
+    inventory: string;
+    limit?: string;
+    tags?: string[];
+    skipTags?: string[];
+    /** `-e` values; a secret one is kept as its sha256 only (pass it again to `apply`). */
+    extraVars: Record<string, unknown>;
+    secretExtraVars?: Record<string, string>;
+  };
+  files: PlanFile[];
+  hosts: PlanHost[];
+  /** Hosts selected that the plan does not change, each with why (nothing to fix, unreachable,
+   * a remediation that could not be planned). */
+  notPlanned: Array<{ host: string; reason: string }>;
+}
+
+/** Outcome of one planned step, as the journal tells it (the report's ChangeRecord has a
+ * coarser status: see toChangeRecord in run/apply-runner.ts). */
+export type StepOutcome =
+  | 'verified'
+  | 'rolled-back'
+  | 'rollback-failed'
+  | 'failed'
+  | 'drifted'
+  | 'not-started'
+  | 'undone'
+  | 'undo-failed';
+
+/** What a journal segment does: apply a plan, or undo what an apply changed. */
+export type JournalKind = 'apply' | 'rollback';
+
+/** Phases of a change, for journal lines about commands. */
+export type ChangePhase = 'capture' | 'apply' | 'readback' | 'verify' | 'rollback';
+
+/**
+ * One journal line (journal.jsonl). Written and fsync'd before a configuration command is
+ * sent (`command`) and after its answer (`answer`), so a killed apply leaves a journal that
+ * says exactly where it stopped. A resumed or rolled-back journal starts with a copy of
+ * the journal it continues: every journal is the whole story.
+ */
+export type JournalEntry =
+  | {
+      type: 'journal-begin';
+      time: string;
+      kind: JournalKind;
+      /** `firebook resume`: this segment finishes the previous one of the same kind. */
+      resumed?: boolean;
+      runId: string;
+      tool: { name: 'firebook'; version: string };
+      approvedBy: string;
+      ticket?: string;
+      operator: string;
+      /** sha256 of plan.json as read. */
+      planSha256: string;
+      plan: PlanDocument;
+      window?: { start: string; end: string };
+      serial?: string;
+      maxFailPercentage?: number;
+      /** Hosts this segment may touch (rollback --limit); absent = all. */
+      limit?: string[];
+    }
+  | { type: 'batch-begin'; time: string; batch: number; hosts: string[] }
+  | { type: 'host-begin'; time: string; host: string }
+  | { type: 'step-begin'; time: string; host: string; stepId: string; recapture?: boolean }
+  | { type: 'captured'; time: string; host: string; stepId: string; when: 'before' | 'after'; values: Record<string, Fields>; matches?: boolean }
+  | { type: 'command'; time: string; host: string; stepId: string; phase: ChangePhase; level: Level; command: string }
+  | { type: 'answer'; time: string; host: string; stepId: string; phase: ChangePhase; level: Level; command: string; output: string; exitCode: number | null; ok: boolean }
+  | {
+      type: 'step-end';
+      time: string;
+      host: string;
+      stepId: string;
+      status: StepOutcome;
+      reason?: string;
+      before?: Record<string, Fields>;
+      after?: Record<string, Fields>;
+      verification?: Array<{ checkId: string; status: CheckStatus }>;
+    }
+  | { type: 'host-end'; time: string; host: string; status: 'ok' | 'unreachable' | 'error'; message?: string }
+  | { type: 'batch-end'; time: string; batch: number; failed: number; total: number; stop?: string }
+  | { type: 'journal-end'; time: string; exitCode: number; interrupted: boolean; stoppedBecause?: string };
+
+/** A planned step still to do (apply) or to undo (rollback), as computed from a plan or a journal. */
+export interface PendingStep {
+  host: string;
+  step: PlanStep;
+  /** A change command may have reached the device (a killed apply): re-capture decides. */
+  uncertain: boolean;
+  /** Rollback only: the values read back after the change (a host that differs drifted since). */
+  after?: Record<string, Fields>;
+}
+
+/** `step.field: value; …` — captured values on one line, as the change records and the plan's
+ * ticket view show them (the same form the report derives for `run --apply`). */
+export function valuesLine(values: Record<string, Fields> | undefined): string {
+  return Object.entries(values ?? {})
+    .flatMap(([step, fields]) => Object.entries(fields).map(([f, v]) => `${step}.${f}: ${Array.isArray(v) ? v.map(String).join(', ') : String(v)}`))
+    .join('; ');
+}

@@ -1,0 +1,274 @@
+/**
+ * The change window's driver: the runner with a different source of work (a plan's steps, in
+ * batches) and one more sink (the journal). Connections, budgets, grace and events are the
+ * runner's (runPlan with `hostWork`); each step is the one remediation path (remediate.ts)
+ * held to the plan by a ChangeControl.
+ */
+import { valuesLine, type ChangePhase, type JournalEntry, type PendingStep, type StepOutcome } from '../model/change.js';
+import type { RunEvent } from '../model/events.js';
+import type { ChangeRecord, ChangeStatus, CheckStatus, HostResult, RemediationResult, RunMeta, RunReport } from '../model/result.js';
+import type { DeviceSession, Facts } from '../model/transport.js';
+import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
+import { exceedsMaxFail, planBatches, type Serial } from '../plan/batches.js';
+import { selectChecks } from '../plan/plan.js';
+import { computeChangeExitCode, computeSummary } from '../model/outcome.js';
+import { redact, redactDeep } from '../model/redact.js';
+import { TRIAGE_NEXT } from '../model/triage.js';
+import type { Connector } from '../model/transport.js';
+import { EventBus } from './emitter.js';
+import { contextFor, type HostRunOptions, type HostState } from './host-runner.js';
+import { registerResult, runCheck, type CheckRunContext } from './check-runner.js';
+import { runRemediation, type ChangeControl } from './remediate.js';
+import { runPlan } from './runner.js';
+
+/** A window the driver stops starting hosts after (the start was checked before). */
+export interface OpenWindow {
+  end: Date;
+}
+
+export interface ChangeRunOptions {
+  /** Hosts as the plan's selection resolves them today (connection, variables, playbooks). */
+  plan: RunPlan;
+  kind: 'apply' | 'rollback';
+  steps: readonly PendingStep[];
+  connector: Connector;
+  bus: EventBus;
+  meta: RunMeta;
+  journal: (entry: JournalEntry) => void;
+  approvedBy: string;
+  ticket?: string;
+  forks?: number;
+  connectRate?: number;
+  serial?: Serial;
+  maxFailPercentage?: number;
+  /** HA group per host: members never share a batch. */
+  haGroups: ReadonlyMap<string, string>;
+  window?: OpenWindow;
+  signal?: AbortSignal;
+  graceMs?: number;
+  now?: () => Date;
+  lang?: 'en' | 'ja';
+  onEvent?: (e: RunEvent) => void;
+  /** Told once when `onEvent` throws (e.g. disk full); the run goes on. */
+  onEventError?: (error: Error) => void;
+}
+
+/** Hands batch events to the real bus, without the batch's own begin and end. */
+class BatchBus extends EventBus {
+  constructor(private readonly target: EventBus) {
+    super([]);
+  }
+  override async emit(event: RunEvent): Promise<void> {
+    if (event.type !== 'run-begin' && event.type !== 'run-end') await this.target.emit(event);
+  }
+  override async end(): Promise<void> {}
+}
+
+const UNDO_STATUS: Partial<Record<RemediationResult['status'], StepOutcome>> = { verified: 'undone', drifted: 'drifted' };
+
+/** The report's coarser status: an undo that held is `verified` (its row says "undo …"); a
+ * failed rollback or undo is `failed` (the reason says which). */
+const REPORT_STATUS: Record<StepOutcome, ChangeStatus> = {
+  verified: 'verified',
+  'rolled-back': 'rolled-back',
+  'rollback-failed': 'failed',
+  failed: 'failed',
+  drifted: 'drifted',
+  'not-started': 'not-started',
+  undone: 'verified',
+  'undo-failed': 'failed',
+};
+
+function changeStatus(kind: 'apply' | 'rollback', r: RemediationResult): StepOutcome {
+  if (kind === 'rollback') return UNDO_STATUS[r.status] ?? 'undo-failed';
+  return r.status === 'verified' || r.status === 'rolled-back' || r.status === 'rollback-failed' || r.status === 'drifted' ? r.status : 'failed';
+}
+
+/** A session that writes a journal line before each command goes out and after its answer. */
+function journaledSession(session: DeviceSession, host: HostPlan, journal: (e: JournalEntry) => void, now: () => Date, at: { stepId?: string; phase: ChangePhase }): DeviceSession {
+  return {
+    get facts() {
+      return session.facts;
+    },
+    async run(command, level, o) {
+      if (!at.stepId) return session.run(command, level, o);
+      const base = { host: host.name, stepId: at.stepId, phase: at.phase, level, command: redact(command, host.secrets) };
+      journal({ type: 'command', time: now().toISOString(), ...base });
+      const res = await session.run(command, level, o);
+      journal({ type: 'answer', time: now().toISOString(), ...base, output: redact(res.output, host.secrets), exitCode: res.exitCode, ok: !res.timedOut && (res.exitCode === null || res.exitCode === 0) });
+      return res;
+    },
+    close: () => session.close(),
+  };
+}
+
+/** Runs every plan step of the changed hosts, batch by batch; returns the report (with `changes`). */
+export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
+  const now = opts.now ?? (() => new Date());
+  const signal = opts.signal ?? new AbortController().signal;
+  const startedAt = Date.now();
+  const stepsByHost = new Map<string, PendingStep[]>();
+  for (const s of opts.steps) stepsByHost.set(s.host, [...(stepsByHost.get(s.host) ?? []), s]);
+  const hostPlans = new Map(opts.plan.hosts.map((h) => [h.name, h]));
+  const changes: ChangeRecord[] = [];
+  const outcomes: Array<{ host: string; status: StepOutcome }> = [];
+  const ended = new Set<string>();
+  /** Ends a step: a journal line (unless `unended`: the host was lost mid-step, and resume must
+   * find the step open to re-capture it) and a change record. */
+  const record = (p: PendingStep, status: StepOutcome, r?: RemediationResult, reason?: string, unended = false) => {
+    const time = now().toISOString();
+    const verification = r?.verification?.map((v) => ({ checkId: v.checkId, status: v.status as CheckStatus }));
+    const why = reason ?? (r?.reason === undefined ? undefined : typeof r.reason === 'string' ? r.reason : r.reason.en);
+    if (!unended) opts.journal({ type: 'step-end', time, host: p.host, stepId: p.step.stepId, status, reason: why, before: r?.before, after: r?.after, verification });
+    ended.add(`${p.host}\u0000${p.step.stepId}`);
+    outcomes.push({ host: p.host, status });
+    changes.push({
+      host: p.host,
+      remediation: opts.kind === 'rollback' ? `undo ${p.step.remediationId}` : p.step.remediationId,
+      commands: (r?.commands ?? []).filter((c) => c.phase !== 'capture').map((c) => c.command),
+      before: valuesLine(r?.before),
+      after: valuesLine(r?.after),
+      status: REPORT_STATUS[status],
+      approver: opts.ticket ? `${opts.approvedBy} (${opts.ticket})` : opts.approvedBy,
+      time,
+      ...(why !== undefined || status !== REPORT_STATUS[status] ? { reason: [status !== REPORT_STATUS[status] ? status : undefined, why].filter(Boolean).join(': ') } : {}),
+    });
+  };
+  let stoppedBecause: string | undefined;
+  const windowClosed = () => opts.window !== undefined && now().getTime() >= opts.window.end.getTime();
+  const stopReason = () => (signal.aborted ? 'the run was interrupted' : windowClosed() ? 'the change window closed' : undefined);
+
+  const hostWork = async (host: HostPlan, session: DeviceSession, hostStart: number, hostOpts: HostRunOptions): Promise<HostResult> => {
+    const pending = stepsByHost.get(host.name) ?? [];
+    // No reconnect mid-change: a lost host ends here and its open step is re-captured by resume.
+    const state: HostState = { checks: [], remediations: [], interrupted: false, session };
+    const at: { stepId?: string; phase: ChangePhase } = { phase: 'capture' };
+    const journaled = journaledSession(session, host, opts.journal, now, at);
+    const registeredFor = new Map<PlannedPlaybook, CheckRunContext['registered']>();
+    opts.journal({ type: 'host-begin', time: now().toISOString(), host: host.name });
+    const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, startedAt: new Date(hostStart).toISOString() };
+    for (const [i, p] of pending.entries()) {
+      const stop = stopReason();
+      if (stop) {
+        if (signal.aborted) state.interrupted = true;
+        for (const rest of pending.slice(i)) record(rest, 'not-started', undefined, stop);
+        break;
+      }
+      const planned = host.playbooks.find((pb) => pb.playbook.path === p.step.playbook && pb.remediations.has(p.step.remediationId));
+      if (!planned) {
+        record(p, 'failed', undefined, `remediation ${p.step.remediationId} is not in ${p.step.playbook} for this host; nothing was sent`);
+        continue;
+      }
+      const spec = planned.remediations.get(p.step.remediationId)!;
+      // Verification may read values earlier checks register: run those (read-only) once.
+      let registered = registeredFor.get(planned);
+      if (!registered) {
+        registered = {};
+        registeredFor.set(planned, registered);
+        const verifyIds = new Set(opts.kind === 'apply' ? p.step.verify : []);
+        const ctx0 = contextFor(host, planned, session, registered, hostOpts, state);
+        for (const dep of selectChecks(planned.playbook.spec.checks, [...verifyIds]).filter((c) => !verifyIds.has(c.id) && verifyIds.size > 0)) {
+          registered[dep.id] = registerResult(await runCheck(dep, ctx0), dep);
+        }
+      }
+      const ctx = contextFor(host, planned, journaled, registered, hostOpts, state);
+      const observer: ChangeControl['observer'] = {
+        onPhase: (phase) => (at.phase = phase),
+        onCaptured: (when, values, matches) => opts.journal({ type: 'captured', time: now().toISOString(), host: host.name, stepId: p.step.stepId, when, values: redactDeep(values, host.secrets), matches }),
+      };
+      const undo = opts.kind === 'rollback';
+      if (undo && p.step.rollback.length === 0) {
+        record(p, 'undo-failed', undefined, 'the remediation defines no rollback: undo it by hand');
+        continue;
+      }
+      const control: ChangeControl = undo
+        ? { expectedBefore: p.after, expectedCommands: { apply: p.step.rollback.map((c) => c.command), rollback: [] }, maybeApplied: p.uncertain, templateCaptured: p.step.before, verifyValues: p.step.before, observer }
+        : { expectedBefore: p.step.before, expectedCommands: { apply: p.step.apply.map((c) => c.command), rollback: p.step.rollback.map((c) => c.command) }, maybeApplied: p.uncertain, ...(p.uncertain ? { templateCaptured: p.step.before } : {}), observer };
+      const runSpec = undo ? { ...spec, apply: spec.rollback ?? [], rollback: [], verify: [] } : spec;
+      opts.journal({ type: 'step-begin', time: now().toISOString(), host: host.name, stepId: p.step.stepId, ...(p.uncertain ? { recapture: true } : {}) });
+      at.stepId = p.step.stepId;
+      const { result, fatal } = await runRemediation({ spec: runSpec, forCheck: p.step.forCheck, mode: 'apply', allChecks: planned.allChecks, control }, ctx);
+      at.stepId = undefined;
+      state.remediations.push(result);
+      await hostOpts.onRemediationEnd(result);
+      if (fatal) {
+        // The step's last command has no answer in the journal: left open, so resume re-captures it first.
+        record(p, 'failed', redactDeep(result, host.secrets), `the host was lost mid-change (${fatal.message}); 'firebook resume' re-captures it first`, true);
+        for (const rest of pending.slice(i + 1)) record(rest, 'not-started', undefined, `the host was lost: ${fatal.message}`);
+        return { ...base, status: 'error', triage: { class: 'disconnected', message: `lost during ${p.step.remediationId}: ${fatal.message}`, next: TRIAGE_NEXT.disconnected }, checks: [], remediations: state.remediations, durationMs: Date.now() - hostStart };
+      }
+      // Judged on raw text; what the journal and the report keep is redacted.
+      record(p, changeStatus(opts.kind, result), redactDeep(result, host.secrets));
+    }
+    const triage = state.interrupted ? { class: 'interrupted' as const, message: 'the run was interrupted', next: TRIAGE_NEXT.interrupted } : undefined;
+    return { ...base, status: triage ? 'error' : 'ok', triage, checks: [], remediations: state.remediations, durationMs: Date.now() - hostStart };
+  };
+
+  let logFailed = false;
+  const log = (e: RunEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch (err) {
+      if (!logFailed) opts.onEventError?.(err as Error);
+      logFailed = true;
+    }
+  };
+  const begin: RunEvent = { type: 'run-begin', time: now().toISOString(), meta: opts.meta, hosts: [...stepsByHost.keys()], checks: [] };
+  log(begin);
+  await opts.bus.emit(begin);
+  // Each batch is a run of its own: only the whole run begins and ends in the event log.
+  const events = (e: RunEvent) => {
+    if (e.type !== 'run-begin' && e.type !== 'run-end') log(e);
+  };
+  const batches = planBatches([...stepsByHost.keys()].map((name) => ({ name, haGroup: opts.haGroups.get(name) })), opts.serial);
+  const hosts: HostResult[] = [];
+  for (const [index, names] of batches.entries()) {
+    stoppedBecause ??= stopReason();
+    if (stoppedBecause) break;
+    opts.journal({ type: 'batch-begin', time: now().toISOString(), batch: index + 1, hosts: names });
+    const batchPlan: RunPlan = { hosts: names.map((n) => hostPlans.get(n)!), checks: [] };
+    const report = await runPlan(batchPlan, { connector: opts.connector, bus: new BatchBus(opts.bus), meta: opts.meta, mode: 'apply', forks: opts.forks, connectRate: opts.connectRate, signal, graceMs: opts.graceMs, now, lang: opts.lang, onEvent: events, hostWork });
+    for (const h of report.hosts) {
+      hosts.push(h);
+      opts.journal({ type: 'host-end', time: now().toISOString(), host: h.host, status: h.status, ...(h.triage ? { message: h.triage.message } : {}) });
+      // A host that never connected: its steps did not start (resume tries them again).
+      for (const p of stepsByHost.get(h.host) ?? []) {
+        if (!ended.has(`${p.host}\u0000${p.step.stepId}`)) record(p, 'not-started', undefined, `${h.status}: ${h.triage?.message ?? 'not started'}`);
+      }
+    }
+    const failedHosts = names.filter((n) => {
+      const h = report.hosts.find((x) => x.host === n);
+      return !h || h.status !== 'ok' || outcomes.some((o) => o.host === n && ['rolled-back', 'rollback-failed', 'failed', 'undo-failed'].includes(o.status));
+    }).length;
+    const stop = exceedsMaxFail(failedHosts, names.length, opts.maxFailPercentage)
+      ? opts.maxFailPercentage === undefined
+        ? `every host of batch ${index + 1} failed`
+        : `${failedHosts} of ${names.length} hosts of batch ${index + 1} failed (more than --max-fail-percentage ${opts.maxFailPercentage})`
+      : undefined;
+    opts.journal({ type: 'batch-end', time: now().toISOString(), batch: index + 1, failed: failedHosts, total: names.length, ...(stop ? { stop } : {}) });
+    if (stop) stoppedBecause = stop;
+  }
+  const notRun: string[] = [];
+  for (const [name, steps] of stepsByHost) {
+    if (hosts.some((h) => h.host === name)) continue;
+    notRun.push(name);
+    for (const p of steps) record(p, 'not-started', undefined, stoppedBecause ?? 'not started');
+  }
+  const interrupted = signal.aborted;
+  const endedAt = now();
+  const report: RunReport = {
+    schemaVersion: 1,
+    meta: { ...opts.meta, endedAt: endedAt.toISOString(), durationMs: Date.now() - startedAt },
+    incomplete: interrupted,
+    checks: [],
+    hosts,
+    notRun,
+    summary: computeSummary(hosts, notRun),
+    exitCode: computeChangeExitCode(hosts, outcomes.map((o) => o.status), { interrupted }),
+    changes,
+  };
+  opts.journal({ type: 'journal-end', time: endedAt.toISOString(), exitCode: report.exitCode, interrupted, ...(stoppedBecause ? { stoppedBecause } : {}) });
+  log({ type: 'run-end', time: endedAt.toISOString(), report });
+  await opts.bus.end(report);
+  return report;
+}

@@ -1,0 +1,91 @@
+/** What resume and rollback do, computed from recorded journals (no device). The fixtures are
+ * journals of a real apply killed with SIGKILL mid-batch, resumed, then rolled back
+ * (test/change/kill-resume.test.ts made them; long outputs shortened). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { changesToUndo, remainingToApply, remainingWork } from '../../src/change/remaining.js';
+import type { JournalEntry } from '../../src/model/change.js';
+import { parseEventLog } from '../../src/report/event-log.js';
+import { UserError } from '../../src/model/errors.js';
+
+const load = (name: string) => parseEventLog<JournalEntry>(readFileSync(join(import.meta.dirname, '../fixtures/journals', name), 'utf8'));
+const killed = load('killed.jsonl');
+const whole = load('rolled-back.jsonl');
+/** The journal after the resume (before the rollback began). */
+const resumed = whole.slice(0, whole.findIndex((e, i) => i > 0 && e.type === 'journal-begin' && e.kind === 'rollback'));
+const summary = (steps: ReturnType<typeof remainingToApply>['steps']) => steps.map((s) => [s.host, s.step.stepId, s.uncertain]);
+const stepEnd = (host: string, status: string): JournalEntry => ({ type: 'step-end', time: '2026-12-01T02:00:00Z', host, stepId: 'fix-dns-servers', status: status as never });
+
+describe('resume: what an interrupted apply leaves', () => {
+  it('a killed apply: steps whose change command went out are uncertain, the rest not started', () => {
+    const work = remainingWork(killed);
+    expect(work.kind).toBe('apply');
+    // k1 was answered and k2 in flight when the process died; k3 and k4 (batch 2) never began.
+    expect(summary(work.steps)).toEqual([
+      ['k1', 'fix-dns-servers', true],
+      ['k2', 'fix-dns-servers', true],
+      ['k3', 'fix-dns-servers', false],
+      ['k4', 'fix-dns-servers', false],
+    ]);
+    expect(work.header).toMatchObject({ approvedBy: 'cab', ticket: 'CHG-7', serial: '2' });
+  });
+
+  it('a step that began but sent nothing is not uncertain: it starts over with its drift check', () => {
+    const cut = killed.slice(0, killed.findIndex((e) => e.type === 'command' && e.phase === 'apply'));
+    expect(summary(remainingToApply(cut).steps).slice(0, 2)).toEqual([['k1', 'fix-dns-servers', false], ['k2', 'fix-dns-servers', false]]);
+  });
+
+  it('finished outcomes are final; not-started ones (window closed, max-fail, unreachable) are retried', () => {
+    const entries = [...killed, stepEnd('k1', 'verified'), stepEnd('k2', 'drifted'), stepEnd('k3', 'rolled-back'), stepEnd('k4', 'not-started')];
+    expect(summary(remainingToApply(entries).steps)).toEqual([['k4', 'fix-dns-servers', false]]);
+  });
+
+  it('after the resume finished, nothing is left', () => {
+    expect(remainingWork(resumed)).toMatchObject({ kind: 'apply', steps: [] });
+  });
+
+  it('refuses a file that is not a journal', () => {
+    expect(() => remainingWork(killed.slice(1))).toThrow(UserError);
+    try {
+      remainingWork([]);
+    } catch (err) {
+      expect((err as UserError).issues[0].code).toBe('report-input');
+    }
+  });
+});
+
+describe('rollback: what a journal says was applied', () => {
+  it('every verified change, newest first, with the values read back after it', () => {
+    const work = changesToUndo(resumed);
+    expect(work.kind).toBe('rollback');
+    expect(work.steps.map((s) => s.host)).toEqual(['k4', 'k3', 'k2', 'k1']);
+    expect(work.steps.every((s) => !s.uncertain && s.after?.before?.dns_servers?.toString() === '192.0.2.53,192.0.2.54')).toBe(true);
+    expect(work.steps[0].step.rollback).toEqual([{ level: 'cli', command: 'configure network dns servers 203.0.113.53' }]);
+  });
+
+  it('--limit narrows it; a change not verified is never undone', () => {
+    expect(changesToUndo(resumed, { hosts: new Set(['k2', 'k9']) }).steps.map((s) => s.host)).toEqual(['k2']);
+    expect(changesToUndo([...killed, stepEnd('k1', 'rolled-back'), stepEnd('k2', 'verified')]).steps.map((s) => s.host)).toEqual(['k2']);
+  });
+
+  it('after the rollback, nothing is left to undo or to resume', () => {
+    expect(changesToUndo(whole).steps).toEqual([]);
+    expect(remainingWork(whole)).toMatchObject({ kind: 'rollback', steps: [] });
+  });
+
+  it('an interrupted rollback resumes what it had not ended; an undo cut off mid-command is uncertain', () => {
+    const firstEnd = whole.findIndex((e) => e.type === 'step-end' && e.status === 'undone');
+    const cut = whole.slice(0, firstEnd + 1);
+    const work = remainingWork(cut);
+    expect(work.kind).toBe('rollback');
+    expect(work.steps.map((s) => [s.host, s.uncertain])).toEqual([['k3', true], ['k2', true], ['k1', true]]);
+  });
+
+  it('a resumed rollback does not retry an undo that drifted in the same campaign; a new rollback does', () => {
+    const begin = whole.find((e) => e.type === 'journal-begin' && e.kind === 'rollback')!;
+    const entries = [...resumed, begin, { ...stepEnd('k4', 'drifted') }];
+    expect(remainingWork(entries).steps.map((s) => s.host)).toEqual(['k3', 'k2', 'k1']);
+    expect(changesToUndo(entries).steps.map((s) => s.host)).toEqual(['k4', 'k3', 'k2', 'k1']);
+  });
+});

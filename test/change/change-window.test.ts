@@ -98,18 +98,25 @@ describe('change window on the lab', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Changes/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/id="sec-changes"/);
 
-    // Undo, hours later from another shell: only the journal is needed.
+    // Undo, hours later from another shell: only the journal is needed. First one host…
+    const one = join(ws.dir, 'rollback-a1');
+    const rb1 = await fb(['rollback', join(out, 'journal.jsonl'), '--limit', 'a1', '--out', one, ...conn()], ws.dir);
+    expect(rb1.code).toBe(0);
+    expect(lab.state('a1')).toEqual(before.a1);
+    expect(lab.state('b2').dnsServers).toEqual(['192.0.2.53', '192.0.2.54']);
+    expect(readReport(one).changes!.map((c) => c.host)).toEqual(['a1']);
+    // …then the rest, from the newer journal (it holds the whole story).
     const back = join(ws.dir, 'rollback-run');
-    const rb = await fb(['rollback', join(out, 'journal.jsonl'), '--out', back, ...conn()], ws.dir);
+    const rb = await fb(['rollback', join(one, 'journal.jsonl'), '--out', back, ...conn()], ws.dir);
     expect(rb.code).toBe(0);
     for (const h of ['a1', 'a2', 'b1', 'b2']) {
       expect(lab.state(h)).toEqual(before[h]);
-      expect(configCommands(lab, h).at(-1)).toBe('configure network dns servers 203.0.113.53');
+      expect(configCommands(lab, h)).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54', 'configure network dns servers 203.0.113.53']);
     }
     const undo = readReport(back).changes!;
-    expect(undo.map((c) => [c.remediation, c.status, c.reason])).toEqual(Array(4).fill(['undo fix-dns-servers', 'verified', 'undone']));
+    expect(undo.map((c) => [c.remediation, c.status, c.reason, c.commands])).toEqual(Array(3).fill(['undo fix-dns-servers', 'verified', 'undone', ['configure network dns servers 203.0.113.53']]));
     // Newest first: the last change applied is the first undone.
-    const appliedOrder = report.changes!.map((c) => c.host);
+    const appliedOrder = report.changes!.map((c) => c.host).filter((h) => h !== 'a1');
     expect(undo.map((c) => c.host)).toEqual([...appliedOrder].reverse());
     // A second rollback finds nothing left to undo.
     const again = await fb(['rollback', join(back, 'journal.jsonl'), ...conn()], ws.dir);

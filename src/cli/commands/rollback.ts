@@ -45,7 +45,7 @@ export const command: CliCommand = {
     let hosts: Set<string> | undefined;
     if (v.limit) {
       const first = changesToUndo(entries, { file: positionals[0] });
-      hosts = new Set(selectHosts(await loadInventory(first.plan.selection.inventory), v.limit));
+      hosts = new Set(selectHosts(await loadInventory(first.plan.selection.inventory, { vault: settings.connection.vault }), v.limit));
       if (!first.steps.some((s) => hosts!.has(s.host))) throw new UserError({ code: 'cli-usage', message: `firebook rollback: --limit '${v.limit}' matches no host with a change to undo`, hint: `hosts with changes: ${[...new Set(first.steps.map((s) => s.host))].join(', ') || 'none'}` });
     }
     const work = changesToUndo(entries, { hosts, file: positionals[0] });

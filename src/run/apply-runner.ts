@@ -18,7 +18,7 @@ import type { Connector } from '../model/transport.js';
 import { EventBus } from './emitter.js';
 import { contextFor, type HostRunOptions, type HostState } from './host-runner.js';
 import { registerResult, runCheck, type CheckRunContext } from './check-runner.js';
-import { runRemediation, type ChangeControl } from './remediate.js';
+import { pickValues, runRemediation, usedCaptures, type ChangeControl } from './remediate.js';
 import { runPlan } from './runner.js';
 
 /** A window the driver stops starting hosts after (the start was checked before). */
@@ -115,7 +115,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
   const ended = new Set<string>();
   /** Ends a step: a journal line (unless `unended`: the host was lost mid-step, and resume must
    * find the step open to re-capture it) and a change record. */
-  const record = (p: PendingStep, status: StepOutcome, r?: RemediationResult, reason?: string, unended = false) => {
+  const record = (p: PendingStep, status: StepOutcome, r?: RemediationResult, reason?: string, unended = false, used?: ReturnType<typeof usedCaptures>) => {
     const time = now().toISOString();
     const verification = r?.verification?.map((v) => ({ checkId: v.checkId, status: v.status as CheckStatus }));
     const why = reason ?? (r?.reason === undefined ? undefined : typeof r.reason === 'string' ? r.reason : r.reason.en);
@@ -126,8 +126,9 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
       host: p.host,
       remediation: opts.kind === 'rollback' ? `undo ${p.step.remediationId}` : p.step.remediationId,
       commands: (r?.commands ?? []).filter((c) => c.phase !== 'capture').map((c) => c.command),
-      before: valuesLine(r?.before),
-      after: valuesLine(r?.after),
+      // The values the change is about (a full `show network` would bury them).
+      before: valuesLine(pickValues(r?.before, used)),
+      after: valuesLine(pickValues(r?.after, used)),
       status: REPORT_STATUS[status],
       approver: opts.ticket ? `${opts.approvedBy} (${opts.ticket})` : opts.approvedBy,
       time,
@@ -193,12 +194,12 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
       await hostOpts.onRemediationEnd(result);
       if (fatal) {
         // The step's last command has no answer in the journal: left open, so resume re-captures it first.
-        record(p, 'failed', redactDeep(result, host.secrets), `the host was lost mid-change (${fatal.message}); 'firebook resume' re-captures it first`, true);
+        record(p, 'failed', redactDeep(result, host.secrets), `the host was lost mid-change (${fatal.message}); 'firebook resume' re-captures it first`, true, usedCaptures(runSpec));
         for (const rest of pending.slice(i + 1)) record(rest, 'not-started', undefined, `the host was lost: ${fatal.message}`);
         return { ...base, status: 'error', triage: { class: 'disconnected', message: `lost during ${p.step.remediationId}: ${fatal.message}`, next: TRIAGE_NEXT.disconnected }, checks: [], remediations: state.remediations, durationMs: Date.now() - hostStart };
       }
       // Judged on raw text; what the journal and the report keep is redacted.
-      record(p, changeStatus(opts.kind, result), redactDeep(result, host.secrets));
+      record(p, changeStatus(opts.kind, result), redactDeep(result, host.secrets), undefined, false, usedCaptures(runSpec));
     }
     const triage = state.interrupted ? { class: 'interrupted' as const, message: 'the run was interrupted', next: TRIAGE_NEXT.interrupted } : undefined;
     return { ...base, status: triage ? 'error' : 'ok', triage, checks: [], remediations: state.remediations, durationMs: Date.now() - hostStart };

@@ -91,13 +91,39 @@ export interface RemediationInput {
   control?: ChangeControl;
 }
 
-/** Order-independent equality of captured values (the drift check). */
-export function sameValues(a: Record<string, Fields> | undefined, b: Record<string, Fields> | undefined): boolean {
+/** The captured values a remediation's commands use (`captured.<step>.<field>`): what drift is
+ * judged on, what a plan shows as "before" and what an undo must restore. A `show network`
+ * capture holds link state and counters too; those may move without anyone changing the
+ * device. Undefined when no command uses a captured value (then every value counts). */
+export function usedCaptures(spec: Pick<RemediationSpec, 'apply' | 'rollback'>): Array<[step: string, field: string]> | undefined {
+  const used = new Map<string, [string, string]>();
+  for (const step of [...spec.apply, ...(spec.rollback ?? [])]) {
+    for (const path of templateVariables(step.command)) {
+      const [root, name, field] = path.split('.');
+      if (root === 'captured' && name && field) used.set(`${name}.${field}`, [name, field]);
+    }
+  }
+  return used.size ? [...used.values()] : undefined;
+}
+
+/** The used captured values only (all of them when `used` is undefined). */
+export function pickValues(values: Record<string, Fields> | undefined, used: ReturnType<typeof usedCaptures>): Record<string, Fields> {
+  if (!values || !used) return values ?? {};
+  const out: Record<string, Fields> = {};
+  for (const [name, field] of used) {
+    const v = values[name]?.[field];
+    if (v !== undefined) (out[name] ??= {})[field] = v;
+  }
+  return out;
+}
+
+/** Order-independent equality of captured values (the drift check), on the used values. */
+export function sameValues(a: Record<string, Fields> | undefined, b: Record<string, Fields> | undefined, used?: ReturnType<typeof usedCaptures>): boolean {
   const canon = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
       : v;
-  return JSON.stringify(canon(a ?? {})) === JSON.stringify(canon(b ?? {}));
+  return JSON.stringify(canon(pickValues(a, used))) === JSON.stringify(canon(pickValues(b, used)));
 }
 
 /** The result, and — when the host was lost half-way — the error that ends the host. The
@@ -152,7 +178,7 @@ async function prepare(input: RemediationInput, ctx: CheckRunContext, log: Comma
   const captured = cap.values;
   if (cap.parseError) return { kind: 'stop', reason: `${cap.parseError}; nothing was changed`, captured };
   // The plan holds values as stored (redacted): compare like with like.
-  const matches = control?.expectedBefore ? sameValues(redactDeep(captured, ctx.secrets), control.expectedBefore) : undefined;
+  const matches = control?.expectedBefore ? sameValues(redactDeep(captured, ctx.secrets), control.expectedBefore, usedCaptures(spec)) : undefined;
   control?.observer?.onCaptured?.('before', captured, matches);
   // Someone changed the device since the plan: nothing is rendered against values nobody approved.
   if (matches === false && !control?.maybeApplied) return { kind: 'drifted', captured };
@@ -184,13 +210,14 @@ async function planWithCapture(input: RemediationInput, base: RemediationResult,
   if (p.kind === 'stop') return { ...base, status: 'failed', reason: p.reason.replace(/; nothing was changed$/, ''), commands: log, before: p.captured };
   if (p.kind === 'drifted') throw new Error('a plan is made without a plan to drift from');
   const planned = (steps: Rendered, phase: 'apply' | 'rollback') => steps.map((r) => ({ level: r.step.level, command: r.command, phase }));
-  return { ...base, status: 'planned', commands: [...log, ...planned(p.applySteps, 'apply'), ...planned(p.rollbackSteps, 'rollback')], before: p.captured };
+  // The plan keeps the values its commands use: what the board reads and what drift is judged on.
+  return { ...base, status: 'planned', commands: [...log, ...planned(p.applySteps, 'apply'), ...planned(p.rollbackSteps, 'rollback')], before: pickValues(p.captured, usedCaptures(input.spec)) };
 }
 
 async function verify(input: RemediationInput, ctx: CheckRunContext, after: Record<string, Fields>): Promise<{ ok: boolean; verification: CheckResult[]; why: string }> {
   const want = input.control?.verifyValues;
   if (want) {
-    const ok = sameValues(redactDeep(after, ctx.secrets), want);
+    const ok = sameValues(redactDeep(after, ctx.secrets), want, usedCaptures(input.spec));
     return { ok, verification: [], why: ok ? '' : 'the read-back values differ from the values to restore' };
   }
   const verification: CheckResult[] = [];

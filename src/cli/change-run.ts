@@ -167,6 +167,10 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
     },
     io,
   );
-  io.stderr.write(`firebook: journal ${join(outDir, 'journal.jsonl')}\n`);
+  const count = (status: string) => (report.changes ?? []).filter((c) => c.status === status).length;
+  // An undo that held is `verified` in the report (its row says "undo …"): here it is said plainly.
+  const word = (s: string) => (cfg.kind === 'rollback' && s === 'verified' ? 'undone' : s);
+  const summary = ['verified', 'rolled-back', 'drifted', 'failed', 'not-started'].map((s) => `${count(s)} ${word(s)}`).join(' · ');
+  io.stderr.write(`firebook: ${cfg.command}: ${summary} — exit ${report.exitCode}; journal ${join(outDir, 'journal.jsonl')}\n`);
   return { report, exitCode: report.exitCode, outDir };
 }

@@ -6,7 +6,7 @@
  */
 import { valuesLine, type ChangePhase, type JournalEntry, type PendingStep, type StepOutcome } from '../model/change.js';
 import type { RunEvent } from '../model/events.js';
-import type { ChangeRecord, ChangeStatus, CheckStatus, HostResult, RemediationResult, RunMeta, RunReport } from '../model/result.js';
+import type { ChangeRecord, ChangeStatus, CheckResult, CheckStatus, HostResult, RemediationResult, RunMeta, RunReport } from '../model/result.js';
 import type { DeviceSession, Facts } from '../model/transport.js';
 import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
 import { exceedsMaxFail, planBatches, type Serial } from '../plan/batches.js';
@@ -82,6 +82,14 @@ const REPORT_STATUS: Record<StepOutcome, ChangeStatus> = {
 function changeStatus(kind: 'apply' | 'rollback', r: RemediationResult): StepOutcome {
   if (kind === 'rollback') return UNDO_STATUS[r.status] ?? 'undo-failed';
   return r.status === 'verified' || r.status === 'rolled-back' || r.status === 'rollback-failed' || r.status === 'drifted' ? r.status : 'failed';
+}
+
+/** A host's checks in a change window are the verifications its changes ran (the last run of
+ * each check counts): the report's verdict and matrix then say whether the changes worked. */
+function verificationsOf(remediations: readonly RemediationResult[]): CheckResult[] {
+  const byId = new Map<string, CheckResult>();
+  for (const v of remediations.flatMap((r) => r.verification ?? [])) byId.set(v.checkId, v);
+  return [...byId.values()];
 }
 
 /** A session that writes a journal line before each command goes out and after its answer. */
@@ -196,13 +204,13 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
         // The step's last command has no answer in the journal: left open, so resume re-captures it first.
         record(p, 'failed', redactDeep(result, host.secrets), `the host was lost mid-change (${fatal.message}); 'firebook resume' re-captures it first`, true, usedCaptures(runSpec));
         for (const rest of pending.slice(i + 1)) record(rest, 'not-started', undefined, `the host was lost: ${fatal.message}`);
-        return { ...base, status: 'error', triage: { class: 'disconnected', message: `lost during ${p.step.remediationId}: ${fatal.message}`, next: TRIAGE_NEXT.disconnected }, checks: [], remediations: state.remediations, durationMs: Date.now() - hostStart };
+        return { ...base, status: 'error', triage: { class: 'disconnected', message: `lost during ${p.step.remediationId}: ${fatal.message}`, next: TRIAGE_NEXT.disconnected }, checks: verificationsOf(state.remediations), remediations: state.remediations, durationMs: Date.now() - hostStart };
       }
       // Judged on raw text; what the journal and the report keep is redacted.
       record(p, changeStatus(opts.kind, result), redactDeep(result, host.secrets), undefined, false, usedCaptures(runSpec));
     }
     const triage = state.interrupted ? { class: 'interrupted' as const, message: 'the run was interrupted', next: TRIAGE_NEXT.interrupted } : undefined;
-    return { ...base, status: triage ? 'error' : 'ok', triage, checks: [], remediations: state.remediations, durationMs: Date.now() - hostStart };
+    return { ...base, status: triage ? 'error' : 'ok', triage, checks: verificationsOf(state.remediations), remediations: state.remediations, durationMs: Date.now() - hostStart };
   };
 
   let logFailed = false;
@@ -261,7 +269,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     schemaVersion: 1,
     meta: { ...opts.meta, endedAt: endedAt.toISOString(), durationMs: Date.now() - startedAt },
     incomplete: interrupted,
-    checks: [],
+    checks: [...new Map(hosts.flatMap((h) => h.checks).map((c) => [c.checkId, { id: c.checkId, title: c.title, severity: c.severity }])).values()],
     hosts,
     notRun,
     summary: computeSummary(hosts, notRun),

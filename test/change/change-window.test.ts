@@ -94,6 +94,9 @@ describe('change window on the lab', () => {
     expect(report.changes?.map((c) => [c.host, c.remediation, c.status, c.approver, c.commands])).toEqual(
       ['a1', 'b1', 'a2', 'b2'].map((h) => [h, 'fix-dns-servers', 'verified', 'cab-chair (CHG-42)', ['configure network dns servers 192.0.2.53,192.0.2.54']]),
     );
+    expect(r.stderr).toMatch(/apply: 4 verified · 0 rolled-back · 0 drifted · 0 failed · 0 not-started — exit 0/);
+    // The report's checks are the verifications the changes ran: they say the changes worked.
+    expect(report.hosts.map((h) => h.checks.map((c) => [c.checkId, c.status]))).toEqual(Array(4).fill([['dns-resolves-sse', 'pass'], ['sse-api-reachable', 'pass']]));
     // Before → after: the values the change is about, not the whole `show network`.
     expect(report.changes!.map((c) => [c.before, c.after])).toEqual(Array(4).fill(['before.dns_servers: 203.0.113.53', 'before.dns_servers: 192.0.2.53, 192.0.2.54']));
     expect(schemaValidator('report')(report)).toBe(true);
@@ -110,7 +113,7 @@ describe('change window on the lab', () => {
     // …then the rest, from the newer journal (it holds the whole story).
     const back = join(ws.dir, 'rollback-run');
     const rb = await fb(['rollback', join(one, 'journal.jsonl'), '--out', back, ...conn()], ws.dir);
-    expect(rb.code).toBe(0);
+    expect([rb.code, rb.stderr]).toEqual([0, expect.stringMatching(/rollback: 3 undone · 0 rolled-back · 0 drifted · 0 failed · 0 not-started — exit 0/)]);
     for (const h of ['a1', 'a2', 'b1', 'b2']) {
       expect(lab.state(h)).toEqual(before[h]);
       expect(configCommands(lab, h)).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54', 'configure network dns servers 203.0.113.53']);

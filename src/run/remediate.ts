@@ -98,7 +98,7 @@ export interface RemediationInput {
 export function usedCaptures(spec: Pick<RemediationSpec, 'apply' | 'rollback'>): Array<[step: string, field: string]> | undefined {
   const used = new Map<string, [string, string]>();
   for (const step of [...spec.apply, ...(spec.rollback ?? [])]) {
-    for (const path of templateVariables(step.command)) {
+    for (const path of commandVariables(step.command)) {
       const [root, name, field] = path.split('.');
       if (root === 'captured' && name && field) used.set(`${name}.${field}`, [name, field]);
     }

@@ -7,19 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { ROOT, writeInventory } from './helpers.js';
 
-const CLI = join(ROOT, 'dist/src/cli/main.js');
-const fb = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-/** Like fb, without blocking this process's event loop (needed when the lab runs in it). */
-function fbAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+import { CLI, fb, fbAsync } from '../cli/helpers.js';
 
 describe('firebook CLI', () => {
   it('is built (npm ci / npm test build it)', () => expect(existsSync(CLI)).toBe(true));

@@ -1,24 +1,13 @@
 /** Issue 9 §2 end to end: nothing reaches a device that the playbook author did not write. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { ROOT, writeInventory } from './helpers.js';
+import { fbAsync } from '../cli/helpers.js';
 
-const CLI = join(ROOT, 'dist/src/cli/main.js');
-
-function fb(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const fb = (args: string[]) => fbAsync(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-gate-'));
 function playbook(name: string, command: string): string {

@@ -1,6 +1,5 @@
 /** `--shard I/N` + `firebook report merge`: four shard processes against the lab, merged, equal
  * one process running every host (same hosts, statuses, diagnoses, exit code). */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,17 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { SCENARIOS } from '../../src/lab/types.js';
 import type { RunReport } from '../../src/model/result.js';
-import { ROOT, writeInventory } from './helpers.js';
+import { writeInventory } from './helpers.js';
+import { fbAsync } from '../cli/helpers.js';
 
-const CLI = join(ROOT, 'dist/src/cli/main.js');
-function fb(args: string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stderr }));
-  });
-}
+const fb = (args: string[]) => fbAsync(args);
 const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
 /** What must be equal between the merged and the single-process report. */
 const essence = (r: RunReport) => ({

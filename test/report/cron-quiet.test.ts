@@ -1,27 +1,16 @@
 /** `firebook run -q` is the cron mode, run as cron runs it (a child process, no terminal)
  * against the device lab: nothing at all when every check passed, else only the failures and
  * the one-line verdict, last. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { ROOT, writeInventory } from '../integration/helpers.js';
-
-const CLI = join(ROOT, 'dist/src/cli/main.js');
+import { writeInventory } from '../integration/helpers.js';
+import { fbAsync } from '../cli/helpers.js';
 
 /** The CLI without blocking this process (the lab answers from it). */
-function fb(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const fb = (args: string[], env: Record<string, string> = {}) => fbAsync(args, { env });
 
 describe('cron mode (-q/--quiet) against the lab', () => {
   let lab: Lab;

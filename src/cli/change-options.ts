@@ -4,7 +4,7 @@ import { UserError } from '../model/errors.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseWindow, type ChangeWindow } from '../change/window.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, type ConnectionSettings } from './connection-options.js';
-import { parseChoice, parseExtraVars, parseList, VAULT_USAGE } from './options.js';
+import { parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
 import type { CliIO } from './command.js';
 
 export const CHANGE_OPTIONS = {
@@ -75,8 +75,8 @@ export function parseChangeOptions(command: string, v: Values, io: CliIO): Chang
     extraVars: parseExtraVars(command, v['extra-vars'], connection.vault),
     connection,
     outDir: v.out === undefined ? undefined : resolve(io.cwd, v.out),
-    formats: (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice(command, '--format', f, REPORT_FORMATS)) as ReportFormat[],
-    lang: parseChoice(command, '--lang', v.lang, ['en', 'ja'] as const) ?? 'en',
+    formats: parseFormats(command, v.format, ['json', 'html', 'md']),
+    lang: parseLang(command, v.lang),
     console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
   };
 }

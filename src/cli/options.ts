@@ -2,6 +2,7 @@
 import { UserError } from '../model/errors.js';
 import { SEVERITIES, type Severity } from '../model/playbook.js';
 import { readUserFile } from '../load/playbook.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/write-reports.js';
 import { parseVarsText } from '../inventory/vars-files.js';
 import { DEFAULT_VAULT_ID, parseVaultId, readVaultSecrets, Vault, type VaultSource } from '../inventory/vault.js';
 
@@ -62,6 +63,16 @@ export function parseChoice<T extends string>(command: string, flag: string, val
   if (value === undefined) return undefined;
   if (!choices.includes(value as T)) throw usage(command, `${flag} must be one of ${choices.join(', ')}, not '${value}'`);
   return value as T;
+}
+
+/** `--lang en|ja` (default en). */
+export function parseLang(command: string, value: string | undefined): 'en' | 'ja' {
+  return parseChoice(command, '--lang', value, ['en', 'ja'] as const) ?? 'en';
+}
+
+/** `--format LIST`: report formats, comma-separated or repeated (default `defaults`). */
+export function parseFormats(command: string, values: string | string[] | undefined, defaults: readonly ReportFormat[]): ReportFormat[] {
+  return (parseList(values) ?? [...defaults]).map((f) => parseChoice(command, '--format', f, REPORT_FORMATS)!);
 }
 
 export function parseSeverity(command: string, value: string | undefined): Severity | undefined {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseChoice } from '../options.js';
+import { parseLang } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { packagePath } from '../../model/package-files.js';
@@ -47,7 +47,7 @@ Exits 0 when the run completed (the broken devices are expected to fail).
   choices: { lang: ['en', 'ja'] },
   async run(argv, io) {
     const { values } = parseCommandArgs('demo', argv, OPTIONS);
-    const lang = parseChoice('demo', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
+    const lang = parseLang('demo', values.lang);
     const dir = mkdtempSync(join(tmpdir(), 'firebook-lab-'));
     const lab = await startLab({ hosts: DEMO_FLEET, dir });
     try {

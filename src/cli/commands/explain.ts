@@ -3,7 +3,7 @@ import { UserError } from '../../model/errors.js';
 import { localize, type CheckSpec, type LoadedPlaybook } from '../../model/playbook.js';
 import { describeCondition } from '../../checks/index.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseChoice } from '../options.js';
+import { parseChoice, parseLang } from '../options.js';
 import { loadPlaybooks } from '../../load/playbook.js';
 import { suggest } from '../../model/suggest.js';
 import { packagePath } from '../../model/package-files.js';
@@ -75,7 +75,7 @@ as shipped with firebook (found from the installed package, whatever the current
   choices: { lang: ['en', 'ja'], format: ['text', 'md'] },
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('explain', argv, OPTIONS);
-    const lang = parseChoice('explain', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
+    const lang = parseLang('explain', values.lang);
     const format = parseChoice('explain', '--format', values.format, ['text', 'md'] as const) ?? 'text';
     // The default is the shipped playbook, found from the package, so explain works from any folder.
     const paths = values.playbook ?? [packagePath(DEFAULT_PLAYBOOK)];

@@ -3,7 +3,7 @@ import { dirname, join, basename, extname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseChoice, parseExtraVars, parseList, VAULT_USAGE } from '../options.js';
+import { parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
@@ -13,7 +13,7 @@ import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js
 import { parseValidFor } from '../../change/window.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js';
 import { writeFileAtomic } from '../../report/write-reports.js';
-import { REPORT_FORMATS, redactArgv, type ReportFormat } from '../../report/index.js';
+import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
 import { toolVersion } from '../../model/package-files.js';
 import { splitExtraVars } from '../change-run.js';
 
@@ -79,8 +79,8 @@ export const command: CliCommand = {
     if (validForMs === undefined) throw usage(`--valid-for must be a duration like 90m, 24h, 7d or PT12H, not '${v['valid-for']}'`);
     const output = resolve(io.cwd, v.output ?? 'plan.json');
     if (extname(output) !== '.json') throw usage(`-o ${v.output}: the plan is JSON; name it *.json (plan.md and plan.html go beside it)`);
-    const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('plan', '--format', f, REPORT_FORMATS)) as ReportFormat[];
-    const lang = parseChoice('plan', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';
+    const formats = parseFormats('plan', v.format, ['json', 'html', 'md']);
+    const lang = parseLang('plan', v.lang);
     const tags = parseList(v.tags);
     const skipTags = parseList(v['skip-tags']);
     const conn = parseConnectionOptions('plan', v, io);

@@ -3,9 +3,9 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import { loadRunFolder, mergeShardReports } from '../../report/merge.js';
-import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../report/write-reports.js';
+import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseChoice, parseList } from '../options.js';
+import { parseFormats, parseLang } from '../options.js';
 
 const USAGE = `Usage: firebook report merge DIR... --out DIR [--format LIST] [--lang en|ja]
 
@@ -39,8 +39,8 @@ export const command: CliCommand = {
     const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook report merge: ${message}`, hint: "run 'firebook help report merge'" });
     if (dirs.length === 0) throw usage('name the shard run folders (e.g. reports/nightly/shard-*)');
     if (!values.out) throw usage('--out DIR is required (the merged run folder)');
-    const lang = parseChoice('report merge', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
-    const formats = (parseList(values.format) ?? [...REPORT_FORMATS]).map((f) => parseChoice('report merge', '--format', f, REPORT_FORMATS)) as ReportFormat[];
+    const lang = parseLang('report merge', values.lang);
+    const formats = parseFormats('report merge', values.format, REPORT_FORMATS);
     const merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d))));
     const written = writeReports(merged, resolve(io.cwd, values.out), formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined });
     for (const p of written) io.stdout.write(`${p}\n`);

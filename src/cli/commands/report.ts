@@ -3,11 +3,11 @@
 import { dirname, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { loadReportInput } from '../../report/load-input.js';
-import { REPORT_FORMATS, writeReports, type ReportFormat } from '../../report/write-reports.js';
+import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, runSubcommand, type CliCommand, type OptionsSpec } from '../command.js';
 import { command as pruneCommand } from './report-prune.js';
 import { command as mergeCommand } from './report-merge.js';
-import { parseChoice, parseList } from '../options.js';
+import { parseFormats, parseLang } from '../options.js';
 
 const USAGE = `Usage: firebook report render FILE [options]
 
@@ -49,8 +49,8 @@ export const renderCommand: CliCommand = {
     if (!file) throw usageError('missing FILE (a report.json or events.jsonl)');
     if (extra.length) throw usageError(`unexpected argument '${extra[0]}'`);
     // Same parsers as `firebook run`, so the flags accept the same forms and fail with the same words.
-    const lang = parseChoice('report', '--lang', values.lang, ['en', 'ja'] as const) ?? 'en';
-    const formats = (parseList(values.format) ?? [...REPORT_FORMATS]).map((f) => parseChoice('report', '--format', f, REPORT_FORMATS)) as ReportFormat[];
+    const lang = parseLang('report', values.lang);
+    const formats = parseFormats('report', values.format, REPORT_FORMATS);
     const input = resolve(io.cwd, file);
     const report = loadReportInput(input);
     const baseline = values.baseline ? loadReportInput(resolve(io.cwd, values.baseline)) : undefined;

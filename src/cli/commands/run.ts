@@ -5,14 +5,14 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../model/suggest.js';
-import { parseChoice, parseExtraVars, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
+import { parseExtraVars, parseFormats, parseLang, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { loadWaivers } from '../../load/waivers.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadReportInput, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import { loadReportInput, REPORT_FORMATS } from '../../report/index.js';
 import { isDirectory } from '../../report/write-reports.js';
 import { applyShard, parseShard } from '../../plan/shard.js';
 
@@ -107,8 +107,8 @@ export const command: CliCommand = {
     for (const [flag, dir] of [['--replay', v.replay], ['--templates', v.templates]] as const) {
       if (dir && !isDirectory(resolve(io.cwd, dir))) throw new UserError({ code: 'file-not-found', message: `${flag} ${dir}: no such folder`, hint: missingFileHint(dir, flag === '--replay' ? 'name the folder a --record run wrote' : 'name a folder of .hbs templates (see src/report/templates/README.md)', io.cwd) });
     }
-    const formats = (parseList(v.format) ?? ['json', 'html', 'md']).map((f) => parseChoice('run', '--format', f, REPORT_FORMATS)) as ReportFormat[];
-    const lang = parseChoice('run', '--lang', v.lang, ['en', 'ja'] as const) ?? 'en';
+    const formats = parseFormats('run', v.format, ['json', 'html', 'md']);
+    const lang = parseLang('run', v.lang);
     const tags = parseList(v.tags);
     const skipTags = parseList(v['skip-tags']);
     const { forks, connectRate, connectionDefaults, knownHostsFile, hostKeyPolicy, vault } = parseConnectionOptions('run', v, io);

@@ -4,18 +4,14 @@ import { UserError } from '../model/errors.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseWindow, type ChangeWindow } from '../change/window.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, type ConnectionSettings } from './connection-options.js';
-import { parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
+import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
 import type { CliIO } from './command.js';
 
 export const CHANGE_OPTIONS = {
   window: { type: 'string' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
   ...CONNECTION_OPTIONS,
-  out: { type: 'string' },
-  format: { type: 'string', multiple: true },
-  lang: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  json: { type: 'boolean' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 /** Allowed values of some flags, for completion. */

@@ -65,6 +65,15 @@ export function parseChoice<T extends string>(command: string, flag: string, val
   return value as T;
 }
 
+/** The run-folder output flags of run, plan, apply, resume and rollback. */
+export const OUTPUT_OPTIONS = {
+  out: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  lang: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+} as const;
+
 /** `--lang en|ja` (default en). */
 export function parseLang(command: string, value: string | undefined): 'en' | 'ja' {
   return parseChoice(command, '--lang', value, ['en', 'ja'] as const) ?? 'en';

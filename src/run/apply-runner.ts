@@ -19,7 +19,7 @@ import { EventBus } from './emitter.js';
 import { contextFor, type HostRunOptions, type HostState } from './host-runner.js';
 import { registerResult, runCheck, type CheckRunContext } from './check-runner.js';
 import { pickValues, runRemediation, usedCaptures, type ChangeControl } from './remediate.js';
-import { runPlan } from './runner.js';
+import { guardedEventSink, runPlan } from './runner.js';
 
 /** A window the driver stops starting hosts after (the start was checked before). */
 export interface OpenWindow {
@@ -213,15 +213,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     return { ...base, status: triage ? 'error' : 'ok', triage, checks: verificationsOf(state.remediations), remediations: state.remediations, durationMs: Date.now() - hostStart };
   };
 
-  let logFailed = false;
-  const log = (e: RunEvent) => {
-    try {
-      opts.onEvent?.(e);
-    } catch (err) {
-      if (!logFailed) opts.onEventError?.(err as Error);
-      logFailed = true;
-    }
-  };
+  const log = guardedEventSink(opts);
   const begin: RunEvent = { type: 'run-begin', time: now().toISOString(), meta: opts.meta, hosts: [...stepsByHost.keys()], checks: [] };
   log(begin);
   await opts.bus.emit(begin);

@@ -71,21 +71,27 @@ function failedHost(host: HostPlan, err: unknown, startedAt: number): HostResult
   };
 }
 
+/** `onEvent` guarded: a sink that throws (e.g. disk full) is told once via `onEventError`, and
+ * the run goes on. */
+export function guardedEventSink(opts: Pick<RunOptions, 'onEvent' | 'onEventError'>): (e: RunEvent) => void {
+  let failed = false;
+  return (e) => {
+    try {
+      opts.onEvent?.(e);
+    } catch (err) {
+      if (!failed) opts.onEventError?.(err as Error);
+      failed = true;
+    }
+  };
+}
+
 export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunReport> {
   const now = opts.now ?? (() => new Date());
   const signal = opts.signal ?? new AbortController().signal;
   // Every in-flight host listens for the run's abort: as many listeners as forks, by design.
   setMaxListeners(0, signal);
   const results = new Map<string, HostResult>();
-  let logFailed = false;
-  const log = (e: RunEvent) => {
-    try {
-      opts.onEvent?.(e);
-    } catch (err) {
-      if (!logFailed) opts.onEventError?.(err as Error);
-      logFailed = true;
-    }
-  };
+  const log = guardedEventSink(opts);
   const emit = async (e: RunEvent) => {
     log(e);
     await opts.bus.emit(e);

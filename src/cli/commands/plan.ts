@@ -3,7 +3,7 @@ import { dirname, join, basename, extname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
+import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
@@ -57,11 +57,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   'valid-for': { type: 'string' },
   ...CONNECTION_OPTIONS,
-  out: { type: 'string' },
-  format: { type: 'string', multiple: true },
-  lang: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  json: { type: 'boolean' },
+  ...OUTPUT_OPTIONS,
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {

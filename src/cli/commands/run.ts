@@ -5,7 +5,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../model/suggest.js';
-import { parseExtraVars, parseFormats, parseLang, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
+import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
@@ -77,13 +77,9 @@ const OPTIONS = {
   waivers: { type: 'string' },
   'fail-on': { type: 'string' },
   ...CONNECTION_OPTIONS,
-  out: { type: 'string' },
-  format: { type: 'string', multiple: true },
+  ...OUTPUT_OPTIONS,
   templates: { type: 'string' },
   baseline: { type: 'string' },
-  lang: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  json: { type: 'boolean' },
   record: { type: 'string' },
   replay: { type: 'string' },
   shard: { type: 'string' },

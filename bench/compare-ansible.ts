@@ -106,6 +106,7 @@ async function startFleet(hosts: number): Promise<Fleet> {
   const addresses = Array.from({ length: hosts }, (_, i) => addressOf(i));
   writeFileSync(join(dir, 'known_hosts'), addresses.map((a) => `[${a}]:${port} ${pub}\n`).join(''));
   const sshds: ChildProcess[] = [];
+  let sshdLog = '';
   for (let i = 0; i < hosts; i += ADDRESSES_PER_SSHD) {
     const config = join(dir, `sshd_config.${i}`);
     writeFileSync(
@@ -127,7 +128,10 @@ async function startFleet(hosts: number): Promise<Fleet> {
         '',
       ].join('\n'),
     );
-    sshds.push(spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'inherit'] }));
+    // stderr kept, not shown: the readiness probe below makes sshd log a dropped connection.
+    const sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    sshd.stderr!.on('data', (d: Buffer) => (sshdLog = (sshdLog + d.toString()).slice(-2000)));
+    sshds.push(sshd);
   }
   const inventory = join(dir, 'hosts.ini');
   writeFileSync(
@@ -144,7 +148,10 @@ async function startFleet(hosts: number): Promise<Fleet> {
       '',
     ].join('\n'),
   );
-  await waitForPort(addresses[addresses.length - 1]!, port);
+  await waitForPort(addresses[addresses.length - 1]!, port).catch((err: Error) => {
+    for (const s of sshds) s.kill();
+    throw new Error(`${err.message}; sshd said: ${sshdLog.trim() || '(nothing)'}`);
+  });
   return { dir, port, sshds, inventory, knownHosts: join(dir, 'known_hosts') };
 }
 

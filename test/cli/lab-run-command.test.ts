@@ -26,7 +26,7 @@ describe('firebook lab → the printed run command', () => {
   it('prints one copyable line naming the inventory and its known_hosts', async () => {
     await running;
     const line = /copy this\):\n {2}(.+)\n/.exec(labOut)?.[1];
-    expect(line).toBe(`npx firebook run playbooks/securex.yml -i ${join(dir, 'inventory.yml')} --known-hosts ${join(dir, 'known_hosts')}`);
+    expect(line).toBe(`node dist/src/cli/main.js run playbooks/securex.yml -i ${join(dir, 'inventory.yml')} --known-hosts ${join(dir, 'known_hosts')}`);
   });
 
   it('runs exactly as printed: every host reached, host keys verified, nothing written to ~/.ssh', async () => {

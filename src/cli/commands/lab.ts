@@ -45,16 +45,19 @@ function shellWord(word: string): string {
 }
 
 /**
- * The `firebook run` line that works as printed from `cwd`: in a checkout `npx firebook` and
- * the playbook relative to it; elsewhere the installed `firebook` and the shipped playbook's
- * full path. `--known-hosts` verifies the lab's host keys without touching ~/.ssh/known_hosts.
+ * The `firebook run` line that works as printed from `cwd`: in a checkout the built CLI
+ * (`node dist/src/cli/main.js`, what `npm start` runs; not `npx firebook`, which first installs
+ * the checkout into npm's cache and rebuilds it there) and the playbook relative to it;
+ * elsewhere the installed `firebook` and the shipped playbook's full path. `--known-hosts`
+ * verifies the lab's host keys without touching ~/.ssh/known_hosts.
  */
 export function labRunCommand(cwd: string, inventoryPath: string, knownHostsPath: string): string {
   const fromRoot = relative(packageRoot(), cwd);
   const inCheckout = !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
   const playbook = packagePath('playbooks/securex.yml');
-  const words = [inCheckout ? 'npx' : '', 'firebook', 'run', inCheckout ? relative(cwd, playbook) : playbook, '-i', inventoryPath, '--known-hosts', knownHostsPath];
-  return words.filter(Boolean).map(shellWord).join(' ');
+  const cli = inCheckout ? ['node', relative(cwd, packagePath('dist/src/cli/main.js'))] : ['firebook'];
+  const words = [...cli, 'run', inCheckout ? relative(cwd, playbook) : playbook, '-i', inventoryPath, '--known-hosts', knownHostsPath];
+  return words.map(shellWord).join(' ');
 }
 
 /** Runs the lab until `signal` aborts; returns the exit code. Throws UserError for bad flags. */

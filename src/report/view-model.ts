@@ -124,6 +124,9 @@ function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
   // Check mode's read-only guarantee holds only for the built-in list: say what a playbook added.
   const extended = m.playbooks.flatMap((p) => [...(p.readonlyCommands?.cli ?? []).map((c) => `cli: ${c}`), ...(p.readonlyCommands?.shell ?? []).map((c) => `shell: ${c}`)].map((c) => `${c} (${p.name})`));
   if (extended.length) rows.push({ label: l.readonlyExtended, value: toOneLine(extended.join(', ')), loud: true });
+  // The device's platform judged the host; the inventory said otherwise: show both.
+  const mismatched = report.hosts.filter((h) => h.facts?.inventoryPlatform).map((h) => `${h.host}: ${formatLabel(l.platformMismatch, { inventory: h.facts!.inventoryPlatform!, device: h.facts!.platform })}`);
+  if (mismatched.length) rows.push({ label: l.platformMismatchHeader, value: toOneLine(mismatched.join('; ')), loud: true });
   return rows;
 }
 

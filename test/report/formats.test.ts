@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
-import { buildReport, parseEventLog, renderJson, renderJunit, renderProm, renderMarkdown, renderMarkdownFull, escapePromLabel, markdownFence } from '../../src/report/index.js';
+import { buildReport, parseEventLog, renderHtml, renderJson, renderJunit, renderProm, renderMarkdown, renderMarkdownFull, escapePromLabel, markdownFence } from '../../src/report/index.js';
 import type { RunReport } from '../../src/model/result.js';
 import { requireProgram } from '../support/requires.js';
 import { FIXTURES, hostileReport, loadSample, largeFleet, makeTempDir, partialEventLines } from './helpers.js';
@@ -148,5 +148,17 @@ describe('a playbook that extends the read-only list is said in the report', () 
     expect(renderMarkdownFull(r, { lang: 'en' })).toMatch(new RegExp(`\\*\\*Read-only list extended by the playbook\\*\\* \\| \\*\\*shell: awk \\(${r.meta.playbooks[0].name}\\)\\*\\*`));
     expect(renderMarkdown(r, { lang: 'en' })).toMatch(new RegExp(`Read-only list extended by the playbook: \\*\\*shell: awk \\(${r.meta.playbooks[0].name}\\)\\*\\*`));
     expect(renderMarkdown(loadSample(), { lang: 'en' })).not.toMatch(/Read-only list extended/);
+  });
+});
+
+describe('a host whose device platform differs from the inventory', () => {
+  it('is named in the header of every human report, with both platforms', () => {
+    const r = loadSample();
+    r.hosts[0].facts = { ...(r.hosts[0].facts ?? { platform: 'ftd' }), platform: 'ftd', inventoryPlatform: 'fmc' };
+    const line = new RegExp(`${r.hosts[0].host}: inventory platform fmc, the device reports ftd \\(used for judging\\)`);
+    expect(renderMarkdown(r, { lang: 'en' })).toMatch(line);
+    expect(renderMarkdownFull(r, { lang: 'en' })).toMatch(line);
+    expect(renderHtml(r, { lang: 'en' })).toMatch(/Platform differs from the inventory/);
+    expect(renderMarkdown(loadSample(), { lang: 'en' })).not.toMatch(/Platform differs/);
   });
 });

@@ -65,6 +65,15 @@ export function parseChoice<T extends string>(command: string, flag: string, val
   return value as T;
 }
 
+/** What run and plan select: the inventory, hosts, checks and extra vars. */
+export const SELECTION_OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  limit: { type: 'string', short: 'l' },
+  tags: { type: 'string', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+} as const;
+
 /** The run-folder output flags of run, plan, apply, resume and rollback. */
 export const OUTPUT_OPTIONS = {
   out: { type: 'string' },

@@ -3,7 +3,7 @@ import { dirname, join, basename, extname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
+import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
@@ -49,11 +49,7 @@ Exit codes: 0 plan written · 3 plan written, but a host was unreachable or erro
 
 /** plan's flags: parsed here, listed by completion. */
 const OPTIONS = {
-  inventory: { type: 'string', short: 'i' },
-  limit: { type: 'string', short: 'l' },
-  tags: { type: 'string', multiple: true },
-  'skip-tags': { type: 'string', multiple: true },
-  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  ...SELECTION_OPTIONS,
   output: { type: 'string', short: 'o' },
   'valid-for': { type: 'string' },
   ...CONNECTION_OPTIONS,

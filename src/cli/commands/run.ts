@@ -5,7 +5,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../model/suggest.js';
-import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
+import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
@@ -67,11 +67,7 @@ ${exitCodeHelp()}
 
 /** run's flags: parsed here, listed by completion. */
 const OPTIONS = {
-  inventory: { type: 'string', short: 'i' },
-  limit: { type: 'string', short: 'l' },
-  tags: { type: 'string', multiple: true },
-  'skip-tags': { type: 'string', multiple: true },
-  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  ...SELECTION_OPTIONS,
   check: { type: 'boolean' },
   apply: { type: 'boolean' },
   waivers: { type: 'string' },

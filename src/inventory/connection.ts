@@ -3,7 +3,7 @@
  */
 import type { ConnectionSpec, InventoryHost } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
-import { sshHostKeyOptions } from './ssh-args.js';
+import { expandHome, sshHostKeyOptions } from './ssh-args.js';
 
 const PLATFORMS = ['ftd', 'fmc', 'linux'] as const;
 
@@ -122,7 +122,8 @@ export function connectionSpec(host: InventoryHost, defaults: Partial<Connection
   if (hostKeys.knownHostsFiles) spec.knownHostsFiles = hostKeys.knownHostsFiles;
   if (hostKeys.hostKeyPolicy) spec.hostKeyPolicy = hostKeys.hostKeyPolicy;
   if (password !== undefined) spec.password = password;
-  if (privateKeyFile !== undefined) spec.privateKeyFile = privateKeyFile;
+  // `~/.ssh/id_ed25519`, as inventories write it: Ansible expands the home folder too.
+  if (privateKeyFile !== undefined) spec.privateKeyFile = expandHome(privateKeyFile);
   if (passphrase !== undefined) spec.passphrase = passphrase;
   if (becomePassword !== undefined) spec.becomePassword = becomePassword;
   return spec;

@@ -30,10 +30,15 @@ function sshOptions(words: string[]): Array<[string, string]> {
   return out;
 }
 
+/** A leading `~` (alone or before `/`) is the home folder, as ssh and Ansible expand it. */
+export function expandHome(path: string): string {
+  return path.replace(/^~(?=\/|$)/, homedir());
+}
+
 /** `~` and `%d` are the home folder, as ssh expands them; `none` means no file. */
 function expandKnownHostsFiles(value: string): string[] {
   if (value.toLowerCase() === 'none') return ['/dev/null'];
-  return value.split(/\s+/).filter(Boolean).map((f) => f.replace(/^~(?=\/|$)/, homedir()).replace(/%d/g, homedir()));
+  return value.split(/\s+/).filter(Boolean).map((f) => expandHome(f).replace(/%d/g, homedir()));
 }
 
 /**

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InventoryHost } from '../../src/model/inventory.js';
 import { connectionSpec } from '../../src/inventory/index.js';
@@ -41,7 +43,7 @@ describe('connectionSpec', () => {
       port: 2222,
       user: 'operator',
       password: 'Cisco123!',
-      privateKeyFile: '~/.ssh/id_ed25519',
+      privateKeyFile: join(homedir(), '.ssh/id_ed25519'), // `~` expanded, as Ansible does
       passphrase: 'keypass',
       becomePassword: 'sudo-pass',
       platform: 'fmc',

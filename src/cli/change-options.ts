@@ -6,6 +6,8 @@ import { parseWindow, type ChangeWindow } from '../change/window.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, type ConnectionSettings } from './connection-options.js';
 import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
 import type { CliIO } from './command.js';
+import type { JournalEntry } from '../model/change.js';
+import { readEventLog } from '../report/index.js';
 
 export const CHANGE_OPTIONS = {
   window: { type: 'string' },
@@ -55,6 +57,14 @@ export interface ChangeSettings {
   formats: ReportFormat[];
   lang: 'en' | 'ja';
   console: 'tty' | 'plain' | 'json';
+}
+
+/** resume's and rollback's one argument, the journal, read, with the change options. */
+export function readJournalArgs(command: 'resume' | 'rollback', positionals: string[], v: Values, io: CliIO): { journal: string; entries: JournalEntry[]; settings: ChangeSettings } {
+  if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: `firebook ${command}: name one journal (reports/<run-id>/journal.jsonl)`, hint: `run 'firebook ${command} --help'` });
+  const settings = parseChangeOptions(command, v, io);
+  const journal = positionals[0]!;
+  return { journal, entries: readEventLog<JournalEntry>(resolve(io.cwd, journal)), settings };
 }
 
 export function parseChangeOptions(command: string, v: Values, io: CliIO): ChangeSettings {

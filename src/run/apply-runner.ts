@@ -11,7 +11,7 @@ import type { DeviceSession, Facts } from '../model/transport.js';
 import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
 import { exceedsMaxFail, planBatches, type Serial } from '../plan/batches.js';
 import { selectChecks } from '../plan/plan.js';
-import { computeChangeExitCode, computeSummary } from '../model/outcome.js';
+import { computeChangeExitCode } from '../model/outcome.js';
 import { redact, redactDeep } from '../model/redact.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Connector } from '../model/transport.js';
@@ -19,7 +19,7 @@ import { EventBus } from './emitter.js';
 import { contextFor, type HostRunOptions, type HostState } from './host-runner.js';
 import { registerResult, runCheck, type CheckRunContext } from './check-runner.js';
 import { pickValues, runRemediation, usedCaptures, type ChangeControl } from './remediate.js';
-import { guardedEventSink, runPlan } from './runner.js';
+import { finishReport, guardedEventSink, runPlan } from './runner.js';
 
 /** A window the driver stops starting hosts after (the start was checked before). */
 export interface OpenWindow {
@@ -257,17 +257,14 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
   }
   const interrupted = signal.aborted;
   const endedAt = now();
-  const report: RunReport = {
-    schemaVersion: 1,
-    meta: { ...opts.meta, endedAt: endedAt.toISOString(), durationMs: Date.now() - startedAt },
-    incomplete: interrupted,
+  const report = finishReport(opts.meta, startedAt, endedAt, {
     checks: [...new Map(hosts.flatMap((h) => h.checks).map((c) => [c.checkId, { id: c.checkId, title: c.title, severity: c.severity }])).values()],
     hosts,
     notRun,
-    summary: computeSummary(hosts, notRun),
+    interrupted,
     exitCode: computeChangeExitCode(hosts, outcomes.map((o) => o.status), { interrupted }),
     changes,
-  };
+  });
   opts.journal({ type: 'journal-end', time: endedAt.toISOString(), exitCode: report.exitCode, interrupted, ...(stoppedBecause ? { stoppedBecause } : {}) });
   log({ type: 'run-end', time: endedAt.toISOString(), report });
   await opts.bus.end(report);

@@ -85,6 +85,27 @@ export function guardedEventSink(opts: Pick<RunOptions, 'onEvent' | 'onEventErro
   };
 }
 
+/** The run's report at its end: timing, the final counts and the verdict, from the host results. */
+export function finishReport(
+  meta: RunMeta,
+  startedAtMs: number,
+  endedAt: Date,
+  parts: Pick<RunReport, 'checks' | 'hosts' | 'notRun' | 'exitCode' | 'changes'> & { interrupted: boolean },
+): RunReport {
+  const { interrupted, changes, ...rest } = parts;
+  return {
+    schemaVersion: 1,
+    meta: { ...meta, endedAt: endedAt.toISOString(), durationMs: Date.now() - startedAtMs },
+    incomplete: interrupted,
+    checks: rest.checks,
+    hosts: rest.hosts,
+    notRun: rest.notRun,
+    summary: computeSummary(rest.hosts, rest.notRun),
+    exitCode: rest.exitCode,
+    ...(changes ? { changes } : {}),
+  };
+}
+
 export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunReport> {
   const now = opts.now ?? (() => new Date());
   const signal = opts.signal ?? new AbortController().signal;
@@ -180,16 +201,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   const notRun = plan.hosts.filter((h) => !results.has(h.name)).map((h) => h.name);
   const interrupted = signal.aborted;
   const endedAt = now();
-  const report: RunReport = {
-    schemaVersion: 1,
-    meta: { ...opts.meta, endedAt: endedAt.toISOString(), durationMs: Date.now() - startedAt },
-    incomplete: interrupted,
-    checks,
-    hosts,
-    notRun,
-    summary: computeSummary(hosts, notRun),
-    exitCode: computeExitCode(hosts, { interrupted, failOn: opts.failOn }),
-  };
+  const report = finishReport(opts.meta, startedAt, endedAt, { checks, hosts, notRun, interrupted, exitCode: computeExitCode(hosts, { interrupted, failOn: opts.failOn }) });
   log({ type: 'run-end', time: endedAt.toISOString(), report });
   await opts.bus.end(report);
   return report;

@@ -1,12 +1,9 @@
 /** `firebook resume JOURNAL`: finishes an interrupted apply (or rollback) from its journal. */
-import { resolve } from 'node:path';
-import { EXIT, UserError } from '../../model/errors.js';
-import type { JournalEntry } from '../../model/change.js';
+import { EXIT } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { readEventLog } from '../../report/index.js';
 import { remainingWork } from '../../change/remaining.js';
 import { parseSerial } from '../../plan/batches.js';
-import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, parseChangeOptions } from '../change-options.js';
+import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
 import { runChangeCommand } from '../change-run.js';
 
 const USAGE = `Usage: firebook resume JOURNAL [options]
@@ -34,13 +31,10 @@ export const command: CliCommand = {
   choices: CHANGE_CHOICES,
   async run(argv, io) {
     const { values: v, positionals } = parseCommandArgs('resume', argv, OPTIONS);
-    if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: 'firebook resume: name one journal (reports/<run-id>/journal.jsonl)', hint: "run 'firebook resume --help'" });
-    const settings = parseChangeOptions('resume', v, io);
-    const file = resolve(io.cwd, positionals[0]);
-    const entries = readEventLog<JournalEntry>(file);
-    const work = remainingWork(entries, positionals[0]);
+    const { journal, entries, settings } = readJournalArgs('resume', positionals, v, io);
+    const work = remainingWork(entries, journal);
     if (work.steps.length === 0) {
-      io.stderr.write(`firebook: resume: ${positionals[0]} has nothing left to ${work.kind === 'apply' ? 'apply' : 'undo'}\n`);
+      io.stderr.write(`firebook: resume: ${journal} has nothing left to ${work.kind === 'apply' ? 'apply' : 'undo'}\n`);
       return EXIT.ok;
     }
     const h = work.header;
@@ -50,7 +44,7 @@ export const command: CliCommand = {
         kind: work.kind,
         resumed: true,
         doc: work.plan,
-        planFile: positionals[0],
+        planFile: journal,
         planSha256: h.planSha256,
         steps: work.steps,
         priorEntries: entries,

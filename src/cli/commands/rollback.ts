@@ -1,12 +1,9 @@
 /** `firebook rollback JOURNAL`: undoes, newest first, every change a journal says was applied. */
-import { resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
-import type { JournalEntry } from '../../model/change.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { readEventLog } from '../../report/index.js';
 import { changesToUndo } from '../../change/remaining.js';
 import { loadInventory, selectHosts } from '../../inventory/index.js';
-import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, parseChangeOptions } from '../change-options.js';
+import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
 import { runChangeCommand } from '../change-run.js';
 
 const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
@@ -38,19 +35,16 @@ export const command: CliCommand = {
   choices: CHANGE_CHOICES,
   async run(argv, io) {
     const { values: v, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
-    if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: 'firebook rollback: name one journal (reports/<run-id>/journal.jsonl)', hint: "run 'firebook rollback --help'" });
-    const settings = parseChangeOptions('rollback', v, io);
-    const file = resolve(io.cwd, positionals[0]);
-    const entries = readEventLog<JournalEntry>(file);
+    const { journal, entries, settings } = readJournalArgs('rollback', positionals, v, io);
     let hosts: Set<string> | undefined;
     if (v.limit) {
-      const first = changesToUndo(entries, { file: positionals[0] });
+      const first = changesToUndo(entries, { file: journal });
       hosts = new Set(selectHosts(await loadInventory(first.plan.selection.inventory, { vault: settings.connection.vault }), v.limit));
       if (!first.steps.some((s) => hosts!.has(s.host))) throw new UserError({ code: 'cli-usage', message: `firebook rollback: --limit '${v.limit}' matches no host with a change to undo`, hint: `hosts with changes: ${[...new Set(first.steps.map((s) => s.host))].join(', ') || 'none'}` });
     }
-    const work = changesToUndo(entries, { hosts, file: positionals[0] });
+    const work = changesToUndo(entries, { hosts, file: journal });
     if (work.steps.length === 0) {
-      io.stderr.write(`firebook: rollback: ${positionals[0]} records no applied change left to undo\n`);
+      io.stderr.write(`firebook: rollback: ${journal} records no applied change left to undo\n`);
       return EXIT.ok;
     }
     const { exitCode } = await runChangeCommand(
@@ -59,7 +53,7 @@ export const command: CliCommand = {
         kind: 'rollback',
         resumed: false,
         doc: work.plan,
-        planFile: positionals[0],
+        planFile: journal,
         planSha256: work.header.planSha256,
         steps: work.steps,
         priorEntries: entries,

@@ -147,6 +147,7 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
             meta: options.meta,
             onEvent: options.onEvent,
             onEventError: options.onEventError,
+            store: options.store,
             signal: options.signal,
             journal: (e) => journal.append(e),
             approvedBy,

@@ -13,7 +13,8 @@ import { runPlan, type RunOptions } from '../run/runner.js';
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
-import { buildReport, createConsoleReporter, useColor, createFileReporter, openEventLog, readEventLog, redactArgv, writeReports, type ReportFormat } from '../report/index.js';
+import { buildReport, createConsoleReporter, useColor, createFileReporter, openEventLog, readEventLog, redactArgv, writeReports, TEMP_MARK, type ReportFormat } from '../report/index.js';
+import { fileResultStore } from '../store/result-store.js';
 import { EXIT } from '../model/errors.js';
 
 import type { CliIO } from './command.js';
@@ -66,6 +67,8 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
 
   const eventsPath = join(outDir, 'events.jsonl');
   const events = openEventLog(eventsPath);
+  // Full host results wait on disk for the reporters; removed once the reports are written.
+  const store = fileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
   const reporters: NamedReporter[] = [
     // Files first: the console's recap then points at reports that exist.
     { name: 'files', reporter: createFileReporter({ dir: outDir, formats: cfg.formats, lang: cfg.lang, templatesDir: cfg.templatesDir, baseline: cfg.baseline }) },
@@ -84,6 +87,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
       // synchronously (no await: nothing else may run), then exit.
       try {
         events.close();
+        store.close();
         writeReports(buildReport(readEventLog(eventsPath)), outDir, cfg.formats, { lang: cfg.lang, templatesDir: cfg.templatesDir, baseline: cfg.baseline });
         io.stderr.write(`\nfirebook: ${sig} again: exiting now; the report was rebuilt from events.jsonl in ${outDir}\n`);
       } catch (err) {
@@ -105,6 +109,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
       failOn: cfg.failOn,
       lang: cfg.lang,
       signal: abort.signal,
+      store,
       onEvent: (e) => {
         events.append(e);
         // Flushed and closed before the reporters run, so SHA256SUMS covers the complete log.
@@ -134,6 +139,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
     return { report, outDir };
   } finally {
     events.close();
+    store.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (interrupts > 0) {

@@ -1,6 +1,9 @@
 /**
  * Events the runner emits, in order. Reporters and the console subscribe; nothing else
  * reads runner internals. Every event is plain JSON (it is also appended to events.jsonl).
+ * Evidence travels once (docs/scale.md): `host-end` carries the host's full result;
+ * `check-end` and `remediation-end` say what happened without the commands' output, and
+ * `run-end` carries the report with every host's summary.
  */
 import type { CheckResult, HostResult, RemediationResult, RunMeta, RunReport } from './result.js';
 import type { LocalizedText, Severity } from './playbook.js';
@@ -9,10 +12,25 @@ export type RunEvent =
   | { type: 'run-begin'; time: string; meta: RunMeta; hosts: string[]; checks: Array<{ id: string; title: LocalizedText; severity: Severity }> }
   | { type: 'host-begin'; time: string; host: string }
   | { type: 'check-begin'; time: string; host: string; checkId: string }
+  /** `result.evidence` is empty here: the host's `host-end` carries it. */
   | { type: 'check-end'; time: string; host: string; result: CheckResult }
+  /** Without command output and verification evidence: the host's `host-end` carries them. */
   | { type: 'remediation-end'; time: string; host: string; result: RemediationResult }
   | { type: 'host-end'; time: string; result: HostResult }
+  /** Every host in `report` is a summary (no check evidence). */
   | { type: 'run-end'; time: string; report: RunReport };
+
+/** Full host results by name: the result store (src/store/result-store.ts) or, for a report
+ * held whole in memory, the report itself. */
+export interface HostResults {
+  read(host: string): HostResult | undefined;
+}
+
+/** A report held whole in memory, as HostResults. */
+export function hostsOf(report: RunReport): HostResults {
+  const byName = new Map(report.hosts.map((h) => [h.host, h]));
+  return { read: (host) => byName.get(host) };
+}
 
 /**
  * A reporter. Every hook is optional.
@@ -23,7 +41,9 @@ export type RunEvent =
  * - `onCheckEnd` fires after each check result is final (after retries and waivers); once more
  *   with status `fixed` when a remediation in the same run fixed it (the last end is final).
  * - `onEnd` fires once with the complete report (also after an interruption, then
- *   `report.incomplete` is true). Files are written here.
+ *   `report.incomplete` is true) and the full host results: the report's hosts may be
+ *   summaries without evidence; `results.read(host)` gives one host's full result. Files are
+ *   written here.
  * A reporter that throws is reported through `onError` of the others and the run goes on.
  */
 export interface Reporter {
@@ -33,6 +53,6 @@ export interface Reporter {
   onCheckEnd?(event: Extract<RunEvent, { type: 'check-end' }>): void | Promise<void>;
   onRemediationEnd?(event: Extract<RunEvent, { type: 'remediation-end' }>): void | Promise<void>;
   onHostEnd?(event: Extract<RunEvent, { type: 'host-end' }>): void | Promise<void>;
-  onEnd?(report: RunReport): void | Promise<void>;
+  onEnd?(report: RunReport, results: HostResults): void | Promise<void>;
   onError?(error: Error, reporterName: string): void;
 }

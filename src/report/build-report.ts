@@ -14,14 +14,19 @@ interface HostProgress {
 }
 
 /**
- * Builds the RunReport from a run's events. With a `run-end` event its report is returned.
- * Without one the report is marked `incomplete`: hosts that began but never ended get a
- * result from their `check-end`s, status `error`, triage class `interrupted`; planned hosts
- * never begun are `notRun`. Throws UserError `report-input` when `run-begin` is missing.
+ * Builds the RunReport from a run's events. With a `run-end` event its report is returned,
+ * each host's summary replaced by the full result its `host-end` carried. Without one the
+ * report is marked `incomplete`: hosts that began but never ended get a result from their
+ * `check-end`s (statuses and diagnoses; the evidence came only with `host-end`), status
+ * `error`, triage class `interrupted`; planned hosts never begun are `notRun`. Throws
+ * UserError `report-input` when `run-begin` is missing.
  */
 export function buildReport(events: readonly RunEvent[]): RunReport {
   const end = events.find((e): e is Extract<RunEvent, { type: 'run-end' }> => e.type === 'run-end');
-  if (end) return end.report;
+  if (end) {
+    const full = new Map(events.flatMap((e) => (e.type === 'host-end' ? [[e.result.host, e.result] as const] : [])));
+    return { ...end.report, hosts: end.report.hosts.map((h) => full.get(h.host) ?? h) };
+  }
   const begin = events.find((e): e is Extract<RunEvent, { type: 'run-begin' }> => e.type === 'run-begin');
   if (!begin) {
     throw new UserError({

@@ -7,7 +7,7 @@ export { renderMarkdown, escapeMarkdown, markdownFence, MARKDOWN_MAX_ITEMS, SUMM
 export { renderMarkdownFull } from './render-markdown-full.js';
 export { renderJunit } from './render-junit.js';
 export { renderProm, escapePromLabel } from './render-prom.js';
-export { writeReports, writeChecksums, writeFileAtomic, createFileReporter, REPORT_FILE, REPORT_FORMATS, type ReportFormat, type FileReporterOptions } from './write-reports.js';
+export { writeReports, writeChecksums, writeFileAtomic, TEMP_MARK, createFileReporter, REPORT_FILE, REPORT_FORMATS, type ReportFormat, type FileReporterOptions } from './write-reports.js';
 export { createConsoleReporter, useColor, type ConsoleReporterOptions } from './console-reporter.js';
 export { buildReportView, type RenderOptions } from './view-model.js';
 export { computeDrift, type Drift } from './drift.js';

@@ -69,40 +69,54 @@ function hostCase(h: HostResult, lang: Lang): string | undefined {
   return `    <testcase name="${name}" classname="${attr(h.host)}" time="${seconds(h.durationMs)}">\n      <error message="${attr(t?.message ?? h.status)}" type="${attr(t?.class ?? h.status)}">${body}</error>\n    </testcase>`;
 }
 
-/** Renders junit.xml (validates against the Jenkins xUnit junit-10.xsd). */
-export function renderJunit(report: RunReport, opts: RenderOptions): string {
+/** What a host adds to the totals of <testsuites>. */
+function suiteCounts(h: HostResult): { tests: number; failures: number; errors: number; skipped: number } {
+  const extra = h.status === 'ok' ? 0 : 1;
+  const count = (...statuses: string[]) => h.checks.filter((c) => statuses.includes(c.status)).length;
+  return { tests: h.checks.length + extra, failures: count('fail'), errors: count('error') + extra, skipped: count('skipped', 'waived') };
+}
+
+function suite(h: HostResult, lang: Lang): string {
+  const cases = h.checks.map((c) => testcase(h.host, c, lang));
+  const extra = hostCase(h, lang);
+  if (extra) cases.unshift(extra);
+  const n = suiteCounts(h);
+  const props = h.facts
+    ? `    <properties>\n${Object.entries(h.facts)
+        .map(([k, v]) => `      <property name="${attr(k)}" value="${attr(String(v))}"/>`)
+        .join('\n')}\n    </properties>\n`
+    : '';
+  return `  <testsuite name="${attr(h.host)}" hostname="${attr(h.address || h.host)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(h.durationMs)}" timestamp="${attr(h.startedAt)}">\n${props}${cases.join('\n')}\n  </testsuite>`;
+}
+
+/** junit.xml in pieces, one host at a time: the totals come from the summaries, the evidence
+ * of a failing check from that host's full result (`opts.results`). Validates against the
+ * Jenkins xUnit junit-10.xsd. */
+export function* renderJunitChunks(report: RunReport, opts: RenderOptions): Generator<string> {
   const lang = opts.lang;
-  const suites: string[] = [];
-  let tests = 0;
-  let failures = 0;
-  let errors = 0;
+  const total = { tests: report.notRun.length, failures: 0, errors: 0 };
   for (const h of report.hosts) {
-    const cases = h.checks.map((c) => testcase(h.host, c, lang));
-    const extra = hostCase(h, lang);
-    if (extra) cases.unshift(extra);
-    const f = h.checks.filter((c) => c.status === 'fail').length;
-    const e = h.checks.filter((c) => c.status === 'error').length + (extra ? 1 : 0);
-    const s = h.checks.filter((c) => c.status === 'skipped' || c.status === 'waived').length;
-    tests += cases.length;
-    failures += f;
-    errors += e;
-    const props = h.facts
-      ? `    <properties>\n${Object.entries(h.facts)
-          .map(([k, v]) => `      <property name="${attr(k)}" value="${attr(String(v))}"/>`)
-          .join('\n')}\n    </properties>\n`
-      : '';
-    suites.push(
-      `  <testsuite name="${attr(h.host)}" hostname="${attr(h.address || h.host)}" tests="${cases.length}" failures="${f}" errors="${e}" skipped="${s}" time="${seconds(h.durationMs)}" timestamp="${attr(h.startedAt)}">\n${props}${cases.join('\n')}\n  </testsuite>`,
-    );
-  }
-  const notRunMsg = labelsFor(lang).hostNotRun;
-  for (const host of report.notRun) {
-    tests += 1;
-    suites.push(
-      `  <testsuite name="${attr(host)}" tests="1" failures="0" errors="0" skipped="1" time="0">\n    <testcase name="run" classname="${attr(host)}" time="0">\n      <skipped message="${attr(`${notRunMsg} (interrupted)`)}" type="not-run"/>\n    </testcase>\n  </testsuite>`,
-    );
+    const n = suiteCounts(h);
+    total.tests += n.tests;
+    total.failures += n.failures;
+    total.errors += n.errors;
   }
   const names = report.meta.playbooks.map((p) => p.name).join(', ') || 'firebook';
   const time = seconds(report.meta.durationMs ?? 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${attr(`firebook: ${names}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${time}">\n${suites.join('\n')}\n</testsuites>\n`;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${attr(`firebook: ${names}`)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${time}">`;
+  for (const h of report.hosts) {
+    // Only a failing or undecided check prints evidence: other hosts need no read.
+    const full = h.checks.some((c) => c.status === 'fail' || c.status === 'error') ? (opts.results?.read(h.host) ?? h) : h;
+    yield `\n${suite(full, lang)}`;
+  }
+  const notRunMsg = labelsFor(lang).hostNotRun;
+  for (const host of report.notRun) {
+    yield `\n  <testsuite name="${attr(host)}" tests="1" failures="0" errors="0" skipped="1" time="0">\n    <testcase name="run" classname="${attr(host)}" time="0">\n      <skipped message="${attr(`${notRunMsg} (interrupted)`)}" type="not-run"/>\n    </testcase>\n  </testsuite>`;
+  }
+  yield `\n</testsuites>\n`;
+}
+
+/** Renders junit.xml as one string. */
+export function renderJunit(report: RunReport, opts: RenderOptions): string {
+  return [...renderJunitChunks(report, opts)].join('');
 }

@@ -1,6 +1,7 @@
 /** Findings (failing and undecided checks), remediations, waivers and skipped checks. */
 import { SEVERITIES } from '../model/playbook.js';
 import type { CheckResult, Evidence, HostResult, RemediationResult, RunReport } from '../model/result.js';
+import type { HostResults } from '../model/events.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
 import { findingsOf, rootsOfHost, rootsOfReport } from './view-causes.js';
 import { formatLabel, type Labels } from './labels.js';
@@ -53,7 +54,7 @@ function causeOf(c: CheckResult, lang: Lang, l: Labels): { id: string; cause: st
 /** Failing/undecided checks, root causes first: cause cards by severity, each followed by the
  * cards of its symptoms (see view-causes.ts); per check, hosts grouped by diagnosis; evidence for
  * the first `evidencePerCheck` hosts (fails before errors). */
-export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: ViewLimits): FindingView[] {
+export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: ViewLimits, results?: HostResults): FindingView[] {
   const roots = rootsOfReport(report);
   const byCheck = new Map<string, Array<{ host: string; result: CheckResult; root: string }>>();
   for (const h of report.hosts)
@@ -77,13 +78,15 @@ export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: 
     }
     const samples = items.slice(0, limits.evidencePerCheck).map(({ host, result }) => {
       const c = causeOf(result, lang, l);
+      // A summary has no evidence: read this one host's full result.
+      const evidence = (results?.read(host)?.checks.find((x) => x.checkId === checkId) ?? result).evidence;
       return {
         host: toOneLine(host),
         status: statusView(result.status, l),
         cause: c.cause,
         next: c.next,
         conditions: conditionViews(result, lang, l),
-        evidence: result.evidence.map((e) => evidenceView(e, l, limits)),
+        evidence: evidence.map((e) => evidenceView(e, l, limits)),
       };
     });
     // A symptom card: on no host is this check its own root. Its primary cause is the root it

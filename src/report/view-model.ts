@@ -2,6 +2,7 @@
  * grouping, sorting and labels are decided for the HTML and Markdown reports. */
 import { SEVERITIES } from '../model/playbook.js';
 import { CHECK_STATUSES, type RunReport } from '../model/result.js';
+import type { HostResults } from '../model/events.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
 import { buildChangesView, changesFromReport } from './view-changes.js';
 import { buildDriftView } from './drift.js';
@@ -19,6 +20,9 @@ export interface RenderOptions {
   templatesDir?: string;
   /** An earlier report: adds a drift section. */
   baseline?: RunReport;
+  /** Full host results (the run's result store) when the report's hosts are summaries without
+   * evidence; the evidence shown is read from here, one host at a time. */
+  results?: HostResults;
 }
 
 /** Limits that keep a 5,000-host report readable and fast. */
@@ -82,7 +86,7 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
         next: textOf(h.triage?.next, lang),
       })),
     matrix: buildMatrix(report, lang, l, limits),
-    findings: buildFindings(report, lang, l, limits),
+    findings: buildFindings(report, lang, l, limits, opts.results),
     remediations: remediations.rows,
     remediationNote: remediations.note,
     waivers: waivers.rows,

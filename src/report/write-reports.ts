@@ -1,12 +1,12 @@
 /** Writes a run's report files atomically, then a SHA256SUMS manifest of the run folder. */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Reporter } from '../model/events.js';
 import type { RunReport } from '../model/result.js';
 import { renderHtml } from './render-html.js';
-import { renderJson } from './render-json.js';
-import { renderJunit } from './render-junit.js';
+import { renderJsonChunks } from './render-json.js';
+import { renderJunitChunks } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderMarkdownFull } from './render-markdown-full.js';
 import { renderProm } from './render-prom.js';
@@ -26,28 +26,44 @@ export const REPORT_FILE: Record<ReportFormat, string> = {
   prom: 'firebook.prom',
 };
 
-const RENDER: Record<ReportFormat, (r: RunReport, o: RenderOptions) => string> = {
-  json: renderJson,
-  html: renderHtml,
-  md: renderMarkdown,
-  'md-full': renderMarkdownFull,
-  junit: renderJunit,
-  prom: renderProm,
+/** Each format as pieces written one after the other: report.json and junit.xml one host at a
+ * time (they hold every host's evidence); the others are bounded in size (docs/scale.md). */
+const RENDER: Record<ReportFormat, (r: RunReport, o: RenderOptions) => Iterable<string>> = {
+  json: renderJsonChunks,
+  html: (r, o) => [renderHtml(r, o)],
+  md: (r, o) => [renderMarkdown(r, o)],
+  'md-full': (r, o) => [renderMarkdownFull(r, o)],
+  junit: renderJunitChunks,
+  prom: (r, o) => [renderProm(r, o)],
 };
 
-const TEMP_MARK = '.tmp-';
+export const TEMP_MARK = '.tmp-';
 
-/** Writes `text` to `path` via a temp file in the same folder, fsync, rename: a reader (or a
- * textfile collector) never sees a half-written file. */
-export function writeFileAtomic(path: string, text: string): void {
+/** Pieces are gathered up to this size before a write. */
+const WRITE_CHUNK = 1 << 20;
+
+/** Writes `text` (or its pieces, in order) to `path` via a temp file in the same folder, fsync,
+ * rename: a reader (or a textfile collector) never sees a half-written file. */
+export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
   const tmp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    writeSync(fd, text);
+    let pending = '';
+    for (const piece of typeof text === 'string' ? [text] : text) {
+      pending += piece;
+      if (pending.length >= WRITE_CHUNK) {
+        writeSync(fd, pending);
+        pending = '';
+      }
+    }
+    writeSync(fd, pending);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
   }
+  closeSync(fd);
   renameSync(tmp, path);
 }
 
@@ -74,7 +90,8 @@ export function writeChecksums(dir: string): string {
 }
 
 /** Writes report.json (always) and the requested formats into `dir`, then SHA256SUMS.
- * Returns the paths written, report.json first and SHA256SUMS last. */
+ * Returns the paths written, report.json first and SHA256SUMS last. When the report's hosts
+ * are summaries, `opts.results` gives their full results. */
 export function writeReports(report: RunReport, dir: string, formats: readonly ReportFormat[], opts: RenderOptions): string[] {
   mkdirSync(dir, { recursive: true });
   const wanted = ['json', ...formats.filter((f) => f !== 'json')] as ReportFormat[];
@@ -100,8 +117,8 @@ export interface FileReporterOptions extends RenderOptions {
 /** A Reporter that writes the report files when the run ends (also an interrupted run). */
 export function createFileReporter(opts: FileReporterOptions): Reporter {
   return {
-    onEnd(report) {
-      const paths = writeReports(report, opts.dir, opts.formats, opts);
+    onEnd(report, results) {
+      const paths = writeReports(report, opts.dir, opts.formats, { ...opts, results });
       opts.onWritten?.(paths);
     },
   };

@@ -20,6 +20,7 @@ import { contextFor, type HostRunOptions, type HostState } from './host-runner.j
 import { registerResult, runCheck, type CheckRunContext } from './check-runner.js';
 import { pickValues, runRemediation, usedCaptures, type ChangeControl } from './remediate.js';
 import { finishReport, guardedEventSink, runPlan } from './runner.js';
+import { memoryResultStore, summaryReport, type ResultStore } from '../store/result-store.js';
 
 /** A window the driver stops starting hosts after (the start was checked before). */
 export interface OpenWindow {
@@ -51,6 +52,8 @@ export interface ChangeRunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Told once when `onEvent` throws (e.g. disk full); the run goes on. */
   onEventError?: (error: Error) => void;
+  /** Where finished hosts' full results go (see RunOptions.store). */
+  store?: ResultStore;
 }
 
 /** Hands batch events to the real bus, without the batch's own begin and end. */
@@ -59,7 +62,7 @@ class BatchBus extends EventBus {
     super([]);
   }
   override async emit(event: RunEvent): Promise<void> {
-    if (event.type !== 'run-begin' && event.type !== 'run-end') await this.target.emit(event);
+    if (event.type !== 'run-begin') await this.target.emit(event);
   }
   override async end(): Promise<void> {}
 }
@@ -223,12 +226,13 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
   };
   const batches = planBatches([...stepsByHost.keys()].map((name) => ({ name, haGroup: opts.haGroups.get(name) })), opts.serial);
   const hosts: HostResult[] = [];
+  const store = opts.store ?? memoryResultStore();
   for (const [index, names] of batches.entries()) {
     stoppedBecause ??= stopReason();
     if (stoppedBecause) break;
     opts.journal({ type: 'batch-begin', time: now().toISOString(), batch: index + 1, hosts: names });
     const batchPlan: RunPlan = { hosts: names.map((n) => hostPlans.get(n)!), checks: [] };
-    const report = await runPlan(batchPlan, { connector: opts.connector, bus: new BatchBus(opts.bus), meta: opts.meta, mode: 'apply', forks: opts.forks, connectRate: opts.connectRate, signal, graceMs: opts.graceMs, now, lang: opts.lang, onEvent: events, hostWork });
+    const report = await runPlan(batchPlan, { connector: opts.connector, bus: new BatchBus(opts.bus), meta: opts.meta, mode: 'apply', forks: opts.forks, connectRate: opts.connectRate, signal, graceMs: opts.graceMs, now, lang: opts.lang, onEvent: events, hostWork, store });
     for (const h of report.hosts) {
       hosts.push(h);
       opts.journal({ type: 'host-end', time: now().toISOString(), host: h.host, status: h.status, ...(h.triage ? { message: h.triage.message } : {}) });
@@ -266,7 +270,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     changes,
   });
   opts.journal({ type: 'journal-end', time: endedAt.toISOString(), exitCode: report.exitCode, interrupted, ...(stoppedBecause ? { stoppedBecause } : {}) });
-  log({ type: 'run-end', time: endedAt.toISOString(), report });
-  await opts.bus.end(report);
+  log({ type: 'run-end', time: endedAt.toISOString(), report: summaryReport(report) });
+  await opts.bus.end(report, store);
   return report;
 }

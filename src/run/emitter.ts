@@ -1,5 +1,5 @@
 /** Fans runner events out to reporters. A reporter that throws is reported and the run goes on. */
-import type { Reporter, RunEvent } from '../model/events.js';
+import { hostsOf, type HostResults, type Reporter, type RunEvent } from '../model/events.js';
 import type { RunReport } from '../model/result.js';
 
 export interface NamedReporter {
@@ -47,14 +47,15 @@ export class EventBus {
         return this.each((r) => r.onRemediationEnd?.(event));
       case 'host-end':
         return this.each((r) => r.onHostEnd?.(event));
-      case 'run-end':
-        return this.each((r) => r.onEnd?.(event.report));
       default:
+        // run-end reaches the reporters through `end`, with the full host results.
         return undefined;
     }
   }
 
-  async end(report: RunReport): Promise<void> {
-    await this.emit({ type: 'run-end', time: new Date().toISOString(), report });
+  /** The run's end: every reporter's `onEnd`, with the report and the full host results (by
+   * default the report's own hosts). */
+  async end(report: RunReport, results: HostResults = hostsOf(report)): Promise<void> {
+    await this.each((r) => r.onEnd?.(report, results));
   }
 }

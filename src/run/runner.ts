@@ -17,6 +17,7 @@ import { createLoginPacer, type PacerClock } from './pacing.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Waiver } from './waivers.js';
 import type { RemediationMode } from './remediate.js';
+import { lightRemediation, memoryResultStore, summaryReport, withoutEvidence, type ResultStore } from '../store/result-store.js';
 
 /** Hosts run at once by default: the work is I/O-bound waiting on devices, not CPU. */
 export const DEFAULT_FORKS = 50;
@@ -51,6 +52,9 @@ export interface RunOptions {
   /** What a host does once connected (default: its checks, then remediations). The change
    * window's apply gives its plan steps instead; connection, budgets and grace stay here. */
   hostWork?: (host: HostPlan, session: DeviceSession, startedAt: number, opts: HostRunOptions) => Promise<HostResult>;
+  /** Where finished hosts' full results go (default: memory). With a file store the runner
+   * keeps only summaries and the returned report's hosts are summaries; the caller closes it. */
+  store?: ResultStore;
 }
 
 /** Unreachable = we never got a usable session; other connect failures are `error`. */
@@ -112,6 +116,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   // Every in-flight host listens for the run's abort: as many listeners as forks, by design.
   setMaxListeners(0, signal);
   const results = new Map<string, HostResult>();
+  const store = opts.store ?? memoryResultStore();
   const log = guardedEventSink(opts);
   const emit = async (e: RunEvent) => {
     log(e);
@@ -164,8 +169,8 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
         today: now().toISOString().slice(0, 10),
         signal,
         onCheckBegin: (checkId) => emit({ type: 'check-begin', time: now().toISOString(), host: host.name, checkId }),
-        onCheckEnd: (r) => emit({ type: 'check-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
-        onRemediationEnd: (r) => emit({ type: 'remediation-end', time: now().toISOString(), host: host.name, result: redactDeep(r, host.secrets) }),
+        onCheckEnd: (r) => emit({ type: 'check-end', time: now().toISOString(), host: host.name, result: redactDeep(withoutEvidence(r), host.secrets) }),
+        onRemediationEnd: (r) => emit({ type: 'remediation-end', time: now().toISOString(), host: host.name, result: redactDeep(lightRemediation(r), host.secrets) }),
         reconnect: async () => {
           // A session closed by the host budget or the run's abort is not a device reboot.
           if (hostAbort.signal.aborted) throw hostAbort.signal.reason;
@@ -188,13 +193,14 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
       await session?.close().catch(() => undefined);
     }
     result = redactDeep(result, host.secrets);
-    results.set(host.name, result);
+    // The full result is written once (the store) and sent once (host-end); memory keeps its summary.
+    results.set(host.name, store.add(result));
     await emit({ type: 'host-end', time: now().toISOString(), result });
   };
 
   await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch((err) => {
     // runHost never throws by design; if it does, the host is still accounted for.
-    results.set(h.name, failedHost(h, err, Date.now()));
+    results.set(h.name, store.add(failedHost(h, err, Date.now())));
   }))));
 
   const hosts = plan.hosts.map((h) => results.get(h.name)).filter((r): r is HostResult => r !== undefined);
@@ -202,7 +208,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   const interrupted = signal.aborted;
   const endedAt = now();
   const report = finishReport(opts.meta, startedAt, endedAt, { checks, hosts, notRun, interrupted, exitCode: computeExitCode(hosts, { interrupted, failOn: opts.failOn }) });
-  log({ type: 'run-end', time: endedAt.toISOString(), report });
-  await opts.bus.end(report);
+  log({ type: 'run-end', time: endedAt.toISOString(), report: summaryReport(report) });
+  await opts.bus.end(report, store);
   return report;
 }

@@ -5,6 +5,7 @@ import { buildReport, openEventLog, readEventLog, parseEventLog } from '../../sr
 import { UserError } from '../../src/model/errors.js';
 import type { RunEvent } from '../../src/model/events.js';
 import { computeExitCode, computeSummary } from '../../src/model/outcome.js';
+import { summaryReport } from '../../src/store/result-store.js';
 import { loadSample, makeTempDir, partialEventLines } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -27,10 +28,13 @@ describe('buildReport from a partial event log (a killed run)', () => {
     expect(report.summary.hosts).toMatchObject({ total: 4, ok: 1, error: 1, notRun: 2 });
   });
 
-  it('returns the run-end report when the run finished', () => {
+  it('returns the run-end report when the run finished, with the evidence its host-end events carried', () => {
     const sample = loadSample();
-    const events = [...parseEventLog(partialEventLines().slice(0, -1).join('\n')), { type: 'run-end', time: 'x', report: sample } as RunEvent];
-    expect(buildReport(events)).toBe(sample);
+    const ended = sample.hosts.map((h): RunEvent => ({ type: 'host-end', time: 'x', result: h }));
+    const events = [...parseEventLog(partialEventLines().slice(0, -1).join('\n')), ...ended, { type: 'run-end', time: 'x', report: summaryReport(sample) } as RunEvent];
+    expect(sample.hosts.some((h) => h.checks.some((c) => c.evidence.length > 0))).toBe(true);
+    expect(summaryReport(sample).hosts.every((h) => h.checks.every((c) => c.evidence.length === 0))).toBe(true);
+    expect(buildReport(events)).toEqual(sample);
   });
 
   it('refuses a log without run-begin with code report-input', () => {

@@ -1,0 +1,96 @@
+/**
+ * The result store, between the runner and the reporters (docs/scale.md). A finished host's
+ * full result, evidence included, is written once; what stays in memory is its summary (the
+ * same result without evidence). Reporters read full results back one host at a time, so
+ * memory grows with the number of hosts, not with what the devices printed.
+ */
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import type { HostResults } from '../model/events.js';
+import type { CheckResult, HostResult, RemediationResult, RunReport } from '../model/result.js';
+
+/** Where full host results are kept while a run's reports are written. `read` gives the full
+ * result of a host added earlier (undefined for any other name). */
+export interface ResultStore extends HostResults {
+  /** Keeps a host's final (redacted) result; returns what may stay in memory. */
+  add(result: HostResult): HostResult;
+  /** Releases what the store holds. */
+  close(): void;
+}
+
+/** A check result without its evidence (the commands' output). */
+export const withoutEvidence = (c: CheckResult): CheckResult => (c.evidence.length === 0 ? c : { ...c, evidence: [] });
+
+/** A remediation as an event carries it: no command output, no verification evidence (the
+ * host's result carries them). */
+export function lightRemediation(r: RemediationResult): RemediationResult {
+  return {
+    ...r,
+    commands: r.commands.map(({ output: _output, ...c }) => c),
+    ...(r.verification ? { verification: r.verification.map(withoutEvidence) } : {}),
+  };
+}
+
+/** A host's summary: its result without check evidence. Remediation command output stays (the
+ * report shows it in its rows, and remediations are few). */
+export function summaryOf(r: HostResult): HostResult {
+  return {
+    ...r,
+    checks: r.checks.map(withoutEvidence),
+    remediations: r.remediations.map((m) => (m.verification ? { ...m, verification: m.verification.map(withoutEvidence) } : m)),
+  };
+}
+
+/** The report as `run-end` carries it: every host a summary (host-end carried the evidence). */
+export const summaryReport = (r: RunReport): RunReport => ({ ...r, hosts: r.hosts.map(summaryOf) });
+
+/** Keeps full results in memory: for runs without a run folder (tests, library callers). */
+export function memoryResultStore(): ResultStore {
+  const results = new Map<string, HostResult>();
+  return {
+    add(result) {
+      results.set(result.host, result);
+      return result;
+    },
+    read: (host) => results.get(host),
+    close: () => results.clear(),
+  };
+}
+
+/**
+ * Keeps full results in a file (one JSON line per host, appended) and in memory only each
+ * line's place. The file is removed on close: report.json is the durable record.
+ */
+export function fileResultStore(path: string): ResultStore {
+  let fd: number | undefined = openSync(path, 'w+', 0o600);
+  let size = 0;
+  const places = new Map<string, { at: number; length: number }>();
+  return {
+    add(result) {
+      if (fd === undefined) throw new Error(`result store ${path} is closed`);
+      const line = Buffer.from(JSON.stringify(result) + '\n');
+      writeSync(fd, line, 0, line.length, size);
+      places.set(result.host, { at: size, length: line.length - 1 });
+      size += line.length;
+      return summaryOf(result);
+    },
+    read(host) {
+      const place = places.get(host);
+      if (!place || fd === undefined) return undefined;
+      const buf = Buffer.allocUnsafe(place.length);
+      let got = 0;
+      while (got < place.length) {
+        const n = readSync(fd, buf, got, place.length - got, place.at + got);
+        if (n === 0) throw new Error(`result store ${path} is shorter than written`);
+        got += n;
+      }
+      return JSON.parse(buf.toString('utf8')) as HostResult;
+    },
+    close() {
+      if (fd === undefined) return;
+      closeSync(fd);
+      fd = undefined;
+      places.clear();
+      rmSync(path, { force: true });
+    },
+  };
+}

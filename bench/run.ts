@@ -3,11 +3,12 @@
  * runner's own process (the lab runs in a child process so its CPU is not counted), and
  * firebook against Ansible on the same real-sshd hosts in the same run (compare-ansible.ts).
  *
- *   npm run bench -- [--hosts 200] [--forks 50] [--commands 300] [--sessions 200]
+ *   npm run bench -- [--hosts 500,5000,10000] [--forks 50] [--commands 300] [--sessions 200]
  *                    [--ansible-hosts 200] [--rounds 3] [--no-ansible]
  *
- * Prints wall time, CPU time, peak memory, CPU per host-task (one check on one host); memory
- * per open SSH session; the client CPU per command on one persistent shell; and the Ansible
+ * Prints, per fleet size, `firebook run`'s wall time, peak memory and CPU per host-task (one
+ * check on one host) and the time to render every format (bench/scale.ts); memory per open
+ * SSH session; the client CPU per command on one persistent shell; and the Ansible
  * comparison. Writes everything to bench/results.md with the machine and the command.
  * Numbers only — nothing asserts on them.
  */
@@ -16,19 +17,15 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadPlaybook } from '../src/load/playbook.js';
 import { loadInventory, connectionSpec } from '../src/inventory/index.js';
-import { buildPlan } from '../src/plan/plan.js';
-import { runPlan } from '../src/run/runner.js';
-import { EventBus } from '../src/run/emitter.js';
 import { SshConnector } from '../src/transport/index.js';
-import { createFileReporter } from '../src/report/index.js';
 import type { DeviceSession } from '../src/model/transport.js';
 import { packagePath } from '../src/model/package-files.js';
 import { createHostVerifier } from '../src/transport/host-verifier.js';
 import { buildHashedHostField } from '../src/transport/known-hosts.js';
 import { randomBytes } from 'node:crypto';
 import { compareWithAnsible, formatComparison, missingForComparison } from './compare-ansible.js';
+import { cleanUp, formatScale, runAtScale, timeRendering, type ScaleRun } from './scale.js';
 
 /** Every line printed also goes to bench/results.md. */
 const lines: string[] = [];
@@ -62,47 +59,20 @@ function cpuMs(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-/** Samples RSS until stopped; returns the peak in MiB. */
-function rssSampler(): () => number {
-  let peak = process.memoryUsage().rss;
-  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  return () => {
-    clearInterval(t);
-    return Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
-  };
-}
-
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
-async function benchFleet(lab: LabProcess, forks: number): Promise<void> {
-  const inventory = await loadInventory(join(lab.dir, 'inventory.yml'));
-  const plan = buildPlan([loadPlaybook(packagePath('playbooks/securex.yml'))], inventory, {});
-  const outDir = mkdtempSync(join(tmpdir(), 'firebook-bench-out-'));
-  const stopRss = rssSampler();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const report = await runPlan(plan, {
-    connector: new SshConnector({ knownHostsFile: join(lab.dir, 'known_hosts'), hostKeyPolicy: 'strict' }),
-    bus: new EventBus([{ name: 'files', reporter: createFileReporter({ dir: outDir, formats: ['json', 'html', 'md', 'junit'], lang: 'en' }) }]),
-    mode: 'check',
-    forks,
-    meta: { runId: 'bench', tool: { name: 'firebook', version: 'bench' }, playbooks: [], inventory: lab.dir, mode: 'check', operator: 'bench', startedAt: new Date().toISOString(), argv: [], hostKeyChecking: 'strict', lang: 'en' },
-  });
-  const wallMs = performance.now() - t0;
-  const cpu = cpuMs(cpu0);
-  const peak = stopRss();
-  const hostTasks = report.hosts.reduce((n, h) => n + h.checks.length, 0);
-  const commands = report.hosts.reduce((n, h) => n + h.checks.reduce((m, c) => m + c.evidence.length, 0), 0);
-  const accounted = report.hosts.length + report.notRun.length;
-  out(`\n## Fleet run: playbooks/securex.yml on ${plan.hosts.length} lab hosts, forks ${forks}`);
-  out(`hosts accounted for     ${accounted}/${plan.hosts.length} (ok ${report.summary.hosts.ok}, unreachable ${report.summary.hosts.unreachable}, error ${report.summary.hosts.error})`);
-  out(`host-tasks (checks)     ${hostTasks}   commands ${commands}`);
-  out(`wall time               ${fmt(wallMs / 1000, 2)} s`);
-  out(`CPU time (runner)       ${fmt(cpu / 1000, 2)} s  (incl. writing json/html/md/junit reports)`);
-  out(`peak RSS                ${fmt(peak)} MiB`);
-  out(`CPU per host-task       ${fmt(cpu / hostTasks, 2)} ms`);
-  out(`CPU per command         ${fmt(cpu / commands, 2)} ms`);
-  rmSync(outDir, { recursive: true, force: true });
+/** `firebook run` on growing slices of the lab, then rendering from the result store. */
+async function benchScale(lab: LabProcess, sizes: number[], forks: number): Promise<void> {
+  const runs: ScaleRun[] = [];
+  for (const n of sizes) {
+    console.log(`scale: firebook run on ${n} lab hosts …`);
+    runs.push(await runAtScale(lab.dir, n, forks));
+  }
+  const forRender = [...runs].reverse().find((r) => r.hosts <= 5000) ?? runs[0];
+  const render = { hosts: forRender.hosts, ...timeRendering(forRender) };
+  runs.forEach(cleanUp);
+  out('');
+  for (const line of formatScale(runs, forks, render)) out(line);
 }
 
 async function benchSessions(lab: LabProcess, count: number, commands: number): Promise<void> {
@@ -166,7 +136,9 @@ async function main(): Promise<void> {
       'no-ansible': { type: 'boolean' },
     },
   });
-  const hosts = Number(values.hosts ?? 200);
+  const sizes = (values.hosts ?? '500,5000,10000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--hosts takes host counts, e.g. 500,5000,10000');
+  const hosts = Math.max(...sizes);
   out('# firebook benchmark results');
   out('');
   out(`Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}`);
@@ -180,7 +152,7 @@ async function main(): Promise<void> {
     // Sessions first, while the process is fresh: their memory is then not hidden by the fleet run's garbage.
     const sessions = Number(values.sessions ?? Math.min(hosts, 200));
     if (sessions > 0) await benchSessions(lab, sessions, Number(values.commands ?? 300));
-    await benchFleet(lab, Number(values.forks ?? 50));
+    await benchScale(lab, sizes, Number(values.forks ?? 50));
   } finally {
     lab.child.kill('SIGINT');
     await new Promise((r) => lab.child.once('exit', r));

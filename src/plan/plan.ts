@@ -131,16 +131,27 @@ export function coerceInput(type: string, value: unknown): unknown {
   return value;
 }
 
+const USES = new WeakMap<LoadedPlaybook, Array<{ pointer: string; root: string }>>();
+
+/** The variable roots a playbook's templates and commands use, with where (once per playbook). */
+function variableUses(pb: LoadedPlaybook): Array<{ pointer: string; root: string }> {
+  let uses = USES.get(pb);
+  if (!uses) {
+    uses = [
+      // Messages render leniently (a missing value reads "(unknown)"), so `vars.x` there may be absent.
+      ...playbookTemplates(pb.spec).flatMap(({ pointer, template }) => templateVariables(template).map((path) => ({ pointer, root: path.split('.')[0] }))),
+      // A command cannot: `{{vars.x}}` needs x like `{{x}}` does.
+      ...commandVariablesOf(pb.spec).map(({ pointer, path }) => ({ pointer, root: path.startsWith('vars.') ? path.split('.')[1] : path.split('.')[0] })),
+    ];
+    USES.set(pb, uses);
+  }
+  return uses;
+}
+
 /** Variables a playbook's templates need that the host does not have. */
 export function undefinedVariables(pb: LoadedPlaybook, vars: Record<string, unknown>): UserIssue[] {
   const issues: UserIssue[] = [];
-  const uses = [
-    // Messages render leniently (a missing value reads "(unknown)"), so `vars.x` there may be absent.
-    ...playbookTemplates(pb.spec).flatMap(({ pointer, template }) => templateVariables(template).map((path) => ({ pointer, root: path.split('.')[0] }))),
-    // A command cannot: `{{vars.x}}` needs x like `{{x}}` does.
-    ...commandVariablesOf(pb.spec).map(({ pointer, path }) => ({ pointer, root: path.startsWith('vars.') ? path.split('.')[1] : path.split('.')[0] })),
-  ];
-  for (const { pointer, root } of uses) {
+  for (const { pointer, root } of variableUses(pb)) {
     // Declared optional inputs may be absent: what uses them is gated by `when` (exists).
     if (RUNTIME_ROOTS.has(root) || root in vars || pb.spec.inputs?.[root]) continue;
     issues.push({ code: 'undefined-variable', message: `variable '${root}' is not defined`, location: pb.locate(pointer), hint: `define it in the playbook's vars, the inventory (host_vars/group_vars), or pass -e ${root}=...` });

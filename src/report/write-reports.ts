@@ -1,6 +1,6 @@
 /** Writes a run's report files atomically, then a SHA256SUMS manifest of the run folder. */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Reporter } from '../model/events.js';
 import type { RunReport } from '../model/result.js';
@@ -9,7 +9,7 @@ import { renderJsonChunks } from './render-json.js';
 import { renderJunitChunks } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderMarkdownFull } from './render-markdown-full.js';
-import { renderProm } from './render-prom.js';
+import { renderPromChunks } from './render-prom.js';
 import type { RenderOptions } from './view-model.js';
 
 /** A report format. */
@@ -26,15 +26,15 @@ export const REPORT_FILE: Record<ReportFormat, string> = {
   prom: 'firebook.prom',
 };
 
-/** Each format as pieces written one after the other: report.json and junit.xml one host at a
- * time (they hold every host's evidence); the others are bounded in size (docs/scale.md). */
+/** Each format as pieces written one after the other: report.json, junit.xml and firebook.prom
+ * one host at a time (they grow with the fleet); the others are bounded in size (docs/scale.md). */
 const RENDER: Record<ReportFormat, (r: RunReport, o: RenderOptions) => Iterable<string>> = {
   json: renderJsonChunks,
   html: (r, o) => [renderHtml(r, o)],
   md: (r, o) => [renderMarkdown(r, o)],
   'md-full': (r, o) => [renderMarkdownFull(r, o)],
   junit: renderJunitChunks,
-  prom: (r, o) => [renderProm(r, o)],
+  prom: renderPromChunks,
 };
 
 export const TEMP_MARK = '.tmp-';
@@ -77,13 +77,26 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
+/** A file's SHA-256, read a piece at a time (report.json of a large fleet is hundreds of MiB). */
+function sha256File(path: string): string {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(WRITE_CHUNK);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
 /** Writes SHA256SUMS (`sha256sum -c` format) for every file in `dir` except itself. */
 export function writeChecksums(dir: string): string {
   const lines = listFiles(dir)
     .map((f) => relative(dir, f).split(sep).join('/'))
     .filter((name) => name !== 'SHA256SUMS')
     .sort()
-    .map((name) => `${createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')}  ${name}`);
+    .map((name) => `${sha256File(join(dir, name))}  ${name}`);
   const path = join(dir, 'SHA256SUMS');
   writeFileAtomic(path, lines.length ? lines.join('\n') + '\n' : '');
   return path;

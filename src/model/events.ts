@@ -3,7 +3,7 @@
  * reads runner internals. Every event is plain JSON (it is also appended to events.jsonl).
  * Evidence travels once (docs/scale.md): `host-end` carries the host's full result;
  * `check-end` and `remediation-end` say what happened without the commands' output, and
- * `run-end` carries the report with every host's summary.
+ * `run-end` carries the report's totals and verdict without the hosts (runEndEvent).
  */
 import type { CheckResult, HostResult, RemediationResult, RunMeta, RunReport } from './result.js';
 import type { LocalizedText, Severity } from './playbook.js';
@@ -17,13 +17,19 @@ export type RunEvent =
   /** Without command output and verification evidence: the host's `host-end` carries them. */
   | { type: 'remediation-end'; time: string; host: string; result: RemediationResult }
   | { type: 'host-end'; time: string; result: HostResult }
-  /** Every host in `report` is a summary (no check evidence). */
+  /** In events.jsonl `report.hosts` is empty: each host's result is its `host-end` event. */
   | { type: 'run-end'; time: string; report: RunReport };
 
 /** Full host results by name: the result store (src/store/result-store.ts) or, for a report
  * held whole in memory, the report itself. */
 export interface HostResults {
   read(host: string): HostResult | undefined;
+}
+
+/** The run-end event of events.jsonl: the report without its hosts (each host's result was its
+ * host-end event; buildReport puts them back). */
+export function runEndEvent(time: string, report: RunReport): RunEvent {
+  return { type: 'run-end', time, report: { ...report, hosts: [] } };
 }
 
 /** A report held whole in memory, as HostResults. */

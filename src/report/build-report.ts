@@ -14,8 +14,8 @@ interface HostProgress {
 }
 
 /**
- * Builds the RunReport from a run's events. With a `run-end` event its report is returned,
- * each host's summary replaced by the full result its `host-end` carried. Without one the
+ * Builds the RunReport from a run's events. With a `run-end` event its report is returned with
+ * the hosts its `host-end` events carried, in the planned order. Without one the
  * report is marked `incomplete`: hosts that began but never ended get a result from their
  * `check-end`s (statuses and diagnoses; the evidence came only with `host-end`), status
  * `error`, triage class `interrupted`; planned hosts never begun are `notRun`. Throws
@@ -23,10 +23,6 @@ interface HostProgress {
  */
 export function buildReport(events: readonly RunEvent[]): RunReport {
   const end = events.find((e): e is Extract<RunEvent, { type: 'run-end' }> => e.type === 'run-end');
-  if (end) {
-    const full = new Map(events.flatMap((e) => (e.type === 'host-end' ? [[e.result.host, e.result] as const] : [])));
-    return { ...end.report, hosts: end.report.hosts.map((h) => full.get(h.host) ?? h) };
-  }
   const begin = events.find((e): e is Extract<RunEvent, { type: 'run-begin' }> => e.type === 'run-begin');
   if (!begin) {
     throw new UserError({
@@ -34,6 +30,13 @@ export function buildReport(events: readonly RunEvent[]): RunReport {
       message: 'the event log has no run-begin event, so the run cannot be reconstructed',
       hint: 'pass the events.jsonl written by `firebook run`, or its report.json',
     });
+  }
+  if (end) {
+    const ended = new Map(events.flatMap((e) => (e.type === 'host-end' ? [[e.result.host, e.result] as const] : [])));
+    const order = [...new Set([...begin.hosts, ...ended.keys()])];
+    // A run-end of an older firebook still carries its hosts.
+    const hosts = end.report.hosts.length > 0 ? end.report.hosts : order.flatMap((h) => ended.get(h) ?? []);
+    return { ...end.report, hosts };
   }
   const progress = new Map<string, HostProgress>();
   const progressOf = (host: string): HostProgress => {

@@ -5,7 +5,7 @@
  * held to the plan by a ChangeControl.
  */
 import { valuesLine, type ChangePhase, type JournalEntry, type PendingStep, type StepOutcome } from '../model/change.js';
-import type { RunEvent } from '../model/events.js';
+import { runEndEvent, type RunEvent } from '../model/events.js';
 import type { ChangeRecord, ChangeStatus, CheckResult, CheckStatus, HostResult, RemediationResult, RunMeta, RunReport } from '../model/result.js';
 import type { DeviceSession, Facts } from '../model/transport.js';
 import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
@@ -20,7 +20,7 @@ import { contextFor, type HostRunOptions, type HostState } from './host-runner.j
 import { registerResult, runCheck, type CheckRunContext } from './check-runner.js';
 import { pickValues, runRemediation, usedCaptures, type ChangeControl } from './remediate.js';
 import { finishReport, guardedEventSink, runPlan } from './runner.js';
-import { memoryResultStore, summaryReport, type ResultStore } from '../store/result-store.js';
+import { memoryResultStore, type ResultStore } from '../store/result-store.js';
 
 /** A window the driver stops starting hosts after (the start was checked before). */
 export interface OpenWindow {
@@ -270,7 +270,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     changes,
   });
   opts.journal({ type: 'journal-end', time: endedAt.toISOString(), exitCode: report.exitCode, interrupted, ...(stoppedBecause ? { stoppedBecause } : {}) });
-  log({ type: 'run-end', time: endedAt.toISOString(), report: summaryReport(report) });
+  log(runEndEvent(endedAt.toISOString(), report));
   await opts.bus.end(report, store);
   return report;
 }

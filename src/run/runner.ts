@@ -4,7 +4,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import type { RunEvent } from '../model/events.js';
+import { runEndEvent, type RunEvent } from '../model/events.js';
 import type { Severity } from '../model/playbook.js';
 import type { HostResult, RunMeta, RunReport } from '../model/result.js';
 import { TransportError, type Connector, type DeviceSession } from '../model/transport.js';
@@ -17,7 +17,7 @@ import { createLoginPacer, type PacerClock } from './pacing.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Waiver } from './waivers.js';
 import type { RemediationMode } from './remediate.js';
-import { lightRemediation, memoryResultStore, summaryReport, withoutEvidence, type ResultStore } from '../store/result-store.js';
+import { lightRemediation, memoryResultStore, withoutEvidence, type ResultStore } from '../store/result-store.js';
 
 /** Hosts run at once by default: the work is I/O-bound waiting on devices, not CPU. */
 export const DEFAULT_FORKS = 50;
@@ -198,9 +198,11 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     await emit({ type: 'host-end', time: now().toISOString(), result });
   };
 
-  await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch((err) => {
+  await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch(async (err) => {
     // runHost never throws by design; if it does, the host is still accounted for.
-    results.set(h.name, store.add(failedHost(h, err, Date.now())));
+    const result = failedHost(h, err, Date.now());
+    results.set(h.name, store.add(result));
+    await emit({ type: 'host-end', time: now().toISOString(), result });
   }))));
 
   const hosts = plan.hosts.map((h) => results.get(h.name)).filter((r): r is HostResult => r !== undefined);
@@ -208,7 +210,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   const interrupted = signal.aborted;
   const endedAt = now();
   const report = finishReport(opts.meta, startedAt, endedAt, { checks, hosts, notRun, interrupted, exitCode: computeExitCode(hosts, { interrupted, failOn: opts.failOn }) });
-  log({ type: 'run-end', time: endedAt.toISOString(), report: summaryReport(report) });
+  log(runEndEvent(endedAt.toISOString(), report));
   await opts.bus.end(report, store);
   return report;
 }

@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { HostResults } from '../model/events.js';
-import type { CheckResult, HostResult, RemediationResult, RunReport } from '../model/result.js';
+import type { CheckResult, HostResult, RemediationResult } from '../model/result.js';
 
 /** Where full host results are kept while a run's reports are written. `read` gives the full
  * result of a host added earlier (undefined for any other name). */
@@ -39,9 +39,6 @@ export function summaryOf(r: HostResult): HostResult {
     remediations: r.remediations.map((m) => (m.verification ? { ...m, verification: m.verification.map(withoutEvidence) } : m)),
   };
 }
-
-/** The report as `run-end` carries it: every host a summary (host-end carried the evidence). */
-export const summaryReport = (r: RunReport): RunReport => ({ ...r, hosts: r.hosts.map(summaryOf) });
 
 /** Keeps full results in memory: for runs without a run folder (tests, library callers). */
 export function memoryResultStore(): ResultStore {

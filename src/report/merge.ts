@@ -10,6 +10,7 @@ import { UserError, type UserIssue } from '../model/errors.js';
 import { computeExitCode, computeSummary } from '../model/outcome.js';
 import type { RunMeta, RunReport } from '../model/result.js';
 import { loadReportInput } from './load-input.js';
+import type { ResultStore } from '../store/result-store.js';
 
 /** One shard's report and where it came from. */
 export interface ShardReport {
@@ -17,11 +18,15 @@ export interface ShardReport {
   report: RunReport;
 }
 
-/** Loads a run folder's report.json, or its events.jsonl when the run was killed before it. */
-export function loadRunFolder(dir: string): ShardReport {
+/** Loads a run folder's report.json, or its events.jsonl when the run was killed before it.
+ * With a `store`, the full host results go there and the report keeps their summaries, so
+ * merging N shards holds one shard's evidence at a time, not all of it. */
+export function loadRunFolder(dir: string, store?: ResultStore): ShardReport {
   for (const name of ['report.json', 'events.jsonl']) {
     const path = join(dir, name);
-    if (existsSync(path)) return { path, report: loadReportInput(path) };
+    if (!existsSync(path)) continue;
+    const report = loadReportInput(path);
+    return { path, report: store ? { ...report, hosts: report.hosts.map((h) => store.add(h)) } : report };
   }
   throw new UserError({ code: 'report-input', message: `${dir}: no report.json or events.jsonl`, hint: "name the run folders that 'firebook run --shard I/N --out DIR' wrote" });
 }

@@ -1,6 +1,10 @@
 /** `firebook report merge DIR... --out DIR`: the shards of one run (`run --shard I/N`) as one
  * report with one exit code. */
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RunReport } from '../../model/result.js';
+import { fileResultStore } from '../../store/result-store.js';
 import { UserError } from '../../model/errors.js';
 import { loadRunFolder, mergeShardReports } from '../../report/merge.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
@@ -41,8 +45,16 @@ export const command: CliCommand = {
     if (!values.out) throw usage('--out DIR is required (the merged run folder)');
     const lang = parseLang('report merge', values.lang);
     const formats = parseFormats('report merge', values.format, REPORT_FORMATS);
-    const merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d))));
-    const written = writeReports(merged, resolve(io.cwd, values.out), formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined });
+    // Shards' full results wait on disk, one line a host, while the merged reports are written.
+    const store = fileResultStore(join(tmpdir(), `firebook-merge-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`));
+    let merged: RunReport;
+    let written: string[];
+    try {
+      merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d), store)));
+      written = writeReports(merged, resolve(io.cwd, values.out), formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined, results: store });
+    } finally {
+      store.close();
+    }
     for (const p of written) io.stdout.write(`${p}\n`);
     const h = merged.summary.hosts;
     io.stderr.write(`firebook report merge: ${dirs.length} shards, ${h.total} hosts (${h.ok} ok, ${h.unreachable} unreachable, ${h.error} error) · exit ${merged.exitCode}\n`);

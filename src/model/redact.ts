@@ -113,17 +113,29 @@ export function redact(text: string, secrets: readonly string[]): string {
   return createRedactor(secrets)(text);
 }
 
-/** Redacts every string inside a JSON-like value, keys included (returns a copy). */
+/** Redacts every string inside a JSON-like value, keys included. Parts without a secret are the
+ * same objects (never mutate the result in place). */
 export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
   const r = createRedactor(secrets);
+  // What holds no secret is returned as it is (shared, not copied): a run redacts every host's
+  // result, and most of it (titles, tags, conditions) holds none.
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return r(v);
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) {
+      const out = v.map(walk);
+      return out.some((x, i) => x !== v[i]) ? out : v;
+    }
     if (v && typeof v === 'object') {
+      let changed = false;
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[r(k)] = walk(x);
-      return out;
+      for (const [k, x] of Object.entries(v)) {
+        const key = r(k);
+        const y = walk(x);
+        if (key !== k || y !== x) changed = true;
+        out[key] = y;
+      }
+      return changed ? out : v;
     }
     return v;
   };

@@ -239,6 +239,9 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
   const hosts = new Map<string, HostPlan>();
   for (const pb of playbooks) {
     const selected = selectChecks(pb.spec.checks, opts.tags, opts.skipTags);
+    // The same for every host of this playbook: one of each, shared (memory grows with hosts).
+    const allChecks = new Map(pb.spec.checks.map((c) => [c.id, c]));
+    const remediations = new Map((pb.spec.remediations ?? []).map((r) => [r.id, r]));
     const targets = selectHosts(inventory, pb.spec.hosts ?? 'all');
     if (targets.length === 0) {
       issues.push({ code: 'unknown-reference', message: `hosts '${pb.spec.hosts ?? 'all'}' matches no host in ${inventory.source}`, location: pb.locate('/hosts'), hint: "list the inventory's groups with 'firebook inventory -i FILE --graph'" });
@@ -278,8 +281,8 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
           ? { varsByPlatform: Object.fromEntries((['ftd', 'fmc', 'linux'] as const).map((p) => [p, p === connection.platform ? vars : resolveVars(pb, invHost.vars, p, opts.extraVars)])) }
           : {}),
         checks: selected,
-        allChecks: new Map(pb.spec.checks.map((c) => [c.id, c])),
-        remediations: new Map((pb.spec.remediations ?? []).map((r) => [r.id, r])),
+        allChecks,
+        remediations,
       });
       hosts.set(name, plan);
     }

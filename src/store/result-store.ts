@@ -30,12 +30,16 @@ export function lightRemediation(r: RemediationResult): RemediationResult {
   };
 }
 
-/** A host's summary: its result without check evidence. Remediation command output stays (the
- * report shows it in its rows, and remediations are few). */
+/** A check as memory keeps it: no evidence, and no conditions when it passed (the reports show
+ * the conditions of failing and undecided checks only; report.json has them all). */
+const checkSummary = (c: CheckResult): CheckResult => (c.status === 'pass' ? { ...c, evidence: [], conditions: [] } : withoutEvidence(c));
+
+/** A host's summary: its result without evidence (see checkSummary). Remediation command
+ * output stays (the report shows it in its rows, and remediations are few). */
 export function summaryOf(r: HostResult): HostResult {
   return {
     ...r,
-    checks: r.checks.map(withoutEvidence),
+    checks: r.checks.map(checkSummary),
     remediations: r.remediations.map((m) => (m.verification ? { ...m, verification: m.verification.map(withoutEvidence) } : m)),
   };
 }
@@ -61,6 +65,23 @@ export function fileResultStore(path: string): ResultStore {
   let fd: number | undefined = openSync(path, 'w+', 0o600);
   let size = 0;
   const places = new Map<string, { at: number; length: number }>();
+  // Every host's check has the same title and tags: one copy of each, shared by the summaries.
+  const shared = new Map<string, unknown>();
+  const share = <T>(value: T): T => {
+    const key = JSON.stringify(value);
+    if (!shared.has(key)) shared.set(key, value);
+    return shared.get(key) as T;
+  };
+  // A copy through JSON: the summary must not hold on to what it leaves out (a field read from a
+  // command's output can be a slice of that whole output).
+  const keep = (result: HostResult): HostResult => {
+    const copy = JSON.parse(JSON.stringify(summaryOf(result))) as HostResult;
+    for (const c of copy.checks) {
+      c.title = share(c.title);
+      c.tags = share(c.tags);
+    }
+    return copy;
+  };
   return {
     add(result) {
       if (fd === undefined) throw new Error(`result store ${path} is closed`);
@@ -68,7 +89,7 @@ export function fileResultStore(path: string): ResultStore {
       writeSync(fd, line, 0, line.length, size);
       places.set(result.host, { at: size, length: line.length - 1 });
       size += line.length;
-      return summaryOf(result);
+      return keep(result);
     },
     read(host) {
       const place = places.get(host);
@@ -87,6 +108,7 @@ export function fileResultStore(path: string): ResultStore {
       closeSync(fd);
       fd = undefined;
       places.clear();
+      shared.clear();
       rmSync(path, { force: true });
     },
   };

@@ -26,4 +26,19 @@ describe('5,000-host fleet', () => {
     expect(html.match(/<details class="evidence">/g)?.length).toBeLessThanOrEqual(30);
     expect(outputs.junit.match(/<testsuite /g)).toHaveLength(5000);
   });
+
+  it('the HTML and Markdown grow with the failures, not with the evidence of passing checks', () => {
+    const report = largeFleet(2000);
+    // Every passing check printed 100 times more.
+    const verbose = {
+      ...report,
+      hosts: report.hosts.map((h) => ({
+        ...h,
+        checks: h.checks.map((c) => (c.status === 'pass' ? { ...c, evidence: c.evidence.map((e) => ({ ...e, output: e.output.repeat(100) })) } : c)),
+      })),
+    };
+    expect(renderJson(verbose).length).toBeGreaterThan(renderJson(report).length * 2);
+    expect(renderHtml(verbose, { lang: 'en' })).toBe(renderHtml(report, { lang: 'en' }));
+    expect(renderMarkdown(verbose, { lang: 'en' })).toBe(renderMarkdown(report, { lang: 'en' }));
+  });
 });

@@ -71,10 +71,10 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
   let lastHostEndMs = startMs;
   let drawn = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
-  /** Per host still running: its failing check ids, and the check it is on (since when). */
+  /** Per host with a failing check: those check ids; per host still running: the check it is on (since when). */
   const failingChecks = new Map<string, Set<string>>();
   const running = new Map<string, { step: string; sinceMs: number }>();
-  const failingHosts = () => [...failingChecks.values()].filter((s) => s.size > 0).length;
+  const failingHosts = () => failingChecks.size;
 
   const progress = () => {
     const t = now();
@@ -135,11 +135,13 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     onCheckEnd(e) {
       if (opts.mode === 'json') return json(e);
       const c = e.result;
-      let failing = failingChecks.get(e.host);
-      if (!failing) failingChecks.set(e.host, (failing = new Set()));
-      // A check ends again when a remediation fixed it: the last end is final.
-      if (c.status === 'fail') failing.add(c.checkId);
-      else failing.delete(c.checkId);
+      // A check ends again when a remediation fixed it: the last end is final. Only hosts with a
+      // failing check have an entry (memory and the count stay with the failures).
+      const failing = failingChecks.get(e.host);
+      if (c.status === 'fail') {
+        if (failing) failing.add(c.checkId);
+        else failingChecks.set(e.host, new Set([c.checkId]));
+      } else if (failing?.delete(c.checkId) && failing.size === 0) failingChecks.delete(e.host);
       if (opts.mode !== 'plain') return;
       if (c.status === 'fixed') {
         out(`  ${fixedWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)} (${toOneLine(c.fixed?.remediationId ?? '')})\n`);

@@ -83,7 +83,7 @@ function ensureBenchUser(): void {
   execFileSync('usermod', ['--shell', '/bin/sh', '--password', '*', BENCH_USER]);
 }
 
-interface Fleet {
+export interface Fleet {
   dir: string;
   port: number;
   sshds: ChildProcess[];
@@ -91,7 +91,7 @@ interface Fleet {
   knownHosts: string;
 }
 
-async function startFleet(hosts: number): Promise<Fleet> {
+export async function startFleet(hosts: number): Promise<Fleet> {
   ensureBenchUser();
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'firebook-bench-ansible-'));
@@ -193,7 +193,7 @@ function writeAnsibleFiles(fleet: Fleet, forks: number): { playbook: string; cfg
   return { playbook, cfg };
 }
 
-function writeFirebookPlaybook(dir: string): string {
+export function writeFirebookPlaybook(dir: string): string {
   const path = join(dir, 'firebook-bench.yml');
   const checks = COMMANDS.map((c, i) =>
     [
@@ -240,7 +240,7 @@ async function runAnsible(fleet: Fleet, files: { playbook: string; cfg: string }
   return { ...run, cpuMs: run.cpuMs + masters.ms };
 }
 
-async function runFirebook(fleet: Fleet, playbook: string, forks: number, round: number): Promise<ToolRun> {
+export async function runFirebook(fleet: Fleet, playbook: string, forks: number, round: number): Promise<ToolRun> {
   const out = join(fleet.dir, `fb-out-${round}`);
   const args = [packagePath('dist/src/cli/main.js'), 'run', playbook, '-i', fleet.inventory, '--known-hosts', fleet.knownHosts, '--forks', String(forks), '--out', out, '--format', 'json', '-q'];
   return measure(process.execPath, args, { ...process.env, NO_COLOR: '1' });
@@ -274,10 +274,15 @@ export async function compareWithAnsible(opts: { hosts: number; rounds: number; 
     }
     return result;
   } finally {
-    for (const s of fleet.sshds) s.kill('SIGTERM');
-    await Promise.all(fleet.sshds.map((s) => (s.exitCode === null ? new Promise((r) => s.once('exit', r)) : undefined)));
-    rmSync(fleet.dir, { recursive: true, force: true });
+    await stopFleet(fleet);
   }
+}
+
+/** Ends the fleet's sshds and removes its folder. */
+export async function stopFleet(fleet: Fleet): Promise<void> {
+  for (const s of fleet.sshds) s.kill('SIGTERM');
+  await Promise.all(fleet.sshds.map((s) => (s.exitCode === null ? new Promise((r) => s.once('exit', r)) : undefined)));
+  rmSync(fleet.dir, { recursive: true, force: true });
 }
 
 export const median = (xs: number[]): number => {

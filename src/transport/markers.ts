@@ -49,7 +49,7 @@ export interface MarkedOutput {
  * Markers split across chunks are found because the search window spans chunk borders. */
 export class MarkedOutputScanner {
   private readonly start: string;
-  private readonly endRe: RegExp;
+  private readonly end: string;
   private pre = '';
   private started = false;
   private readonly capture: CappedCapture;
@@ -60,7 +60,7 @@ export class MarkedOutputScanner {
     capBytes: number,
   ) {
     this.start = `FBS_${id}\n`;
-    this.endRe = new RegExp(`FBE_${id} (-?\\d+)\\n`);
+    this.end = `FBE_${id} `;
     this.capture = new CappedCapture(capBytes);
   }
 
@@ -81,12 +81,12 @@ export class MarkedOutputScanner {
     }
     this.capture.append(incoming);
     const window = this.capture.recent(incoming.length + 64);
-    const m = this.endRe.exec(window);
+    const m = findEndLine(window, this.end);
     if (!m) return undefined;
     const windowStart = this.capture.isFrozen() ? -1 : this.capture.text().length - window.length;
     const before = windowStart >= 0 ? this.capture.text().slice(0, windowStart + m.index) : this.capture.text();
     const { output, truncated } = this.capture.finish(before);
-    this.result = { output, exitCode: Number(m[1]), truncated, rest: window.slice(m.index + m[0].length) };
+    this.result = { output, exitCode: m.exitCode, truncated, rest: window.slice(m.index + m.length) };
     return this.result;
   }
 
@@ -94,4 +94,17 @@ export class MarkedOutputScanner {
   partial(): { output: string; truncated: boolean } {
     return this.capture.finish(this.capture.text());
   }
+}
+
+/** The first complete end line `<end><exit code>\n` in `text` (`end` is `FBE_<id> `), found
+ * with indexOf: a RegExp per command would be compiled anew for every unique id. */
+function findEndLine(text: string, end: string): { index: number; exitCode: number; length: number } | undefined {
+  for (let at = text.indexOf(end); at !== -1; at = text.indexOf(end, at + 1)) {
+    const from = at + end.length;
+    let i = text.charCodeAt(from) === 0x2d /* - */ ? from + 1 : from;
+    const digits = i;
+    while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+    if (i > digits && text.charCodeAt(i) === 0x0a) return { index: at, exitCode: Number(text.slice(from, i)), length: i + 1 - at };
+  }
+  return undefined;
 }

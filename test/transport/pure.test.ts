@@ -83,6 +83,15 @@ describe('marker framing', () => {
     expect(buildMarkedCommand('echo a;', 'z')).toContain('echo a; printf');
   });
 
+  it('takes the end marker only with a whole exit code line', () => {
+    // An incomplete or malformed end line is not the end; the next complete one is.
+    const r = feedAll(new MarkedOutputScanner(id, 1000), [`FBS_${id}\nFBE_${id} x\nFBE_${id} \nFBE_${id} -`, `1\n$ `]);
+    expect(r).toMatchObject({ output: `FBE_${id} x\nFBE_${id} \n`, exitCode: -1, rest: '$ ' });
+    const scanner = new MarkedOutputScanner(id, 1000);
+    expect(scanner.push(`FBS_${id}\nok\nFBE_${id} 12`)).toBeUndefined();
+    expect(scanner.push(`7\n`)).toMatchObject({ output: 'ok\n', exitCode: 127 });
+  });
+
   it('truncates at the cap, keeps draining and still finds the end marker', () => {
     const big = 'x'.repeat(100_000) + '\n';
     const scanner = new MarkedOutputScanner(id, 1000);

@@ -10,7 +10,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/copy-assets.mjs scripts/
+COPY scripts/copy-assets.mjs scripts/build-validators.mjs scripts/
 COPY src src
 COPY schemas schemas
 COPY playbooks playbooks

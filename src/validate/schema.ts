@@ -1,23 +1,58 @@
-/** JSON Schema validation (ajv, draft 2020-12) with errors rewritten as sentences at file:line:col. */
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+/** JSON Schema validation (ajv, draft 2020-12) with errors rewritten as sentences at file:line:col.
+ * A built firebook loads validators precompiled by scripts/build-validators.mjs (ajv's standalone
+ * code), so a run neither loads ajv's compiler nor compiles a schema at start-up. */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { UserIssue } from '../model/errors.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { suggest } from '../model/suggest.js';
 import { packagePath } from '../model/package-files.js';
 
+const require = createRequire(import.meta.url);
 const schemaCache = new Map<string, ValidateFunction>();
 
-/** Loads and compiles a published schema from `schemas/<name>.schema.json`. */
+/** The options every schema is compiled with, at run time and by scripts/build-validators.mjs. */
+export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
+
+/** What a validator is compiled from: the options and the schema's text. */
+export function schemaFingerprint(schemaText: string): string {
+  return createHash('sha256').update(JSON.stringify(AJV_OPTIONS)).update('\0').update(schemaText).digest('hex');
+}
+
+/** Where the build writes the precompiled validator of `schemas/<name>.schema.json`: beside the
+ * built schema.js, so only dist/ has one (vitest, running src/, compiles at run time). */
+export function compiledValidatorPath(name: string): string {
+  return fileURLToPath(new URL(`./compiled/${name}.cjs`, import.meta.url));
+}
+
+/** An ajv instance with AJV_OPTIONS (plus `extra`), loaded only when a schema must be compiled. */
+export function createAjv(extra: Record<string, unknown> = {}): Ajv2020 {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  return new Ajv2020({ ...AJV_OPTIONS, ...extra });
+}
+
+/** The validator of a published schema (`schemas/<name>.schema.json`): the precompiled one when it
+ * was built from this very schema text and options, else compiled now. */
 export function schemaValidator(name: string): ValidateFunction {
   let v = schemaCache.get(name);
   if (!v) {
     const text = readFileSync(packagePath(`schemas/${name}.schema.json`), 'utf8');
-    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-    v = ajv.compile(JSON.parse(text));
+    v = precompiledValidator(name, text) ?? createAjv().compile(JSON.parse(text));
     schemaCache.set(name, v);
   }
   return v;
+}
+
+/** The built validator of `name`, if it was built from `schemaText` with AJV_OPTIONS. */
+export function precompiledValidator(name: string, schemaText: string): ValidateFunction | undefined {
+  const file = compiledValidatorPath(name);
+  if (!existsSync(file)) return undefined;
+  const built = require(file) as { fingerprint?: string; validate?: ValidateFunction };
+  // A schema edited since the build (or other options) must never meet a stale validator.
+  return built.fingerprint === schemaFingerprint(schemaText) ? built.validate : undefined;
 }
 
 /** Human path: `/checks/3/expect/0` → `checks[3].expect[0]`. */

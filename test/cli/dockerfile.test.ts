@@ -77,7 +77,7 @@ describe('Dockerfile', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     expect(sources.filter((s) => ignored.includes(s.split('/')[0]))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
-    const needed = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/copy-assets.mjs', 'src', ...pkg.files.filter((f) => !f.startsWith('!') && !f.startsWith('dist/'))];
+    const needed = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/copy-assets.mjs', 'scripts/build-validators.mjs', 'src', ...pkg.files.filter((f) => !f.startsWith('!') && !f.startsWith('dist/'))];
     for (const n of needed) expect(sources, n).toContain(n);
   });
 

@@ -5,6 +5,7 @@ import type { ConnectionSpec } from '../model/inventory.js';
 import { TransportError, type ConnectHooks, type Connector, type DeviceSession } from '../model/transport.js';
 import { redact } from '../model/redact.js';
 import { createHostVerifier, orderHostKeyAlgorithms } from './host-verifier.js';
+import { KeyFileAgent } from './key-agent.js';
 import { ShellStream } from './shell-stream.js';
 import { openSshSession } from './ssh-session.js';
 import { isTransientTriage, toConnectError } from './triage.js';
@@ -34,6 +35,9 @@ const DEFAULT_CAP_BYTES = 1024 * 1024;
 
 /** Connects to FTD/FMC/Linux hosts over SSH and returns level-aware sessions. */
 export class SshConnector implements Connector {
+  /** Key files read once per run, by path and passphrase (an unusable one: its error). */
+  private readonly keyAgents = new Map<string, KeyFileAgent | Error>();
+
   constructor(private readonly options: SshConnectorOptions) {}
 
   /** Opens one connection + one shell, waits for the first prompt, gathers facts.
@@ -155,13 +159,32 @@ export class SshConnector implements Connector {
         finish(answerable ? prompts.map(() => password) : []);
       };
     }
-    if (spec.privateKeyFile !== undefined) {
+    if (spec.privateKeyFile !== undefined && this.options.agentSocket === undefined) {
+      // ssh2 takes one agent: with an agent socket as well, ssh2 reads the key file itself.
+      config.agent = this.keyAgent(spec.privateKeyFile, spec.passphrase);
+    } else if (spec.privateKeyFile !== undefined) {
       config.privateKeyPath = spec.privateKeyFile;
       if (spec.passphrase !== undefined) config.passphrase = spec.passphrase;
     }
     const agent = this.options.agentSocket ?? (spec.password === undefined && spec.privateKeyFile === undefined ? process.env.SSH_AUTH_SOCK : undefined);
     if (agent) config.agent = agent;
     return config;
+  }
+
+  /** The key file as an agent, loaded once per run; throws (each time) when it is unusable. */
+  private keyAgent(file: string, passphrase: string | undefined): KeyFileAgent {
+    const id = `${file}\0${passphrase ?? ''}`;
+    let agent = this.keyAgents.get(id);
+    if (!agent) {
+      try {
+        agent = KeyFileAgent.load(file, passphrase);
+      } catch (err) {
+        agent = err as Error;
+      }
+      this.keyAgents.set(id, agent);
+    }
+    if (agent instanceof Error) throw agent;
+    return agent;
   }
 }
 

@@ -8,7 +8,7 @@ import { parseLang } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { packagePath } from '../../model/package-files.js';
-import { startLab, type LabHostSpec } from '../../lab/index.js';
+import type { LabHostSpec } from '../../lab/types.js';
 
 /** One device per scenario the SecureX procedure diagnoses, FTD and FMC. */
 export const DEMO_FLEET: LabHostSpec[] = [
@@ -49,6 +49,7 @@ Exits 0 when the run completed (the broken devices are expected to fail).
     const { values } = parseCommandArgs('demo', argv, OPTIONS);
     const lang = parseLang('demo', values.lang);
     const dir = mkdtempSync(join(tmpdir(), 'firebook-lab-'));
+    const { startLab } = await import('../../lab/index.js');
     const lab = await startLab({ hosts: DEMO_FLEET, dir });
     try {
       io.stdout.write(`firebook demo: lab of ${lab.hosts.length} devices on 127.0.0.1 (inventory ${lab.inventoryPath})\n`);

@@ -2,7 +2,7 @@
 import type { CliCommand, CliIO } from '../command.js';
 import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { UserError, EXIT } from '../../model/errors.js';
-import { startLab, SCENARIOS, type ScenarioName } from '../../lab/index.js';
+import { SCENARIOS, type ScenarioName } from '../../lab/types.js';
 import { packagePath, packageRoot } from '../../model/package-files.js';
 import { isAbsolute, relative } from 'node:path';
 
@@ -74,6 +74,8 @@ export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Pr
     if (bad !== undefined) throw usageError(`unknown scenario '${bad}'`, `one of: ${SCENARIOS.join(', ')}`);
   }
   if (signal.aborted) return EXIT.ok;
+  // Loaded here: every other command starts without the lab's modules.
+  const { startLab } = await import('../../lab/index.js');
   const lab = await startLab({ hosts, scenarios, latencyMs, dir: values.dir });
   io.stdout.write(`inventory:   ${lab.inventoryPath}\n`);
   io.stdout.write(`known_hosts: ${lab.knownHostsPath}\n`);

@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { formatIssue, UserError, EXIT } from '../model/errors.js';
 import { pickCommand, type CliCommand, type CliIO } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_LOADERS } from './commands/loaders.js';
 import { exitCodeHelp } from './exit-codes.js';
 import { toolVersion } from '../model/package-files.js';
 
-function globalHelp(): string {
+async function globalHelp(): Promise<string> {
+  const { COMMANDS } = await import('./commands/index.js');
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'firebook — declarative checks and remediations for Cisco Secure Firewall (FTD/FMC) fleets',
@@ -27,10 +28,13 @@ function globalHelp(): string {
 }
 
 /** The command `argv` names (`run`, `report prune`) and the arguments after its name. A
- * command with subcommands followed by nothing or a flag is returned itself (for `--help`). */
-export function findCommand(argv: readonly string[]): { command: CliCommand; rest: string[] } {
+ * command with subcommands followed by nothing or a flag is returned itself (for `--help`).
+ * Loads only the named command's module (all of them for "did you mean"). */
+export async function findCommand(argv: readonly string[]): Promise<{ command: CliCommand; rest: string[] }> {
   const [name, ...rest] = argv;
-  const command = pickCommand(COMMANDS, name);
+  const load = name !== undefined && Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
+  const among = load ? [(await load()).command] : (await import('./commands/index.js')).COMMANDS;
+  const command = pickCommand(among, name);
   if (!command.subcommands || rest.length === 0 || rest[0].startsWith('-')) return { command, rest };
   return { command: pickCommand(command.subcommands, rest[0], `${command.name} `), rest: rest.slice(1) };
 }
@@ -44,7 +48,7 @@ function printIssues(err: UserError, io: CliIO): number {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
-    io.stdout.write(globalHelp() + '\n');
+    io.stdout.write((await globalHelp()) + '\n');
     return name ? EXIT.ok : EXIT.invalidInput;
   }
   if (name === '--version' || name === '-V') {
@@ -55,10 +59,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (name === 'help') {
       // `firebook help`, `firebook help run`, `firebook help report prune`.
       const named = rest.filter((w) => !w.startsWith('-'));
-      io.stdout.write((named.length ? findCommand(named).command.usage.trimEnd() : globalHelp()) + '\n');
+      io.stdout.write((named.length ? (await findCommand(named)).command.usage.trimEnd() : await globalHelp()) + '\n');
       return EXIT.ok;
     }
-    const { command, rest: args } = findCommand(argv);
+    const { command, rest: args } = await findCommand(argv);
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout.write(command.usage.trimEnd() + '\n');
       return EXIT.ok;

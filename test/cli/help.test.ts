@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { COMMAND_LOADERS } from '../../src/cli/commands/loaders.js';
 import { EXIT_CODE_MEANINGS } from '../../src/cli/exit-codes.js';
 import { fb, ROOT } from './helpers.js';
 
@@ -16,6 +17,11 @@ function readmeExitCodes(): Array<[number, string]> {
 }
 
 describe('firebook help', () => {
+  it('the lazy loaders name every command of the table, in its order, and load that very command', async () => {
+    expect(Object.keys(COMMAND_LOADERS)).toEqual(COMMANDS.map((c) => c.name));
+    for (const c of COMMANDS) expect((await COMMAND_LOADERS[c.name]()).command).toBe(c);
+  });
+
   it('`help run` prints the same help as `run --help`, exit 0', () => {
     const viaHelp = fb(['help', 'run']);
     expect(viaHelp.status).toBe(0);

@@ -55,7 +55,7 @@ function missingReason(undecided: ConditionEvaluation[]): LocalizedText {
 /** The first rule whose `when` conditions all hold (an undecidable one does not apply). A
  * fallback rule (`when: []`) explains a failure only: for `error` the reason already says what
  * evidence is missing, and a fallback would claim a cause nobody saw. */
-function pickDiagnosis(spec: CheckSpec, ctx: EvalContext, text: Record<string, unknown>, failed = true): Diagnosis | undefined {
+function pickDiagnosis(spec: CheckSpec, ctx: EvalContext, text: () => Record<string, unknown>, failed = true): Diagnosis | undefined {
   for (const rule of spec.diagnose ?? []) {
     if (rule.when.length === 0 && !failed) continue;
     const applies = rule.when.every((c) => {
@@ -63,9 +63,9 @@ function pickDiagnosis(spec: CheckSpec, ctx: EvalContext, text: Record<string, u
       return r.holds && !r.undecidable;
     });
     if (!applies) continue;
-    const d: Diagnosis = { cause: renderLocalized(rule.cause, text) };
+    const d: Diagnosis = { cause: renderLocalized(rule.cause, text()) };
     if (rule.id !== undefined) d.id = rule.id;
-    if (rule.next !== undefined) d.next = renderLocalized(rule.next, text);
+    if (rule.next !== undefined) d.next = renderLocalized(rule.next, text());
     return d;
   }
   return undefined;
@@ -77,10 +77,12 @@ export function evaluateCheck(spec: CheckSpec, ctx: EvalContext, _lang: 'en' | '
   // pass the run language and may be used to trim output later.
   const defaultStep = defaultStepOf(spec, ctx);
   const judged: EvalContext = { ...ctx, defaultStep };
-  const text = buildTextContext(judged, defaultStep);
+  // Built only when a message is rendered: a passing check without messages needs none.
+  let built: Record<string, unknown> | undefined;
+  const text = (): Record<string, unknown> => (built ??= buildTextContext(judged, defaultStep));
   const conditions = spec.expect.map((c) => {
     const r = evaluateCondition(c, judged);
-    if (r.message !== undefined) r.message = renderLocalized(r.message, text);
+    if (r.message !== undefined) r.message = renderLocalized(r.message, text());
     return r;
   });
   const undecided = conditions.filter((c) => c.undecidable);

@@ -6,12 +6,12 @@
  * (an unknown key in a group, a group body that is not a mapping), firebook stops with an
  * `inventory` error, because a skipped typo silently drops hosts from a fleet run.
  */
-import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Node, type Pair, type Tags } from 'yaml';
+import { isMap, isPair, isScalar, visit, type Node, type Pair, type Tags } from 'yaml';
 import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
 import { InventoryBuilder } from './builder.js';
-import { checkYamlNesting, yamlToJs } from '../model/input-limits.js';
+import { parseYamlDocument, yamlToJs } from '../model/input-limits.js';
 import { expandHostEntry } from './host-range.js';
 import { Vault } from './vault.js';
 
@@ -49,10 +49,8 @@ export const PYYAML_COMPAT = { version: '1.1', customTags: pyyamlTags } as const
 /** Parses YAML text with positions; syntax errors become `yaml-syntax` UserErrors. Inline
  * `!vault` values are decrypted with `vault` (an error with their position without a password). */
 export function parseYamlWithPositions(text: string, file: string, vault: Vault = new Vault()) {
-  const lineCounter = new LineCounter();
-  checkYamlNesting(text, file);
   // YAML 1.1 and duplicate keys allowed (last wins): what PyYAML, and so Ansible, does.
-  const doc = parseDocument(text, { ...PYYAML_COMPAT, lineCounter, uniqueKeys: false, prettyErrors: true });
+  const { doc, lineCounter } = parseYamlDocument(text, file, { ...PYYAML_COMPAT, uniqueKeys: false });
   if (doc.errors.length > 0) {
     throw new UserError(
       doc.errors.map((e) => {

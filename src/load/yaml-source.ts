@@ -1,8 +1,8 @@
 /** YAML parsing that remembers where every node stands, so errors can name file:line:col. */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
 import { UserError, type UserIssue } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
-import { checkYamlNesting, yamlToJs } from '../model/input-limits.js';
+import { parseYamlDocument, yamlToJs } from '../model/input-limits.js';
 
 export interface YamlSource {
   readonly file: string;
@@ -20,9 +20,7 @@ function unescapePointer(seg: string): string {
 /** Parses YAML text; syntax errors (incl. duplicate keys) and input limits (nesting, aliases:
  * model/input-limits.ts) become UserErrors with positions. */
 export function parseYamlSource(file: string, text: string): YamlSource {
-  const lineCounter = new LineCounter();
-  checkYamlNesting(text, file);
-  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const { doc, lineCounter } = parseYamlDocument(text, file, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const issues: UserIssue[] = doc.errors.map((e) => {
       const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);

@@ -10,7 +10,7 @@
  * - aliases: a YAML alias bomb (`&a [*b, *b, …]` chains) is refused when its expansion passes
  *   the alias budget the caller gives `toJS` (the `yaml` package's `maxAliasCount`). */
 import { statSync } from 'node:fs';
-import { isAlias, isScalar, LineCounter, Parser, visit, type CST, type Document } from 'yaml';
+import { Composer, isAlias, isScalar, LineCounter, Parser, visit, YAMLParseError, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { UserError } from './errors.js';
 
 export const INPUT_LIMITS = {
@@ -42,13 +42,29 @@ export function checkFileSize(file: string, maxBytes: number = INPUT_LIMITS.maxF
 
 type Item = { key?: CST.Token | null; value?: CST.Token | null; sep?: unknown };
 
+/** Parses one YAML document as the `yaml` package's parseDocument does (a second document is
+ * a MULTIPLE_DOCS error), after refusing nesting deeper than the limit: both from one
+ * tokenisation. Errors carry `pos`; `lineCounter` turns it into line and column. */
+export function parseYamlDocument(text: string, file: string, options: ParseOptions & DocumentOptions & SchemaOptions, maxDepth: number = INPUT_LIMITS.maxDepth): { doc: Document; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  checkYamlNesting(tokens, lineCounter, file, maxDepth);
+  let doc: Document | undefined;
+  for (const next of new Composer(options).compose(tokens, true, text.length)) {
+    if (doc) {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+    doc = next;
+  }
+  return { doc: doc!, lineCounter };
+}
+
 /** Refuses YAML nested deeper than the depth limit, with the position where it goes too deep.
  * Walks the parser's concrete syntax tree with an explicit stack, so depth itself cannot
- * overflow anything. */
-export function checkYamlNesting(text: string, file: string, maxDepth: number = INPUT_LIMITS.maxDepth): void {
-  const lineCounter = new LineCounter();
-  const stack: Array<[CST.Token, number]> = [];
-  for (const token of new Parser(lineCounter.addNewLine).parse(text)) stack.push([token, 0]);
+ * overflow anything (the `yaml` package composes recursively). */
+function checkYamlNesting(tokens: readonly CST.Token[], lineCounter: LineCounter, file: string, maxDepth: number): void {
+  const stack: Array<[CST.Token, number]> = tokens.map((token) => [token, 0]);
   while (stack.length > 0) {
     const [token, depth] = stack.pop()!;
     let items: Item[] = [];

@@ -13,12 +13,12 @@ type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => So
 /** Names a template may use without a variable of that name: filled in at run time. */
 export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'steps', 'fields', 'vars', 'host']);
 
-function regexIssue(pattern: string, at: SourceLocation): UserIssue | undefined {
+function regexIssue(pattern: string, at: () => SourceLocation): UserIssue | undefined {
   try {
     new RegExp(pattern);
     return undefined;
   } catch (err) {
-    return { code: 'schema', message: `invalid regular expression: ${(err as Error).message}`, location: at };
+    return { code: 'schema', message: `invalid regular expression: ${(err as Error).message}`, location: at() };
   }
 }
 
@@ -127,11 +127,12 @@ function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
 
 function checkConditions(list: Condition[] | undefined, base: string, stepNames: Set<string>, locate: Locate, issues: UserIssue[]): void {
   (list ?? []).forEach((cond, i) => {
-    const at = locate(`${base}/${i}`);
+    // Located only when there is something to say: finding a node's position is not free.
+    const at = () => locate(`${base}/${i}`);
     try {
       conditionOperator(cond);
     } catch (err) {
-      issues.push({ code: 'schema', message: (err as Error).message, location: at, hint: `operators: ${CONDITION_OPERATORS.join(', ')} (gt/gte/lt/lte may be combined into a range)` });
+      issues.push({ code: 'schema', message: (err as Error).message, location: at(), hint: `operators: ${CONDITION_OPERATORS.join(', ')} (gt/gte/lt/lte may be combined into a range)` });
     }
     for (const p of [cond.matches, cond.not_matches, cond.count?.pattern]) {
       const bad = p !== undefined ? regexIssue(p, at) : undefined;
@@ -140,7 +141,7 @@ function checkConditions(list: Condition[] | undefined, base: string, stepNames:
     const stepRef = cond.step ?? (cond.of.startsWith('steps.') ? cond.of.split('.')[1] : undefined);
     if (stepRef !== undefined && !stepNames.has(stepRef)) {
       const guess = suggest(stepRef, stepNames);
-      issues.push({ code: 'unknown-reference', message: `condition refers to step '${stepRef}', which this check does not collect`, location: at, hint: guess ? `did you mean '${guess}'?` : `steps: ${[...stepNames].join(', ') || '(none)'}` });
+      issues.push({ code: 'unknown-reference', message: `condition refers to step '${stepRef}', which this check does not collect`, location: at(), hint: guess ? `did you mean '${guess}'?` : `steps: ${[...stepNames].join(', ') || '(none)'}` });
     }
   });
 }
@@ -149,16 +150,16 @@ function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locat
   const names = stepNamesOf(list);
   const seen = new Set<string>();
   (list ?? []).forEach((s, i) => {
-    const at = locate(`${base}/${i}`);
-    if ((s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command or file', location: at });
-    if (seen.has(names[i])) issues.push({ code: 'duplicate-id', message: `step name '${names[i]}' is used twice in this list`, location: at });
+    const at = () => locate(`${base}/${i}`);
+    if ((s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command or file', location: at() });
+    if (seen.has(names[i])) issues.push({ code: 'duplicate-id', message: `step name '${names[i]}' is used twice in this list`, location: at() });
     seen.add(names[i]);
     if (s.parse && 'parser' in s.parse && !PARSER_NAMES.includes(s.parse.parser)) {
       const guess = suggest(s.parse.parser, PARSER_NAMES);
       issues.push({ code: 'unknown-reference', message: `unknown parser '${s.parse.parser}'`, location: locate(`${base}/${i}/parse/parser`), hint: `${guess ? `did you mean '${guess}'? ` : ''}parsers: ${PARSER_NAMES.join(', ')}` });
     }
     if (s.parse && 'regex' in s.parse) {
-      const bad = regexIssue(s.parse.regex, locate(`${base}/${i}/parse/regex`));
+      const bad = regexIssue(s.parse.regex, () => locate(`${base}/${i}/parse/regex`));
       if (bad) issues.push(bad);
     }
   });
@@ -208,7 +209,7 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
       }
     });
     [...r.apply, ...(r.rollback ?? [])].forEach((s) => (s.fail_on ?? []).forEach((p) => {
-      const bad = regexIssue(p, locate(base));
+      const bad = regexIssue(p, () => locate(base));
       if (bad) issues.push(bad);
     }));
   });

@@ -18,6 +18,8 @@ const ESCAPE_SEQUENCE = new RegExp(
 const STICKY_ESCAPE = new RegExp(ESCAPE_SEQUENCE.source, 'y');
 /** Control characters that carry no text (everything except \t \n \r \b), C1 controls included. */
 const CONTROL_NOISE = /[\x00-\x07\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]/g;
+/** Any control character besides \t \n \r \b: every escape, control string and noise starts with one. */
+const HAS_CONTROL = new RegExp(CONTROL_NOISE.source);
 const MAX_CARRY_CHARS = 64;
 
 /** Removes escapes, control strings and control noise from a complete string; `\r\n` → `\n`,
@@ -40,6 +42,7 @@ export class TerminalTextCleaner {
   push(chunk: string): string {
     let text = this.carry + chunk;
     this.carry = '';
+    if (!this.inControlString && !HAS_CONTROL.test(text)) return this.plain(text);
     if (this.inControlString) {
       const end = CONTROL_STRING_END.exec(text);
       if (!end) {
@@ -76,6 +79,18 @@ export class TerminalTextCleaner {
       }
     }
     return stripTerminalNoise(text);
+  }
+
+  /** Text with no control character but line ends (most output): only `\r\n` → `\n`, and trailing
+   * CRs held back (their `\n` may come in the next chunk). The same result as the full path. */
+  private plain(text: string): string {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 0x0d) end--;
+    if (end < text.length) {
+      this.carry = text.slice(end);
+      text = text.slice(0, end);
+    }
+    return text.includes('\r') ? text.replace(/\r+\n/g, '\n') : text;
   }
 
   /** Whatever is held back, cleaned (end of stream). */

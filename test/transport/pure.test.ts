@@ -134,6 +134,25 @@ describe('terminal text cleaning', () => {
     expect(parts.map((p) => c.push(p)).join('') + c.flush()).toBe('xyzG');
   });
 
+  it('cleans any chunking of mixed text as it cleans the whole (plain chunks take a shorter path)', () => {
+    // A CR right before a control string that ends in a later chunk is kept by the streaming cleaner
+    // (it cannot know yet), so these pieces hold no unterminated control string.
+    const pieces = ['ab', ' ', '\n', '\r', '\r\n', '\t', 'x\by', '\x1b[1;32m', '\x1b]0;title\x07', '\x07', '\x00', 'é東', '\x1b[', 'K'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 300; round++) {
+      const whole = Array.from({ length: 1 + rand(30) }, () => pieces[rand(pieces.length)]).join('');
+      const c = new TerminalTextCleaner();
+      let out = '';
+      for (let at = 0; at < whole.length; ) {
+        const size = 1 + rand(8);
+        out += c.push(whole.slice(at, at + size));
+        at += size;
+      }
+      expect(out + c.flush(), JSON.stringify(whole)).toBe(stripTerminalNoise(whole).replace(/\r+$/, ''));
+    }
+  });
+
   it('escapes device text for messages (controls visible, non-ASCII kept)', () => {
     expect(escapeDeviceText('\x1b[1;32madmin@fw-東京<b>:~$\x1b[0m \r\n\\')).toBe('\\x1b[1;32madmin@fw-東京<b>:~$\\x1b[0m \\r\\n\\\\');
   });

@@ -99,16 +99,7 @@ function collectRefs(program: hbs.AST.Program): PathRef[] {
   return refs;
 }
 
-const VARIABLES = new Map<string, readonly string[]>();
-
-/** The dotted variable paths a template references (unique, in order), e.g. `vars.dns_servers`.
- * Cached (bounded): planning asks it for the same templates once per host. */
-export function templateVariables(template: string): readonly string[] {
-  let paths = VARIABLES.get(template);
-  if (!paths) {
-    paths = [...new Set(collectRefs(parseTemplate(template)).map((r) => r.path))];
-    if (VARIABLES.size > 2000) VARIABLES.clear();
-    VARIABLES.set(template, paths);
-  }
-  return paths;
+/** The dotted variable paths a template references (unique, in order), e.g. `vars.dns_servers`. */
+export function templateVariables(template: string): string[] {
+  return [...new Set(collectRefs(parseTemplate(template)).map((r) => r.path))];
 }

@@ -3,7 +3,6 @@ import { CHECK_STATUSES, type RunReport } from '../model/result.js';
 import { toOneLine } from './sanitize.js';
 import type { RenderOptions } from './view-model.js';
 
-
 /** Escapes a label value per the exposition format: backslash, double quote, newline. */
 export function escapePromLabel(value: string): string {
   return toOneLine(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

@@ -122,6 +122,11 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     log(e);
     await opts.bus.emit(e);
   };
+  // A host's final result is written once (the store) and sent once (host-end); memory keeps its summary.
+  const finish = async (result: HostResult) => {
+    results.set(result.host, store.add(result));
+    await emit({ type: 'host-end', time: now().toISOString(), result });
+  };
   const pace = createLoginPacer(opts.connectRate, signal, opts.pacerClock);
   const limit = pLimit(Math.max(1, opts.forks ?? DEFAULT_FORKS));
   const startedAt = Date.now();
@@ -192,18 +197,11 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
       signal.removeEventListener('abort', onRunAbort);
       await session?.close().catch(() => undefined);
     }
-    result = redactDeep(result, host.secrets);
-    // The full result is written once (the store) and sent once (host-end); memory keeps its summary.
-    results.set(host.name, store.add(result));
-    await emit({ type: 'host-end', time: now().toISOString(), result });
+    await finish(redactDeep(result, host.secrets));
   };
 
-  await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch(async (err) => {
-    // runHost never throws by design; if it does, the host is still accounted for.
-    const result = failedHost(h, err, Date.now());
-    results.set(h.name, store.add(result));
-    await emit({ type: 'host-end', time: now().toISOString(), result });
-  }))));
+  // runHost never throws by design; if it does, the host is still accounted for.
+  await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch((err) => finish(failedHost(h, err, Date.now()))))));
 
   const hosts = plan.hosts.map((h) => results.get(h.name)).filter((r): r is HostResult => r !== undefined);
   const notRun = plan.hosts.filter((h) => !results.has(h.name)).map((h) => h.name);

@@ -122,6 +122,8 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
   for (const s of opts.steps) stepsByHost.set(s.host, [...(stepsByHost.get(s.host) ?? []), s]);
   const hostPlans = new Map(opts.plan.hosts.map((h) => [h.name, h]));
   const changes: ChangeRecord[] = [];
+  /** The plan step id of each change record (a record names its remediation, not its step). */
+  const changeStep: string[] = [];
   const outcomes: Array<{ host: string; status: StepOutcome }> = [];
   const ended = new Set<string>();
   /** Ends a step: a journal line (unless `unended`: the host was lost mid-step, and resume must
@@ -133,6 +135,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     if (!unended) opts.journal({ type: 'step-end', time, host: p.host, stepId: p.step.stepId, status, reason: why, before: r?.before, after: r?.after, verification });
     ended.add(`${p.host}\u0000${p.step.stepId}`);
     outcomes.push({ host: p.host, status });
+    changeStep.push(p.step.stepId);
     changes.push({
       host: p.host,
       remediation: opts.kind === 'rollback' ? `undo ${p.step.remediationId}` : p.step.remediationId,
@@ -259,6 +262,14 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     notRun.push(name);
     for (const p of steps) record(p, 'not-started', undefined, stoppedBecause ?? 'not started');
   }
+  // Plan order (batch, then the plan's order of steps), never completion order: two reports of
+  // one change list its changes alike.
+  const batchOf = new Map(batches.flatMap((names, b) => names.map((n) => [n, b] as const)));
+  const stepIndex = new Map(opts.steps.map((s, i) => [`${s.host}\u0000${s.step.stepId}`, i]));
+  const rank = (c: ChangeRecord, i: number) => [batchOf.get(c.host) ?? batches.length, stepIndex.get(`${c.host}\u0000${changeStep[i]}`) ?? 0];
+  const order = changes.map((c, i) => ({ c, key: rank(c, i) }));
+  order.sort((x, y) => x.key[0] - y.key[0] || x.key[1] - y.key[1]);
+  changes.splice(0, changes.length, ...order.map((o) => o.c));
   const interrupted = signal.aborted;
   const endedAt = now();
   const report = finishReport(opts.meta, startedAt, endedAt, {

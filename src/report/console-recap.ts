@@ -115,7 +115,7 @@ export interface RecapOptions {
   width: number;
   /** Where the report files are. */
   where?: string;
-  /** Cron mode: only the failures and the verdict (no counts, no fixed list, no report path). */
+  /** Cron mode: only the failures, the report path and the verdict (no counts, no fixed list). */
   quiet?: boolean;
 }
 
@@ -161,8 +161,9 @@ export function recapLines(report: RunReport, o: RecapOptions): string[] {
       .sort((a, b) => a.host.localeCompare(b.host))
       .flatMap((h) => h.checks.filter((c) => c.status === 'fixed').map((c) => `${toOneLine(h.host)} ${toOneLine(c.checkId)} (${toOneLine(c.fixed?.remediationId ?? '')})`));
     if (fixed.length) lines.push(`${l.fixedInRun}: ${fixed.slice(0, max).join(', ')}${fixed.length > max ? ' …' : ''}`);
-    if (o.where) lines.push(`${l.reportsAt}: ${toOneLine(o.where)}`);
   }
+  // Cron mode too: a mail that says something failed says where the evidence is.
+  if (o.where) lines.push(`${l.reportsAt}: ${toOneLine(o.where)}`);
   const verdict = verdictLine(report, l);
   const paintVerdict = report.exitCode === 0 ? p.pass : report.exitCode === 2 ? p.fail : p.error;
   const wrapped = lines.flatMap((line) => wrapWords(line, o.width));

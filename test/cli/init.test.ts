@@ -7,7 +7,7 @@ import { loadInventory } from '../../src/inventory/index.js';
 import { loadWaivers } from '../../src/load/waivers.js';
 import { fb } from './helpers.js';
 
-const SCAFFOLD = ['.gitignore', 'README.md', 'inventory/group_vars/all.yml', 'inventory/group_vars/fmc.yml', 'inventory/group_vars/ftd.yml', 'inventory/hosts.yml', 'playbooks/site.yml', 'waivers.yml'];
+const SCAFFOLD = ['.firebook/schemas/playbook.schema.json', '.firebook/schemas/waivers.schema.json', '.gitignore', 'README.md', 'inventory/group_vars/all.yml', 'inventory/group_vars/fmc.yml', 'inventory/group_vars/ftd.yml', 'inventory/hosts.yml', 'playbooks/site.yml', 'waivers.yml'];
 
 describe('firebook init', () => {
   it('creates the working folder; `firebook validate` passes on it as written', async () => {
@@ -26,7 +26,10 @@ describe('firebook init', () => {
     // The playbook's $schema line names a schema that exists.
     const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(readFileSync(join(dir, 'playbooks/site.yml'), 'utf8'))?.[1];
     expect(schema).toBeDefined();
-    expect(existsSync(join(dir, 'playbooks', schema!)) || existsSync(schema!)).toBe(true);
+    // …inside the project, so it survives an upgrade or a move of the installed package.
+    expect(schema).toBe('../.firebook/schemas/playbook.schema.json');
+    expect(existsSync(join(dir, 'playbooks', schema!))).toBe(true);
+    expect(readFileSync(join(dir, 'waivers.yml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.firebook\/schemas\/waivers\.schema\.json$/m);
 
     // The waivers example is valid, names a check of the stub, and expires in the future.
     const inventory = await loadInventory(join(dir, 'inventory/hosts.yml'));

@@ -80,7 +80,7 @@ describe('console reporter', () => {
     }
   });
 
-  it('quiet (cron): nothing at all when everything passed; otherwise only the failures and the verdict', async () => {
+  it('quiet (cron): nothing at all when everything passed; otherwise only the failures, where the reports are and the verdict', async () => {
     const pass = loadSample();
     pass.hosts = pass.hosts.slice(0, 1);
     pass.exitCode = 0;
@@ -91,7 +91,8 @@ describe('console reporter', () => {
     await replay(loadSample(), createConsoleReporter({ mode: 'quiet', stream: failing.stream, lang: 'en', reportLocation: () => '/runs/x' }), { t: 0 });
     const lines = failing.text().trimEnd().split('\n');
     expect(lines[0]).toBe('Failing and undecided checks:');
-    expect(lines.join('\n')).not.toMatch(/firebook: 4 hosts|Reports:|\[firebook\]|Fixed in this run/);
+    expect(lines.join('\n')).not.toMatch(/firebook: 4 hosts|\[firebook\]|Fixed in this run/);
+    expect(lines.at(-2)).toBe('Reports: /runs/x');
     expect(lines[lines.length - 1]).toMatch(/^NEEDS ATTENTION: .* \(exit 3\)$/);
   });
 

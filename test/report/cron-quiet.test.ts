@@ -1,6 +1,6 @@
 /** `firebook run -q` is the cron mode, run as cron runs it (a child process, no terminal)
- * against the device lab: nothing at all when every check passed, else only the failures and
- * the one-line verdict, last. */
+ * against the device lab: nothing at all when every check passed, else only the failures, the
+ * report's path and the one-line verdict, last. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +37,10 @@ describe('cron mode (-q/--quiet) against the lab', () => {
     expect(lines[0]).toBe('Failing and undecided checks:');
     expect(q.stdout).toMatch(/✗ dns1 {2}dns-resolves-sse[^\n]*\(high\): /);
     expect(lines.at(-1)).toMatch(/^FAILED: \d+ failed checks on 1 of 1 hosts \(exit 2\)$/);
-    // No progress, no counts line, no report path, no colour (not a terminal).
-    expect(q.stdout).not.toMatch(/\[firebook\]|\[1\/1\]|firebook: 1 hosts|Reports:|\x1b/);
+    // The report's path (where the evidence is), just before the verdict.
+    expect(lines.at(-2)).toMatch(/^Reports: .*fb-cron-/);
+    // No progress, no counts line, no colour (not a terminal).
+    expect(q.stdout).not.toMatch(/\[firebook\]|\[1\/1\]|firebook: 1 hosts|\x1b/);
     const plain = await run('dns1');
     expect(plain.status).toBe(2);
     expect(plain.stdout).toMatch(/^\[1\/1\] dns1 reachable: pass \d+, fixed 0, fail \d+/m);

@@ -1,9 +1,9 @@
 /** `firebook init [DIR]`: scaffolds a working folder (inventory with group_vars, waivers, a
  * playbook stub, a README of the everyday commands) from templates/init/ in the package. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
-import { packagePath, packageRoot } from '../../model/package-files.js';
+import { packagePath } from '../../model/package-files.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 
 const USAGE = `Usage: firebook init [DIR]
@@ -13,6 +13,7 @@ Creates a working folder in DIR (default: the current folder):
   playbooks/site.yml                           a playbook stub with its $schema line
   waivers.yml                                  a waivers example (with expiry dates)
   README.md, .gitignore                        the everyday commands; reports/ left out of git
+  .firebook/schemas/                           the schemas the $schema lines name (editor help)
 Existing files are never overwritten: if one of these exists, nothing is written (exit 4).
 `;
 
@@ -30,12 +31,15 @@ function listFiles(dir: string, prefix = ''): string[] {
   );
 }
 
-/** How a file in `fromDir` names a schema shipped with firebook: relative inside the
- * package's own folder, else by its full path (an installed package does not move). */
-function schemaRef(fromDir: string, name: string): string {
-  const schema = packagePath(`schemas/${name}.schema.json`);
-  const inside = relative(packageRoot(), fromDir);
-  return inside.startsWith('..') || isAbsolute(inside) ? schema : relative(fromDir, schema);
+/** Where the scaffold keeps its copies of the schemas (the `$schema` lines point there). A path
+ * into the installed package would break when the package moves (a Node upgrade, nvm, npx):
+ * a copy inside the project survives any upgrade; `firebook validate` always uses its own. */
+const SCHEMA_DIR = '.firebook/schemas';
+const SCHEMAS = ['playbook', 'waivers'];
+
+/** How a file in `fromDir` names a schema copy of the project in `dir`. */
+function schemaRef(dir: string, fromDir: string, name: string): string {
+  return relative(fromDir, join(dir, SCHEMA_DIR, `${name}.schema.json`));
 }
 
 /** The scaffold as target path → content; pure apart from reading the templates. */
@@ -46,11 +50,12 @@ export function scaffoldFiles(dir: string, today: Date): Map<string, string> {
   for (const rel of listFiles(templates).sort()) {
     const target = join(dir, dirname(rel), RENAMED[rel.split('/').pop()!] ?? rel.split('/').pop()!);
     const text = readFileSync(join(templates, rel), 'utf8')
-      .replaceAll('@@PLAYBOOK_SCHEMA@@', schemaRef(dirname(target), 'playbook'))
-      .replaceAll('@@WAIVERS_SCHEMA@@', schemaRef(dirname(target), 'waivers'))
+      .replaceAll('@@PLAYBOOK_SCHEMA@@', schemaRef(dir, dirname(target), 'playbook'))
+      .replaceAll('@@WAIVERS_SCHEMA@@', schemaRef(dir, dirname(target), 'waivers'))
       .replaceAll('@@EXPIRES@@', expires);
     files.set(target, text);
   }
+  for (const name of SCHEMAS) files.set(join(dir, SCHEMA_DIR, `${name}.schema.json`), readFileSync(packagePath(`schemas/${name}.schema.json`), 'utf8'));
   return files;
 }
 

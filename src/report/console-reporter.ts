@@ -63,6 +63,15 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
   const failWord = l.fail.toUpperCase().padEnd(markWidth);
   const errorWord = l.error.toUpperCase().padEnd(markWidth);
   const fixedWord = l.statusFixed.toUpperCase().padEnd(markWidth);
+  // Plain mode: a host's consecutive undecided checks with one cause (an errored host's checks
+  // all share its message) are said in one line, not once per check.
+  const pendingErrors = new Map<string, { cause: string; ids: string[] }>();
+  const flushErrors = (host: string) => {
+    const p = pendingErrors.get(host);
+    if (!p) return;
+    pendingErrors.delete(host);
+    out(`  ${errorWord} ${toOneLine(host)} ${p.ids.map(toOneLine).join(', ')}${p.cause ? `: ${toOneLine(p.cause)}` : ''}\n`);
+  };
   let total = 0;
   let done = 0;
   let unreachable = 0;
@@ -143,17 +152,26 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
         else failingChecks.set(e.host, new Set([c.checkId]));
       } else if (failing?.delete(c.checkId) && failing.size === 0) failingChecks.delete(e.host);
       if (opts.mode !== 'plain') return;
-      if (c.status === 'fixed') {
-        out(`  ${fixedWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)} (${toOneLine(c.fixed?.remediationId ?? '')})\n`);
+      if (c.status !== 'fail' && c.status !== 'error' && c.status !== 'fixed') return;
+      const cause = c.diagnosis ? textOf(c.diagnosis.cause, opts.lang) : textOf(c.reason, opts.lang);
+      if (c.status === 'error') {
+        const p = pendingErrors.get(e.host);
+        if (p && p.cause === cause) p.ids.push(c.checkId);
+        else {
+          flushErrors(e.host);
+          pendingErrors.set(e.host, { cause, ids: [c.checkId] });
+        }
         return;
       }
-      if (c.status !== 'fail' && c.status !== 'error') return;
-      const cause = c.diagnosis ? textOf(c.diagnosis.cause, opts.lang) : textOf(c.reason, opts.lang);
-      out(`  ${c.status === 'fail' ? failWord : errorWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)}${cause ? `: ${toOneLine(cause)}` : ''}\n`);
+      flushErrors(e.host);
+      if (c.status === 'fixed') out(`  ${fixedWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)} (${toOneLine(c.fixed?.remediationId ?? '')})\n`);
+      else out(`  ${failWord} ${toOneLine(e.host)} ${toOneLine(c.checkId)}${cause ? `: ${toOneLine(cause)}` : ''}\n`);
     },
     onRemediationEnd(e) {
-      if (opts.mode === 'json') json(e);
-      else if (opts.mode === 'plain') out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${remediationWord(e.result.status, l)}\n`);
+      if (opts.mode === 'json') return json(e);
+      if (opts.mode !== 'plain') return;
+      flushErrors(e.host);
+      out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${remediationWord(e.result.status, l)}\n`);
     },
     onHostEnd(e) {
       if (opts.mode === 'json') return json(e);
@@ -165,6 +183,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       if (h.status === 'error') errored += 1;
       if (opts.mode === 'tty') return progress();
       if (opts.mode !== 'plain') return;
+      flushErrors(h.host);
       const count = (s: string) => h.checks.filter((c) => c.status === s).length;
       const detail =
         h.status === 'ok'

@@ -138,7 +138,12 @@ const EN = {
   verdictOk: 'OK: every selected check passed on {hosts} hosts',
   verdictOkFixed: 'OK: every selected check passes on {hosts} hosts ({fixed} fixed by remediation in this run)',
   verdictFail: 'FAILED: {fail} failed checks on {failHosts} of {hosts} hosts',
-  verdictError: 'NEEDS ATTENTION: {broken} of {hosts} hosts unreachable or errored, {undecided} checks undecided, {fail} failed',
+  // Its parts are joined with verdictSep; a part whose count is 0 is left out.
+  verdictError: 'NEEDS ATTENTION: {parts}',
+  verdictBroken: '{broken} of {hosts} hosts unreachable or errored',
+  verdictUndecided: '{undecided} checks undecided',
+  verdictFailed: '{fail} failed',
+  verdictSep: ', ',
   verdictInterrupted: 'INTERRUPTED: {done} of {hosts} hosts finished; the report is partial',
   verdictNothing: 'NOTHING JUDGED: no check ran on any of the {hosts} hosts',
   rootCauses: 'Root causes',

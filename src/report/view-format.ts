@@ -58,6 +58,9 @@ export function verdictLine(report: RunReport, l: Labels): string {
   // Checks of an unreachable/errored host are that host's entry, not "undecided" checks.
   const undecided = report.hosts.filter((h) => h.status === 'ok').flatMap((h) => h.checks).filter((c) => c.status === 'error').length;
   const values = { hosts, fail: count('fail'), failHosts, broken, undecided, fixed: count('fixed'), done: report.hosts.length };
+  // "0 checks undecided" beside a count line of 9 errors (an errored host's checks) reads as a
+  // contradiction: a part with nothing to say is left out.
+  const parts = ([[broken, l.verdictBroken], [undecided, l.verdictUndecided], [values.fail, l.verdictFailed]] as const).filter(([n]) => n > 0).map(([, label]) => formatLabel(label, values));
   const text =
     report.exitCode === 130 ? l.verdictInterrupted
     : report.exitCode === 2 ? l.verdictFail
@@ -65,7 +68,7 @@ export function verdictLine(report: RunReport, l: Labels): string {
     : checks.every((c) => c.status === 'skipped') ? l.verdictNothing
     : values.fixed > 0 ? l.verdictOkFixed
     : l.verdictOk;
-  return `${formatLabel(text, values)} (${l.exitShort} ${report.exitCode})`;
+  return `${formatLabel(text, { ...values, parts: parts.length ? parts.join(l.verdictSep) : formatLabel(l.verdictUndecided, values) })} (${l.exitShort} ${report.exitCode})`;
 }
 
 /** A host's verdict (its checks), or its connection status when it could not be used. A

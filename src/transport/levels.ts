@@ -31,7 +31,8 @@ export function rankOf(level: Level): number {
 /** The device's last words before a prompt, without the echo of what we typed. */
 function lastLines(text: string, secrets: readonly string[], typed?: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== typed);
-  return redact(lines.slice(-3, -1).join(' / ') || lines.slice(-1).join(''), secrets).slice(0, 300);
+  // Without its closing full stop: the device's words are quoted inside a sentence of ours.
+  return redact(lines.slice(-3, -1).join(' / ') || lines.slice(-1).join(''), secrets).slice(0, 300).replace(/[.;:,\s]+$/, '');
 }
 
 function isPinned(r: PinnedShell | Arrival): r is PinnedShell {

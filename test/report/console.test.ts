@@ -249,3 +249,42 @@ describe('console recap and terminal', () => {
     expect(rem.text()).toBe('  修復 ftd01 fix-dns: ロールバック済み\n');
   });
 });
+
+describe('console wording for an errored host (issue 23: the demo said "0 checks undecided" beside "9 error", and one message 9 times)', () => {
+  /** The sample with one host whose every check errored for the same reason (a lockdown). */
+  function lockedSample(): RunReport {
+    const r = loadSample();
+    const h = r.hosts[1];
+    const reason = 'expert mode is not available on this device: Error: expert mode has been disabled on this device (system lockdown-sensor); only CLI-level checks can run';
+    h.status = 'error';
+    h.checks = h.checks.map((c) => ({ ...c, status: 'error', reason, diagnosis: undefined }));
+    for (const o of r.hosts) if (o !== h) o.checks = o.checks.filter((c) => c.status !== 'error');
+    return r;
+  }
+
+  it('the verdict leaves out a part with nothing to say, so it never contradicts the count line', async () => {
+    const r = lockedSample();
+    const out = memoryStream();
+    await replay(r, createConsoleReporter({ mode: 'plain', stream: out.stream, lang: 'en' }), { t: 0 });
+    const verdict = out.text().trimEnd().split('\n').at(-1)!;
+    expect(verdict).toBe('NEEDS ATTENTION: 2 of 4 hosts unreachable or errored (exit 3)');
+    expect(verdict).not.toMatch(/0 checks undecided/);
+    const ja = memoryStream();
+    await replay(r, createConsoleReporter({ mode: 'plain', stream: ja.stream, lang: 'ja' }), { t: 0 });
+    expect(ja.text().trimEnd().split('\n').at(-1)).toMatch(/^要対応：4 ホスト中 2 ホストが到達不能・エラー \(.+ 3\)$/);
+    // With something in each part, all three are said.
+    const all = memoryStream();
+    await replay(loadSample(), createConsoleReporter({ mode: 'plain', stream: all.stream, lang: 'en' }), { t: 0 });
+    expect(all.text().trimEnd().split('\n').at(-1)).toBe('NEEDS ATTENTION: 1 of 4 hosts unreachable or errored, 1 checks undecided, 1 failed (exit 3)');
+  });
+
+  it('plain mode says a host\'s shared error once, naming every check it stopped, with clean punctuation', async () => {
+    const r = lockedSample();
+    const h = r.hosts[1];
+    const out = memoryStream();
+    await replay(r, createConsoleReporter({ mode: 'plain', stream: out.stream, lang: 'en' }), { t: 0 });
+    const lines = out.text().split('\n').filter((l) => l.includes('lockdown-sensor') && l.startsWith('  ERROR'));
+    expect(lines).toEqual([`  ERROR ${h.host} ${h.checks.map((c) => c.checkId).join(', ')}: ${h.checks[0].reason}`]);
+    expect(out.text()).not.toMatch(/\)\.;/);
+  });
+});

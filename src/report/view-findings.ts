@@ -51,7 +51,7 @@ function causeOf(c: CheckResult, lang: Lang, l: Labels): { id: string; cause: st
   return { id: '', cause: failed.length ? failed.join('; ') : l.noDiagnosis, next: '' };
 }
 
-/** Failing/undecided checks, root causes first: cause cards by severity, each followed by the
+/** Failing/undecided checks, root causes first: cause cards by what they explain, then severity, each followed by the
  * cards of its symptoms (see view-causes.ts); per check, hosts grouped by diagnosis; evidence for
  * the first `evidencePerCheck` hosts (fails before errors). */
 export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: ViewLimits, results?: HostResults): FindingView[] {
@@ -116,7 +116,11 @@ export function buildFindings(report: RunReport, lang: Lang, l: Labels, limits: 
     });
   }
   const byRank = (a: (typeof findings)[number], b: (typeof findings)[number]) => b.rank - a.rank || b.failCount - a.failCount || order.indexOf(a.checkId) - order.indexOf(b.checkId);
-  const causes = findings.filter((f) => !f.primaryCause).sort(byRank);
+  // Causes are ranked by what they explain: the findings (host × check) whose root they are. A
+  // DNS fault behind five symptoms comes before an egress check failing on its own.
+  const explains = new Map<string, number>();
+  for (const items of byCheck.values()) for (const i of items) explains.set(i.root, (explains.get(i.root) ?? 0) + 1);
+  const causes = findings.filter((f) => !f.primaryCause).sort((a, b) => (explains.get(b.checkId) ?? 0) - (explains.get(a.checkId) ?? 0) || byRank(a, b));
   const out: typeof findings = [];
   for (const cause of causes) {
     const symptoms = findings.filter((f) => f.primaryCause === cause.checkId).sort(byRank);
@@ -144,9 +148,10 @@ export function buildFixFirst(report: RunReport, lang: Lang, l: Labels, limits: 
     const found = findingsOf(h);
     if (found.length === 0) continue;
     const roots = rootsOfHost(h, report);
+    const explains = (id: string) => [...roots.values()].filter((r) => r === id).length;
     const first = found
       .filter((c) => roots.get(c.checkId) === c.checkId)
-      .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))
+      .sort((a, b) => explains(b.checkId) - explains(a.checkId) || SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))
       .map((c) => ({ checkId: toOneLine(c.checkId), title: toOneLine(textOf(c.title, lang)), ...causeOf(c, lang, l) }));
     const then = found.filter((c) => roots.get(c.checkId) !== c.checkId).map((c) => toOneLine(c.checkId));
     out.push({ host: toOneLine(h.host), status: hostVerdict(h, l), first, then: then.join(', ') });

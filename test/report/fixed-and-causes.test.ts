@@ -95,14 +95,16 @@ describe('root cause first', () => {
     ftd02.checks[1] = { ...ftd02.checks[1], status: 'fail', severity: 'low', diagnosis: { cause: 'DNS fails', next: 'Fix DNS' } };
     ftd02.checks[4] = { ...ftd02.checks[4], diagnosis: { cause: 'no session', next: 'See dns-resolves first' } };
     const v = buildReportView(r, { lang: 'en' });
+    // Causes are ranked by what they explain (issue 23): the low-severity DNS cause behind a
+    // symptom comes before a higher-severity check that fails on its own.
     expect(v.findings.map((f) => [f.checkId, f.symptom, f.causedBy])).toEqual([
-      ['eventhandler-socket', false, ''],
       ['dns-resolves', false, ''],
       ['eventing-session', true, 'caused by dns-resolves'],
+      ['eventhandler-socket', false, ''],
     ]);
-    expect(v.findings[1].symptoms).toBe('eventing-session');
+    expect(v.findings[0].symptoms).toBe('eventing-session');
     const ftd02First = v.fixFirst.find((f) => f.host === 'ftd02')!;
-    expect(ftd02First.first.map((x) => x.checkId)).toEqual(['eventhandler-socket', 'dns-resolves']);
+    expect(ftd02First.first.map((x) => x.checkId)).toEqual(['dns-resolves', 'eventhandler-socket']);
     expect(ftd02First.then).toBe('eventing-session');
     // The unreachable host is one entry with cause and next step; its matrix badge is not "ok".
     expect(v.fixFirst.find((f) => f.host === 'ftd03')!.first).toEqual([{ checkId: '', title: 'no answer to the SSH connection (timeout)', cause: 'connect to 192.0.2.13:22 timed out after 10 s', next: expect.stringContaining('TCP 22') }]);

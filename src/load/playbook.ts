@@ -9,6 +9,7 @@ import type { LoadedPlaybook, PlaybookSpec } from '../model/playbook.js';
 import { parseYamlSource } from './yaml-source.js';
 import { validateAgainstSchema } from '../validate/schema.js';
 import { checkPlaybookRules } from '../validate/playbook-rules.js';
+import { conditionFieldIssues } from '../validate/condition-fields.js';
 
 /** Reads a file or throws a UserError that names it (also when it is over the size limit). */
 export function readUserFile(path: string, what: string): string {
@@ -36,7 +37,7 @@ export function loadPlaybook(path: string, cwd: string = process.cwd()): LoadedP
   const schemaIssues = validateAgainstSchema('playbook', source);
   if (schemaIssues.length > 0) throw new UserError(schemaIssues);
   const spec = source.value as PlaybookSpec;
-  const ruleIssues = checkPlaybookRules(spec, source.locate);
+  const ruleIssues = [...checkPlaybookRules(spec, source.locate), ...conditionFieldIssues(spec, source.locate)];
   if (ruleIssues.length > 0) throw new UserError(ruleIssues);
   return {
     path,

@@ -26,6 +26,13 @@ export function readUserFile(path: string, what: string): string {
   }
 }
 
+/** `level: shell` is the name a linux host's author reaches for: the same level as `expert`
+ * (the login shell; FTD's expert mode). Read as `expert` from here on (docs/playbooks.md). */
+function shellIsExpert(spec: PlaybookSpec): void {
+  const steps = [...spec.checks.flatMap((c) => c.collect ?? []), ...(spec.remediations ?? []).flatMap((r) => [...(r.capture ?? []), ...r.apply, ...(r.rollback ?? [])])];
+  for (const s of steps) if ((s.level as string) === 'shell') s.level = 'expert';
+}
+
 /** Loads and validates one playbook. Throws a UserError listing every problem found. */
 export function loadPlaybook(path: string, cwd: string = process.cwd()): LoadedPlaybook {
   const text = readUserFile(path, 'playbook');
@@ -37,6 +44,7 @@ export function loadPlaybook(path: string, cwd: string = process.cwd()): LoadedP
   const schemaIssues = validateAgainstSchema('playbook', source);
   if (schemaIssues.length > 0) throw new UserError(schemaIssues);
   const spec = source.value as PlaybookSpec;
+  shellIsExpert(spec);
   const ruleIssues = [...checkPlaybookRules(spec, source.locate), ...conditionFieldIssues(spec, source.locate)];
   if (ruleIssues.length > 0) throw new UserError(ruleIssues);
   return {

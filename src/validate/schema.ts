@@ -85,7 +85,7 @@ function describe(e: ErrorObject): { message: string; hint?: string; key?: strin
     case 'type':
       return { code: 'schema', message: `${where} must be ${String(p.type).replace(',', ' or ')}, not ${typeName(e.data)}` };
     case 'enum':
-      return { code: 'schema', message: `${where} must be one of: ${(p.allowedValues as unknown[]).join(', ')}`, hint: suggestEnum(e) };
+      return { code: 'schema', message: `${where} must be one of: ${(p.allowedValues as unknown[]).join(', ')}`, hint: [suggestEnum(e), (e.parentSchema as { description?: string })?.description].filter(Boolean).join(' ') || undefined };
     case 'pattern':
       return { code: 'schema', message: `${where} '${String(e.data)}' does not match ${String(p.pattern)}`, hint: (e.parentSchema as { description?: string })?.description };
     case 'minItems':

@@ -23,8 +23,8 @@ import { loadInputs, playbookMeta } from './load-inputs.js';
 
 /** `-e` values split into what the plan may store (given inline, no secret inside at any depth,
  * not a secret input, no known secret value) and what it names only (docs/secrets.md "What a
- * plan stores"): a variable read from `-e @file` refers to its file, a secret given inline is
- * given again to apply by the operator. No value and no digest of a secret is kept. */
+ * plan and a journal store"): a variable read from `-e @file` refers to its file, a secret
+ * given inline is given again to apply by the operator. No secret and no digest of one is kept. */
 export function splitExtraVars(extra: Record<string, unknown>, opts: { origins: Record<string, string>; secretInputs: ReadonlySet<string>; secretValues: readonly string[]; cwd: string }): Pick<PlanDocument['selection'], 'extraVars' | 'extraVarRefs'> {
   const extraVars: Record<string, unknown> = {};
   const refs: Record<string, ExtraVarRef> = {};

@@ -82,6 +82,29 @@ describe('secrets on a live run', () => {
     expect(JSON.stringify(right.events).includes(lab.password)).toBe(false);
   });
 
+  it('a secret with a quote is redacted in its shell-quoted form too (the command as sent) and in the output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-quoted-'));
+    const playbook = join(dir, 'quoted.yml');
+    writeFileSync(playbook, [
+      'name: quoted-secret',
+      'inputs:',
+      '  proxy_pass: { type: string, secret: true }',
+      'checks:',
+      '  - id: echo-secret',
+      '    title: echo a secret',
+      '    severity: info',
+      '    collect: [{ level: expert, command: "echo {{proxy_pass}}" }]',
+      '    expect: [{ of: exit, equals: 0 }]',
+      '',
+    ].join('\n'));
+    const secret = `It's-a-s3cret`;
+    const { report, events } = await runOn(writeInventory(lab), lab, { playbooks: [playbook], extraVars: { proxy_pass: secret } });
+    expect(statusTable(report).fw1['echo-secret']).toBe('pass');
+    const stored = JSON.stringify([report, events]);
+    expect(stored).toContain(`echo '${REDACTED}'`);
+    for (const form of [secret, `It'\\''s-a-s3cret`, 's-a-s3cret']) expect(stored.includes(form), form).toBe(false);
+  });
+
   it('-e ansible_port and ansible_user override the inventory too', async () => {
     const inventory = writeInventory(lab, [], undefined, { fw1: { ansible_port: 1, ansible_user: 'nobody' } });
     const right = await runOn(inventory, lab, { tags: ['version-in-scope'], extraVars: { ansible_port: String(lab.hosts[0].port), ansible_user: 'admin' } });

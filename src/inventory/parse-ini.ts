@@ -28,10 +28,11 @@ interface Pending {
   parents: string[];
 }
 
-/** What follows the first secret-named `key=` (or `key = `) of a line, whole and word by word:
- * an error message never quotes it, even when the line cannot be split (an unclosed quote). */
+/** What follows the first secret-named `key=` (or `key = `, or the mistaken `key:`) of a line,
+ * whole and word by word: an error message never quotes it, even when the line cannot be split
+ * (an unclosed quote). */
 function secretTail(line: string): string[] {
-  for (const m of line.matchAll(/(?:^|\s)([^\s=]+)\s*=/g)) {
+  for (const m of line.matchAll(/(?:^|\s)([^\s=:]+)\s*[=:]/g)) {
     if (!isSecretName(m[1])) continue;
     const tail = line.slice(m.index + m[0].length).trim();
     return tail ? [tail, ...tail.split(/\s+/)] : [];

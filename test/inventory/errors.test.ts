@@ -102,6 +102,7 @@ describe('an INI parse error never quotes a secret-named value (issue 17)', () =
     ['an unclosed quote in a host line', '[fw]\nfw1 ansible_user=ops ansible_password="It s-Secret-pw\n'],
     ['a stray word after a password', '[fw]\nfw1 ansible_password=Secret-pw oops\n'],
     ['a bad section after a secret', '[fw]\nfw1 snmp_community=Secret-pw [x y]\n'],
+    ['a YAML-style vars line', '[fw:vars]\nansible_password: Secret-pw\n'],
   ])('%s', async (_name, text) => {
     const root = writeTree({ 'hosts.ini': text });
     const issues = await issuesOf(() => loadInventory(join(root, 'hosts.ini')));

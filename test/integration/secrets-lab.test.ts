@@ -134,6 +134,7 @@ describe('no secret at rest, none on the command line (issue 17 §3)', () => {
       d,
     );
     expect([plan.code, plan.stderr]).toEqual([0, expect.stringContaining('1 change(s)')]);
+    expect(plan.stderr).toMatch(/names the secret\(s\) proxy, api_token without storing them: .*FIREBOOK_VAR_proxy, FIREBOOK_VAR_api_token/);
     const doc = JSON.parse(readFileSync(join(d, 'plan.json'), 'utf8'));
     // By name and source only.
     expect(doc.selection.extraVars).toEqual({ dns_servers: '192.0.2.53,192.0.2.54' });
@@ -147,6 +148,9 @@ describe('no secret at rest, none on the command line (issue 17 §3)', () => {
     const inline = await cli(['apply', join(d, 'plan.json'), '--approved-by', 'x', '-e', 'api_token=inline-canary-D4', '--known-hosts', lab.knownHostsPath], d);
     expect([inline.code, inline.stderr]).toEqual([4, expect.stringMatching(/-e takes only @FILE here/)]);
     expect(inline.stderr).not.toContain('inline-canary-D4');
+    writeFileSync(join(d, 'extra.yml'), 'api_token: x\ndns_servers: 192.0.2.99\n');
+    const extra = await cli(['apply', join(d, 'plan.json'), '--approved-by', 'x', '-e', `@${join(d, 'extra.yml')}`, '--vault-password-file', join(d, 'pw'), '--known-hosts', lab.knownHostsPath], d);
+    expect([extra.code, extra.stderr]).toEqual([4, expect.stringMatching(/-e dns_servers: the plan fixes every variable/)]);
     const argv = ['apply', join(d, 'plan.json'), '--approved-by', 'x', '-e', `@${join(d, 'apply-secrets.yml')}`, '--vault-password-file', join(d, 'pw'), '--out', join(d, 'apply-run'), '--known-hosts', lab.knownHostsPath];
     expect(argv.join(' ')).not.toMatch(/canary/);
     const apply = await cli(argv, d, { FIREBOOK_VAR_api_token: 'inline-canary-D4' });

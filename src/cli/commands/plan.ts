@@ -15,7 +15,7 @@ import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js'
 import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../report/write-reports.js';
 import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
 import { toolVersion } from '../../model/package-files.js';
-import { splitExtraVars } from '../change-run.js';
+import { secretEnvName, splitExtraVars } from '../change-run.js';
 
 const USAGE = `Usage: firebook plan PLAYBOOK... -i INVENTORY [options] -o plan.json
 
@@ -139,6 +139,8 @@ export const command: CliCommand = {
     writeFileAtomic(output, JSON.stringify(doc, null, 2) + '\n', PRIVATE_FILE_MODE);
     writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc));
     writeFileAtomic(`${stem}.html`, renderPlanHtml(doc));
+    const operator = Object.entries(doc.selection.extraVarRefs ?? {}).filter(([, r]) => r.from === 'operator').map(([k]) => k);
+    if (operator.length) io.stderr.write(`firebook: plan: the plan names the secret(s) ${operator.join(', ')} without storing them: give them to apply in a file (-e @FILE) or as ${operator.map(secretEnvName).join(', ')} (docs/secrets.md)\n`);
     const steps = doc.hosts.reduce((n, h) => n + h.steps.length, 0);
     io.stderr.write(`firebook: plan ${output} (+ .md, .html): ${steps} change(s) on ${doc.hosts.length} host(s), expires ${doc.expiresAt}\n`);
     return report.hosts.some((h) => h.status !== 'ok') ? EXIT.hostFailed : EXIT.ok;

@@ -23,7 +23,8 @@ export const CHANGE_USAGE = `Window:
       --window START/END    ISO 8601 with offset, END a time or a duration:
                             2026-12-01T01:00+09:00/PT2H. Refused outside it; no new host
                             starts after it ends (hosts in flight finish)
-  -e, --extra-vars VARS     only the secret variables the plan kept as a hash
+  -e, --extra-vars @FILE    a file (may be vault-encrypted) with the secrets the plan names; or
+                            set FIREBOOK_VAR_<name>. Never key=value: argv is visible in ps
 ${CONNECTION_USAGE}
 ${VAULT_USAGE.trimEnd()}
 Output:
@@ -75,6 +76,10 @@ export function parseChangeOptions(command: string, v: Values, io: CliIO): Chang
     window = w;
   }
   const connection = parseConnectionOptions(command, v, io);
+  const inline = (v['extra-vars'] ?? []).find((e) => !e.trim().startsWith('@'));
+  if (inline !== undefined) {
+    throw new UserError({ code: 'cli-usage', message: `firebook ${command}: -e takes only @FILE here: the plan keeps every variable, and a secret it names is not taken from the command line (visible in ps)`, hint: 'put the secrets in a file (-e @secrets.yml, may be vault-encrypted) or set FIREBOOK_VAR_<name>' });
+  }
   return {
     window,
     windowText: v.window,

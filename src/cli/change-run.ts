@@ -3,11 +3,12 @@
  * rebuild the hosts from the plan's selection, open the journal beside the reports and drive
  * the plan's steps through executeRun (same connector, reporters, run folder, Ctrl-C).
  */
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError, type UserIssue } from '../model/errors.js';
-import type { JournalEntry, JournalKind, PendingStep, PlanDocument } from '../model/change.js';
-import { isSecretName } from '../model/redact.js';
+import type { ExtraVarRef, JournalEntry, JournalKind, PendingStep, PlanDocument } from '../model/change.js';
+import { secretValuesOf } from '../model/redact.js';
+import type { Vault } from '../inventory/vault.js';
+import { parseExtraVars } from './options.js';
 import type { RunReport } from '../model/result.js';
 import { planRefusals } from '../change/plan-document.js';
 import type { ChangeWindow } from '../change/window.js';
@@ -20,35 +21,56 @@ import { warnInsecure, type ConnectionSettings } from './connection-options.js';
 import { executeRun } from './execute.js';
 import { loadInputs, playbookMeta } from './load-inputs.js';
 
-/** sha256 of a secret `-e` value, as the plan keeps it. */
-export function secretDigest(value: unknown): string {
-  return createHash('sha256').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('hex');
-}
-
-/** `-e` values split into what the plan may store and what it keeps only as a hash. */
-export function splitExtraVars(extra: Record<string, unknown>, secretInputs: ReadonlySet<string>): { extraVars: Record<string, unknown>; secretExtraVars?: Record<string, string> } {
+/** `-e` values split into what the plan may store (given inline, no secret inside at any depth,
+ * not a secret input, no known secret value) and what it names only (docs/secrets.md "What a
+ * plan and a journal store"): a variable read from `-e @file` refers to its file, a secret
+ * given inline is given again to apply by the operator. No secret and no digest of one is kept. */
+export function splitExtraVars(extra: Record<string, unknown>, opts: { origins: Record<string, string>; secretInputs: ReadonlySet<string>; secretValues: readonly string[]; cwd: string }): Pick<PlanDocument['selection'], 'extraVars' | 'extraVarRefs'> {
   const extraVars: Record<string, unknown> = {};
-  const secret: Record<string, string> = {};
+  const refs: Record<string, ExtraVarRef> = {};
+  const known = new Set(opts.secretValues);
   for (const [k, v] of Object.entries(extra)) {
-    if (isSecretName(k) || secretInputs.has(k)) secret[k] = secretDigest(v);
+    const origin = opts.origins[k];
+    if (origin?.startsWith('@')) refs[k] = { from: 'file', file: resolve(opts.cwd, origin.slice(1)) };
+    else if (opts.secretInputs.has(k) || secretValuesOf({ [k]: v }).length > 0 || secretValuesOf({ secret: v }).some((x) => known.has(x))) refs[k] = { from: 'operator' };
     else extraVars[k] = v;
   }
-  return Object.keys(secret).length ? { extraVars, secretExtraVars: secret } : { extraVars };
+  return Object.keys(refs).length ? { extraVars, extraVarRefs: refs } : { extraVars };
 }
 
-/** The plan's extra vars with the secret ones given again (`-e`); each must match its hash. */
-function restoreExtraVars(doc: PlanDocument, given: Record<string, unknown>, command: string): { vars: Record<string, unknown>; issues: UserIssue[] } {
+/** The environment variable that gives apply the secret `-e NAME` of a plan. */
+export const secretEnvName = (name: string) => `FIREBOOK_VAR_${name}`;
+
+/** The plan's `-e` variables again: stored ones as they are, `file` ones read again from their
+ * file (vault-decrypted with the vault flags), `operator` ones from apply's `-e @file` or the
+ * environment. Returns the values that are secret (for redaction). */
+function restoreExtraVars(doc: PlanDocument, given: Record<string, unknown>, cfg: { command: string; env: NodeJS.ProcessEnv; vault: Vault }): { vars: Record<string, unknown>; secrets: string[]; issues: UserIssue[] } {
   const vars = { ...doc.selection.extraVars };
+  const refs = doc.selection.extraVarRefs ?? {};
   const issues: UserIssue[] = [];
-  for (const [name, digest] of Object.entries(doc.selection.secretExtraVars ?? {})) {
-    if (!(name in given)) issues.push({ code: 'cli-usage', message: `the plan needs the secret -e ${name} (it keeps only its hash)`, hint: `pass -e ${name}=... to firebook ${command}` });
-    else if (secretDigest(given[name]) !== digest) issues.push({ code: 'cli-usage', message: `-e ${name} is not the value the plan was made with`, hint: 'pass the same value, or make a new plan' });
-    else vars[name] = given[name];
+  const secrets: string[] = [];
+  const files = new Map<string, Record<string, unknown>>();
+  for (const [name, ref] of Object.entries(refs)) {
+    if (ref.from === 'file') {
+      if (!files.has(ref.file)) files.set(ref.file, parseExtraVars(cfg.command, [`@${ref.file}`], cfg.vault));
+      const values = files.get(ref.file)!;
+      if (name in values) vars[name] = values[name];
+      else issues.push({ code: 'cli-usage', message: `-e @${ref.file} no longer defines ${name}`, hint: 'restore the file, or make a new plan' });
+      continue;
+    }
+    const env = cfg.env[secretEnvName(name)];
+    if (name in given) vars[name] = given[name];
+    else if (env !== undefined) vars[name] = env;
+    else {
+      issues.push({ code: 'cli-usage', message: `the plan needs the secret ${name} (it keeps only its name)`, hint: `give it to firebook ${cfg.command} in a file (-e @secrets.yml, may be vault-encrypted) or the environment (${secretEnvName(name)}=...), never on the command line` });
+      continue;
+    }
+    secrets.push(...secretValuesOf({ secret: vars[name] }));
   }
   for (const name of Object.keys(given)) {
-    if (!(name in (doc.selection.secretExtraVars ?? {}))) issues.push({ code: 'cli-usage', message: `-e ${name}: the plan fixes every variable; only secrets it kept as a hash may be given again`, hint: 'make a new plan to change a variable' });
+    if (refs[name]?.from !== 'operator') issues.push({ code: 'cli-usage', message: `-e ${name}: the plan fixes every variable; only the secrets it names may be given again`, hint: 'make a new plan to change a variable' });
   }
-  return { vars, issues };
+  return { vars, secrets, issues };
 }
 
 export interface ChangeRunConfig {
@@ -84,11 +106,12 @@ export interface ChangeRunConfig {
 /** Refuses (UserError, exit 4, nothing sent) or runs the steps; returns the exit code. */
 export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
   const now = cfg.now ?? (() => new Date());
-  const { vars, issues } = restoreExtraVars(cfg.doc, cfg.extraVars, cfg.command);
-  issues.push(...planRefusals(cfg.doc, cfg.planFile, { now: now(), window: cfg.window, approvedBy: cfg.approvedBy, requireApproval: cfg.requireApproval, checkFiles: true, checkExpiry: cfg.checkExpiry }));
+  const refusals = planRefusals(cfg.doc, cfg.planFile, { now: now(), window: cfg.window, approvedBy: cfg.approvedBy, requireApproval: cfg.requireApproval, checkFiles: true, checkExpiry: cfg.checkExpiry });
+  if (refusals.length > 0) throw new UserError(refusals);
+  const { vars, secrets, issues } = restoreExtraVars(cfg.doc, cfg.extraVars, { command: cfg.command, env: io.env, vault: cfg.connection.vault });
   if (issues.length > 0) throw new UserError(issues);
   const sel = cfg.doc.selection;
-  const { playbooks, plan, inventory } = await loadInputs(io.cwd, sel.playbooks, sel.inventory, { limit: sel.limit, tags: sel.tags, skipTags: sel.skipTags, extraVars: vars, connectionDefaults: cfg.connection.connectionDefaults }, cfg.connection.vault);
+  const { playbooks, plan, inventory } = await loadInputs(io.cwd, sel.playbooks, sel.inventory, { limit: sel.limit, tags: sel.tags, skipTags: sel.skipTags, extraVars: vars, secretValues: secrets, connectionDefaults: cfg.connection.connectionDefaults }, cfg.connection.vault);
   const wanted = new Set(cfg.steps.map((s) => s.host));
   const missing = [...wanted].filter((h) => !plan!.hosts.some((x) => x.name === h));
   if (missing.length) throw new UserError({ code: 'cli-usage', message: `${cfg.planFile}: host(s) ${missing.join(', ')} are no longer selected by the plan's inventory and playbooks`, hint: 'make a new plan' });

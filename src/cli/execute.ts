@@ -13,6 +13,7 @@ import { runPlan, type RunOptions } from '../run/runner.js';
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
+import { PRIVATE_DIR_MODE } from '../report/write-reports.js';
 import { buildReport, createConsoleReporter, useColor, createFileReporter, openEventLog, readEventLog, redactArgv, writeReports, TEMP_MARK, type ReportFormat } from '../report/index.js';
 import { fileResultStore } from '../store/result-store.js';
 import { EXIT } from '../model/errors.js';
@@ -59,7 +60,7 @@ export function newRunId(now = new Date()): string {
 export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ report: RunReport; outDir: string }> {
   const runId = newRunId();
   const outDir = resolve(io.cwd, cfg.outDir ?? join('reports', runId));
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(outDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   let connector: Connector = cfg.replay
     ? new ReplayConnector(resolve(io.cwd, cfg.replay))
     : new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy });

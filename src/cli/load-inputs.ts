@@ -8,7 +8,7 @@ import { loadPlaybooks } from '../load/playbook.js';
 import { loadInventory } from '../inventory/index.js';
 import { buildPlan, checkExtraVars, type PlanOptions, type RunPlan } from '../plan/plan.js';
 import type { Vault } from '../inventory/vault.js';
-import { redact } from '../model/redact.js';
+import { redact, secretValuesOf } from '../model/redact.js';
 
 export interface LoadedInputs {
   playbooks: LoadedPlaybook[];
@@ -44,9 +44,12 @@ export async function loadInputs(cwd: string, playbookPaths: string[], inventory
     }
   }
   if (issues.length > 0) throw new UserError(issues);
-  const secretValues = [...(planOpts.secretValues ?? []), ...(vault?.revealed ?? [])];
+  // Known before any host: secrets of `-e` by name (any depth) or as secret inputs, and what the
+  // vault revealed; `validate` without an inventory quotes `-e` arguments in its messages.
+  const secretInputs = playbooks.flatMap((p) => Object.entries(p.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k));
+  const secretValues = [...(planOpts.secretValues ?? []), ...(vault?.revealed ?? []), ...secretValuesOf(planOpts.extraVars ?? {}, secretInputs)];
   const plan = inventory ? buildPlan(playbooks, inventory, { ...planOpts, secretValues }) : undefined;
-  const extraIssues = inventory || !planOpts.extraVars ? [] : checkExtraVars(playbooks, planOpts);
-  if (extraIssues.length > 0) throw new UserError(extraIssues.map((i) => ({ ...i, message: redact(i.message, secretValues) })));
+  const extraIssues = inventory || !planOpts.extraVars ? [] : checkExtraVars(playbooks, { ...planOpts, secretValues });
+  if (extraIssues.length > 0) throw new UserError(extraIssues.map((i) => ({ ...i, message: redact(i.message, secretValues), ...(i.hint ? { hint: redact(i.hint, secretValues) } : {}) })));
   return { playbooks, inventory, plan };
 }

@@ -4,6 +4,8 @@ import { SEVERITIES, type Severity } from '../model/playbook.js';
 import { readUserFile } from '../load/playbook.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/write-reports.js';
 import { parseVarsText } from '../inventory/vars-files.js';
+import { splitShellWords } from '../inventory/shlex.js';
+import { INPUT_LIMITS, jsonNestingOverflow } from '../model/input-limits.js';
 import { DEFAULT_VAULT_ID, parseVaultId, readVaultSecrets, Vault, type VaultSource } from '../inventory/vault.js';
 
 function usage(command: string, message: string, hint?: string): UserError {
@@ -12,7 +14,10 @@ function usage(command: string, message: string, hint?: string): UserError {
 
 /** `-e key=value [key2=value2]`, `-e @vars.yml|json`, `-e '{"k": [..]}'` — Ansible's three
  * forms. Later wins. A `@file` may be vault-encrypted or hold `!vault` values (`vault`).
- * `origins` (optional) receives, per variable, the argument it came from (for error messages). */
+ * key=value text is split into words as Ansible splits it (quotes removed, `\` escapes:
+ * `ansible_password="a b"` is `a b`). JSON nested deeper than the input limit is refused before
+ * it is parsed. `origins` (optional) receives, per variable, the argument it came from (for
+ * error messages and for the plan, which stores a `@file` variable as a reference). */
 export function parseExtraVars(command: string, values: string[] | undefined, vault: Vault = new Vault(), origins?: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const raw of values ?? []) {
@@ -26,17 +31,29 @@ export function parseExtraVars(command: string, values: string[] | undefined, va
       Object.assign(out, parsed);
       for (const k of Object.keys(parsed)) note(k, v);
     } else if (v.startsWith('{')) {
+      const deep = jsonNestingOverflow(v);
+      if (deep !== undefined) {
+        throw new UserError({ code: 'limit', message: `firebook ${command}: -e '${v.slice(0, 20)}…' is JSON nested more than ${INPUT_LIMITS.maxDepth} levels deep (at character ${deep + 1})`, hint: 'flatten the structure, or pass the variables with -e @file.yml' });
+      }
+      let parsed: Record<string, unknown>;
       try {
-        const parsed = JSON.parse(v) as Record<string, unknown>;
-        Object.assign(out, parsed);
-        for (const k of Object.keys(parsed ?? {})) note(k, v);
+        parsed = JSON.parse(v) as Record<string, unknown>;
       } catch {
         throw usage(command, `-e '${v.slice(0, 40)}…' is not valid JSON`);
       }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw usage(command, `-e '${v.slice(0, 40)}…' is not a JSON object`);
+      Object.assign(out, parsed);
+      for (const k of Object.keys(parsed)) note(k, v);
     } else {
-      for (const pair of v.split(/\s+/)) {
+      let words: string[];
+      try {
+        words = splitShellWords(v, { comments: false });
+      } catch (err) {
+        throw usage(command, `-e: ${(err as Error).message.toLowerCase()} in a key=value argument`, 'quote values as a shell would: -e \'key="a b"\'');
+      }
+      for (const pair of words) {
         const eq = pair.indexOf('=');
-        if (eq <= 0) throw usage(command, `-e '${pair}' is not key=value`, 'use -e key=value, -e @file.yml or -e \'{"key": "value"}\'');
+        if (eq <= 0) throw usage(command, `-e '${pair.slice(0, 40)}' is not key=value`, 'use -e key=value, -e @file.yml or -e \'{"key": "value"}\'');
         out[pair.slice(0, eq)] = pair.slice(eq + 1);
         note(pair.slice(0, eq), pair);
       }

@@ -6,6 +6,7 @@
  * group defined further down, and an undefined one is an error at the end.
  */
 import { UserError } from '../model/errors.js';
+import { isSecretName, redact } from '../model/redact.js';
 import { InventoryBuilder } from './builder.js';
 import { expandHostEntry } from './host-range.js';
 import { parsePythonLiteral } from './python-literal.js';
@@ -27,6 +28,18 @@ interface Pending {
   parents: string[];
 }
 
+/** What follows the first secret-named `key=` (or `key = `, or the mistaken `key:`) of a line,
+ * whole and word by word: an error message never quotes it, even when the line cannot be split
+ * (an unclosed quote). */
+function secretTail(line: string): string[] {
+  for (const m of line.matchAll(/(?:^|\s)([^\s=:]+)\s*[=:]/g)) {
+    if (!isSecretName(m[1])) continue;
+    const tail = line.slice(m.index + m[0].length).trim();
+    return tail ? [tail, ...tail.split(/\s+/)] : [];
+  }
+  return [];
+}
+
 /** Parses INI inventory `text` (from `file`) into `builder`. Throws UserError code `inventory`. */
 export function parseIniInventory(text: string, file: string, builder: InventoryBuilder): void {
   const pending = new Map<string, Pending>();
@@ -39,7 +52,7 @@ export function parseIniInventory(text: string, file: string, builder: Inventory
     const lineNo = i + 1;
     const col = raw.length - raw.trimStart().length + 1;
     const fail = (message: string, hint?: string, atCol = col): never => {
-      throw new UserError({ code: 'inventory', message, location: { file, line: lineNo, col: atCol }, hint });
+      throw new UserError({ code: 'inventory', message: redact(message, secretTail(line)), location: { file, line: lineNo, col: atCol }, hint });
     };
     if (!line || line[0] === '#' || line[0] === ';') continue;
     const m = SECTION.exec(line);

@@ -10,8 +10,10 @@ export class ShlexError extends Error {}
 
 const WHITESPACE = ' \t\r\n';
 
-/** Splits `line` into words like Python's `shlex.split(line, comments=True, posix=True)`. */
-export function splitShellWords(line: string): string[] {
+/** Splits `line` into words like Python's `shlex.split(line, comments=True, posix=True)`;
+ * with `comments: false`, `#` is an ordinary character (`-e` key=value text). */
+export function splitShellWords(line: string, opts: { comments?: boolean } = {}): string[] {
+  const comments = opts.comments ?? true;
   const words: string[] = [];
   let token = '';
   let inWord = false;
@@ -23,7 +25,7 @@ export function splitShellWords(line: string): string[] {
       token = '';
       inWord = false;
       i++;
-    } else if (c === '#') {
+    } else if (c === '#' && comments) {
       // Comment to end of line; emits the current word first.
       break;
     } else if (c === '\\') {

@@ -54,6 +54,12 @@ export interface PlanHost {
   steps: PlanStep[];
 }
 
+/** Where `apply`, `resume` and `rollback` read a `-e` variable the plan does not store:
+ * `file` — again from the `-e @file` it came from (its sha256 is in the plan's files);
+ * `operator` — a secret given inline to `plan`, given again to apply by `-e @file` or the
+ * environment variable `FIREBOOK_VAR_<name>` (never on the command line). */
+export type ExtraVarRef = { from: 'file'; file: string } | { from: 'operator' };
+
 /** plan.json. */
 export interface PlanDocument {
   $schema: string;
@@ -71,9 +77,10 @@ export interface PlanDocument {
     limit?: string;
     tags?: string[];
     skipTags?: string[];
-    /** `-e` values; a secret one is kept as its sha256 only (pass it again to `apply`). */
+    /** `-e` values given on the command line that hold no secret (docs/secrets.md). */
     extraVars: Record<string, unknown>;
-    secretExtraVars?: Record<string, string>;
+    /** The other `-e` variables, by name only: no value, no digest of one. */
+    extraVarRefs?: Record<string, ExtraVarRef>;
   };
   files: PlanFile[];
   hosts: PlanHost[];

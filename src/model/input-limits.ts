@@ -5,7 +5,8 @@
  * for real files and documented in docs/faults.md:
  * - size: a file larger than `maxFileBytes` is refused before it is read;
  * - nesting: YAML deeper than `maxDepth` collections is refused before it is composed (the
- *   `yaml` package composes recursively, and deep input overflowed the stack);
+ *   `yaml` package composes recursively, and deep input overflowed the stack); so is `-e` JSON
+ *   before it is parsed (jsonNestingOverflow);
  * - host ranges: one entry (`fw[0:99999999]`) expands to at most `maxHostsPerRange` hosts;
  * - aliases: a YAML alias bomb (`&a [*b, *b, …]` chains) is refused when its expansion passes
  *   the alias budget the caller gives `toJS` (the `yaml` package's `maxAliasCount`). */
@@ -38,6 +39,23 @@ export function checkFileSize(file: string, maxBytes: number = INPUT_LIMITS.maxF
       hint: 'is this the right file? split a very large inventory into a folder of files',
     });
   }
+}
+
+/** Where JSON text first nests deeper than `maxDepth` arrays/objects (a character offset), or
+ * undefined. One linear pass that skips strings, run BEFORE JSON.parse: what reads the parsed
+ * value afterwards (merging, secret search, schema checks) recurses, and 100,000 nested `[`
+ * overflowed the stack. Invalid JSON is left to JSON.parse to report. */
+export function jsonNestingOverflow(text: string, maxDepth: number = INPUT_LIMITS.maxDepth): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > maxDepth) return i;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return undefined;
 }
 
 type Item = { key?: CST.Token | null; value?: CST.Token | null; sep?: unknown };

@@ -7,16 +7,18 @@
 
 export const REDACTED = '********';
 
-/** Last words of a name that make it a secret: `ansible_password`, `ansible_ssh_pass`,
- * `ansible_become_pass`, `client_secret`, `api_token`, `db_passwd`, `apikey`, `credentials`. */
+/** Last words (trailing digits dropped: `password2`) that make a name a secret. */
 const SECRET_LAST_WORDS = new Set([
-  'password', 'passwords', 'passwd', 'pass', 'pwd',
+  'password', 'passwords', 'passwd', 'pass', 'pwd', 'pw',
   'secret', 'secrets', 'token', 'tokens',
   'passphrase', 'passphrases', 'credential', 'credentials', 'apikey',
+  'key', 'keys', 'psk', 'community', 'communities',
 ]);
-/** Last two words that make a name a secret (`api_key`, `secret_key`, `ssh_private_key` — but
- * not `ansible_ssh_private_key_file`, a path). */
-const SECRET_LAST_PAIRS = new Set(['api key', 'api keys', 'private key', 'secret key', 'access key', 'auth key', 'encryption key']);
+/** Endings of a last word that make it a secret when glued to other words (`adminpassword`,
+ * `enablesecret`, `snmpcommunity`). Only words no innocent word ends with. */
+const SECRET_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token', 'community'];
+/** Last two words that are NOT a secret although the last word is (`ssh_public_key`). */
+const NOT_SECRET_PAIRS = new Set(['public key', 'public keys', 'host key', 'host keys']);
 
 /** Words of an identifier: split at `_`, `-`, `.`, other punctuation and camelCase humps. */
 function wordsOf(identifier: string): string[] {
@@ -30,20 +32,23 @@ function wordsOf(identifier: string): string[] {
 function isSecretIdentifier(identifier: string): boolean {
   const words = wordsOf(identifier);
   if (words.length === 0) return false;
-  const last = words[words.length - 1];
-  if (SECRET_LAST_WORDS.has(last)) return true;
-  if (words.length >= 2 && SECRET_LAST_PAIRS.has(`${words[words.length - 2]} ${last}`)) return true;
+  const last = words[words.length - 1].replace(/(?<=[a-z])\d+$/, '');
+  if (words.length >= 2 && NOT_SECRET_PAIRS.has(`${words[words.length - 2]} ${last}`)) return false;
+  if (SECRET_LAST_WORDS.has(last) || SECRET_SUFFIXES.some((x) => last.endsWith(x))) return true;
   // `*passphrase*` anywhere; `vault` is Ansible's convention for variables holding vaulted
   // values (`vault_db_password`) and names its flags (`--vault-id`).
   return words.some((w) => w.includes('passphrase') || w === 'vault');
 }
 
 /**
- * True when a variable name IS a secret: its last word is password/pass/passwd/secret/token/
- * passphrase/credential(s)/apikey (or the last two `api key`, `private key`, `secret key`,
- * `access key`), or it contains `passphrase` or the word `vault`. Names that merely contain
- * `pass` are not secrets (`bypass_proxy`, `passive_ftp`, `password_file`). Given a text with
- * several identifiers (`{ssh_pass: x}`), true when any of them is a secret name.
+ * True when a variable name IS a secret (docs/secrets.md "What is a secret"): split into words
+ * (`_ - .`, camelCase), its last word — trailing digits dropped — is password(s)/passwd/pass/
+ * pwd/pw/secret(s)/token(s)/passphrase(s)/credential(s)/apikey/key(s)/psk/community, or ends
+ * with password/passwd/passphrase/secret/token/community (`adminpassword`); but not
+ * `public key`/`host key`. Or it contains `passphrase` or the word `vault`. The LAST word
+ * decides, so a name for a path, a file, a length or a URL is not a secret (`password_file`,
+ * `ssh_key_file`, `token_url`), nor names that merely contain `pass` (`bypass_proxy`). Given a
+ * text with several identifiers (`{ssh_pass: x}`), true when any of them is a secret name.
  */
 export function isSecretName(name: string): boolean {
   return name.split(/[^A-Za-z0-9_.-]+/).some((id) => id !== '' && isSecretIdentifier(id));
@@ -86,9 +91,56 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A function that redacts the given secrets from a text (built once for many texts). */
+/** Shortest shifted base64 fragment used (6 bytes of the secret): shorter ones would match
+ * unrelated base64 text. */
+const MIN_BASE64_FRAGMENT = 8;
+
+/** The base64 characters that encode only bytes of `bytes` when it starts `shift` bytes into a
+ * longer text (shift 0, 1, 2 = the three alignments): bits [8·shift, 8·(shift+n)) of the
+ * stream, whole 6-bit characters only. */
+function base64Fragment(bytes: Buffer, shift: number): string {
+  const text = Buffer.concat([Buffer.alloc(shift), bytes, Buffer.alloc(2)]).toString('base64');
+  return text.slice(Math.ceil((8 * shift) / 6), Math.floor((8 * (shift + bytes.length)) / 6));
+}
+
+/**
+ * The forms a secret takes in text that firebook stores or shows (docs/secrets.md "Forms"):
+ * itself; JSON-escaped; shell-quoted (inside '…' as `'\''`, inside "…", and backslash-escaped);
+ * URL-encoded (upper- and lower-case hex, `+` for space); base64 and base64url, whole and as
+ * the fragment of each of the 3 alignments inside a longer base64 text (when that fragment is
+ * at least 8 characters).
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set([secret]);
+  if (secret.length < MIN_SUBSTRING_SECRET_LENGTH) return [...forms];
+  forms.add(JSON.stringify(secret).slice(1, -1));
+  forms.add(secret.replace(/'/g, `'\\''`));
+  forms.add(secret.replace(/[\\"$`]/g, '\\$&'));
+  forms.add(secret.replace(/[^A-Za-z0-9_\-.,:/@%+=]/g, '\\$&'));
+  const url = encodeURIComponent(secret);
+  forms.add(url);
+  forms.add(url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  forms.add(url.replace(/%20/g, '+'));
+  const bytes = Buffer.from(secret, 'utf8');
+  const b64 = bytes.toString('base64');
+  forms.add(b64);
+  forms.add(b64.replace(/=+$/, ''));
+  forms.add(bytes.toString('base64url'));
+  for (const shift of [0, 1, 2]) {
+    const fragment = base64Fragment(bytes, shift);
+    if (fragment.length >= MIN_BASE64_FRAGMENT) {
+      forms.add(fragment);
+      forms.add(fragment.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  return [...forms];
+}
+
+/** A function that redacts the given secrets, in every form of secretForms, from a text (built
+ * once for many texts). */
 export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  const usable = [...new Set(secrets)].filter((s) => typeof s === 'string' && s !== '' && s !== REDACTED).sort((a, b) => b.length - a.length);
+  const given = [...new Set(secrets)].filter((s) => typeof s === 'string' && s !== '' && s !== REDACTED);
+  const usable = [...new Set(given.flatMap(secretForms))].filter((s) => s !== REDACTED).sort((a, b) => b.length - a.length);
   if (usable.length === 0) return (text) => text;
   const long = usable.filter((s) => s.length >= MIN_SUBSTRING_SECRET_LENGTH);
   const short = usable.filter((s) => s.length < MIN_SUBSTRING_SECRET_LENGTH);
@@ -167,7 +219,9 @@ export function redactVars(vars: Record<string, unknown>, opts: { secretNames?: 
   return redactDeep(byName(vars, 0) as Record<string, unknown>, values);
 }
 
-/** The secret values of a connection (passwords, passphrase), for redaction. */
-export function connectionSecrets(spec: { password?: string; becomePassword?: string; passphrase?: string }): string[] {
-  return [spec.password, spec.becomePassword, spec.passphrase].filter((s): s is string => typeof s === 'string' && s !== '');
+/** The secret values of a connection (passwords, passphrase), for redaction; with a user and a
+ * password also `user:password`, whose base64 is what `Authorization: Basic …` carries (`curl -u`). */
+export function connectionSecrets(spec: { user?: string; password?: string; becomePassword?: string; passphrase?: string }): string[] {
+  const basic = spec.user && spec.password ? [`${spec.user}:${spec.password}`] : [];
+  return [spec.password, spec.becomePassword, spec.passphrase, ...basic].filter((s): s is string => typeof s === 'string' && s !== '');
 }

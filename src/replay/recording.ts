@@ -42,7 +42,7 @@ export function recordingFile(dir: string, host: string): string {
 
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, text, { mode: 0o600 }); // the owner's alone (docs/secrets.md "File modes")
   renameSync(tmp, path);
 }
 
@@ -54,7 +54,7 @@ export class RecordingConnector implements Connector {
     private readonly inner: Connector,
     private readonly dir: string,
   ) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   async connect(spec: ConnectionSpec, signal?: AbortSignal, hooks?: ConnectHooks): Promise<DeviceSession> {

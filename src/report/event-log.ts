@@ -23,7 +23,8 @@ export interface EventLogOptions {
 
 /** Opens (creating or appending to) an event log. */
 export function openEventLog<E extends { type: string } = RunEvent>(path: string, opts: EventLogOptions = {}): EventLog<E> {
-  let fd: number | undefined = openSync(path, 'a');
+  // Events and journals may hold more than a report shows: the owner's alone (docs/secrets.md).
+  let fd: number | undefined = openSync(path, 'a', 0o600);
   return {
     append(event) {
       if (fd === undefined) throw new Error(`event log ${path} is closed`);

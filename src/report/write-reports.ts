@@ -42,11 +42,19 @@ export const TEMP_MARK = '.tmp-';
 /** Pieces are gathered up to this size before a write. */
 const WRITE_CHUNK = 1 << 20;
 
+/** File modes (docs/secrets.md "File modes"): what may hold more than a report shows (plan.json,
+ * journals, events.jsonl, the result store, recordings) is the owner's alone; run folders too;
+ * reports follow the umask. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+export const REPORT_FILE_MODE = 0o666;
+
 /** Writes `text` (or its pieces, in order) to `path` via a temp file in the same folder, fsync,
- * rename: a reader (or a textfile collector) never sees a half-written file. */
-export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
+ * rename: a reader (or a textfile collector) never sees a half-written file. `mode` (default:
+ * a report's, the umask decides) is the new file's from its creation. */
+export function writeFileAtomic(path: string, text: string | Iterable<string>, mode: number = REPORT_FILE_MODE): void {
   const tmp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openSync(tmp, 'wx', mode);
   try {
     let pending = '';
     for (const piece of typeof text === 'string' ? [text] : text) {
@@ -106,7 +114,7 @@ export function writeChecksums(dir: string): string {
  * Returns the paths written, report.json first and SHA256SUMS last. When the report's hosts
  * are summaries, `opts.results` gives their full results. */
 export function writeReports(report: RunReport, dir: string, formats: readonly ReportFormat[], opts: RenderOptions): string[] {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const wanted = ['json', ...formats.filter((f) => f !== 'json')] as ReportFormat[];
   const written: string[] = [];
   for (const f of [...new Set(wanted)]) {

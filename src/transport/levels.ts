@@ -78,6 +78,15 @@ export async function enterExpert(ctx: LevelContext, timeoutMs: number): Promise
 export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<Level> {
   const { shell } = ctx;
   const expertPrompt = promptOf(ctx, 'expert');
+  // Typed into a PTY, a control character is a key, not a character of the password: a line
+  // break submits part of it, Ctrl-C (\x03) interrupts sudo and the rest is typed as a command,
+  // Ctrl-U/DEL erase. Such a password is never typed; `sudo su` is not even sent.
+  const control = ctx.becomePassword === undefined ? -1 : ctx.becomePassword.search(/[\x00-\x1f\x7f-\x9f]/);
+  if (control >= 0) {
+    const code = ctx.becomePassword!.charCodeAt(control);
+    const what = code === 10 || code === 13 ? 'a line break' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new TransportError('privilege', `the become password contains ${what}, so it was not sent (a terminal takes control characters as keys); fix ansible_become_password`);
+  }
   shell.discardIdle();
   shell.write('sudo su' + ENTER);
   let sentPassword = false;
@@ -110,12 +119,6 @@ export async function enterRoot(ctx: LevelContext, timeoutMs: number): Promise<L
       if (ctx.becomePassword === undefined) {
         await abandonSudo(shell, expertPrompt);
         throw new TransportError('privilege', 'sudo asked for a password but no become password is set (ansible_become_password or ansible_password)');
-      }
-      // Typed into a PTY, a line break would submit part of the password and type the rest
-      // as a command at whatever prompt follows: never send such a password.
-      if (/[\r\n]/.test(ctx.becomePassword)) {
-        await abandonSudo(shell, expertPrompt);
-        throw new TransportError('privilege', 'the become password contains a line break, so it was not sent (the terminal would submit it half-way); fix ansible_become_password');
       }
       shell.write(ctx.becomePassword + ENTER);
       sentPassword = true;

@@ -90,3 +90,15 @@ describe('firebook inventory', () => {
     expect(command.usage).toMatch(/--limit/);
   });
 });
+
+describe('firebook inventory --host: the secret-name rule (issue 17)', () => {
+  it('masks adminpassword, enable_pw, psk, tacacs_key, snmp_community, community; keeps key paths', async () => {
+    const root = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    fw1:\n      adminpassword: c-1\n      password2: c-2\n      enable_pw: c-3\n      psk: c-4\n      tacacs_key: c-5\n      snmp_community: c-6\n      community: c-7\n      ssh_key_file: /keys/fw1\n' });
+    const m = memoryIo(root);
+    expect(await command.run(['-i', 'hosts.yml', '--host', 'fw1'], m.io)).toBe(0);
+    const vars = JSON.parse(m.out());
+    for (const k of ['adminpassword', 'password2', 'enable_pw', 'psk', 'tacacs_key', 'snmp_community', 'community']) expect(vars[k], k).toBe(REDACTED);
+    expect(vars.ssh_key_file).toBe('/keys/fw1');
+    expect(m.out()).not.toMatch(/c-\d/);
+  });
+});

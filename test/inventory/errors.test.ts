@@ -96,3 +96,18 @@ describe('inventory errors name the file, line and column', () => {
     expect(issue.hint).toMatch(/--vault-password-file/);
   });
 });
+
+describe('an INI parse error never quotes a secret-named value (issue 17)', () => {
+  it.each([
+    ['an unclosed quote in a host line', '[fw]\nfw1 ansible_user=ops ansible_password="It s-Secret-pw\n'],
+    ['a stray word after a password', '[fw]\nfw1 ansible_password=Secret-pw oops\n'],
+    ['a bad section after a secret', '[fw]\nfw1 snmp_community=Secret-pw [x y]\n'],
+    ['a YAML-style vars line', '[fw:vars]\nansible_password: Secret-pw\n'],
+  ])('%s', async (_name, text) => {
+    const root = writeTree({ 'hosts.ini': text });
+    const issues = await issuesOf(() => loadInventory(join(root, 'hosts.ini')));
+    expect(issues[0].code).toBe('inventory');
+    expect(issues[0].location?.line).toBe(2);
+    expect(JSON.stringify(issues)).not.toMatch(/Secret-pw|It s/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, redact, redactDeep, redactVars, REDACTED, secretValuesOf } from '../../src/model/redact.js';
+import { connectionSecrets, isSecretName, redact, redactDeep, redactVars, REDACTED, secretForms, secretValuesOf } from '../../src/model/redact.js';
 
 describe('one rule for what is secret', () => {
   it.each([
@@ -46,5 +46,58 @@ describe('redact', () => {
 
   it('redactDeep covers keys and values at any depth', () => {
     expect(redactDeep({ 'k-hunter22': ['hunter22', { x: 'a hunter22 b' }], n: 1 }, ['hunter22'])).toEqual({ [`k-${REDACTED}`]: [REDACTED, { x: `a ${REDACTED} b` }], n: 1 });
+  });
+});
+
+describe('issue 17 §3: secret names and the forms a secret takes', () => {
+  it.each(['adminpassword', 'password2', 'enable_pw', 'psk', 'tacacs_key', 'snmp_community', 'radius_key', 'community', 'enableSecret', 'wpa_psk', 'key', 'ipsec_keys', 'bgp_password1'])(
+    '%s is a secret name (documented pattern)',
+    (name) => expect(isSecretName(name)).toBe(true),
+  );
+
+  it.each(['ssh_key_file', 'tacacs_key_path', 'ssh_public_key', 'host_key', 'key_length', 'community_url', 'monkey', 'hotkey_enabled', 'pw_min_length'])(
+    '%s is not a secret name (a path, a public key, a length is not the secret)',
+    (name) => expect(isSecretName(name)).toBe(false),
+  );
+
+  const secret = `It's "a" $ecret/+ x`;
+  const r = (text: string) => redact(text, [secret]);
+
+  it('redacts the shell-quoted forms (single quotes as sh writes them, double quotes, backslashes)', () => {
+    const single = `'${secret.replace(/'/g, `'\\''`)}'`;
+    expect(single).toBe(`'It'\\''s "a" $ecret/+ x'`);
+    expect(r(`echo ${single} done`)).toBe(`echo '${REDACTED}' done`);
+    expect(r(`echo "${secret.replace(/[\\"$`]/g, '\\$&')}"`)).toBe(`echo "${REDACTED}"`);
+    expect(r(`printf %q: ${secret.replace(/[^A-Za-z0-9_\-.,:/@%+=]/g, '\\$&')}`)).not.toMatch(/ecret/);
+  });
+
+  it('redacts the JSON-escaped and URL-encoded forms', () => {
+    expect(r(JSON.stringify({ pw: secret }))).toBe(`{"pw":"${REDACTED}"}`);
+    expect(r(`https://h/?p=${encodeURIComponent(secret)}&x=1`)).toBe(`https://h/?p=${REDACTED}&x=1`);
+    expect(r(`p=${encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())}`)).toBe(`p=${REDACTED}`);
+  });
+
+  it('redacts base64 whole and inside a longer base64 text at each of the 3 alignments', () => {
+    expect(r(`X-Auth: ${Buffer.from(secret).toString('base64')}`)).toBe(`X-Auth: ${REDACTED}`);
+    for (const prefix of ['', 'a', 'ab', 'abc', 'abcd']) {
+      const b64 = Buffer.from(`${prefix}${secret}-trailer-text`).toString('base64');
+      const out = r(b64);
+      expect(out, `prefix ${prefix.length}`).toContain(REDACTED);
+      // What is left decodes to no 6-byte run of the secret.
+      const left = out.split(REDACTED).join('');
+      expect(Buffer.from(left, 'base64').toString('latin1')).not.toContain('ecret');
+    }
+  });
+
+  it('curl -v -u user:password: the Authorization: Basic header of a host with a user and a password is redacted', () => {
+    const secrets = connectionSecrets({ user: 'admin', password: 'Adm1n-pw' });
+    const header = `> Authorization: Basic ${Buffer.from('admin:Adm1n-pw').toString('base64')}`;
+    expect(redact(header, secrets)).toBe(`> Authorization: Basic ${REDACTED}`);
+  });
+
+  it('short secrets and plain words keep their one form; a 6-byte-or-less secret adds no shifted base64 fragment', () => {
+    expect(secretForms('ab')).toEqual(['ab']);
+    expect(secretForms('plain1').every((f) => f.length >= 4)).toBe(true);
+    expect(redact('YWJj and text', ['abc'])).toBe('YWJj and text');
   });
 });

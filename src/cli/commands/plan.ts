@@ -12,10 +12,10 @@ import { buildPlanDocument } from '../../change/plan-document.js';
 import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js';
 import { parseValidFor } from '../../change/window.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js';
-import { writeFileAtomic } from '../../report/write-reports.js';
+import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../report/write-reports.js';
 import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
 import { toolVersion } from '../../model/package-files.js';
-import { splitExtraVars } from '../change-run.js';
+import { secretEnvName, splitExtraVars } from '../change-run.js';
 
 const USAGE = `Usage: firebook plan PLAYBOOK... -i INVENTORY [options] -o plan.json
 
@@ -30,7 +30,8 @@ Selection:
   -l, --limit PATTERN       Ansible host pattern
       --tags T[,T]          only checks with these tags (or ids)
       --skip-tags T[,T]     leave out checks with these tags (or ids)
-  -e, --extra-vars VARS     key=value, @file.yml or JSON (a secret one is kept only as its hash)
+  -e, --extra-vars VARS     key=value, @file.yml or JSON; the plan keeps @file variables and secrets
+                            by name only (apply reads them again: docs/secrets.md)
 Plan:
   -o, --output FILE         the plan (default plan.json); plan.md and plan.html are written beside it
       --valid-for DURATION  how long the plan may be applied: 90m, 24h, 7d or ISO 8601 (default 24h)
@@ -125,7 +126,7 @@ export const command: CliCommand = {
         ...(v.limit ? { limit: v.limit } : {}),
         ...(tags ? { tags } : {}),
         ...(skipTags ? { skipTags } : {}),
-        ...splitExtraVars(given, secretInputs),
+        ...splitExtraVars(given, { origins: extraVarOrigins, secretInputs, secretValues: secrets, cwd: io.cwd }),
       },
       argv: redactArgv(['plan', ...argv], secrets),
       createdBy: report.meta.operator,
@@ -135,9 +136,11 @@ export const command: CliCommand = {
     });
     mkdirSync(dirname(output), { recursive: true });
     const stem = join(dirname(output), basename(output, '.json'));
-    writeFileAtomic(output, JSON.stringify(doc, null, 2) + '\n');
+    writeFileAtomic(output, JSON.stringify(doc, null, 2) + '\n', PRIVATE_FILE_MODE);
     writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc));
     writeFileAtomic(`${stem}.html`, renderPlanHtml(doc));
+    const operator = Object.entries(doc.selection.extraVarRefs ?? {}).filter(([, r]) => r.from === 'operator').map(([k]) => k);
+    if (operator.length) io.stderr.write(`firebook: plan: the plan names the secret(s) ${operator.join(', ')} without storing them: give them to apply in a file (-e @FILE) or as ${operator.map(secretEnvName).join(', ')} (docs/secrets.md)\n`);
     const steps = doc.hosts.reduce((n, h) => n + h.steps.length, 0);
     io.stderr.write(`firebook: plan ${output} (+ .md, .html): ${steps} change(s) on ${doc.hosts.length} host(s), expires ${doc.expiresAt}\n`);
     return report.hosts.some((h) => h.status !== 'ok') ? EXIT.hostFailed : EXIT.ok;

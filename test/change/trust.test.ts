@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { digestOf } from '../../src/change/journal.js';
 import { parseAllowedSigners, trustedSigners } from '../../src/change/allowed-signers.js';
-import { parseSignature } from '../../src/change/sshsig.js';
+import { parsePublicKey } from '../../src/change/sshsig.js';
 import type { PlanDocument } from '../../src/model/change.js';
 import { approve, configCommands, fb, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
 
@@ -262,12 +262,25 @@ describe('plans and journals a change board can trust', () => {
     expect(Date.parse(doc.expiresAt) - Date.parse(doc.createdAt)).toBe(8 * 86_400_000);
   }, 60_000);
 
+  it('approve refuses a second signature by the same key and another sha256; a pre-chain journal is exit 4 at file:line', async () => {
+    const p = await plan('t1', 'again');
+    await approve(p, cab, ws.dir);
+    const twice = await fb(['approve', p, '--key', cab.key], ws.dir);
+    expect([twice.code, twice.stderr]).toEqual([4, expect.stringMatching(/again\.json\.sig already holds a signature by SHA256:/)]);
+    const other = await fb(['approve', p, '--key', cab.key, '--expect-sha256', '0'.repeat(64)], ws.dir);
+    expect([other.code, other.stderr]).toEqual([4, expect.stringMatching(/not 0{64}: not the plan the ticket names/)]);
+    expect(existsSync(`${p}.2.sig`)).toBe(false);
+    const old = join(import.meta.dirname, '../fixtures/journals/killed.jsonl');
+    const r = await fb(['resume', old, ...trust(), ...conn()], ws.dir);
+    expect([r.code, r.stderr]).toEqual([4, expect.stringMatching(/killed\.jsonl:1:1: error\[report-input\]: not a firebook journal line/)]);
+  }, 60_000);
+
   it('allowed_signers: options, cert-authority never trusted, bad lines at file:line', () => {
     const pub = readFileSync(`${cab.key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
     const s = parseAllowedSigners(`# comment\na@x,b@x namespaces="firebook-plan,!firebook-journal" ${pub}\nca@x cert-authority ${pub}\n`, 'as');
     expect(s.signers.map((x) => x.principals)).toEqual(['a@x,b@x']);
     expect(s.ignored).toEqual([expect.stringMatching(/as:3: cert-authority lines are not supported/)]);
-    const key = parseSignature(readFileSync(join(ws.dir, 'edited.json.sig'), 'utf8')).publicKey;
+    const key = parsePublicKey(Buffer.from(pub.split(' ')[1]!, 'base64'));
     expect(trustedSigners(s, key, 'firebook-plan', new Date())).toHaveLength(1);
     expect(trustedSigners(s, key, 'firebook-journal', new Date())).toHaveLength(0);
     expect(() => parseAllowedSigners(`a@x valid-after="tomorrow" ${pub}\n`, 'as')).toThrow(/as:1:1: error\[schema\]: allowed signers: valid-after="tomorrow" is not/);

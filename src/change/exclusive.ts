@@ -53,5 +53,11 @@ export function lockPlan(planPath: string, outDir: string | undefined, now: Date
     }
     throw new UserError({ code: 'cli-usage', message: `${lock} exists: another apply of this plan is running${who}, or one crashed`, hint: `if no apply of this plan is running (check the pid), remove the stale lock: rm ${lock}` });
   }
-  return () => rmSync(lock, { force: true });
+  // A second Ctrl-C exits at once (process.exit): the lock goes with the process then too.
+  const release = () => rmSync(lock, { force: true });
+  process.once('exit', release);
+  return () => {
+    process.removeListener('exit', release);
+    release();
+  };
 }

@@ -12,6 +12,7 @@ import { buildPlanDocument } from '../../change/plan-document.js';
 import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js';
 import { parseValidFor } from '../../change/window.js';
 import { signatureFiles } from '../../change/approval.js';
+import { runFolderIssue } from '../../change/exclusive.js';
 import { createHash } from 'node:crypto';
 
 /** The longest a plan may stay valid unless --max-valid-for says otherwise. */
@@ -43,7 +44,7 @@ Plan:
 ${CONNECTION_USAGE}
 ${VAULT_USAGE.trimEnd()}
 Output:
-      --out DIR             run folder of the check run (default reports/<run-id>/)
+      --out DIR             run folder of the check run (default reports/<run-id>/); new or empty
       --format LIST         json,html,md,junit,prom (default json,html,md)
       --lang en|ja          language of reports and console (default en)
   -q, --quiet               plain one line per event
@@ -85,6 +86,8 @@ export const command: CliCommand = {
     if (validForMs > maxValidMs) throw usage(`--valid-for ${v['valid-for']} is longer than the ${v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR} a plan may stay valid: an approval should not outlive what it approved`);
     const output = resolve(io.cwd, v.output ?? 'plan.json');
     if (extname(output) !== '.json') throw usage(`-o ${v.output}: the plan is JSON; name it *.json (plan.md and plan.html go beside it)`);
+    const folder = v.out === undefined ? undefined : runFolderIssue(resolve(io.cwd, v.out));
+    if (folder) throw new UserError(folder);
     const stale = signatureFiles(output);
     if (stale.length) throw usage(`${stale.join(', ')} already sign${stale.length === 1 ? 's' : ''} an earlier ${basename(output)}: a new plan would sit beside signatures it does not have`);
     const formats = parseFormats('plan', v.format, ['json', 'html', 'md']);

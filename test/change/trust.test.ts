@@ -12,7 +12,7 @@ import { digestOf } from '../../src/change/journal.js';
 import { parseAllowedSigners, trustedSigners } from '../../src/change/allowed-signers.js';
 import { parsePublicKey } from '../../src/change/sshsig.js';
 import type { PlanDocument } from '../../src/model/change.js';
-import { approve, configCommands, fb, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
+import { approve, configCommands, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
 
 const HOSTS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8'];
 const ATTACKER_DNS = 'configure network dns servers 198.51.100.66';
@@ -286,4 +286,29 @@ describe('plans and journals a change board can trust', () => {
     expect(() => parseAllowedSigners(`a@x valid-after="tomorrow" ${pub}\n`, 'as')).toThrow(/as:1:1: error\[schema\]: allowed signers: valid-after="tomorrow" is not/);
     expect(() => parseAllowedSigners('a@x ssh-ed25519\n', 'as')).toThrow(/as:1:1/);
   });
+});
+
+describe('a second concurrent apply of the same plan', () => {
+  let lab: Lab;
+  afterAll(() => lab?.stop());
+
+  it('is refused by the lock the first one holds (a real second process); the lock goes when the first ends', async () => {
+    // Slow commands: the first apply is still changing the device when the second starts.
+    lab = await startLab({ hosts: [{ name: 'l1', platform: 'ftd', scenario: 'dns-broken' }], latencyMs: 150 });
+    const ws = workspace(lab);
+    const cab = makeApprover(ws.dir);
+    const conn = ['--known-hosts', lab.knownHostsPath];
+    const p = join(ws.dir, 'plan.json');
+    expect((await fb(['plan', ws.playbook, '-i', ws.inventory, '-e', GOOD_DNS, '-o', p, ...conn], ws.dir)).code).toBe(0);
+    const trust = await approve(p, cab, ws.dir);
+    const first = fbChild(['apply', p, ...trust, '--out', join(ws.dir, 'first'), ...conn], ws.dir);
+    const journal = join(ws.dir, 'first', 'journal.jsonl');
+    // Wait until the first apply has sent its change (it holds the lock until it ends).
+    for (let i = 0; i < 6000 && !(existsSync(journal) && /"type":"command"[^\n]*"phase":"apply"/.test(readFileSync(journal, 'utf8'))); i++) await new Promise((r) => setTimeout(r, 10));
+    const second = await fb(['apply', p, ...trust, '--out', join(ws.dir, 'second'), ...conn], ws.dir);
+    expect([second.code, second.stderr]).toEqual([4, expect.stringMatching(/plan\.json\.lock exists: another apply of this plan is running \(pid \d+ on /)]);
+    expect(await first.exited).toBe(0);
+    expect(existsSync(`${p}.lock`)).toBe(false);
+    expect(configCommands(lab, 'l1')).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54']);
+  }, 120_000);
 });

@@ -132,84 +132,84 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
   const unlock = cfg.lockPlan ? lockPlan(cfg.lockPlan, cfg.outDir, now()) : undefined;
   let ran: Awaited<ReturnType<typeof executeRun>>;
   try {
-  ran = await executeRun(
-    {
-      plan: { hosts, checks: [] },
-      playbooks: playbooks.map(playbookMeta),
-      inventorySource: inventory!.source,
-      argv: cfg.argv,
-      mode: 'apply',
-      forks: cfg.connection.forks,
-      connectRate: cfg.connection.connectRate,
-      lang: cfg.lang,
-      knownHostsFile: cfg.connection.knownHostsFile,
-      hostKeyPolicy: cfg.connection.hostKeyPolicy,
-      outDir: cfg.outDir,
-      formats: cfg.formats,
-      console: cfg.console,
-      drive: async (options, dir) => {
-        const path = join(dir, 'journal.jsonl');
-        // One history: the continued journal names this one, and only one run may continue it.
-        if (cfg.prior && !createExclusive(continuedMarker(cfg.prior.path), JSON.stringify({ journal: path, runId: options.meta.runId }) + '\n')) {
-          throw new UserError({ code: 'cli-usage', message: `firebook ${cfg.command}: another run continued ${cfg.planFile} meanwhile`, hint: `see ${continuedMarker(cfg.prior.path)}` });
-        }
-        let journal;
-        try {
-          journal = createJournal(path, { planSha256: cfg.planSha256, verified: cfg.approval.verified, prior: cfg.prior?.lines, key: cfg.signingKey, now });
-        } catch (err) {
-          throw new UserError({ code: 'cli-usage', message: `cannot create ${path}: ${(err as Error).message}`, hint: 'a journal is always a new file in a new run folder' });
-        }
-        try {
-          journal.append({
-            type: 'journal-begin',
-            time: now().toISOString(),
-            kind: cfg.kind,
-            ...(cfg.resumed ? { resumed: true } : {}),
-            runId: options.meta.runId,
-            tool: { name: 'firebook', version: toolVersion() },
-            approvedBy,
-            ...(cfg.approval.verified ? { approvers: cfg.approval.approvers } : {}),
-            ...(cfg.ticket ? { ticket: cfg.ticket } : {}),
-            operator: options.meta.operator,
-            planSha256: cfg.planSha256,
-            planText: cfg.planText,
-            ...(cfg.signatures.length ? { signatures: cfg.signatures } : {}),
-            plan: cfg.doc,
-            ...(cfg.window ? { window: { start: cfg.window.start.toISOString(), end: cfg.window.end.toISOString() } } : {}),
-            ...(cfg.serialText ? { serial: cfg.serialText } : {}),
-            ...(cfg.maxFailPercentage !== undefined ? { maxFailPercentage: cfg.maxFailPercentage } : {}),
-            ...(cfg.limitHosts ? { limit: cfg.limitHosts } : {}),
-          });
-          return await runChanges({
-            plan: { hosts, checks: [] },
-            kind: cfg.kind,
-            steps: cfg.steps,
-            connector: options.connector,
-            bus: options.bus,
-            meta: options.meta,
-            onEvent: options.onEvent,
-            onEventError: options.onEventError,
-            store: options.store,
-            signal: options.signal,
-            journal: (e) => journal.append(e),
-            approvedBy,
-            ticket: cfg.ticket,
-            forks: options.forks,
-            connectRate: options.connectRate,
-            serial: cfg.serial,
-            maxFailPercentage: cfg.maxFailPercentage,
-            haGroups,
-            window: cfg.window,
-            lang: cfg.lang,
-            now,
-          });
-        } finally {
-          journal.close();
-        }
+    ran = await executeRun(
+      {
+        plan: { hosts, checks: [] },
+        playbooks: playbooks.map(playbookMeta),
+        inventorySource: inventory!.source,
+        argv: cfg.argv,
+        mode: 'apply',
+        forks: cfg.connection.forks,
+        connectRate: cfg.connection.connectRate,
+        lang: cfg.lang,
+        knownHostsFile: cfg.connection.knownHostsFile,
+        hostKeyPolicy: cfg.connection.hostKeyPolicy,
+        outDir: cfg.outDir,
+        formats: cfg.formats,
+        console: cfg.console,
+        drive: async (options, dir) => {
+          const path = join(dir, 'journal.jsonl');
+          // One history: the continued journal names this one, and only one run may continue it.
+          if (cfg.prior && !createExclusive(continuedMarker(cfg.prior.path), JSON.stringify({ journal: path, runId: options.meta.runId }) + '\n')) {
+            throw new UserError({ code: 'cli-usage', message: `firebook ${cfg.command}: another run continued ${cfg.planFile} meanwhile`, hint: `see ${continuedMarker(cfg.prior.path)}` });
+          }
+          let journal;
+          try {
+            journal = createJournal(path, { planSha256: cfg.planSha256, verified: cfg.approval.verified, prior: cfg.prior?.lines, key: cfg.signingKey, now });
+          } catch (err) {
+            throw new UserError({ code: 'cli-usage', message: `cannot create ${path}: ${(err as Error).message}`, hint: 'a journal is always a new file in a new run folder' });
+          }
+          try {
+            journal.append({
+              type: 'journal-begin',
+              time: now().toISOString(),
+              kind: cfg.kind,
+              ...(cfg.resumed ? { resumed: true } : {}),
+              runId: options.meta.runId,
+              tool: { name: 'firebook', version: toolVersion() },
+              approvedBy,
+              ...(cfg.approval.verified ? { approvers: cfg.approval.approvers } : {}),
+              ...(cfg.ticket ? { ticket: cfg.ticket } : {}),
+              operator: options.meta.operator,
+              planSha256: cfg.planSha256,
+              planText: cfg.planText,
+              ...(cfg.signatures.length ? { signatures: cfg.signatures } : {}),
+              plan: cfg.doc,
+              ...(cfg.window ? { window: { start: cfg.window.start.toISOString(), end: cfg.window.end.toISOString() } } : {}),
+              ...(cfg.serialText ? { serial: cfg.serialText } : {}),
+              ...(cfg.maxFailPercentage !== undefined ? { maxFailPercentage: cfg.maxFailPercentage } : {}),
+              ...(cfg.limitHosts ? { limit: cfg.limitHosts } : {}),
+            });
+            return await runChanges({
+              plan: { hosts, checks: [] },
+              kind: cfg.kind,
+              steps: cfg.steps,
+              connector: options.connector,
+              bus: options.bus,
+              meta: options.meta,
+              onEvent: options.onEvent,
+              onEventError: options.onEventError,
+              store: options.store,
+              signal: options.signal,
+              journal: (e) => journal.append(e),
+              approvedBy,
+              ticket: cfg.ticket,
+              forks: options.forks,
+              connectRate: options.connectRate,
+              serial: cfg.serial,
+              maxFailPercentage: cfg.maxFailPercentage,
+              haGroups,
+              window: cfg.window,
+              lang: cfg.lang,
+              now,
+            });
+          } finally {
+            journal.close();
+          }
+        },
       },
-    },
-    io,
-  );
+      io,
+    );
   } finally {
     unlock?.();
   }

@@ -34,7 +34,6 @@ ${CHANGE_USAGE}
 
 /** apply's flags: parsed here, listed by completion. */
 const OPTIONS = {
-  'approved-by': { type: 'string' },
   'expect-sha256': { type: 'string' },
   'min-approvals': { type: 'string' },
   ticket: { type: 'string' },
@@ -43,6 +42,9 @@ const OPTIONS = {
   ...CHANGE_OPTIONS,
 } as const satisfies OptionsSpec;
 
+/** Parsed but not offered: --approved-by is refused with a hint (the approver is the verified signer). */
+const PARSED = { ...OPTIONS, 'approved-by': { type: 'string' } } as const satisfies OptionsSpec;
+
 export const command: CliCommand = {
   name: 'apply',
   summary: 'execute exactly an approved plan, in batches, journaled (verify, roll back on failure)',
@@ -50,7 +52,7 @@ export const command: CliCommand = {
   options: OPTIONS,
   choices: CHANGE_CHOICES,
   async run(argv, io) {
-    const { values: v, positionals } = parseCommandArgs('apply', argv, OPTIONS);
+    const { values: v, positionals } = parseCommandArgs('apply', argv, PARSED);
     const usage = (message: string, hint = "run 'firebook apply --help' for the options") => new UserError({ code: 'cli-usage', message: `firebook apply: ${message}`, hint });
     if (positionals.length !== 1) throw usage('name one plan file (e.g. plan.json)', "write one with 'firebook plan PLAYBOOK -i INVENTORY -o plan.json'");
     const serial = v.serial === undefined ? undefined : parseSerial(v.serial);

@@ -24,10 +24,12 @@ ${CHANGE_USAGE}
 /** rollback's flags: parsed here, listed by completion. */
 const OPTIONS = {
   limit: { type: 'string', short: 'l' },
-  'approved-by': { type: 'string' },
   ticket: { type: 'string' },
   ...CHANGE_OPTIONS,
 } as const satisfies OptionsSpec;
+
+/** Parsed but not offered: --approved-by is refused with a hint (the approver is the verified signer). */
+const PARSED = { ...OPTIONS, 'approved-by': { type: 'string' } } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
   name: 'rollback',
@@ -36,7 +38,7 @@ export const command: CliCommand = {
   options: OPTIONS,
   choices: CHANGE_CHOICES,
   async run(argv, io) {
-    const { values: v, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
+    const { values: v, positionals } = parseCommandArgs('rollback', argv, PARSED);
     if (v['approved-by'] !== undefined) throw new UserError({ code: 'cli-usage', message: 'firebook rollback: --approved-by is gone: the approvers are the verified signers of the plan the journal holds', hint: 'name the change with --ticket ID' });
     const { journal, path, checked, entries, settings } = readJournalArgs('rollback', positionals, v, io);
     const verified = journalApproval(checked, settings, io, 'rollback');

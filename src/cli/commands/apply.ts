@@ -77,6 +77,7 @@ export const command: CliCommand = {
     const signatures = readSignatureFiles(planFile);
     const { result: approval, issues } = checkApproval({ planBytes: bytes, signatures, signers: settings.signers, allowUnsigned: settings.allowUnsigned, now: new Date(), planName: positionals[0] });
     if (!approval) throw new UserError(issues);
+    if (v['min-approvals'] !== undefined && !approval.verified) throw usage('--min-approvals counts verified signatures; this run has none (--allow-unsigned)', 'give --allowed-signers FILE, or leave --min-approvals out');
     if (approval.verified && approval.approvers.length < minApprovals) throw usage(`${positionals[0]} has ${approval.approvers.length} approver(s) (${approval.approvers.map((a) => a.principal).join(', ')}); --min-approvals is ${minApprovals}`, 'more approvers sign with firebook approve');
     const steps = doc.hosts.flatMap((h) => h.steps.map((step) => ({ host: h.host, step, uncertain: false })));
     const { exitCode } = await runChangeCommand(

@@ -43,7 +43,11 @@ export function createJournal(path: string, opts: JournalWriterOptions): Journal
     log.append({ type: 'line', text });
     prev = digestOf(text);
   };
-  for (const line of opts.prior ?? []) raw(line);
+  // The history is copied in one write and one fsync (a long journal is not synced line by line).
+  if (opts.prior?.length) {
+    log.append({ type: 'lines', text: opts.prior.join('\n') });
+    prev = digestOf(opts.prior.at(-1)!);
+  }
   const approval: JournalChain['approval'] = opts.verified ? 'verified' : 'not verified';
   const append = (entry: JournalEntry) => {
     // `plan` is derived from planText by the reader: the exact text is what was signed.

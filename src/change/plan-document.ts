@@ -83,8 +83,9 @@ export function buildPlanDocument(input: PlanDocumentInput): PlanDocument {
   };
 }
 
-/** Reads and validates plan.json; returns it with the sha256 of its bytes (the journal names it). */
-export function readPlanDocument(path: string): { doc: PlanDocument; sha256: string } {
+/** Reads and validates plan.json; returns it with its exact text and the sha256 of its bytes
+ * (what approvers sign and the journal names). */
+export function readPlanDocument(path: string): { doc: PlanDocument; sha256: string; bytes: Buffer } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -102,15 +103,12 @@ export function readPlanDocument(path: string): { doc: PlanDocument; sha256: str
     const issues: UserIssue[] = (validate.errors ?? []).slice(0, 5).map((e) => ({ code: 'schema', message: `plan ${humanPath(e.instancePath)} ${e.message ?? 'is invalid'}`, location: { file: path, line: 1, col: 1 }, hint: 'plan.json is written by firebook plan; make a new plan instead of editing it' }));
     throw new UserError(issues);
   }
-  return { doc: value as PlanDocument, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { doc: value as PlanDocument, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
 }
 
 export interface RefusalInput {
   now: Date;
   window?: ChangeWindow;
-  approvedBy?: string;
-  /** `--approved-by` is required (apply); resume and rollback carry the journal's approver. */
-  requireApproval: boolean;
   /** Checking the files' hashes (apply, resume, rollback all do). */
   checkFiles: boolean;
   /** Expiry applies to starting a plan (apply, resume), not to undoing it. */
@@ -120,9 +118,8 @@ export interface RefusalInput {
 /** Why the plan may not start (exit 4, nothing sent); empty when it may. */
 export function planRefusals(doc: PlanDocument, file: string, r: RefusalInput): UserIssue[] {
   const issues: UserIssue[] = [];
-  if (r.requireApproval && !r.approvedBy?.trim()) issues.push({ code: 'cli-usage', message: 'apply needs --approved-by NAME (who on the change board approved this plan)', hint: 'add --approved-by NAME [--ticket ID]' });
   if (r.checkExpiry && r.now.getTime() >= Date.parse(doc.expiresAt)) {
-    issues.push({ code: 'cli-usage', message: `${file}: the plan expired at ${doc.expiresAt}`, hint: "make a new plan (firebook plan … --valid-for 24h) and have it approved" });
+    issues.push({ code: 'cli-usage', message: `${file}: the plan expired at ${doc.expiresAt}`, hint: 'make a new plan (firebook plan … --valid-for 24h) and have it approved' });
   }
   if (r.checkFiles) {
     for (const f of changedFiles(doc.files)) {

@@ -6,10 +6,17 @@ import { parseWindow, type ChangeWindow } from '../change/window.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, type ConnectionSettings } from './connection-options.js';
 import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
 import type { CliIO } from './command.js';
-import type { JournalEntry } from '../model/change.js';
-import { readEventLog } from '../report/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { allowedSignersFrom } from '../change/approval.js';
+import type { AllowedSigners } from '../change/allowed-signers.js';
+import { readCheckedJournal, type CheckedJournal } from '../change/journal.js';
+import { keyPassphrase, loadSigningKey, type SigningKey } from '../change/sshsig.js';
 
 export const CHANGE_OPTIONS = {
+  'allowed-signers': { type: 'string' },
+  'allow-unsigned': { type: 'boolean' },
+  key: { type: 'string' },
+  'key-passphrase-file': { type: 'string' },
   window: { type: 'string' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
   ...CONNECTION_OPTIONS,
@@ -19,7 +26,14 @@ export const CHANGE_OPTIONS = {
 /** Allowed values of some flags, for completion. */
 export const CHANGE_CHOICES = { format: REPORT_FORMATS, lang: ['en', 'ja'] } as const;
 
-export const CHANGE_USAGE = `Window:
+export const CHANGE_USAGE = `Approval (docs/change-window.md):
+      --allowed-signers FILE  OpenSSH allowed_signers: whose keys approve plans (default:
+                            $FIREBOOK_ALLOWED_SIGNERS); the approver's name is the key's principal
+      --allow-unsigned      run a plan without a verified signature; every report and journal
+                            line then says "approval not verified"
+      --key FILE            sign the end of the journal with this SSH private key
+      --key-passphrase-file FILE  passphrase of --key (or $FIREBOOK_KEY_PASSPHRASE)
+Window:
       --window START/END    ISO 8601 with offset, END a time or a duration:
                             2026-12-01T01:00+09:00/PT2H. Refused outside it; no new host
                             starts after it ends (hosts in flight finish)
@@ -28,7 +42,8 @@ export const CHANGE_USAGE = `Window:
 ${CONNECTION_USAGE}
 ${VAULT_USAGE.trimEnd()}
 Output:
-      --out DIR             run folder (default reports/<run-id>/): journal.jsonl, report.json, ...
+      --out DIR             run folder (default reports/<run-id>/): journal.jsonl, report.json, ...;
+                            must be new or empty (a run folder is never reused)
       --format LIST         json,html,md,junit,prom (default json,html,md)
       --lang en|ja          language of reports and console (default en)
   -q, --quiet               plain one line per event
@@ -37,9 +52,14 @@ Output:
 Exit codes: 0 everything applied and verified (or nothing to do) · 2 a change failed
             verification (rolled back), drifted or did not start · 3 a host unreachable or
             errored mid-change (the journal says where) · 4 refused: files changed, plan
-            expired, outside --window, missing approval (nothing sent) · 130 interrupted`;
+            expired, outside --window, approval missing or not verified, journal broken or
+            already continued, run folder not empty (nothing sent) · 130 interrupted`;
 
 type Values = {
+  'allowed-signers'?: string;
+  'allow-unsigned'?: boolean;
+  key?: string;
+  'key-passphrase-file'?: string;
   window?: string;
   'extra-vars'?: string[];
   out?: string;
@@ -50,6 +70,9 @@ type Values = {
 } & Parameters<typeof parseConnectionOptions>[1];
 
 export interface ChangeSettings {
+  signers?: AllowedSigners;
+  allowUnsigned: boolean;
+  signingKey?: SigningKey;
   window?: ChangeWindow;
   windowText?: string;
   extraVars: Record<string, unknown>;
@@ -60,12 +83,31 @@ export interface ChangeSettings {
   console: 'tty' | 'plain' | 'json';
 }
 
-/** resume's and rollback's one argument, the journal, read, with the change options. */
-export function readJournalArgs(command: 'resume' | 'rollback', positionals: string[], v: Values, io: CliIO): { journal: string; entries: JournalEntry[]; settings: ChangeSettings } {
+/** The file beside a journal that names the journal continuing it (resume, rollback). */
+export const continuedMarker = (journalPath: string) => `${journalPath}.next`;
+
+/**
+ * resume's and rollback's one argument, the journal, read and checked (schema, hash chain, one
+ * plan, one apply; UserError otherwise), with the change options. A journal another resume or
+ * rollback already continued is refused: its history goes on in that journal.
+ */
+export function readJournalArgs(command: 'resume' | 'rollback', positionals: string[], v: Values, io: CliIO): { journal: string; path: string; checked: CheckedJournal; entries: CheckedJournal['entries']; settings: ChangeSettings } {
   if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: `firebook ${command}: name one journal (reports/<run-id>/journal.jsonl)`, hint: `run 'firebook ${command} --help'` });
   const settings = parseChangeOptions(command, v, io);
   const journal = positionals[0]!;
-  return { journal, entries: readEventLog<JournalEntry>(resolve(io.cwd, journal)), settings };
+  const path = resolve(io.cwd, journal);
+  const checked = readCheckedJournal(path, journal);
+  const marker = continuedMarker(path);
+  if (existsSync(marker)) {
+    let next = '';
+    try {
+      next = (JSON.parse(readFileSync(marker, 'utf8')) as { journal?: string }).journal ?? '';
+    } catch {
+      // an unreadable marker still refuses
+    }
+    throw new UserError({ code: 'cli-usage', message: `firebook ${command}: ${journal} was already continued${next ? ` by ${next}` : ''}; its history goes on there`, location: { file: journal, line: checked.lines.length, col: 1 }, hint: next ? `firebook ${command} ${next}` : `name the newest journal of this change (${marker} says which)` });
+  }
+  return { journal, path, checked, entries: checked.entries, settings };
 }
 
 export function parseChangeOptions(command: string, v: Values, io: CliIO): ChangeSettings {
@@ -80,7 +122,12 @@ export function parseChangeOptions(command: string, v: Values, io: CliIO): Chang
   if (inline !== undefined) {
     throw new UserError({ code: 'cli-usage', message: `firebook ${command}: -e takes only @FILE here: the plan keeps every variable, and a secret it names is not taken from the command line (visible in ps)`, hint: 'put the secrets in a file (-e @secrets.yml, may be vault-encrypted) or set FIREBOOK_VAR_<name>' });
   }
+  const signers = allowedSignersFrom(v['allowed-signers'] === undefined ? undefined : resolve(io.cwd, v['allowed-signers']), io.env);
+  const passphrase = v.key === undefined ? undefined : keyPassphrase(v['key-passphrase-file'] === undefined ? undefined : resolve(io.cwd, v['key-passphrase-file']), io.env);
   return {
+    ...(signers ? { signers } : {}),
+    allowUnsigned: !!v['allow-unsigned'],
+    ...(v.key !== undefined ? { signingKey: loadSigningKey(resolve(io.cwd, v.key), passphrase) } : {}),
     window,
     windowText: v.window,
     extraVars: parseExtraVars(command, v['extra-vars'], connection.vault),

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { UserError, type UserIssue } from '../model/errors.js';
-import type { ExtraVarRef, JournalEntry, JournalKind, PendingStep, PlanDocument } from '../model/change.js';
+import type { ExtraVarRef, JournalKind, PendingStep, PlanDocument } from '../model/change.js';
 import { secretValuesOf } from '../model/redact.js';
 import type { Vault } from '../inventory/vault.js';
 import { parseExtraVars } from './options.js';
@@ -13,7 +13,13 @@ import type { RunReport } from '../model/result.js';
 import { planRefusals } from '../change/plan-document.js';
 import type { ChangeWindow } from '../change/window.js';
 import type { Serial } from '../plan/batches.js';
-import { openEventLog, type ReportFormat } from '../report/index.js';
+import type { ReportFormat } from '../report/index.js';
+import { approverText, checkApproval, type ApprovalResult } from '../change/approval.js';
+import { checkSeals, createJournal, type CheckedJournal } from '../change/journal.js';
+import type { AllowedSigners } from '../change/allowed-signers.js';
+import { createExclusive, lockPlan, runFolderIssue } from '../change/exclusive.js';
+import type { SigningKey } from '../change/sshsig.js';
+import { continuedMarker } from './change-options.js';
 import { runChanges } from '../run/apply-runner.js';
 import { toolVersion } from '../model/package-files.js';
 import type { CliIO } from './command.js';
@@ -73,6 +79,23 @@ function restoreExtraVars(doc: PlanDocument, given: Record<string, unknown>, cfg
   return { vars, secrets, issues };
 }
 
+/**
+ * resume and rollback: the plan a journal holds is verified again, as apply verified it — its
+ * approvers' signatures over its exact text, against today's allowed_signers — and every seal
+ * of the journal's ends. Refuses (UserError) otherwise.
+ */
+export function journalApproval(journal: CheckedJournal, s: { signers?: AllowedSigners; allowUnsigned: boolean }, io: CliIO, command: string): { approval: ApprovalResult; signatures: string[]; planText: string } {
+  const begin = journal.begin;
+  const signatures = begin.signatures ?? [];
+  const now = new Date();
+  const { result, issues } = checkApproval({ planBytes: Buffer.from(begin.planText, 'utf8'), signatures: signatures.map((text, i) => ({ source: `${journal.file}:1: signature ${i + 1}`, text })), signers: s.signers, allowUnsigned: s.allowUnsigned, now, planName: `the plan in ${journal.file}` });
+  const seals = checkSeals(journal, s.signers, now);
+  issues.push(...seals.issues);
+  if (!result || issues.length) throw new UserError(issues);
+  if (seals.unverified) io.stderr.write(`firebook: ${command}: warning: ${seals.unverified} seal(s) of ${journal.file} not checked against allowed_signers (none given)\n`);
+  return { approval: result, signatures, planText: begin.planText };
+}
+
 export interface ChangeRunConfig {
   command: 'apply' | 'resume' | 'rollback';
   kind: JournalKind;
@@ -80,12 +103,19 @@ export interface ChangeRunConfig {
   doc: PlanDocument;
   planFile: string;
   planSha256: string;
+  /** plan.json's exact text (what the approvers signed). */
+  planText: string;
+  /** The approvers' armored signatures, kept in the journal for resume and rollback. */
+  signatures: string[];
+  approval: ApprovalResult;
+  /** apply: plan.json's path; a lock beside it refuses a second concurrent apply. */
+  lockPlan?: string;
   steps: readonly PendingStep[];
-  /** The journal this run continues (resume, rollback): copied first, so the new one is whole. */
-  priorEntries?: readonly JournalEntry[];
-  approvedBy?: string;
+  /** The journal this run continues (resume, rollback): its exact lines are copied first, so
+   * the new one is whole and its hash chain goes on; a marker beside it names the new one. */
+  prior?: { path: string; lines: readonly string[] };
+  signingKey?: SigningKey;
   ticket?: string;
-  requireApproval: boolean;
   checkExpiry: boolean;
   window?: ChangeWindow;
   windowText?: string;
@@ -106,9 +136,10 @@ export interface ChangeRunConfig {
 /** Refuses (UserError, exit 4, nothing sent) or runs the steps; returns the exit code. */
 export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
   const now = cfg.now ?? (() => new Date());
-  const refusals = planRefusals(cfg.doc, cfg.planFile, { now: now(), window: cfg.window, approvedBy: cfg.approvedBy, requireApproval: cfg.requireApproval, checkFiles: true, checkExpiry: cfg.checkExpiry });
-  if (refusals.length > 0) throw new UserError(refusals);
   const { vars, secrets, issues } = restoreExtraVars(cfg.doc, cfg.extraVars, { command: cfg.command, env: io.env, vault: cfg.connection.vault });
+  issues.push(...planRefusals(cfg.doc, cfg.planFile, { now: now(), window: cfg.window, checkFiles: true, checkExpiry: cfg.checkExpiry }));
+  const folder = cfg.outDir === undefined ? undefined : runFolderIssue(cfg.outDir);
+  if (folder) issues.push(folder);
   if (issues.length > 0) throw new UserError(issues);
   const sel = cfg.doc.selection;
   const { playbooks, plan, inventory } = await loadInputs(io.cwd, sel.playbooks, sel.inventory, { limit: sel.limit, tags: sel.tags, skipTags: sel.skipTags, extraVars: vars, secretValues: secrets, connectionDefaults: cfg.connection.connectionDefaults }, cfg.connection.vault);
@@ -118,79 +149,93 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
   const hosts = plan!.hosts.filter((h) => wanted.has(h.name));
   warnInsecure(io, cfg.connection, { hosts, checks: [] });
   const haGroups = new Map(cfg.doc.hosts.filter((h) => h.haGroup).map((h) => [h.host, h.haGroup!]));
-  const approvedBy = cfg.approvedBy ?? 'unknown';
-  const { report, outDir } = await executeRun(
-    {
-      plan: { hosts, checks: [] },
-      playbooks: playbooks.map(playbookMeta),
-      inventorySource: inventory!.source,
-      argv: cfg.argv,
-      mode: 'apply',
-      forks: cfg.connection.forks,
-      connectRate: cfg.connection.connectRate,
-      lang: cfg.lang,
-      knownHostsFile: cfg.connection.knownHostsFile,
-      hostKeyPolicy: cfg.connection.hostKeyPolicy,
-      outDir: cfg.outDir,
-      formats: cfg.formats,
-      console: cfg.console,
-      drive: async (options, dir) => {
-        const path = join(dir, 'journal.jsonl');
-        if (cfg.priorEntries?.length) {
-          // The history is copied without a sync per line, then synced once on close.
-          const copy = openEventLog<JournalEntry>(path);
-          for (const e of cfg.priorEntries) copy.append(e);
-          copy.close();
-        }
-        const journal = openEventLog<JournalEntry>(path, { fsync: true });
-        try {
-          journal.append({
-            type: 'journal-begin',
-            time: now().toISOString(),
-            kind: cfg.kind,
-            ...(cfg.resumed ? { resumed: true } : {}),
-            runId: options.meta.runId,
-            tool: { name: 'firebook', version: toolVersion() },
-            approvedBy,
-            ...(cfg.ticket ? { ticket: cfg.ticket } : {}),
-            operator: options.meta.operator,
-            planSha256: cfg.planSha256,
-            plan: cfg.doc,
-            ...(cfg.window ? { window: { start: cfg.window.start.toISOString(), end: cfg.window.end.toISOString() } } : {}),
-            ...(cfg.serialText ? { serial: cfg.serialText } : {}),
-            ...(cfg.maxFailPercentage !== undefined ? { maxFailPercentage: cfg.maxFailPercentage } : {}),
-            ...(cfg.limitHosts ? { limit: cfg.limitHosts } : {}),
-          });
-          return await runChanges({
-            plan: { hosts, checks: [] },
-            kind: cfg.kind,
-            steps: cfg.steps,
-            connector: options.connector,
-            bus: options.bus,
-            meta: options.meta,
-            onEvent: options.onEvent,
-            onEventError: options.onEventError,
-            store: options.store,
-            signal: options.signal,
-            journal: (e) => journal.append(e),
-            approvedBy,
-            ticket: cfg.ticket,
-            forks: options.forks,
-            connectRate: options.connectRate,
-            serial: cfg.serial,
-            maxFailPercentage: cfg.maxFailPercentage,
-            haGroups,
-            window: cfg.window,
-            lang: cfg.lang,
-            now,
-          });
-        } finally {
-          journal.close();
-        }
+  const approvedBy = approverText(cfg.approval);
+  if (!cfg.approval.verified) io.stderr.write(`firebook: ${cfg.command}: warning: ${approvedBy} (--allow-unsigned): the reports and every journal line say so\n`);
+  const unlock = cfg.lockPlan ? lockPlan(cfg.lockPlan, cfg.outDir, now()) : undefined;
+  let ran: Awaited<ReturnType<typeof executeRun>>;
+  try {
+    ran = await executeRun(
+      {
+        plan: { hosts, checks: [] },
+        playbooks: playbooks.map(playbookMeta),
+        inventorySource: inventory!.source,
+        argv: cfg.argv,
+        mode: 'apply',
+        forks: cfg.connection.forks,
+        connectRate: cfg.connection.connectRate,
+        lang: cfg.lang,
+        knownHostsFile: cfg.connection.knownHostsFile,
+        hostKeyPolicy: cfg.connection.hostKeyPolicy,
+        outDir: cfg.outDir,
+        formats: cfg.formats,
+        console: cfg.console,
+        drive: async (options, dir) => {
+          const path = join(dir, 'journal.jsonl');
+          // One history: the continued journal names this one, and only one run may continue it.
+          if (cfg.prior && !createExclusive(continuedMarker(cfg.prior.path), JSON.stringify({ journal: path, runId: options.meta.runId }) + '\n')) {
+            throw new UserError({ code: 'cli-usage', message: `firebook ${cfg.command}: another run continued ${cfg.planFile} meanwhile`, hint: `see ${continuedMarker(cfg.prior.path)}` });
+          }
+          let journal;
+          try {
+            journal = createJournal(path, { planSha256: cfg.planSha256, verified: cfg.approval.verified, prior: cfg.prior?.lines, key: cfg.signingKey, now });
+          } catch (err) {
+            throw new UserError({ code: 'cli-usage', message: `cannot create ${path}: ${(err as Error).message}`, hint: 'a journal is always a new file in a new run folder' });
+          }
+          try {
+            journal.append({
+              type: 'journal-begin',
+              time: now().toISOString(),
+              kind: cfg.kind,
+              ...(cfg.resumed ? { resumed: true } : {}),
+              runId: options.meta.runId,
+              tool: { name: 'firebook', version: toolVersion() },
+              approvedBy,
+              ...(cfg.approval.verified ? { approvers: cfg.approval.approvers } : {}),
+              ...(cfg.ticket ? { ticket: cfg.ticket } : {}),
+              operator: options.meta.operator,
+              planSha256: cfg.planSha256,
+              planText: cfg.planText,
+              ...(cfg.signatures.length ? { signatures: cfg.signatures } : {}),
+              plan: cfg.doc,
+              ...(cfg.window ? { window: { start: cfg.window.start.toISOString(), end: cfg.window.end.toISOString() } } : {}),
+              ...(cfg.serialText ? { serial: cfg.serialText } : {}),
+              ...(cfg.maxFailPercentage !== undefined ? { maxFailPercentage: cfg.maxFailPercentage } : {}),
+              ...(cfg.limitHosts ? { limit: cfg.limitHosts } : {}),
+            });
+            return await runChanges({
+              plan: { hosts, checks: [] },
+              kind: cfg.kind,
+              steps: cfg.steps,
+              connector: options.connector,
+              bus: options.bus,
+              meta: options.meta,
+              onEvent: options.onEvent,
+              onEventError: options.onEventError,
+              store: options.store,
+              signal: options.signal,
+              journal: (e) => journal.append(e),
+              approvedBy,
+              ticket: cfg.ticket,
+              forks: options.forks,
+              connectRate: options.connectRate,
+              serial: cfg.serial,
+              maxFailPercentage: cfg.maxFailPercentage,
+              haGroups,
+              window: cfg.window,
+              lang: cfg.lang,
+              now,
+            });
+          } finally {
+            journal.close();
+          }
+        },
       },
-    },
-    io,
-  );
+      io,
+    );
+  } finally {
+    unlock?.();
+  }
+  const { report, outDir } = ran;
   const count = (status: string) => (report.changes ?? []).filter((c) => c.status === status).length;
   // An undo that held is `verified` in the report (its row says "undo …"): here it is said plainly.
   const word = (s: string) => (cfg.kind === 'rollback' && s === 'verified' ? 'undone' : s);

@@ -107,6 +107,23 @@ export type JournalKind = 'apply' | 'rollback';
 /** Phases of a change, for journal lines about commands. */
 export type ChangePhase = 'capture' | 'apply' | 'readback' | 'verify' | 'rollback';
 
+/** An approver: the allowed_signers principals that trust the key, and the key's fingerprint. */
+export interface Approver {
+  principal: string;
+  key: string;
+}
+
+/**
+ * What every journal line carries besides its own fields (docs/change-window.md "Journal
+ * chain"): the sha256 of the previous line's exact text (null on a journal's first line), the
+ * sha256 of plan.json, and whether the plan's approval was verified.
+ */
+export interface JournalChain {
+  prev: string | null;
+  planSha256: string;
+  approval: 'verified' | 'not verified';
+}
+
 /**
  * One journal line (journal.jsonl). Written and fsync'd before a configuration command is
  * sent (`command`) and after its answer (`answer`), so a killed apply leaves a journal that
@@ -122,11 +139,19 @@ export type JournalEntry =
       resumed?: boolean;
       runId: string;
       tool: { name: 'firebook'; version: string };
+      /** The approvers' principals, or "approval not verified". */
       approvedBy: string;
+      /** Verified approvers (absent when the approval was not verified). */
+      approvers?: Approver[];
       ticket?: string;
       operator: string;
       /** sha256 of plan.json as read. */
       planSha256: string;
+      /** plan.json's exact text: the approvers' signatures are over these bytes. */
+      planText: string;
+      /** The approvers' signatures (armored SSHSIG), verified again by resume and rollback. */
+      signatures?: string[];
+      /** planText parsed; set by the journal reader, never written. */
       plan: PlanDocument;
       window?: { start: string; end: string };
       serial?: string;
@@ -153,7 +178,10 @@ export type JournalEntry =
     }
   | { type: 'host-end'; time: string; host: string; status: 'ok' | 'unreachable' | 'error'; message?: string }
   | { type: 'batch-end'; time: string; batch: number; failed: number; total: number; stop?: string }
-  | { type: 'journal-end'; time: string; exitCode: number; interrupted: boolean; stoppedBecause?: string };
+  | { type: 'journal-end'; time: string; exitCode: number; interrupted: boolean; stoppedBecause?: string }
+  /** The end of a segment, signed (`--key`): an SSHSIG (namespace firebook-journal) over this
+   * line's `prev`, the digest of everything before it. */
+  | { type: 'journal-seal'; time: string; key: string; signature: string };
 
 /** A planned step still to do (apply) or to undo (rollback), as computed from a plan or a journal. */
 export interface PendingStep {

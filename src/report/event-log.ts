@@ -1,6 +1,6 @@
 /** events.jsonl: one JSON event per line, appended and flushed as the run goes, so a killed
  * run still leaves a readable log. */
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { UserError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
 
@@ -14,22 +14,31 @@ export interface EventLog<E extends { type: string } = RunEvent> {
 }
 
 /** Options of an event log. */
-export interface EventLogOptions {
+export interface EventLogOptions<E = unknown> {
   /** fsync after every line: the line is on disk before append returns, so it survives a
    * power cut, not only a killed process. The change journal needs it (a line written
    * before a device command is the promise resume relies on); events.jsonl does not. */
   fsync?: boolean;
+  /** Create the file, refusing one that exists or a symlink (O_EXCL | O_NOFOLLOW): a journal is
+   * never appended to an old one, nor written through a link planted in the run folder. */
+  exclusive?: boolean;
+  /** File mode when the file is created (default 0600: the owner's alone). */
+  mode?: number;
+  /** The line for an event (default JSON.stringify); the journal adds its hash chain here. */
+  serialize?: (event: E) => string;
 }
 
 /** Opens (creating or appending to) an event log. */
-export function openEventLog<E extends { type: string } = RunEvent>(path: string, opts: EventLogOptions = {}): EventLog<E> {
+export function openEventLog<E extends { type: string } = RunEvent>(path: string, opts: EventLogOptions<E> = {}): EventLog<E> {
+  const flags = opts.exclusive ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW | constants.O_APPEND : 'a';
   // Events and journals may hold more than a report shows: the owner's alone (docs/secrets.md).
-  let fd: number | undefined = openSync(path, 'a', 0o600);
+  let fd: number | undefined = openSync(path, flags, opts.mode ?? 0o600);
+  const serialize = opts.serialize ?? ((e: E) => JSON.stringify(e));
   return {
     append(event) {
       if (fd === undefined) throw new Error(`event log ${path} is closed`);
       // writeSync on the fd: no user-space buffer, so a crash loses at most this line.
-      writeSync(fd, JSON.stringify(event) + '\n');
+      writeSync(fd, serialize(event) + '\n');
       if (opts.fsync) fsyncSync(fd);
     },
     close() {

@@ -6,9 +6,10 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { schemaValidator } from '../../src/validate/schema.js';
 import { SshConnector } from '../../src/transport/index.js';
 import { loadInventory, connectionSpec } from '../../src/inventory/index.js';
-import { BAD_DNS, configCommands, fb, GOOD_DNS, readJournal, readPlan, readReport, workspace } from './helpers.js';
+import { approve, BAD_DNS, configCommands, fb, GOOD_DNS, makeApprover, readJournal, readPlan, readReport, workspace, type Approver } from './helpers.js';
 import { runChanges } from '../../src/run/apply-runner.js';
 import { remainingWork } from '../../src/change/remaining.js';
+import { readCheckedJournal } from '../../src/change/journal.js';
 import { loadInputs } from '../../src/cli/load-inputs.js';
 import { EventBus } from '../../src/run/emitter.js';
 import type { JournalEntry } from '../../src/model/change.js';
@@ -19,7 +20,9 @@ const DNS_BROKEN = ['a1', 'a2', 'b1', 'b2', 'd1', 'e1', 'e2', 'e3', 'r1'];
 describe('change window on the lab', () => {
   let lab: Lab;
   let ws: ReturnType<typeof workspace>;
+  let cab: Approver;
   const conn = () => ['--known-hosts', lab.knownHostsPath];
+  const trust = () => ['--allowed-signers', cab.allowedSigners];
   const plan = async (limit: string, out: string, extra = GOOD_DNS, more: string[] = []) =>
     fb(['plan', ws.playbook, '-i', ws.inventory, '--limit', limit, '-e', extra, '-o', join(ws.dir, `${out}.json`), '--out', join(ws.dir, `${out}-run`), ...conn(), ...more], ws.dir);
 
@@ -33,6 +36,7 @@ describe('change window on the lab', () => {
       ],
     });
     ws = workspace(lab, { a1: { ha_group: 'pairA' }, a2: { ha_group: 'pairA' }, b1: { ha_group: 'pairB' }, b2: { ha_group: 'pairB' } });
+    cab = makeApprover(ws.dir);
   });
   afterAll(() => lab?.stop());
 
@@ -72,7 +76,8 @@ describe('change window on the lab', () => {
   it('applies the plan in pair-aware batches, journaled; rollback from the journal restores every device', async () => {
     const before = Object.fromEntries(['a1', 'a2', 'b1', 'b2'].map((h) => [h, lab.state(h)]));
     const out = join(ws.dir, 'apply-run');
-    const r = await fb(['apply', join(ws.dir, 'plan.json'), '--approved-by', 'cab-chair', '--ticket', 'CHG-42', '--out', out, ...conn()], ws.dir);
+    await approve(join(ws.dir, 'plan.json'), cab, ws.dir);
+    const r = await fb(['apply', join(ws.dir, 'plan.json'), ...trust(), '--ticket', 'CHG-42', '--out', out, ...conn()], ws.dir);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     for (const h of ['a1', 'a2', 'b1', 'b2']) {
@@ -80,7 +85,7 @@ describe('change window on the lab', () => {
       expect(configCommands(lab, h)).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54']);
     }
     const journal = readJournal(out);
-    expect(journal[0]).toMatchObject({ type: 'journal-begin', kind: 'apply', approvedBy: 'cab-chair', ticket: 'CHG-42' });
+    expect(journal[0]).toMatchObject({ type: 'journal-begin', kind: 'apply', approvedBy: 'cab-chair@example.com', approvers: [{ principal: 'cab-chair@example.com' }], ticket: 'CHG-42' });
     // Two members of one ha_group are never in one batch.
     const batches = journal.filter((e) => e.type === 'batch-begin').map((e) => (e as { hosts: string[] }).hosts);
     expect(batches).toEqual([['a1', 'b1'], ['a2', 'b2']]);
@@ -92,7 +97,7 @@ describe('change window on the lab', () => {
     expect(journal.at(-1)).toMatchObject({ type: 'journal-end', exitCode: 0, interrupted: false });
     const report = readReport(out);
     expect(report.changes?.map((c) => [c.host, c.remediation, c.status, c.approver, c.commands])).toEqual(
-      ['a1', 'b1', 'a2', 'b2'].map((h) => [h, 'fix-dns-servers', 'verified', 'cab-chair (CHG-42)', ['configure network dns servers 192.0.2.53,192.0.2.54']]),
+      ['a1', 'b1', 'a2', 'b2'].map((h) => [h, 'fix-dns-servers', 'verified', 'cab-chair@example.com (CHG-42)', ['configure network dns servers 192.0.2.53,192.0.2.54']]),
     );
     expect(r.stderr).toMatch(/apply: 4 verified · 0 rolled-back · 0 drifted · 0 failed · 0 not-started — exit 0/);
     // The report's checks are the verifications the changes ran: they say the changes worked.
@@ -105,14 +110,14 @@ describe('change window on the lab', () => {
 
     // Undo, hours later from another shell: only the journal is needed. First one host…
     const one = join(ws.dir, 'rollback-a1');
-    const rb1 = await fb(['rollback', join(out, 'journal.jsonl'), '--limit', 'a1', '--out', one, ...conn()], ws.dir);
+    const rb1 = await fb(['rollback', join(out, 'journal.jsonl'), '--limit', 'a1', '--out', one, ...trust(), ...conn()], ws.dir);
     expect(rb1.code).toBe(0);
     expect(lab.state('a1')).toEqual(before.a1);
     expect(lab.state('b2').dnsServers).toEqual(['192.0.2.53', '192.0.2.54']);
     expect(readReport(one).changes!.map((c) => c.host)).toEqual(['a1']);
     // …then the rest, from the newer journal (it holds the whole story).
     const back = join(ws.dir, 'rollback-run');
-    const rb = await fb(['rollback', join(one, 'journal.jsonl'), '--out', back, ...conn()], ws.dir);
+    const rb = await fb(['rollback', join(one, 'journal.jsonl'), '--out', back, ...trust(), ...conn()], ws.dir);
     expect([rb.code, rb.stderr]).toEqual([0, expect.stringMatching(/rollback: 3 undone · 0 rolled-back · 0 drifted · 0 failed · 0 not-started — exit 0/)]);
     for (const h of ['a1', 'a2', 'b1', 'b2']) {
       expect(lab.state(h)).toEqual(before[h]);
@@ -124,7 +129,7 @@ describe('change window on the lab', () => {
     const appliedOrder = report.changes!.map((c) => c.host).filter((h) => h !== 'a1');
     expect(undo.map((c) => c.host)).toEqual([...appliedOrder].reverse());
     // A second rollback finds nothing left to undo.
-    const again = await fb(['rollback', join(back, 'journal.jsonl'), ...conn()], ws.dir);
+    const again = await fb(['rollback', join(back, 'journal.jsonl'), ...trust(), ...conn()], ws.dir);
     expect([again.code, again.stderr]).toEqual([0, expect.stringMatching(/no applied change left to undo/)]);
   }, 120_000);
 
@@ -135,17 +140,20 @@ describe('change window on the lab', () => {
     const sentBefore = lab.commandLog('r1').length;
     const apply = (more: string[]) => fb(['apply', join(w.dir, 'plan.json'), '--out', join(w.dir, `a${Math.random()}`), ...conn(), ...more], w.dir);
     const noApproval = await apply([]);
-    expect([noApproval.code, noApproval.stderr]).toEqual([4, expect.stringMatching(/--approved-by/)]);
-    const late = await apply(['--approved-by', 'x', '--window', '2020-01-01T01:00+09:00/PT2H']);
+    expect([noApproval.code, noApproval.stderr]).toEqual([4, expect.stringMatching(/plan\.json is not signed by any approver/)]);
+    const typed = await apply(['--approved-by', 'x']);
+    expect([typed.code, typed.stderr]).toEqual([4, expect.stringMatching(/--approved-by is gone: the approver is now the verified signer/)]);
+    const signed = await approve(join(w.dir, 'plan.json'), cab, w.dir);
+    const late = await apply([...signed, '--window', '2020-01-01T01:00+09:00/PT2H']);
     expect([late.code, late.stderr]).toEqual([4, expect.stringMatching(/after the window closed/)]);
-    const early = await apply(['--approved-by', 'x', '--window', '2999-01-01T01:00Z/2999-01-01T03:00Z']);
+    const early = await apply([...signed, '--window', '2999-01-01T01:00Z/2999-01-01T03:00Z']);
     expect([early.code, early.stderr]).toEqual([4, expect.stringMatching(/before the window opens/)]);
     appendFileSync(w.playbook, '# edited after approval\n');
-    const pb = await apply(['--approved-by', 'x']);
+    const pb = await apply(signed);
     expect([pb.code, pb.stderr]).toEqual([4, expect.stringMatching(/securex\.yml changed since the plan was made/)]);
     writeFileSync(w.playbook, readFileSync(w.playbook, 'utf8').replace('# edited after approval\n', ''));
     appendFileSync(w.inventory, '# edited\n');
-    const inv = await apply(['--approved-by', 'x']);
+    const inv = await apply(signed);
     expect([inv.code, inv.stderr]).toEqual([4, expect.stringMatching(/inventory\.yml changed since the plan was made \(inventory\)/)]);
     expect(inv.stderr).not.toMatch(/securex/);
     expect(lab.commandLog('r1').length).toBe(sentBefore);
@@ -154,16 +162,16 @@ describe('change window on the lab', () => {
     expect(exp.code).toBe(0);
     const doc = readPlan(join(w.dir, 'short.json'));
     writeFileSync(join(w.dir, 'short.json'), JSON.stringify({ ...doc, expiresAt: new Date(Date.now() - 1000).toISOString() }));
-    const expired = await fb(['apply', join(w.dir, 'short.json'), '--approved-by', 'x', ...conn()], w.dir);
+    const expired = await fb(['apply', join(w.dir, 'short.json'), '--allow-unsigned', ...conn()], w.dir);
     expect([expired.code, expired.stderr]).toEqual([4, expect.stringMatching(/the plan expired/)]);
     // A secret -e value is kept by name only: apply needs it again, never from the command line
     // (test/integration/secrets-lab.test.ts covers the whole flow).
     const sec = await fb(['plan', w.playbook, '-i', w.inventory, '--limit', 'r1', '-e', GOOD_DNS, '-e', 'api_token=s3cret-value', '-o', join(w.dir, 'secret.json'), ...conn()], w.dir);
     expect(sec.code).toBe(0);
     expect(readFileSync(join(w.dir, 'secret.json'), 'utf8')).not.toContain('s3cret-value');
-    const missing = await fb(['apply', join(w.dir, 'secret.json'), '--approved-by', 'x', ...conn()], w.dir);
+    const missing = await fb(['apply', join(w.dir, 'secret.json'), '--allow-unsigned', ...conn()], w.dir);
     expect([missing.code, missing.stderr]).toEqual([4, expect.stringMatching(/needs the secret api_token/)]);
-    const inline = await fb(['apply', join(w.dir, 'secret.json'), '--approved-by', 'x', '-e', 'api_token=other', ...conn()], w.dir);
+    const inline = await fb(['apply', join(w.dir, 'secret.json'), '--allow-unsigned', '-e', 'api_token=other', ...conn()], w.dir);
     expect([inline.code, inline.stderr]).toEqual([4, expect.stringMatching(/-e takes only @FILE here/)]);
     expect(configCommands(lab, 'r1')).toEqual([]);
   }, 60_000);
@@ -177,7 +185,7 @@ describe('change window on the lab', () => {
     await session.run('configure network dns servers 192.0.2.54', 'cli');
     await session.close();
     const out = join(ws.dir, 'drift-run');
-    const a = await fb(['apply', join(ws.dir, 'drift-plan.json'), '--approved-by', 'x', '--out', out, ...conn()], ws.dir);
+    const a = await fb(['apply', join(ws.dir, 'drift-plan.json'), ...(await approve(join(ws.dir, 'drift-plan.json'), cab, ws.dir)), '--out', out, ...conn()], ws.dir);
     expect(a.code).toBe(2);
     expect(readReport(out).changes!.map((c) => [c.host, c.status, c.commands, c.reason])).toEqual([['d1', 'drifted', [], expect.stringMatching(/changed since the plan/)]]);
     expect(configCommands(lab, 'd1')).toEqual(['configure network dns servers 192.0.2.54']);
@@ -188,7 +196,7 @@ describe('change window on the lab', () => {
     const r = await plan('e*', 'bad-plan', BAD_DNS);
     expect(r.code).toBe(0);
     const out = join(ws.dir, 'bad-run');
-    const a = await fb(['apply', join(ws.dir, 'bad-plan.json'), '--approved-by', 'x', '--serial', '1', '--max-fail-percentage', '0', '--out', out, ...conn()], ws.dir);
+    const a = await fb(['apply', join(ws.dir, 'bad-plan.json'), ...(await approve(join(ws.dir, 'bad-plan.json'), cab, ws.dir)), '--serial', '1', '--max-fail-percentage', '0', '--out', out, ...conn()], ws.dir);
     expect(a.code).toBe(2);
     const changes = readReport(out).changes!;
     expect(changes.map((c) => [c.host, c.status])).toEqual([['e1', 'rolled-back'], ['e2', 'not-started'], ['e3', 'not-started']]);
@@ -236,7 +244,7 @@ describe('change window on the lab', () => {
   it('a host lost mid-change exits 3 and leaves its step open in the journal, for resume to re-capture', async () => {
     expect((await plan('x1', 'lost-plan')).code).toBe(0);
     const out = join(ws.dir, 'lost-run');
-    const a = await fb(['apply', join(ws.dir, 'lost-plan.json'), '--approved-by', 'x', '--out', out, ...conn()], ws.dir);
+    const a = await fb(['apply', join(ws.dir, 'lost-plan.json'), ...(await approve(join(ws.dir, 'lost-plan.json'), cab, ws.dir)), '--out', out, ...conn()], ws.dir);
     expect(a.code).toBe(3);
     const change = readReport(out).changes![0];
     expect([change.host, change.status, change.reason]).toEqual(['x1', 'failed', expect.stringMatching(/lost mid-change.*firebook resume/)]);
@@ -244,6 +252,6 @@ describe('change window on the lab', () => {
     expect(journal.filter((e) => e.type === 'command' && e.phase === 'apply')).toHaveLength(1);
     expect(journal.filter((e) => e.type === 'answer' && e.phase === 'apply')).toHaveLength(0);
     expect(journal.filter((e) => e.type === 'step-end')).toHaveLength(0);
-    expect(remainingWork(journal).steps.map((s) => [s.host, s.uncertain])).toEqual([['x1', true]]);
+    expect(remainingWork(readCheckedJournal(join(out, 'journal.jsonl')).entries).steps.map((s) => [s.host, s.uncertain])).toEqual([['x1', true]]);
   }, 60_000);
 });

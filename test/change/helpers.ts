@@ -1,7 +1,7 @@
 /** Shared set-up for the change-window suites: a lab, a working folder with its own copy of
  * the playbook and inventory (the plan hashes them), and the CLI in-process or as a child. */
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -53,4 +53,28 @@ export function readJournal(dir: string): JournalEntry[] {
 /** Lines of a host's command log that change configuration (the lab records every line). */
 export function configCommands(lab: Lab, host: string): string[] {
   return lab.commandLog(host).map((e) => e.line).filter((l) => /^\s*(configure|pmtool\s+(restart|disable|enable))/i.test(l));
+}
+
+/** An approver: a real ed25519 key (ssh-keygen) and an allowed_signers file that trusts it. */
+export interface Approver {
+  key: string;
+  principal: string;
+  allowedSigners: string;
+}
+
+/** Makes a key for `principal` and adds it to `<dir>/allowed_signers` (`options` e.g. namespaces="…"). */
+export function makeApprover(dir: string, principal = 'cab-chair@example.com', options = ''): Approver {
+  const key = join(dir, `key-${principal.replace(/[^a-z0-9]/gi, '_')}`);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', principal, '-f', key]);
+  const allowedSigners = join(dir, 'allowed_signers');
+  const pub = readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  appendFileSync(allowedSigners, `${principal}${options ? ` ${options}` : ''} ${pub}\n`);
+  return { key, principal, allowedSigners };
+}
+
+/** `firebook approve PLAN --key` by `a`; returns apply's flags that trust the signature. */
+export async function approve(plan: string, a: Approver, cwd: string): Promise<string[]> {
+  const r = await fb(['approve', plan, '--key', a.key], cwd);
+  if (r.code !== 0) throw new Error(`approve failed: ${r.stderr}`);
+  return ['--allowed-signers', a.allowedSigners];
 }

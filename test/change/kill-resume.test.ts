@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import type { JournalEntry } from '../../src/model/change.js';
-import { configCommands, fb, fbChild, GOOD_DNS, readJournal, readReport, workspace } from './helpers.js';
+import { approve, configCommands, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
 
 const HOSTS = ['k1', 'k2', 'k3', 'k4'];
 const FIX = 'configure network dns servers 192.0.2.53,192.0.2.54';
@@ -25,19 +25,22 @@ async function waitForJournal(path: string, accept: (e: JournalEntry) => boolean
 describe('apply killed mid-batch', () => {
   let lab: Lab;
   let ws: ReturnType<typeof workspace>;
+  let cab: Approver;
   beforeAll(async () => {
     // Slow commands, so the kill lands while a batch is changing devices.
     lab = await startLab({ hosts: HOSTS.map((name) => ({ name, platform: 'ftd' as const, scenario: 'dns-broken' as const })), latencyMs: 150 });
     ws = workspace(lab);
+    cab = makeApprover(ws.dir, 'cab@example.com');
   });
   afterAll(() => lab?.stop());
 
   it('resumes to completion from the journal, sending no change twice; the whole story rolls back', async () => {
-    const conn = ['--known-hosts', lab.knownHostsPath];
-    const p = await fb(['plan', ws.playbook, '-i', ws.inventory, '-e', GOOD_DNS, '-o', join(ws.dir, 'plan.json'), '--out', join(ws.dir, 'plan-run'), ...conn], ws.dir);
+    const conn = ['--known-hosts', lab.knownHostsPath, '--allowed-signers', cab.allowedSigners];
+    const p = await fb(['plan', ws.playbook, '-i', ws.inventory, '-e', GOOD_DNS, '-o', join(ws.dir, 'plan.json'), '--out', join(ws.dir, 'plan-run'), '--known-hosts', lab.knownHostsPath], ws.dir);
     expect(p.code).toBe(0);
+    await approve(join(ws.dir, 'plan.json'), cab, ws.dir);
     const out = join(ws.dir, 'killed');
-    const run = fbChild(['apply', join(ws.dir, 'plan.json'), '--approved-by', 'cab', '--ticket', 'CHG-7', '--serial', '2', '--out', out, ...conn], ws.dir);
+    const run = fbChild(['apply', join(ws.dir, 'plan.json'), '--ticket', 'CHG-7', '--serial', '2', '--out', out, ...conn], ws.dir);
     // Killed right after the device answered the first configuration command, before the step
     // was verified: the journal cannot say whether the change held.
     await waitForJournal(join(out, 'journal.jsonl'), (e) => e.type === 'answer' && e.phase === 'apply');
@@ -76,7 +79,7 @@ describe('apply killed mid-batch', () => {
     }
     // The new journal is the whole story: the killed one, then the resumed segment.
     expect(journal.slice(0, killed.length)).toEqual(killed);
-    expect(journal[killed.length]).toMatchObject({ type: 'journal-begin', kind: 'apply', resumed: true, approvedBy: 'cab', ticket: 'CHG-7', serial: '2' });
+    expect(journal[killed.length]).toMatchObject({ type: 'journal-begin', kind: 'apply', resumed: true, approvedBy: 'cab@example.com', ticket: 'CHG-7', serial: '2' });
     expect(journal.at(-1)).toMatchObject({ type: 'journal-end', exitCode: 0 });
     // The step cut off after the device answered is re-captured first, and found applied.
     expect(segment.some((e) => e.type === 'step-begin' && e.recapture === true)).toBe(true);
@@ -95,11 +98,12 @@ describe('apply killed mid-batch', () => {
   }, 180_000);
 
   it('Ctrl-C lets the changes in flight finish, journals up to the last step, exits 130; resume completes', async () => {
-    const conn = ['--known-hosts', lab.knownHostsPath];
-    const p = await fb(['plan', ws.playbook, '-i', ws.inventory, '-e', GOOD_DNS, '-o', join(ws.dir, 'plan2.json'), '--out', join(ws.dir, 'plan2-run'), ...conn], ws.dir);
+    const conn = ['--known-hosts', lab.knownHostsPath, '--allowed-signers', cab.allowedSigners];
+    const p = await fb(['plan', ws.playbook, '-i', ws.inventory, '-e', GOOD_DNS, '-o', join(ws.dir, 'plan2.json'), '--out', join(ws.dir, 'plan2-run'), '--known-hosts', lab.knownHostsPath], ws.dir);
     expect(p.code).toBe(0);
+    await approve(join(ws.dir, 'plan2.json'), cab, ws.dir);
     const out = join(ws.dir, 'interrupted');
-    const run = fbChild(['apply', join(ws.dir, 'plan2.json'), '--approved-by', 'cab', '--serial', '2', '--out', out, ...conn], ws.dir);
+    const run = fbChild(['apply', join(ws.dir, 'plan2.json'), '--serial', '2', '--out', out, ...conn], ws.dir);
     await waitForJournal(join(out, 'journal.jsonl'), (e) => e.type === 'answer' && e.phase === 'apply');
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);

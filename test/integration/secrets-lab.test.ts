@@ -142,16 +142,16 @@ describe('no secret at rest, none on the command line (issue 17 §3)', () => {
     // Apply: the vault file is read again (--vault-password-file), the operator's secrets come
     // from a file and the environment, never from argv.
     writeFileSync(join(d, 'apply-secrets.yml'), 'proxy:\n  auth:\n    password: nested-canary-C3\n');
-    const noSecret = await cli(['apply', join(d, 'plan.json'), '--approved-by', 'x', '--vault-password-file', join(d, 'pw'), '--out', join(d, 'refused'), '--known-hosts', lab.knownHostsPath], d);
+    const noSecret = await cli(['apply', join(d, 'plan.json'), '--allow-unsigned', '--vault-password-file', join(d, 'pw'), '--out', join(d, 'refused'), '--known-hosts', lab.knownHostsPath], d);
     expect([noSecret.code, noSecret.stderr]).toEqual([4, expect.stringMatching(/needs the secret api_token .*\n.*FIREBOOK_VAR_api_token/)]);
     expect(noSecret.stderr).toMatch(/needs the secret proxy/);
-    const inline = await cli(['apply', join(d, 'plan.json'), '--approved-by', 'x', '-e', 'api_token=inline-canary-D4', '--known-hosts', lab.knownHostsPath], d);
+    const inline = await cli(['apply', join(d, 'plan.json'), '--allow-unsigned', '-e', 'api_token=inline-canary-D4', '--known-hosts', lab.knownHostsPath], d);
     expect([inline.code, inline.stderr]).toEqual([4, expect.stringMatching(/-e takes only @FILE here/)]);
     expect(inline.stderr).not.toContain('inline-canary-D4');
     writeFileSync(join(d, 'extra.yml'), 'api_token: x\ndns_servers: 192.0.2.99\n');
-    const extra = await cli(['apply', join(d, 'plan.json'), '--approved-by', 'x', '-e', `@${join(d, 'extra.yml')}`, '--vault-password-file', join(d, 'pw'), '--known-hosts', lab.knownHostsPath], d);
+    const extra = await cli(['apply', join(d, 'plan.json'), '--allow-unsigned', '-e', `@${join(d, 'extra.yml')}`, '--vault-password-file', join(d, 'pw'), '--known-hosts', lab.knownHostsPath], d);
     expect([extra.code, extra.stderr]).toEqual([4, expect.stringMatching(/-e dns_servers: the plan fixes every variable/)]);
-    const argv = ['apply', join(d, 'plan.json'), '--approved-by', 'x', '-e', `@${join(d, 'apply-secrets.yml')}`, '--vault-password-file', join(d, 'pw'), '--out', join(d, 'apply-run'), '--known-hosts', lab.knownHostsPath];
+    const argv = ['apply', join(d, 'plan.json'), '--allow-unsigned', '-e', `@${join(d, 'apply-secrets.yml')}`, '--vault-password-file', join(d, 'pw'), '--out', join(d, 'apply-run'), '--known-hosts', lab.knownHostsPath];
     expect(argv.join(' ')).not.toMatch(/canary/);
     const apply = await cli(argv, d, { FIREBOOK_VAR_api_token: 'inline-canary-D4' });
     expect([apply.code, apply.stderr]).toEqual([0, expect.stringContaining('1 verified')]);

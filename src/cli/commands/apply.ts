@@ -3,22 +3,27 @@ import { resolve } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { readPlanDocument } from '../../change/plan-document.js';
+import { checkApproval, readSignatureFiles } from '../../change/approval.js';
 import { parseSerial } from '../../plan/batches.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, parseChangeOptions } from '../change-options.js';
 import { runChangeCommand } from '../change-run.js';
 
-const USAGE = `Usage: firebook apply plan.json --approved-by NAME [--ticket ID] [options]
+const USAGE = `Usage: firebook apply plan.json --allowed-signers FILE [--expect-sha256 HASH] [--ticket ID] [options]
 
 Executes exactly the plan firebook plan wrote, and nothing else. Refuses the whole plan (exit
-4, nothing sent) when a file it hashed changed, it expired, or it is outside --window. Each
+4, nothing sent) when its approvers' signatures (plan.json.sig, plan.json.2.sig…, written by
+firebook approve) do not verify against --allowed-signers, its sha256 is not --expect-sha256,
+a file it hashed changed, it expired, it is outside --window, --out is not empty, or another
+apply of it holds plan.json.lock. Each
 host first re-captures its "before" values: a host whose values changed since the plan is
 not touched (drifted). Then capture → apply → read back → verify → on failed verification
 roll back and verify the rollback. Every step goes to journal.jsonl (fsync'd, before each
 command is sent and after its answer) in the run folder, for resume and rollback.
 
-Approval:
-      --approved-by NAME    who approved the plan (required; recorded in the journal and report)
+Plan:
+      --expect-sha256 HASH  the plan's sha256 as the ticket gives it (plan.md prints it)
       --ticket ID           the change ticket
+      --min-approvals N     distinct approvers' keys required (default 1)
 Batches:
       --serial N|N%         hosts per batch (default: all at once); members of one ha_group
                             (inventory variable) are never in the same batch
@@ -29,12 +34,16 @@ ${CHANGE_USAGE}
 
 /** apply's flags: parsed here, listed by completion. */
 const OPTIONS = {
-  'approved-by': { type: 'string' },
+  'expect-sha256': { type: 'string' },
+  'min-approvals': { type: 'string' },
   ticket: { type: 'string' },
   serial: { type: 'string' },
   'max-fail-percentage': { type: 'string' },
   ...CHANGE_OPTIONS,
 } as const satisfies OptionsSpec;
+
+/** Parsed but not offered: --approved-by is refused with a hint (the approver is the verified signer). */
+const PARSED = { ...OPTIONS, 'approved-by': { type: 'string' } } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
   name: 'apply',
@@ -43,7 +52,7 @@ export const command: CliCommand = {
   options: OPTIONS,
   choices: CHANGE_CHOICES,
   async run(argv, io) {
-    const { values: v, positionals } = parseCommandArgs('apply', argv, OPTIONS);
+    const { values: v, positionals } = parseCommandArgs('apply', argv, PARSED);
     const usage = (message: string, hint = "run 'firebook apply --help' for the options") => new UserError({ code: 'cli-usage', message: `firebook apply: ${message}`, hint });
     if (positionals.length !== 1) throw usage('name one plan file (e.g. plan.json)', "write one with 'firebook plan PLAYBOOK -i INVENTORY -o plan.json'");
     const serial = v.serial === undefined ? undefined : parseSerial(v.serial);
@@ -53,9 +62,23 @@ export const command: CliCommand = {
       maxFail = Number(v['max-fail-percentage']);
       if (!/^\d+(\.\d+)?$/.test(v['max-fail-percentage']) || maxFail > 100) throw usage(`--max-fail-percentage must be a number from 0 to 100, not '${v['max-fail-percentage']}'`);
     }
+    // The approver is whoever's key signed the plan: a typed name proves nothing.
+    if (v['approved-by'] !== undefined) throw usage('--approved-by is gone: the approver is now the verified signer of the plan', "have the approver sign it (firebook approve plan.json --key ~/.ssh/id_ed25519) and pass --allowed-signers FILE; name the change with --ticket ID");
+    const minApprovals = v['min-approvals'] === undefined ? 1 : Number(v['min-approvals']);
+    if (!/^[1-9]\d*$/.test(v['min-approvals'] ?? '1')) throw usage(`--min-approvals must be a whole number from 1, not '${v['min-approvals']}'`);
+    const expect = v['expect-sha256']?.trim().toLowerCase();
+    if (expect !== undefined && !/^[0-9a-f]{64}$/.test(expect)) throw usage(`--expect-sha256 must be 64 hexadecimal digits (plan.md prints the plan's sha256), not '${v['expect-sha256']}'`);
     const settings = parseChangeOptions('apply', v, io);
     const planFile = resolve(io.cwd, positionals[0]);
-    const { doc, sha256 } = readPlanDocument(planFile);
+    const { doc, sha256, bytes } = readPlanDocument(planFile);
+    // The journal keeps the plan as text: bytes that are not UTF-8 could not be kept exactly.
+    if (!Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) throw usage(`${positionals[0]} is not UTF-8 text`, 'apply the plan file firebook plan wrote, unchanged');
+    if (expect !== undefined && expect !== sha256) throw usage(`${positionals[0]} has sha256 ${sha256}, not the --expect-sha256 ${expect}: this is not the plan the ticket approved`, 'apply the plan file the ticket names, unchanged');
+    const signatures = readSignatureFiles(planFile);
+    const { result: approval, issues } = checkApproval({ planBytes: bytes, signatures, signers: settings.signers, allowUnsigned: settings.allowUnsigned, now: new Date(), planName: positionals[0] });
+    if (!approval) throw new UserError(issues);
+    if (v['min-approvals'] !== undefined && !approval.verified) throw usage('--min-approvals counts verified signatures; this run has none (--allow-unsigned)', 'give --allowed-signers FILE, or leave --min-approvals out');
+    if (approval.verified && approval.approvers.length < minApprovals) throw usage(`${positionals[0]} has ${approval.approvers.length} approver(s) (${approval.approvers.map((a) => a.principal).join(', ')}); --min-approvals is ${minApprovals}`, 'more approvers sign with firebook approve');
     const steps = doc.hosts.flatMap((h) => h.steps.map((step) => ({ host: h.host, step, uncertain: false })));
     const { exitCode } = await runChangeCommand(
       {
@@ -65,10 +88,12 @@ export const command: CliCommand = {
         doc,
         planFile: positionals[0],
         planSha256: sha256,
+        planText: bytes.toString('utf8'),
+        signatures: signatures.map((s) => s.text),
+        approval,
+        lockPlan: planFile,
         steps,
-        approvedBy: v['approved-by'],
         ticket: v.ticket,
-        requireApproval: true,
         checkExpiry: true,
         serial,
         serialText: v.serial,

@@ -10,8 +10,9 @@ import { command as demo } from './demo.js';
 import { command as init } from './init.js';
 import { command as completion } from './completion.js';
 import { command as plan } from './plan.js';
+import { command as approve } from './approve.js';
 import { command as apply } from './apply.js';
 import { command as resume } from './resume.js';
 import { command as rollback } from './rollback.js';
 
-export const COMMANDS: CliCommand[] = [run, plan, apply, resume, rollback, validate, explain, inventory, report, lab, demo, init, completion];
+export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, validate, explain, inventory, report, lab, demo, init, completion];

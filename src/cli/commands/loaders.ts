@@ -6,6 +6,7 @@ import type { CliCommand } from '../command.js';
 export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<{ command: CliCommand }>>> = {
   run: () => import('./run.js'),
   plan: () => import('./plan.js'),
+  approve: () => import('./approve.js'),
   apply: () => import('./apply.js'),
   resume: () => import('./resume.js'),
   rollback: () => import('./rollback.js'),

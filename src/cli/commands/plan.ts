@@ -11,11 +11,18 @@ import { runPlan } from '../../run/runner.js';
 import { buildPlanDocument } from '../../change/plan-document.js';
 import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js';
 import { parseValidFor } from '../../change/window.js';
+import { signatureFiles } from '../../change/approval.js';
+import { runFolderIssue } from '../../change/exclusive.js';
+import { createHash } from 'node:crypto';
+
 import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js';
 import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../report/write-reports.js';
 import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
 import { toolVersion } from '../../model/package-files.js';
 import { secretEnvName, splitExtraVars } from '../change-run.js';
+
+/** The longest a plan may stay valid unless --max-valid-for says otherwise. */
+const DEFAULT_MAX_VALID_FOR = '7d';
 
 const USAGE = `Usage: firebook plan PLAYBOOK... -i INVENTORY [options] -o plan.json
 
@@ -35,17 +42,22 @@ Selection:
 Plan:
   -o, --output FILE         the plan (default plan.json); plan.md and plan.html are written beside it
       --valid-for DURATION  how long the plan may be applied: 90m, 24h, 7d or ISO 8601 (default 24h)
+      --max-valid-for DURATION  the longest --valid-for accepted (default 7d)
 ${CONNECTION_USAGE}
 ${VAULT_USAGE.trimEnd()}
 Output:
-      --out DIR             run folder of the check run (default reports/<run-id>/)
+      --out DIR             run folder of the check run (default reports/<run-id>/); new or empty
       --format LIST         json,html,md,junit,prom (default json,html,md)
       --lang en|ja          language of reports and console (default en)
   -q, --quiet               plain one line per event
       --json                stream events as JSON lines to stdout
 
+Next: the approvers sign it (firebook approve plan.json --key ~/.ssh/id_ed25519), then
+firebook apply plan.json --allowed-signers FILE --expect-sha256 <sha256 printed above>.
+
 Exit codes: 0 plan written · 3 plan written, but a host was unreachable or errored (listed in
-            the plan as not planned) · 4 invalid input (nothing ran) · 130 interrupted (no plan)
+            the plan as not planned) · 4 invalid input (nothing ran; also --valid-for past
+            --max-valid-for, or signatures of an earlier plan beside -o) · 130 interrupted (no plan)
 `;
 
 /** plan's flags: parsed here, listed by completion. */
@@ -53,6 +65,7 @@ const OPTIONS = {
   ...SELECTION_OPTIONS,
   output: { type: 'string', short: 'o' },
   'valid-for': { type: 'string' },
+  'max-valid-for': { type: 'string' },
   ...CONNECTION_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const satisfies OptionsSpec;
@@ -70,8 +83,15 @@ export const command: CliCommand = {
     if (!v.inventory) throw usage('-i INVENTORY is required');
     const validForMs = parseValidFor(v['valid-for'] ?? '24h');
     if (validForMs === undefined) throw usage(`--valid-for must be a duration like 90m, 24h, 7d or PT12H, not '${v['valid-for']}'`);
+    const maxValidMs = parseValidFor(v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR);
+    if (maxValidMs === undefined) throw usage(`--max-valid-for must be a duration like 7d or P14D, not '${v['max-valid-for']}'`);
+    if (validForMs > maxValidMs) throw usage(`--valid-for ${v['valid-for']} is longer than the ${v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR} a plan may stay valid: an approval should not outlive what it approved`);
     const output = resolve(io.cwd, v.output ?? 'plan.json');
     if (extname(output) !== '.json') throw usage(`-o ${v.output}: the plan is JSON; name it *.json (plan.md and plan.html go beside it)`);
+    const folder = v.out === undefined ? undefined : runFolderIssue(resolve(io.cwd, v.out));
+    if (folder) throw new UserError(folder);
+    const stale = signatureFiles(output);
+    if (stale.length) throw usage(`${stale.join(', ')} already sign${stale.length === 1 ? 's' : ''} an earlier ${basename(output)}: a new plan would sit beside signatures it does not have`);
     const formats = parseFormats('plan', v.format, ['json', 'html', 'md']);
     const lang = parseLang('plan', v.lang);
     const tags = parseList(v.tags);
@@ -136,13 +156,15 @@ export const command: CliCommand = {
     });
     mkdirSync(dirname(output), { recursive: true });
     const stem = join(dirname(output), basename(output, '.json'));
-    writeFileAtomic(output, JSON.stringify(doc, null, 2) + '\n', PRIVATE_FILE_MODE);
-    writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc));
-    writeFileAtomic(`${stem}.html`, renderPlanHtml(doc));
+    const text = JSON.stringify(doc, null, 2) + '\n';
+    const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+    writeFileAtomic(output, text, PRIVATE_FILE_MODE);
+    writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc, sha256));
+    writeFileAtomic(`${stem}.html`, renderPlanHtml(doc, sha256));
     const operator = Object.entries(doc.selection.extraVarRefs ?? {}).filter(([, r]) => r.from === 'operator').map(([k]) => k);
     if (operator.length) io.stderr.write(`firebook: plan: the plan names the secret(s) ${operator.join(', ')} without storing them: give them to apply in a file (-e @FILE) or as ${operator.map(secretEnvName).join(', ')} (docs/secrets.md)\n`);
     const steps = doc.hosts.reduce((n, h) => n + h.steps.length, 0);
-    io.stderr.write(`firebook: plan ${output} (+ .md, .html): ${steps} change(s) on ${doc.hosts.length} host(s), expires ${doc.expiresAt}\n`);
+    io.stderr.write(`firebook: plan ${output} (+ .md, .html): ${steps} change(s) on ${doc.hosts.length} host(s), expires ${doc.expiresAt}, sha256 ${sha256}\n`);
     return report.hosts.some((h) => h.status !== 'ok') ? EXIT.hostFailed : EXIT.ok;
   },
 };

@@ -4,16 +4,18 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { remainingWork } from '../../change/remaining.js';
 import { parseSerial } from '../../plan/batches.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
-import { runChangeCommand } from '../change-run.js';
+import { journalApproval, runChangeCommand } from '../change-run.js';
 
 const USAGE = `Usage: firebook resume JOURNAL [options]
 
 Finishes what an interrupted apply (or rollback) left, from its journal.jsonl: hosts and steps
 not started, and steps whose last command has no recorded answer — those are re-captured
 first (already applied → verified, or rolled back if verification fails; not applied → applied).
-Finished steps are left alone. The approver, ticket and batches are the journal's; the files
-must still match the plan's hashes (exit 4 otherwise). The new run folder's journal.jsonl
-starts with a copy of JOURNAL, so it is the whole story.
+Finished steps are left alone. The ticket and batches are the journal's; the journal's hash
+chain, the plan's signatures (against --allowed-signers) and the files' hashes are checked
+again (exit 4 otherwise; also for a journal already resumed or rolled back: name the newest).
+The new run folder's journal.jsonl starts with a copy of JOURNAL and continues its chain, so
+it is the whole story; JOURNAL.next names it.
 
 ${CHANGE_USAGE}
 `;
@@ -31,8 +33,9 @@ export const command: CliCommand = {
   choices: CHANGE_CHOICES,
   async run(argv, io) {
     const { values: v, positionals } = parseCommandArgs('resume', argv, OPTIONS);
-    const { journal, entries, settings } = readJournalArgs('resume', positionals, v, io);
+    const { journal, path, checked, entries, settings } = readJournalArgs('resume', positionals, v, io);
     const work = remainingWork(entries, journal);
+    const verified = journalApproval(checked, settings, io, 'resume');
     if (work.steps.length === 0) {
       io.stderr.write(`firebook: resume: ${journal} has nothing left to ${work.kind === 'apply' ? 'apply' : 'undo'}\n`);
       return EXIT.ok;
@@ -45,12 +48,11 @@ export const command: CliCommand = {
         resumed: true,
         doc: work.plan,
         planFile: journal,
-        planSha256: h.planSha256,
+        planSha256: checked.planSha256,
+        ...verified,
         steps: work.steps,
-        priorEntries: entries,
-        approvedBy: h.approvedBy,
+        prior: { path, lines: checked.lines },
         ticket: h.ticket,
-        requireApproval: false,
         checkExpiry: work.kind === 'apply',
         serial: h.serial ? parseSerial(h.serial) : undefined,
         serialText: h.serial,

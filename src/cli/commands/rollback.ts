@@ -4,17 +4,19 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { changesToUndo } from '../../change/remaining.js';
 import { loadInventory, selectHosts } from '../../inventory/index.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
-import { runChangeCommand } from '../change-run.js';
+import { journalApproval, runChangeCommand } from '../change-run.js';
 
 const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
 
 Undoes, newest first, every change the journal (of apply or resume) says was applied and
 verified, with the plan's rendered rollback commands, and verifies each: the values read back
 must equal the "before" values of the plan. A host whose values changed since the apply is not
-touched (drifted). Works hours later, from another shell: JOURNAL holds the plan.
+touched (drifted). Works hours later, from another shell: JOURNAL holds the plan and its
+approvers' signatures; the chain and the signatures (against --allowed-signers) are checked
+again, and a journal of another plan, with a broken chain, more than one apply, or already
+continued by a resume or rollback, is refused (exit 4).
 
   -l, --limit PATTERN       only these hosts (Ansible pattern over the plan's inventory)
-      --approved-by NAME    who approved the rollback (default: the apply's approver)
       --ticket ID           the change ticket (default: the apply's)
 ${CHANGE_USAGE}
 `;
@@ -22,10 +24,12 @@ ${CHANGE_USAGE}
 /** rollback's flags: parsed here, listed by completion. */
 const OPTIONS = {
   limit: { type: 'string', short: 'l' },
-  'approved-by': { type: 'string' },
   ticket: { type: 'string' },
   ...CHANGE_OPTIONS,
 } as const satisfies OptionsSpec;
+
+/** Parsed but not offered: --approved-by is refused with a hint (the approver is the verified signer). */
+const PARSED = { ...OPTIONS, 'approved-by': { type: 'string' } } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
   name: 'rollback',
@@ -34,8 +38,10 @@ export const command: CliCommand = {
   options: OPTIONS,
   choices: CHANGE_CHOICES,
   async run(argv, io) {
-    const { values: v, positionals } = parseCommandArgs('rollback', argv, OPTIONS);
-    const { journal, entries, settings } = readJournalArgs('rollback', positionals, v, io);
+    const { values: v, positionals } = parseCommandArgs('rollback', argv, PARSED);
+    if (v['approved-by'] !== undefined) throw new UserError({ code: 'cli-usage', message: 'firebook rollback: --approved-by is gone: the approvers are the verified signers of the plan the journal holds', hint: 'name the change with --ticket ID' });
+    const { journal, path, checked, entries, settings } = readJournalArgs('rollback', positionals, v, io);
+    const verified = journalApproval(checked, settings, io, 'rollback');
     let hosts: Set<string> | undefined;
     if (v.limit) {
       const first = changesToUndo(entries, { file: journal });
@@ -54,12 +60,11 @@ export const command: CliCommand = {
         resumed: false,
         doc: work.plan,
         planFile: journal,
-        planSha256: work.header.planSha256,
+        planSha256: checked.planSha256,
+        ...verified,
         steps: work.steps,
-        priorEntries: entries,
-        approvedBy: v['approved-by'] ?? work.header.approvedBy,
+        prior: { path, lines: checked.lines },
         ticket: v.ticket ?? work.header.ticket,
-        requireApproval: false,
         checkExpiry: false,
         limitHosts: hosts ? [...hosts] : undefined,
         argv: ['rollback', ...argv],

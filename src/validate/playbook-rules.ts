@@ -5,7 +5,7 @@ import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookS
 import { checkCommandTemplate, checkDependencies, CommandSyntaxError, fillHole, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
 import { checkVarsByInput } from './vars-by-input.js';
-import { isWrapperProgram, readOnlyProblems } from './read-only.js';
+import { readOnlyProblems, refusedExtension } from './read-only.js';
 
 
 type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => SourceLocation;
@@ -34,6 +34,8 @@ export interface CommandSite {
   template: string;
   level: Level;
   readOnly: boolean;
+  /** A `file:` path (read with `cat`, the path one word). */
+  file?: boolean;
   /** The collect/capture step it belongs to (for `loop:` and `{{item}}`). */
   step?: CollectStep;
 }
@@ -44,7 +46,7 @@ export function commandSites(spec: PlaybookSpec): CommandSite[] {
   const steps = (list: CollectStep[] | undefined, base: string) =>
     (list ?? []).forEach((s, i) => {
       if (s.command !== undefined) out.push({ pointer: `${base}/${i}/command`, template: s.command, level: s.level, readOnly: true, step: s });
-      if (s.file !== undefined) out.push({ pointer: `${base}/${i}/file`, template: s.file, level: s.level, readOnly: false, step: s });
+      if (s.file !== undefined) out.push({ pointer: `${base}/${i}/file`, template: s.file, level: s.level, readOnly: true, file: true, step: s });
     });
   spec.checks.forEach((c, ci) => steps(c.collect, `/checks/${ci}/collect`));
   (spec.remediations ?? []).forEach((r, ri) => {
@@ -108,7 +110,7 @@ function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
       });
     }
     if (!site.readOnly) continue;
-    for (const p of readOnlyProblems(site.template, site.level, spec.readonly_commands)) {
+    for (const p of readOnlyProblems(site.template, site.level, spec.readonly_commands, site.file)) {
       issues.push({
         code: 'read-only',
         message: `${p.message}: collect and capture steps also run in check mode and must only read`,
@@ -119,7 +121,8 @@ function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
   }
   for (const level of ['cli', 'shell'] as const) {
     (spec.readonly_commands?.[level] ?? []).forEach((name, i) => {
-      if (isWrapperProgram(name)) issues.push({ code: 'read-only', message: `readonly_commands cannot add '${name}': it runs another program, which a read-only step cannot check`, location: locate(`/readonly_commands/${level}/${i}`) });
+      const why = refusedExtension(level, name);
+      if (why) issues.push({ code: 'read-only', message: `readonly_commands cannot add '${name}': ${why}`, location: locate(`/readonly_commands/${level}/${i}`), hint: 'readonly_commands may add programs that only read; docs/commands.md lists what can never be added' });
     });
   }
   return issues;

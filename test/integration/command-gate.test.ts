@@ -68,7 +68,7 @@ describe('the block-parameter exploit is closed', () => {
     const pb = playbook('hole.yml', 'nslookup {{m}}');
     const r = await fb(['run', pb, '-i', writeInventory(lab), '--known-hosts', lab.knownHostsPath, '-e', 'm=api-sse.cisco.com', '--out', join(dir, 'out5')]);
     expect(r.stderr).toBe('');
-    expect(lab.commandLog(lab.hosts[0].name).map((e) => e.line).join('\n')).toMatch(/nslookup api-sse\.cisco\.com/);
+    expect(lab.commandLog(lab.hosts[0].name).map((e) => e.line).join('\n')).toMatch(/'nslookup'\\'' '\\''api-sse\.cisco\.com'/);
   });
 });
 

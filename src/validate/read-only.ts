@@ -338,6 +338,12 @@ export function refusedExtension(level: 'cli' | 'shell', name: string): string |
  * Throws TemplateError (naming the hole, never the value).
  */
 export function renderReadOnly(template: string, context: Record<string, unknown>, level: Level, typeOf: HoleTypeOf = () => 'value', ext?: ReadonlyCommands, file = false): string {
+  return prepareReadOnly(template, context, level, typeOf, ext, file).line;
+}
+
+/** renderReadOnly's work: the line sent and, at levels expert/root, the argv of each simple
+ * command — the words judged, which the line passes on exactly (one quoted word each). */
+export function prepareReadOnly(template: string, context: Record<string, unknown>, level: Level, typeOf: HoleTypeOf = () => 'value', ext?: ReadonlyCommands, file = false): { line: string; argv: string[][] } {
   const fail = (p: ReadOnlyProblem): never => {
     const { line, col } = positionOf(template, p.offset);
     throw new TemplateError(`${p.message}: a read-only step must only read`, line, col);
@@ -345,9 +351,9 @@ export function renderReadOnly(template: string, context: Record<string, unknown
   if (level === 'cli') {
     const problems = readOnlyProblems(template, level, ext, file);
     if (problems.length > 0) fail(problems[0]);
-    return renderCommand(template, context, level, typeOf);
+    return { line: renderCommand(template, context, level, typeOf), argv: [] };
   }
-  const line = file ? fileLine(template) : readOnlyLine(template);
+  const parsed = file ? fileLine(template) : readOnlyLine(template);
   const filled = new Map<Hole, string>();
   const fill = (h: Hole) => {
     let v = filled.get(h);
@@ -359,9 +365,9 @@ export function renderReadOnly(template: string, context: Record<string, unknown
     }
     return v;
   };
-  const problems = judgeLine(line, ext, fill);
+  const problems = judgeLine(parsed, ext, fill);
   if (problems.length > 0) fail(problems[0]);
-  return renderLine(line, fill);
+  return { line: renderLine(parsed, fill), argv: parsed.commands.map((c) => c.words.map((w) => wordText(w, fill))) };
 }
 
 /** The built-in lists, for docs and `explain`. */

@@ -260,6 +260,21 @@ export function fileLine(source: string): ReadOnlyLine {
   return { commands: [{ words: [cat, path], redirections: [], offset: 0 }], operators: [] };
 }
 
+const CACHE = new Map<string, ReadOnlyLine>();
+
+/** readOnlyLine (or fileLine, with `file`) with a bounded cache: a run renders the same
+ * templates on every host. The result is shared: never modify it. Throws CommandSyntaxError. */
+export function readOnlyLineOf(source: string, file = false): ReadOnlyLine {
+  const key = `${file ? 'f' : 'c'}\u0000${source}`;
+  let line = CACHE.get(key);
+  if (!line) {
+    line = file ? fileLine(source) : readOnlyLine(source);
+    if (CACHE.size > 2000) CACHE.clear();
+    CACHE.set(key, line);
+  }
+  return line;
+}
+
 /** A word's text: holes filled by `fill`, or written as `{{path}}` (for messages). */
 export function wordText(w: Word, fill: (h: Hole) => string): string {
   return w.parts.map((p) => (p.kind === 'text' ? p.text : fill(p.hole))).join('');

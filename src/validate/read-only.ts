@@ -11,7 +11,7 @@
 import type { Level, ReadonlyCommands } from '../model/playbook.js';
 import { commandShape, HOLE } from '../checks/command-programs.js';
 import { CommandSyntaxError, commandTemplate, positionOf, type Hole } from '../checks/command-template.js';
-import { fileLine, readOnlyLine, renderLine, wordText, type ReadOnlyLine } from '../checks/command-words.js';
+import { readOnlyLineOf, renderLine, wordText, type ReadOnlyLine } from '../checks/command-words.js';
 import { fillValue, isOfType, renderCommand, type HoleTypeOf } from '../checks/command-gate.js';
 import { getPath } from '../checks/context.js';
 import { TemplateError } from '../checks/template-ast.js';
@@ -287,7 +287,7 @@ export function readOnlyProblems(template: string, level: Level, ext?: ReadonlyC
   commandTemplate(template); // the language's own errors are thrown as they are
   let line: ReadOnlyLine;
   try {
-    line = file ? fileLine(template) : readOnlyLine(template);
+    line = readOnlyLineOf(template, file);
   } catch (err) {
     if (!(err instanceof CommandSyntaxError)) throw err;
     return [{ message: err.message.replace(/ \(template line \d+, column \d+\)$/, ''), offset: err.offset }];
@@ -353,7 +353,7 @@ export function prepareReadOnly(template: string, context: Record<string, unknow
     if (problems.length > 0) fail(problems[0]);
     return { line: renderCommand(template, context, level, typeOf), argv: [] };
   }
-  const parsed = file ? fileLine(template) : readOnlyLine(template);
+  const parsed = readOnlyLineOf(template, file);
   const filled = new Map<Hole, string>();
   const fill = (h: Hole) => {
     let v = filled.get(h);

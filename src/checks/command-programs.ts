@@ -293,6 +293,8 @@ const PLACEMENT: Partial<Record<ShellFinding['kind'], string>> = {
   'dollar-hole': "a {{variable}} right after '$' would be read as shell syntax",
   'escaped-hole': "a {{variable}} right after '\\' would lose its quoting",
   comment: "an unquoted '#' starting a word comments out the rest of the line; put it in quotes",
+  unterminated: 'unterminated quote: a command is one line, the shell would wait for the rest',
+  heredoc: 'here-documents are not allowed in a command: a command is one line',
   'reparsed-hole': 'a {{variable}} where the shell parses text again (%s) would run its value as code; refused',
 };
 

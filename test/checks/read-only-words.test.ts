@@ -131,6 +131,11 @@ describe('remediations: no hole where the shell parses text again', () => {
     expect(() => checkCommandTemplate(template, template.startsWith('configure') ? 'cli' : 'root')).not.toThrow();
   });
 
+  it('refuses what would leave the shell waiting for more lines', () => {
+    expect(() => checkCommandTemplate("echo {{x}} 'unclosed", 'root')).toThrow(/unterminated quote/);
+    expect(() => checkCommandTemplate('cat <<EOF', 'root')).toThrow(/here-documents/);
+  });
+
   it('refuses an unquoted # starting a word at POSIX levels', () => {
     expect(() => checkCommandTemplate('echo {{x}} #c', 'root')).toThrow(/'#' starting a word comments out/);
     expect(() => checkCommandTemplate("echo '#' {{x}}", 'root')).not.toThrow();

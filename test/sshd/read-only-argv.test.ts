@@ -188,3 +188,19 @@ describe.skipIf(!SSHD)('the payloads of issue 17 are refused, or harmless by con
     }, 60_000);
   }
 });
+
+describe.skipIf(!SSHD)('the transport frames any command: a # cannot reach the end marker', () => {
+  for (const kind of KINDS) {
+    it.skipIf(!hasShell(kind))(`${kind}`, async () => {
+      const s = sessions.get(kind)!;
+      const level = s.facts.loginLevel === 'root' ? 'root' : 'expert';
+      // Before, `… # x` commented out the end marker and the check hung until its timeout.
+      const commented = await s.run('echo a # x', level, { timeoutMs: 5_000 });
+      expect([commented.timedOut ?? false, commented.exitCode]).toEqual([false, 0]);
+      expect(commented.output.startsWith('a')).toBe(true);
+      // (An unclosed quote is refused at validate: dash abandons the rest of a line after a
+      // syntax error in eval, so it would wait for the timeout and resynchronise.)
+      expect((await s.run('echo still-in-sync', level)).output).toBe('still-in-sync\n');
+    }, 30_000);
+  }
+});

@@ -45,7 +45,7 @@ const DESCRIBE: Record<BaseType | 'value', string> = {
   value: 'a value',
 };
 
-/** Single-quotes a string for sh (`'` becomes `'\\''`). */
+/** Single-quotes a string for sh (`'` becomes `'\''`). */
 export const quoteForShell = singleQuote;
 
 function isUrl(s: string): boolean {

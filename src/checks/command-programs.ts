@@ -1,9 +1,12 @@
 /**
  * The shape of a command template as the device's shell will read it: which programs it runs,
- * with which words and redirections, and where each hole stands. Used for two rules:
+ * with which words and redirections, and where each hole stands. Used for:
  * - every level: a hole stands outside quotes and substitutions (firebook quotes values itself;
- *   a value quoted inside `'…'` would close the author's quote), and never right after `$`;
- * - collect/capture steps: the read-only allow-list (validate/read-only.ts) reads the programs.
+ *   a value quoted inside `'…'` would close the author's quote), never right after `$`, and
+ *   never where the shell parses text again (`$(…)`, `sh -c`, `eval`…); no unquoted `#`
+ *   starting a word, no unterminated quote, no here-document;
+ * - CLISH read-only steps: the verb list (validate/read-only.ts). Read-only steps at the POSIX
+ *   levels are read into words by command-words.ts, the one reading that is judged and sent.
  * Stricter than a real shell on purpose: what it cannot read is refused, never guessed.
  */
 import type { Level } from '../model/playbook.js';

@@ -1,5 +1,5 @@
 /** Issue 9 §2 end to end: nothing reaches a device that the playbook author did not write. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +145,15 @@ describe('issue 17: what the shell runs is what was approved', () => {
     const r = await fb(['validate', pb, '-e', 'u=file:///etc/shadow']);
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/curl URL operand '\{\{u\}\}' must be an http:\/\/ or https:\/\/ URL/);
+  });
+
+  it('validate judges a read-only step with the values the playbook declares (vars_by_input choices)', async () => {
+    const pb = stepPlaybook('declared.yml', 'command: "curl -s {{item}}"', ['inputs:', '  region: { type: string, choices: [us, eu] }', 'vars_by_input:', '  region:', '    us: { endpoints: ["https://a.example"] }', '    eu: { endpoints: ["https://b.example", "gopher://127.0.0.1:6379/_FLUSHALL"] }']);
+    const text = readFileSync(pb, 'utf8').replace('command: "curl -s {{item}}"', 'command: "curl -s {{item}}"\n        loop: endpoints');
+    writeFileSync(pb, text);
+    const r = await fb(['validate', pb]);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/declared\.yml:14:27: error\[invalid-variable\]: curl URL operand '\{\{item\}\}' must be an http.*\(with the values of vars_by_input\.region\.eu\)/);
   });
 
   it('readonly_commands: a writer is refused; an accepted addition warns at validate and on the run console', async () => {

@@ -124,7 +124,7 @@ export function readOnlyLine(source: string): ReadOnlyLine {
       if (ends(i)) break;
       if (c === "'" || c === '"') {
         quoted = true;
-        const open = i++;
+        i++;
         for (;;) {
           if (i >= it.length) fail('unterminated quote', x.at);
           const y = it[i];
@@ -137,7 +137,6 @@ export function readOnlyLine(source: string): ReadOnlyLine {
           text += d;
           i++;
         }
-        void open;
         i++;
         continue;
       }
@@ -195,8 +194,8 @@ export function readOnlyLine(source: string): ReadOnlyLine {
     const lit = c === undefined ? '' : literal(i);
     if (/^[0-9]*[<>]/.test(lit)) {
       const at = atOf(i);
-      const fixed = /^(?:([12]?)>(\/dev\/null)?|2>&1)/.exec(lit);
-      if (fixed && lit.startsWith('2>&1')) {
+      const fixed = /^([12]?)>(\/dev\/null)?/.exec(lit);
+      if (lit.startsWith('2>&1')) {
         if (!ends(i + 4)) fail(unquotedRefusal('>'), at);
         cur.redirections.push({ op: '2>&1', offset: at });
         i += 4;

@@ -48,7 +48,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'input'), 'x\n');
   chmodSync(join(work, 'input'), 0o644);
   // The stand-in: its name and arguments, NUL-separated, one record file per run.
-  const standIn = `#!/bin/sh\nf=$(/usr/bin/mktemp '${rec}/r.XXXXXXXX') || exit 0\nprintf '%s\\0' "\${0##*/}" "$@" > "$f"\nexit 0\n`;
+  const standIn = `#!/bin/sh\nf=$(mktemp '${rec}/r.XXXXXXXX') || exit 0\nprintf '%s\\0' "\${0##*/}" "$@" > "$f"\nexit 0\n`;
   for (const p of PROGRAMS) {
     writeFileSync(join(bin, p), standIn);
     chmodSync(join(bin, p), 0o755);

@@ -13,6 +13,7 @@ import type { Level } from '../model/playbook.js';
 import { getPath } from './context.js';
 import { commandTemplate, type Hole } from './command-template.js';
 import { checkCommandTemplate } from './command-programs.js';
+import { singleQuote } from './command-words.js';
 import { TemplateError } from './template-ast.js';
 import { isHostname } from './var-value.js';
 
@@ -25,8 +26,9 @@ export type HoleType = BaseType | `${BaseType}-list` | 'value';
 export type HoleTypeOf = (path: string) => HoleType;
 
 const CLI_SAFE = /^[A-Za-z0-9._:/@,=+-]+$/;
-// No ',' here: `{b,{{x}}}` would brace-expand an unquoted `c,-rf` into separate words.
-const SH_PLAIN = /^[A-Za-z0-9._:/@=+%^-]+$/;
+// No ',' here: `{b,{{x}}}` would brace-expand an unquoted `c,-rf` into separate words. No
+// leading '=' (zsh expands `=ls` to /usr/bin/ls) and no '^' (a zsh extended glob).
+const SH_PLAIN = /^[A-Za-z0-9._:/@+%-][A-Za-z0-9._:/@=+%-]*$/;
 const CONTROL = /[\x00-\x1f\x7f]/;
 const PATH = /^[A-Za-z0-9._/@+=,:%~-]+$/;
 const WORD = /^[A-Za-z0-9._:/@,=+%^-]+$/;
@@ -44,9 +46,7 @@ const DESCRIBE: Record<BaseType | 'value', string> = {
 };
 
 /** Single-quotes a string for sh (`'` becomes `'\''`). */
-export function quoteForShell(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export const quoteForShell = singleQuote;
 
 function isUrl(s: string): boolean {
   if (/\s/.test(s)) return false;
@@ -115,6 +115,14 @@ function levelProblem(s: string, level: Level): string | undefined {
  * naming the hole (`name`), never the value (it may be a secret).
  */
 export function fillHole(value: unknown, type: HoleType, level: Level, name: string, hole?: Hole): string {
+  const text = fillValue(value, type, level, name, hole);
+  if (level === 'cli') return text;
+  return SH_PLAIN.test(text) ? text : quoteForShell(text);
+}
+
+/** fillHole's checks, returning the value's text unquoted (read-only steps quote every word
+ * themselves, validate/read-only.ts). Throws TemplateError naming the hole. */
+export function fillValue(value: unknown, type: HoleType, level: Level, name: string, hole?: Hole): string {
   const isList = type.endsWith('-list');
   const base = (isList ? type.slice(0, -'-list'.length) : type) as BaseType | 'value';
   if (value === undefined || value === null) fail(name, 'has no value', hole);
@@ -135,9 +143,7 @@ export function fillHole(value: unknown, type: HoleType, level: Level, name: str
     if (problem) fail(at, problem, hole);
     return t;
   });
-  const text = texts.join(',');
-  if (level === 'cli') return text;
-  return SH_PLAIN.test(text) ? text : quoteForShell(text);
+  return texts.join(',');
 }
 
 /** Renders a command template for a level; every hole goes through fillHole. Throws TemplateError. */

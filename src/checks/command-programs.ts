@@ -1,9 +1,12 @@
 /**
  * The shape of a command template as the device's shell will read it: which programs it runs,
- * with which words and redirections, and where each hole stands. Used for two rules:
+ * with which words and redirections, and where each hole stands. Used for:
  * - every level: a hole stands outside quotes and substitutions (firebook quotes values itself;
- *   a value quoted inside `'…'` would close the author's quote), and never right after `$`;
- * - collect/capture steps: the read-only allow-list (validate/read-only.ts) reads the programs.
+ *   a value quoted inside `'…'` would close the author's quote), never right after `$`, and
+ *   never where the shell parses text again (`$(…)`, `sh -c`, `eval`…); no unquoted `#`
+ *   starting a word, no unterminated quote, no here-document;
+ * - CLISH read-only steps: the verb list (validate/read-only.ts). Read-only steps at the POSIX
+ *   levels are read into words by command-words.ts, the one reading that is judged and sent.
  * Stricter than a real shell on purpose: what it cannot read is refused, never guessed.
  */
 import type { Level } from '../model/playbook.js';
@@ -36,7 +39,7 @@ export interface SimpleCommand {
 
 /** A construct found while reading: what it is and where. */
 export interface ShellFinding {
-  kind: 'substitution' | 'background' | 'subshell' | 'heredoc' | 'history' | 'unterminated' | 'quoted-hole' | 'dollar-hole' | 'escaped-hole';
+  kind: 'substitution' | 'background' | 'subshell' | 'heredoc' | 'history' | 'unterminated' | 'quoted-hole' | 'dollar-hole' | 'escaped-hole' | 'comment' | 'reparsed-hole';
   offset: number;
   text: string;
 }
@@ -116,6 +119,8 @@ function readShell(t: CommandTemplate): CommandShape {
     }
     // A word: runs until unquoted whitespace or an operator character.
     const start = i;
+    // `#` starting a word comments out the rest of the line (and the transport's end marker).
+    if (c === '#') findings.push({ kind: 'comment', offset: where(i), text: '#' });
     let text = '';
     let holes = 0;
     let quote: "'" | '"' | '' = '';
@@ -168,7 +173,80 @@ function readShell(t: CommandTemplate): CommandShape {
   }
   if (pendingRedirect) cur.redirections.push(pendingRedirect);
   endCommand();
+  for (const at of substitutedHoles(src)) findings.push({ kind: 'reparsed-hole', offset: where(at), text: '$(' });
+  for (const cmd of commands) {
+    const bad = reparsedHole(cmd);
+    if (bad) findings.push({ kind: 'reparsed-hole', offset: bad.offset, text: bad.text });
+  }
   return { template: t, commands, findings };
+}
+
+/** Holes inside `$(…)`, backquotes, `<(…)`, `>(…)`, `$((…))` or `((…))`: text the shell parses
+ * (or evaluates) again. Over-strict on purpose: any hole after an unclosed opener counts. */
+function substitutedHoles(src: string): number[] {
+  const out: number[] = [];
+  const stack: boolean[] = []; // per open parenthesis: does it re-parse?
+  let quote = '';
+  let backquote = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quote === "'") {
+      if (c === "'") quote = '';
+      continue;
+    }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === HOLE) {
+      if (backquote || stack.some((x) => x)) out.push(i);
+      continue;
+    }
+    if (c === '`') backquote = !backquote;
+    else if (c === '"') quote = quote === '"' ? '' : '"';
+    else if (c === "'" && quote === '') quote = "'";
+    else if (c === '(') stack.push(src[i - 1] === '$' || src[i - 1] === '<' || src[i - 1] === '>' || src[i + 1] === '(' || src[i - 1] === '(');
+    else if (c === ')') stack.pop();
+  }
+  return out;
+}
+
+/** Programs whose operands are parsed again as shell text (or as arithmetic). */
+const REPARSE = new Set(['eval', 'source', '.', 'xargs', 'ssh', 'let', 'trap', 'alias', 'watch', 'parallel']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'csh', 'tcsh', 'fish', 'busybox', 'su']);
+/** Programs that run the program named after them (`sudo sh -c …`). */
+const PREFIXES = new Set(['sudo', 'doas', 'runuser', 'env', 'nohup', 'nice', 'ionice', 'timeout', 'time', 'exec', 'command', 'builtin', 'setsid', 'stdbuf', 'chroot', 'flock', 'setpriv', 'unshare', 'nsenter', 'systemd-run', 'pkexec', 'taskset', 'chrt']);
+const DECLARE = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
+
+/** A hole where the shell parses text again: the script of `sh -c`, after `eval`, `source`,
+ * `.`, `xargs`, `ssh`, `let`; the operand of `test -v`; `[[ … -eq … ]]`; `declare -i`. */
+function reparsedHole(cmd: SimpleCommand): ShellFinding | undefined {
+  const words = cmd.words;
+  const base = (w: ShellWord) => (w.holes > 0 ? '' : w.text.slice(w.text.lastIndexOf('/') + 1));
+  const hole = (from: number) => words.slice(from).find((w) => w.holes > 0);
+  const at = (w: ShellWord | undefined, text: string) => (w ? { kind: 'reparsed-hole' as const, offset: w.offset, text } : undefined);
+  const first = words[0] ? base(words[0]) : '';
+  const starts = PREFIXES.has(first) ? words.map((w, k) => k) : [0];
+  for (const k of starts) {
+    const name = words[k] ? base(words[k]) : '';
+    if (REPARSE.has(name)) return at(hole(k + 1), name);
+    if (SHELLS.has(name)) {
+      for (let j = k + 1; j < words.length; j++) {
+        const w = words[j];
+        if (/^-[A-Za-z]*c/.test(w.text) || w.text === '--command') {
+          if (w.holes > 0) return at(w, `${name} -c`);
+          if (words[j + 1]?.holes) return at(words[j + 1], `${name} -c`);
+        }
+      }
+    }
+  }
+  if (first === 'test' || first === '[' || first === '[[') {
+    const v = words.findIndex((w) => w.text === '-v' || w.text === '-R');
+    if (v >= 0 && words[v + 1]?.holes) return at(words[v + 1], 'test -v');
+    if (first === '[[' && words.some((w) => /^-(eq|ne|lt|le|gt|ge)$/.test(w.text))) return at(hole(1), '[[ arithmetic');
+  }
+  if (DECLARE.has(first) && words.some((w) => /^-[A-Za-z]*i/.test(w.text))) return at(hole(1), `${first} -i`);
+  return undefined;
 }
 
 /** Reads a template as a CLISH line: words separated by spaces, nothing else is syntax. */
@@ -217,6 +295,10 @@ const PLACEMENT: Partial<Record<ShellFinding['kind'], string>> = {
   'quoted-hole': 'a {{variable}} inside quotes: write it outside quotes, firebook quotes every value itself',
   'dollar-hole': "a {{variable}} right after '$' would be read as shell syntax",
   'escaped-hole': "a {{variable}} right after '\\' would lose its quoting",
+  comment: "an unquoted '#' starting a word comments out the rest of the line; put it in quotes",
+  unterminated: 'unterminated quote: a command is one line, the shell would wait for the rest',
+  heredoc: 'here-documents are not allowed in a command: a command is one line',
+  'reparsed-hole': 'a {{variable}} where the shell parses text again (%s) would run its value as code; refused',
 };
 
 const CHECKED = new Set<string>();
@@ -228,7 +310,7 @@ export function checkCommandTemplate(source: string, level: Level): void {
   if (CHECKED.has(key)) return;
   const shape = commandShape(source, level);
   const bad = shape.findings.find((f) => PLACEMENT[f.kind]);
-  if (bad) throw new CommandSyntaxError(PLACEMENT[bad.kind]!, source, bad.offset);
+  if (bad) throw new CommandSyntaxError(PLACEMENT[bad.kind]!.replace('%s', bad.text === '$(' ? 'inside $(…), backquotes or arithmetic' : `as the text of ${bad.text}`), source, bad.offset);
   if (CHECKED.size > 2000) CHECKED.clear();
   CHECKED.add(key);
 }

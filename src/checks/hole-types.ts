@@ -44,7 +44,10 @@ export function variableHoleTypes(spec: PlaybookSpec): (path: string) => HoleTyp
   let f = CACHE.get(spec);
   if (f) return f;
   const declared = new Map<string, HoleType>();
-  const sources = [spec.vars ?? {}, ...Object.values(spec.platform_vars ?? {})];
+  // vars_by_input blocks declare no type: each choice's value counts (a url-list in every
+  // region stays a url-list when -e overrides it).
+  const byInput = Object.values(spec.vars_by_input ?? {}).flatMap((blocks) => Object.values(blocks ?? {}));
+  const sources = [spec.vars ?? {}, ...Object.values(spec.platform_vars ?? {}), ...byInput];
   for (const src of sources) {
     for (const [k, v] of Object.entries(src ?? {})) {
       const t = inferHoleType(v);

@@ -9,6 +9,7 @@ import type { PlaybookSpec, LoadedPlaybook } from '../model/playbook.js';
 import type { UserIssue } from '../model/errors.js';
 import { commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
 import { commandSites, type CommandSite } from '../validate/playbook-rules.js';
+import { renderReadOnly } from '../validate/read-only.js';
 
 /** A problem found for one host (undefined: the same for all), before grouping. */
 export interface HostIssue {
@@ -85,6 +86,11 @@ export function commandValueIssues(pb: LoadedPlaybook, sites: CommandSite[], var
       continue;
     }
     const typeOf = stepHoleTypes(pb.spec, site.step);
+    const before = issues.length;
+    // A read-only step whose values are all known now is rendered and judged as a whole, by the
+    // run's own renderer (a curl URL operand must be http(s) whatever the value's type).
+    if (site.readOnly) wholeCommand(pb, site, holes, vars, badInput, (hole, key, err) => report(site, hole, key, err));
+    if (issues.length > before) continue;
     for (const hole of holes) {
       if (hole.path === 'item') {
         const lp = site.step?.loop !== undefined ? loopPath(site.step.loop) : undefined;
@@ -114,4 +120,32 @@ export function commandValueIssues(pb: LoadedPlaybook, sites: CommandSite[], var
     }
   }
   return issues;
+}
+
+/** Renders a read-only step with the plan's values (each loop item) when every hole is known
+ * now; a refusal is reported on the first hole of the template. */
+function wholeCommand(pb: LoadedPlaybook, site: CommandSite, holes: readonly Hole[], vars: Record<string, unknown>, badInput: (key: string) => boolean, report: (hole: Hole, key: string, err: unknown) => void): void {
+  if (holes.length === 0) return;
+  const keys: string[] = [];
+  let items: unknown[] = [undefined];
+  for (const hole of holes) {
+    const path = hole.path === 'item' && site.step?.loop !== undefined ? loopPath(site.step.loop) : hole.path === 'item' ? undefined : hole.path;
+    const v = path !== undefined ? variableOf(path) : undefined;
+    if (!v || badInput(v.key) || getPath(vars, v.parts) === undefined) return;
+    keys.push(v.key);
+    if (hole.path === 'item') {
+      const list = getPath(vars, v.parts);
+      if (!Array.isArray(list)) return;
+      items = list;
+    }
+  }
+  const typeOf = stepHoleTypes(pb.spec, site.step);
+  for (const item of items) {
+    try {
+      renderReadOnly(site.template, { ...vars, vars, item }, site.level, typeOf, pb.spec.readonly_commands, site.file);
+    } catch (err) {
+      report(holes[0], keys[0], err);
+      return;
+    }
+  }
 }

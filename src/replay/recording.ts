@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ConnectionSpec } from '../model/inventory.js';
 import type { Level } from '../model/playbook.js';
 import { connectionSecrets, redact } from '../model/redact.js';
+import { readOnlyLineOf, renderLine } from '../checks/command-words.js';
 import { TransportError, type CommandResult, type ConnectHooks, type Connector, type DeviceSession, type Facts, type RunOptions } from '../model/transport.js';
 
 export interface RecordedCommand {
@@ -98,8 +99,21 @@ export function readRecording(dir: string, host: string): Recording {
   return rec;
 }
 
+/** A recorded POSIX command as a read-only step sends it today (every word single-quoted,
+ * docs/commands.md): recordings made before that hold the unquoted text. */
+function quotedForm(command: string): string | undefined {
+  try {
+    return renderLine(readOnlyLineOf(command), () => {
+      throw new Error('a recorded command has no holes');
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 /** A session that answers from a recording. Each command is matched by level and text, in
- * order; a command asked again (a retry) gets the next recorded answer, or the last one.
+ * order (a recording older than quoted read-only words matches by its quoted form); a command
+ * asked again (a retry) gets the next recorded answer, or the last one.
  * Recorded commands are redacted, so the live command is redacted the same way to match. */
 export function replaySession(rec: Recording, secrets: readonly string[] = []): DeviceSession {
   const used = new Set<number>();
@@ -107,7 +121,8 @@ export function replaySession(rec: Recording, secrets: readonly string[] = []): 
     facts: rec.facts,
     async run(command: string, level: Level): Promise<CommandResult> {
       const wanted = redact(command, secrets);
-      const matches = rec.commands.map((c, i) => ({ c, i })).filter(({ c }) => c.command === wanted && c.level === level);
+      let matches = rec.commands.map((c, i) => ({ c, i })).filter(({ c }) => c.command === wanted && c.level === level);
+      if (matches.length === 0 && level !== 'cli') matches = rec.commands.map((c, i) => ({ c, i })).filter(({ c }) => c.level === level && quotedForm(c.command) === wanted);
       if (matches.length === 0) throw new TransportError('replay-missing', `the recording has no output for '${command}' at level ${level}`);
       const next = matches.find(({ i }) => !used.has(i)) ?? matches[matches.length - 1];
       used.add(next.i);

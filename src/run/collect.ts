@@ -4,7 +4,8 @@ import type { CollectStep, Level, PlaybookSpec } from '../model/playbook.js';
 import type { DeviceSession } from '../model/transport.js';
 import { TransportError } from '../model/transport.js';
 import type { Evidence } from '../model/result.js';
-import { getPath, loopPath, parseOutput, renderCommand, stepHoleTypes, stepNamesOf, type StepRecord } from '../checks/index.js';
+import { renderReadOnly } from '../validate/read-only.js';
+import { getPath, loopPath, parseOutput, stepHoleTypes, stepNamesOf, type StepRecord } from '../checks/index.js';
 
 /** Errors that end a check (or a level) but leave the session usable. */
 export function isLevelError(err: unknown): err is TransportError {
@@ -31,8 +32,9 @@ export function commandsFor(step: CollectStep, ctx: Pick<CollectContext, 'templa
   const types = ctx.playbook ? stepHoleTypes(ctx.playbook, step) : undefined;
   return (items ?? [undefined]).map((item) => {
     const tctx = item === undefined ? ctx.templateContext : { ...ctx.templateContext, item };
-    // A file is read with `cat`; the path itself goes through the gate like any value.
-    const command = step.file ? `cat ${renderCommand(step.file, tctx, step.level, types)}` : renderCommand(step.command!, tctx, step.level, types);
+    // Read-only by construction: the words judged are the words sent, each single-quoted; a
+    // file is read with `cat` and its path is one word (validate/read-only.ts).
+    const command = renderReadOnly(step.file ?? step.command!, tctx, step.level, types, ctx.playbook?.readonly_commands, step.file !== undefined);
     return { command, item: item === undefined ? undefined : String(item) };
   });
 }

@@ -17,13 +17,13 @@ export function createMarkerId(): string {
   return `${MARKER_PREFIX}${markerCounter.toString(36)}`;
 }
 
-/** The single line sent to the shell: start marker; command; end marker with `$?`. */
+/** The single line sent to the shell: start marker; the command; end marker with `$?`. The
+ * command runs inside `eval '…'`, quoted as one word: whatever it holds — an unquoted `#`, an
+ * unclosed quote, a trailing `&` — ends with the eval string and cannot comment out or swallow
+ * the end marker (docs/commands.md "What the shell receives"). */
 export function buildMarkedCommand(command: string, id: string): string {
-  let cmd = command.trim().replace(/;+$/, '');
-  // `cmd &;` is a syntax error; a background job needs no separator.
-  const sep = /[^&]&$/.test(cmd) ? ' ' : '; ';
-  if (cmd === '') cmd = ':';
-  return `printf '%s\\n' "FB""S_${id}"; ${cmd}${sep}printf '%s %d\\n' "FB""E_${id}" $?`;
+  const cmd = command.trim() || ':';
+  return `printf '%s\\n' "FB""S_${id}"; eval '${cmd.replace(/'/g, `'\\''`)}'; printf '%s %d\\n' "FB""E_${id}" $?`;
 }
 
 /** A line that only prints a marker, to resynchronise after Ctrl-C or a level change. */

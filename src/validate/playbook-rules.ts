@@ -2,10 +2,10 @@
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
-import { checkCommandTemplate, checkDependencies, CommandSyntaxError, fillHole, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, validateVarValue } from '../checks/index.js';
+import { checkCommandTemplate, checkDependencies, CommandSyntaxError, commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
 import { checkVarsByInput } from './vars-by-input.js';
-import { isWrapperProgram, readOnlyProblems } from './read-only.js';
+import { readOnlyProblems, refusedExtension, renderReadOnly } from './read-only.js';
 
 
 type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => SourceLocation;
@@ -34,6 +34,8 @@ export interface CommandSite {
   template: string;
   level: Level;
   readOnly: boolean;
+  /** A `file:` path (read with `cat`, the path one word). */
+  file?: boolean;
   /** The collect/capture step it belongs to (for `loop:` and `{{item}}`). */
   step?: CollectStep;
 }
@@ -44,7 +46,7 @@ export function commandSites(spec: PlaybookSpec): CommandSite[] {
   const steps = (list: CollectStep[] | undefined, base: string) =>
     (list ?? []).forEach((s, i) => {
       if (s.command !== undefined) out.push({ pointer: `${base}/${i}/command`, template: s.command, level: s.level, readOnly: true, step: s });
-      if (s.file !== undefined) out.push({ pointer: `${base}/${i}/file`, template: s.file, level: s.level, readOnly: false, step: s });
+      if (s.file !== undefined) out.push({ pointer: `${base}/${i}/file`, template: s.file, level: s.level, readOnly: true, file: true, step: s });
     });
   spec.checks.forEach((c, ci) => steps(c.collect, `/checks/${ci}/collect`));
   (spec.remediations ?? []).forEach((r, ri) => {
@@ -81,6 +83,52 @@ export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; 
   return out;
 }
 
+/** A read-only step rendered and judged with the values the playbook itself declares (its
+ * `vars`, each `platform_vars` block, each `vars_by_input` choice), when they fill every hole:
+ * a curl operand must be an http(s) URL whatever its type (docs/commands.md). */
+function declaredValueIssue(spec: PlaybookSpec, site: CommandSite, locate: Locate): UserIssue | undefined {
+  if (site.level === 'cli') return undefined;
+  let holes: readonly Hole[];
+  try {
+    holes = commandTemplate(site.template).holes;
+  } catch {
+    return undefined; // reported as a template error
+  }
+  if (holes.length === 0) return undefined;
+  const base = spec.vars ?? {};
+  const sources: Array<[string, Record<string, unknown>]> = [
+    ['vars', base],
+    ...Object.entries(spec.platform_vars ?? {}).map(([p, b]): [string, Record<string, unknown>] => [`platform_vars.${p}`, { ...base, ...b }]),
+    ...Object.entries(spec.vars_by_input ?? {}).flatMap(([input, blocks]) => Object.entries(blocks ?? {}).map(([choice, b]): [string, Record<string, unknown>] => [`vars_by_input.${input}.${choice}`, { ...base, ...b }])),
+  ];
+  const typeOf = stepHoleTypes(spec, site.step);
+  const loop = site.step?.loop;
+  for (const [name, vars] of sources) {
+    const ctx: Record<string, unknown> = { ...vars, vars };
+    let items: unknown[] = [undefined];
+    if (holes.some((h) => h.path === 'item')) {
+      const list = Array.isArray(loop) ? loop : typeof loop === 'string' ? getPath(ctx, loopPath(loop)!.split('.')) : undefined;
+      if (!Array.isArray(list)) continue;
+      items = list;
+    }
+    if (holes.some((h) => h.path !== 'item' && getPath(ctx, h.path.split('.')) === undefined)) continue;
+    for (const item of items) {
+      try {
+        renderReadOnly(site.template, { ...ctx, item }, site.level, typeOf, spec.readonly_commands, site.file);
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        return {
+          code: 'invalid-variable',
+          message: `${err.message.replace(/ \(template line \d+, column \d+\)$/, '')} (with the values of ${name})`,
+          location: locate(site.pointer, { offset: (err.col ?? 1) - 1 }),
+          hint: 'fix the value the playbook declares (docs/commands.md: what the shell receives)',
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The command language and, for collect/capture steps, the read-only allow-list. */
 function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
   const issues: UserIssue[] = [];
@@ -108,7 +156,9 @@ function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
       });
     }
     if (!site.readOnly) continue;
-    for (const p of readOnlyProblems(site.template, site.level, spec.readonly_commands)) {
+    const known = declaredValueIssue(spec, site, locate);
+    if (known) issues.push(known);
+    for (const p of readOnlyProblems(site.template, site.level, spec.readonly_commands, site.file)) {
       issues.push({
         code: 'read-only',
         message: `${p.message}: collect and capture steps also run in check mode and must only read`,
@@ -119,7 +169,8 @@ function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
   }
   for (const level of ['cli', 'shell'] as const) {
     (spec.readonly_commands?.[level] ?? []).forEach((name, i) => {
-      if (isWrapperProgram(name)) issues.push({ code: 'read-only', message: `readonly_commands cannot add '${name}': it runs another program, which a read-only step cannot check`, location: locate(`/readonly_commands/${level}/${i}`) });
+      const why = refusedExtension(level, name);
+      if (why) issues.push({ code: 'read-only', message: `readonly_commands cannot add '${name}': ${why}`, location: locate(`/readonly_commands/${level}/${i}`), hint: 'readonly_commands may add programs that only read; docs/commands.md lists what can never be added' });
     });
   }
   return issues;

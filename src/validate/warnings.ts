@@ -4,7 +4,7 @@ import type { PlaybookSpec, SourceLocation } from '../model/playbook.js';
 
 /** One warning with where it stands. */
 export interface PlaybookWarning {
-  code: 'no-diagnosis' | 'no-fallback-diagnosis';
+  code: 'no-diagnosis' | 'no-fallback-diagnosis' | 'readonly-commands';
   message: string;
   location: SourceLocation;
   hint: string;
@@ -26,7 +26,24 @@ export function playbookWarnings(spec: PlaybookSpec, locate: Locate): PlaybookWa
       out.push({ code: 'no-fallback-diagnosis', message: `check '${c.id}' has no fallback diagnosis: a failure no rule matches would show only the bare condition`, location: locate(`/checks/${i}/diagnose`), hint: 'end diagnose: with a rule whose when: is [] (it applies to failures only)' });
     }
   });
+  out.push(...readonlyCommandWarnings(spec, locate));
   return out;
+}
+
+/** Each program `readonly_commands` adds: a warning at validate AND on the run/plan console. */
+export function readonlyCommandWarnings(spec: PlaybookSpec, locate: Locate): PlaybookWarning[] {
+  const out: PlaybookWarning[] = [];
+  (['shell', 'cli'] as const).forEach((level) =>
+    (spec.readonly_commands?.[level] ?? []).forEach((name, i) => {
+      out.push({ code: 'readonly-commands', message: `readonly_commands adds '${name}' to the read-only list (${level === 'cli' ? 'level cli' : 'levels expert and root'}): check mode runs it with any options, on this playbook's word alone`, location: locate(`/readonly_commands/${level}/${i}`), hint: 'make sure it only reads (docs/commands.md "Extending the list"); the report header lists it too' });
+    }),
+  );
+  return out;
+}
+
+/** Writes the readonly_commands warnings of the playbooks to a console (run, plan). */
+export function warnReadonlyCommands(stderr: { write(s: string): unknown }, playbooks: ReadonlyArray<{ spec: PlaybookSpec; locate: (pointer: string) => SourceLocation }>): void {
+  for (const pb of playbooks) for (const w of readonlyCommandWarnings(pb.spec, (p) => pb.locate(p))) stderr.write(formatWarning(w) + '\n');
 }
 
 /** `file:line:col: warning[code]: message` + hint, like formatIssue for errors. */

@@ -106,6 +106,21 @@ describe('SecureX playbook on the seed evidence', () => {
     expect(fix.commands.filter((c) => c.phase === 'apply').map((c) => c.command)).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54']);
   });
 
+  it('replays a recording made before read-only words were sent quoted (the same table)', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'fb-seed-'));
+    copyFileSync(join(recordings, 'inventory.yml'), join(dir, 'inventory.yml'));
+    for (const h of ['seed-dns-broken', 'seed-healthy']) {
+      const rec = JSON.parse(readFileSync(join(recordings, `${h}.json`), 'utf8'));
+      // The old text: the same words, unquoted (they are all plain in these recordings).
+      for (const c of rec.commands) if (c.level !== 'cli') c.command = c.command.replace(/'/g, '');
+      expect(rec.commands.some((c: { command: string }) => c.command.startsWith('curl -v'))).toBe(true);
+      writeFileSync(join(dir, `${h}.json`), JSON.stringify(rec));
+    }
+    expect(statusTable(await replaySecurex(dir))).toEqual(statusTable(report));
+  });
+
   it('skips every check on a release newer than 7.1', async () => {
     const { mkdtempSync, readFileSync, writeFileSync, copyFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

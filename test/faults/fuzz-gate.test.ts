@@ -14,7 +14,7 @@ import { renderCommand } from '../../src/checks/command-gate.js';
 import { CommandSyntaxError, parseCommandTemplate } from '../../src/checks/command-template.js';
 import { checkCommandTemplate } from '../../src/checks/command-programs.js';
 import { TemplateError } from '../../src/checks/template-ast.js';
-import { readOnlyProblems } from '../../src/validate/read-only.js';
+import { readOnlyProblems, renderReadOnly } from '../../src/validate/read-only.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const SCALE = Number(process.env.FUZZ_RUNS?.replace(/^x/, '') ?? 1);
@@ -40,6 +40,7 @@ describe('command gate fuzzing', () => {
         onlyThrows(() => parseCommandTemplate(template), CommandSyntaxError);
         onlyThrows(() => checkCommandTemplate(template, level), CommandSyntaxError);
         onlyThrows(() => readOnlyProblems(template, level), CommandSyntaxError);
+        onlyThrows(() => readOnlyProblems(template, level, undefined, true), CommandSyntaxError);
       }),
       { seed: SEED, numRuns: 3000 * SCALE },
     );
@@ -50,6 +51,26 @@ describe('command gate fuzzing', () => {
     fc.assert(
       fc.property(fc.constantFrom('echo {{x}}', 'cat {{x}}', 'show {{x}}', 'nslookup {{x}} {{y}}', 'grep -c {{x}} /var/log/x'), value, value, fc.constantFrom(...LEVELS), (template, x, y) => {
         for (const level of LEVELS) onlyThrows(() => renderCommand(template, { x, y }, level), TemplateError);
+      }),
+      { seed: SEED, numRuns: 3000 * SCALE },
+    );
+  });
+
+  it('read-only rendering: only TemplateError; what passes is single-quoted words and the allowed operators', () => {
+    const value = fc.oneof(text, fc.integer(), fc.array(text, { maxLength: 3 }));
+    const QUOTED = "'(?:[^']|'\\\\'')*'";
+    const LINE = new RegExp(`^${QUOTED}(?: ${QUOTED}| 2>/dev/null| >/dev/null| 2>&1| <${QUOTED}| (?:\\||&&|\\|\\||;) ${QUOTED})*$`);
+    fc.assert(
+      fc.property(text, value, value, fc.constantFrom('expert', 'root'), fc.boolean(), (template, x, y, level, file) => {
+        let line: string | undefined;
+        try {
+          if (readOnlyProblems(template, level, undefined, file).length > 0) return;
+          line = renderReadOnly(template, { x, y, vars: { x, y }, item: x }, level, undefined, undefined, file);
+        } catch (err) {
+          if (!(err instanceof TemplateError)) throw err;
+          return;
+        }
+        expect(line).toMatch(LINE);
       }),
       { seed: SEED, numRuns: 3000 * SCALE },
     );

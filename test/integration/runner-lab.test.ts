@@ -44,7 +44,7 @@ describe('runner on the lab', () => {
     expect(report.hosts[0].checks.find((x) => x.checkId === 'cli-only')!.status).toBe('pass');
     // Registered values flow to later checks (command templates and when-conditions).
     const reg = report.hosts[0].checks.find((x) => x.checkId === 'uses-registered')!;
-    expect([reg.status, reg.evidence[0].command]).toEqual(['pass', 'echo model=6.5.0']);
+    expect([reg.status, reg.evidence[0].command]).toEqual(['pass', "'echo' 'model=6.5.0'"]);
     const gated = report.hosts[0].checks.find((x) => x.checkId === 'gated-off')!;
     expect([gated.status, localize(gated.reason)]).toEqual(['skipped', 'always-fails did not pass (fail)']);
   });

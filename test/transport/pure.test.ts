@@ -61,7 +61,7 @@ describe('marker framing', () => {
   it('never puts the joined marker in the echoed command line', () => {
     expect(cmdLine).not.toContain(`FBS_${id}`);
     expect(cmdLine).not.toContain(`FBE_${id}`);
-    expect(cmdLine).toBe(`printf '%s\\n' "FB""S_${id}"; cat /etc/x; printf '%s %d\\n' "FB""E_${id}" $?`);
+    expect(cmdLine).toBe(`printf '%s\\n' "FB""S_${id}"; eval 'cat /etc/x'; printf '%s %d\\n' "FB""E_${id}" $?`);
   });
 
   it.each([1, 2, 3, 5, 7, 1000])('parses output and exit code from %i-char chunks', (size) => {
@@ -79,8 +79,10 @@ describe('marker framing', () => {
   it('ignores a stale end marker of another id and handles background jobs', () => {
     const r = feedAll(new MarkedOutputScanner(id, 1000), [`FBE_other 1\nFBS_${id}\nok\nFBE_${id} 0\n`]);
     expect(r?.output).toBe('ok\n');
-    expect(buildMarkedCommand('sleep 1 &', 'z')).toContain('sleep 1 & printf');
-    expect(buildMarkedCommand('echo a;', 'z')).toContain('echo a; printf');
+    expect(buildMarkedCommand('sleep 1 &', 'z')).toContain("eval 'sleep 1 &'; printf");
+    expect(buildMarkedCommand('echo a;', 'z')).toContain("eval 'echo a;'; printf");
+    // The command is one quoted eval word: a '#' or a quote in it cannot reach the end marker.
+    expect(buildMarkedCommand("echo it's # x", 'z')).toContain(`eval 'echo it'\\''s # x'; printf`);
   });
 
   it('takes the end marker only with a whole exit code line', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Level, PlaybookSpec } from '../../src/model/playbook.js';
-import { readOnlyProblems } from '../../src/validate/read-only.js';
+import { readOnlyProblems, refusedExtension } from '../../src/validate/read-only.js';
 import { commandSites } from '../../src/validate/playbook-rules.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -20,19 +20,20 @@ describe('the bypasses of the old deny-list are refused', () => {
     ['sh -c "reboot"', 'root', /'sh' runs another program/, 'sh'],
     ['systemctl restart sshd', 'root', /'systemctl' is not on the read-only list/, 'systemctl'],
     ['find /var/log -name x -delete', 'root', /find -delete is not on the read-only list/, '-delete'],
-    ['find / -exec rm {} ;', 'root', /find -exec/, '-exec'],
+    ['find / -exec rm {} ;', 'root', /braces \('\{'\) would be brace expansion/, '{'],
+    ["find / -exec rm '{}' ';'", 'root', /find -exec/, '-exec'],
     ['cat a 2>x.txt', 'root', /redirection '2>x\.txt' writes a file/, '2>'],
-    ['cat a > /tmp/x', 'root', /redirection '>\/tmp\/x' writes a file/, '>'],
+    ['cat a > /tmp/x', 'root', /redirection '>' writes a file/, '>'],
     ['cat a >> /tmp/x', 'root', /writes a file/, '>>'],
     ['cat a &> /tmp/x', 'root', /writes a file/, '&>'],
-    ['cat a <> /tmp/x', 'root', /writes a file/, '<>'],
+    ['cat a <> /tmp/x', 'root', /redirection '<>' is not allowed/, '<>'],
     ['tee /tmp/x', 'root', /'tee' is not on the read-only list/, 'tee'],
     ['rm -rf /', 'root', /'rm' is not on the read-only list/, 'rm'],
-    ['echo $(reboot)', 'root', /command or process substitution/, '$('],
-    ['echo `reboot`', 'root', /command or process substitution/, '`'],
+    ['echo $(reboot)', 'root', /command substitution/, '$('],
+    ['echo `reboot`', 'root', /command substitution/, '`'],
     ['cat <(reboot)', 'root', /substitution/, '<'],
     ['diff <(cat a) b', 'root', /substitution/, '<'],
-    ['echo "$(reboot)"', 'root', /substitution/, '$('],
+    ['echo "$(reboot)"', 'root', /'\$' inside double quotes is read by the shell/, '$('],
     ['cat a & reboot', 'root', /background/, '&'],
     ['(reboot)', 'root', /subshells/, '('],
     ['cat <<EOF', 'root', /here-documents/, '<<'],
@@ -42,7 +43,8 @@ describe('the bypasses of the old deny-list are refused', () => {
     ['cat a; reboot', 'root', /'reboot' is not on/, 'reboot'],
     ['cat a && pmtool restartbyid SSEConnector', 'root', /pmtool is allowed only as 'pmtool status'/, 'restartbyid'],
     ["'r'm -rf /", 'root', /'rm' is not on/, "'r'm"],
-    ['r\\m x', 'root', /'rm' is not on/, 'r\\m'],
+    ['r\\m x', 'root', /a backslash here does not stand for a literal character/, '\\m'],
+    ['r\\-m x', 'root', /'r-m' is not on/, 'r\\-m'],
     ['/bin/rm x', 'root', /'\/bin\/rm' is not on/, '/bin/rm'],
     ['FOO=1 cat a', 'root', /'FOO=1' is not on/, 'FOO=1'],
     ['{{tool}} a', 'root', /program must be written in the playbook/, '{{tool}}'],
@@ -54,7 +56,7 @@ describe('the bypasses of the old deny-list are refused', () => {
     ['curl -d a=b https://x.example', 'root', /curl option '-d'/, '-d'],
     ['curl -X DELETE https://x.example', 'root', /curl option '-X'/, '-X'],
     ['curl -K cfg https://x.example', 'root', /curl option '-K'/, '-K'],
-    ['curl file:///etc/shadow', 'root', /only http:\/\/ or https:\/\/ URLs/, 'file:'],
+    ['curl file:///etc/shadow', 'root', /curl URL operand 'file:\/\/\/etc\/shadow' must be an http:\/\/ or https:\/\/ URL/, 'file:'],
     ['sort -o /etc/x a', 'root', /sort option '-o'/, '-o'],
     ['uniq a b', 'root', /at most one operand/, 'a'],
     ['date 010100002030', 'root', /sets the clock/, '010100002030'],
@@ -111,20 +113,29 @@ describe('read-only commands are accepted', () => {
     const spec = parse(readFileSync(join(ROOT, 'playbooks/securex.yml'), 'utf8')) as PlaybookSpec;
     const sites = commandSites(spec).filter((s) => s.readOnly);
     expect(sites.length).toBeGreaterThan(5);
-    for (const s of sites) expect([s.template, readOnlyProblems(s.template, s.level, spec.readonly_commands)]).toEqual([s.template, []]);
+    for (const s of sites) expect([s.template, readOnlyProblems(s.template, s.level, spec.readonly_commands, s.file)]).toEqual([s.template, []]);
   });
 });
 
 describe('readonly_commands extends the list explicitly', () => {
   it('adds programs per level, with any options', () => {
-    expect(refusal("awk '{print $1}' /etc/hosts")).toBeDefined();
-    expect(refusal("awk '{print $1}' /etc/hosts", 'root', { shell: ['awk'] })).toBeUndefined();
+    expect(refusal('sftunnel_status.pl --json /x')).toBeDefined();
+    expect(refusal('sftunnel_status.pl --json /x', 'root', { shell: ['sftunnel_status.pl'] })).toBeUndefined();
     expect(refusal('packet-tracer input x', 'cli', { cli: ['packet-tracer'] })).toBeUndefined();
     expect(refusal('packet-tracer input x', 'root', { cli: ['packet-tracer'] })).toBeDefined();
   });
-  it('cannot add a wrapper or lift the other rules', () => {
+  it('cannot add a wrapper, a writer, a listed program, or lift the other rules', () => {
     expect(refusal('sudo cat a', 'root', { shell: ['sudo'] })?.message).toMatch(/runs another program/);
-    expect(refusal('awk x > /tmp/y', 'root', { shell: ['awk'] })?.message).toMatch(/writes a file/);
-    expect(refusal('awk x $(reboot)', 'root', { shell: ['awk'] })?.message).toMatch(/substitution/);
+    expect(refusal("awk '{print $1}' /etc/hosts", 'root', { shell: ['awk'] })?.message).toMatch(/'awk' is not on the read-only list/);
+    expect(refusal('curl -o /tmp/x https://a.example', 'root', { shell: ['curl'] })?.message).toMatch(/curl option '-o'/);
+    expect(refusal('tool x > /tmp/y', 'root', { shell: ['tool'] })?.message).toMatch(/writes a file/);
+    expect(refusal('tool x $(reboot)', 'root', { shell: ['tool'] })?.message).toMatch(/substitution/);
+    expect(refusal('tool -{{x}}', 'root', { shell: ['tool'] })?.message).toMatch(/inside an option word/);
+    expect(refusal('configure network', 'cli', { cli: ['configure'] })?.message).toMatch(/not a read-only CLI command/);
+    for (const name of ['awk', 'sed', 'perl', 'python', 'flock', 'setpriv', 'unshare', 'nsenter', 'systemd-run', 'pkexec', 'ssh', 'env', 'xargs', 'vi', 'rm', 'tee', 'dd', 'cp', 'mv', 'ln', 'chmod', 'sh', 'curl', '/usr/bin/x']) {
+      expect([name, refusedExtension('shell', name)]).toEqual([name, expect.any(String)]);
+    }
+    for (const name of ['configure', 'system', 'expert']) expect([name, refusedExtension('cli', name)]).toEqual([name, expect.any(String)]);
+    expect(refusedExtension('shell', 'sftunnel_status.pl')).toBeUndefined();
   });
 });

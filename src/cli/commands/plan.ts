@@ -1,4 +1,5 @@
 /** `firebook plan`: the read-only half of a change window — check, then write the plan. */
+import { warnReadonlyCommands } from '../../validate/warnings.js';
 import { dirname, join, basename, extname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { EXIT, UserError } from '../../model/errors.js';
@@ -101,6 +102,7 @@ export const command: CliCommand = {
     const given = parseExtraVars('plan', v['extra-vars'], conn.vault, extraVarOrigins);
     const { playbooks, plan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars: given, extraVarOrigins, connectionDefaults: conn.connectionDefaults }, conn.vault);
     warnInsecure(io, conn, plan);
+    warnReadonlyCommands(io.stderr, playbooks);
     const secretInputs = new Set(playbooks.flatMap((p) => Object.entries(p.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k)));
     const files = hashFiles([
       ...playbooks.map((p) => ({ path: resolve(io.cwd, p.path), role: 'playbook' as const })),

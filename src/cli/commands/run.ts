@@ -1,4 +1,5 @@
 /** `firebook run`: the command people put in cron, CI and change windows. */
+import { warnReadonlyCommands } from '../../validate/warnings.js';
 import { UserError } from '../../model/errors.js';
 import type { RunReport } from '../../model/result.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
@@ -114,6 +115,7 @@ export const command: CliCommand = {
     const waivers = v.waivers ? loadWaivers(v.waivers, inventory!) : [];
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
     warnInsecure(io, { hostKeyPolicy }, v.replay ? undefined : plan);
+    warnReadonlyCommands(io.stderr, playbooks);
     const { report } = await executeRun(
       {
         plan,

@@ -101,7 +101,7 @@ describe('secrets on a live run', () => {
     const { report, events } = await runOn(writeInventory(lab), lab, { playbooks: [playbook], extraVars: { proxy_pass: secret } });
     expect(statusTable(report).fw1['echo-secret']).toBe('pass');
     const stored = JSON.stringify([report, events]);
-    expect(stored).toContain(`echo '${REDACTED}'`);
+    expect(stored).toContain(`'echo' '${REDACTED}'`);
     for (const form of [secret, `It'\\''s-a-s3cret`, 's-a-s3cret']) expect(stored.includes(form), form).toBe(false);
   });
 

@@ -8,10 +8,14 @@
  * 2. a backreference (`\1`, `\k<name>`);
  * 3. two unbounded quantifiers that can match the same character with nothing between them
  *    but optional items or items they can also match: `\s*(.*?)\s*`, `.*x.*`, `\d+\d*`;
- * 4. an unbounded quantifier inside a lookaround: `(?=.*x)`.
+ * 4. an unbounded quantifier inside a lookaround: `(?=.*x)`;
+ * 5. an unbounded quantifier, followed by more pattern, that can match a character a match can
+ *    start with: `x.*y`, `\w+\s+\w+`, `\d+ packets` — each start position would re-scan the
+ *    same run — unless the pattern starts with `^` and the quantified part cannot match a line
+ *    end (then each line is scanned once): `^x.*y`, `^[^\d\n]*(?<n>\d+) packets`.
  *
- * What passes is linear per start position; the text a playbook regex reads is also bounded
- * (PLAYBOOK_REGEX_MAX_BYTES), so what is left (a scan from each start) stays short.
+ * What passes is linear; the text a playbook regex reads is also bounded
+ * (PLAYBOOK_REGEX_MAX_BYTES).
  * Characters are compared on a sample (ASCII and a few others), which is enough to tell `\s`
  * from `\d` or `[^x]` from `x`.
  */
@@ -165,12 +169,43 @@ function nested(seq: Item[]): string | undefined {
   return undefined;
 }
 
+/** Characters a match of the sequence can start with (zero-width items skipped). */
+function firstSet(seq: Item[]): CharSet {
+  const sets: CharSet[] = [];
+  for (const item of seq) {
+    if (item.zeroWidth) continue;
+    sets.push(item.alts && item.max === 1 ? union(item.alts.map(firstSet)) : item.set);
+    if (!nullable(item)) break;
+  }
+  return union(sets);
+}
+
+/** Rule 5 over one top-level alternative. Items are read inline through plain groups. */
+function rescans(seq: Item[], start: CharSet, anchored: boolean): string | undefined {
+  const flat: Item[] = [];
+  const inline = (items: Item[]) => {
+    for (const it of items) (it.alts && it.max === 1 && !it.lookaround ? it.alts.length === 1 ? inline(it.alts[0]) : flat.push(it) : flat.push(it));
+  };
+  inline(seq);
+  const newline = SAMPLE.indexOf('\n');
+  for (const [i, item] of flat.entries()) {
+    if (!unbounded(item) || item.lookaround || !overlap(item.set, start)) continue;
+    // Nothing after it that can fail: the first start that reaches it matches.
+    if (flat.slice(i + 1).every((x) => !x.zeroWidth && nullable(x))) continue;
+    if (anchored && !item.set[newline]) continue;
+    return 'an unbounded quantifier that can match how a match starts, with more pattern after it (like x.*y or \\w+\\s+\\w+): every start position re-scans the same run — start the pattern with ^, or repeat a class that excludes the first character (Version\\s+\\d+, [^x]*)';
+  }
+  return undefined;
+}
+
 /** Why a (valid) regex has a shape that can take super-linear time, or undefined when it has none. */
 export function slowRegexReason(source: string, flags = ''): string | undefined {
   const reader = new Reader(source, flags);
   const alts = reader.alternatives();
+  const start = union(alts.map(firstSet));
   for (const alt of alts) {
-    const why = nested(alt) ?? adjacent(alt, []);
+    const anchored = alt[0]?.zeroWidth === true && !alt[0].alts && source[0] === '^';
+    const why = nested(alt) ?? adjacent(alt, []) ?? rescans(alt, start, anchored && alts.length === 1);
     if (why) return why;
   }
   return undefined;

@@ -48,7 +48,8 @@ export function scaffoldFiles(dir: string, today: Date): Map<string, string> {
     const text = readFileSync(join(templates, rel), 'utf8')
       .replaceAll('@@PLAYBOOK_SCHEMA@@', schemaRef(dirname(target), 'playbook'))
       .replaceAll('@@WAIVERS_SCHEMA@@', schemaRef(dirname(target), 'waivers'))
-      .replaceAll('@@EXPIRES@@', expires);
+      .replaceAll('@@EXPIRES@@', expires)
+      .replaceAll('@@APPROVED@@', today.toISOString().slice(0, 10));
     files.set(target, text);
   }
   return files;

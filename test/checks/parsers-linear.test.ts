@@ -4,12 +4,15 @@
  * one) and must take at most RATIO times as long as plain text of the same size — a ratio of
  * two timings on this machine, never a wall-clock bound. The issue's reproduction is the
  * `=[` + spaces line: 5,000 spaces froze show-network for 52 s. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { getParser, PARSER_NAMES, parseWithRegex } from '../../src/checks/parsers/index.js';
 import { slowRegexReason } from '../../src/checks/parsers/regex-safety.js';
+import { loadPlaybook } from '../../src/load/playbook.js';
+import { UserError } from '../../src/model/errors.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const RATIO = 20;
@@ -157,5 +160,32 @@ describe('playbook regexes', () => {
     ['^\\s*x', /every start position re-scans the same run/],
   ])('/%s/ is refused: %s', (source, why) => {
     expect(slowRegexReason(source, 'i')).toMatch(why);
+  });
+
+  it('validate refuses such a pattern in a playbook at its file:line:col (exit 4), for parse and conditions alike', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fb-regex-')), 'slow.yml');
+    writeFileSync(file, [
+      'name: slow regexes',
+      'checks:',
+      '  - id: a',
+      '    title: A',
+      '    severity: low',
+      '    collect:',
+      "      - { level: cli, command: show network, parse: { regex: '^\\s*[=-]+\\s*\\[\\s*(?<t>.*?)\\s*\\]' } }",
+      '    expect:',
+      "      - { of: t, matches: '(a+)+$' }",
+      '',
+    ].join('\n'));
+    let issues: UserError['issues'] = [];
+    try {
+      loadPlaybook(file);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      issues = e.issues;
+    }
+    expect(issues.map((i) => [i.code, i.location?.line, i.message.replace(/:.*$/, '')])).toEqual([
+      ['schema', 7, 'regular expression /^\\s*[=-]+\\s*\\[\\s*(?<t>.*?)\\s*\\]/ can take super-linear time'],
+      ['schema', 9, 'regular expression /(a+)+$/ can take super-linear time'],
+    ]);
   });
 });

@@ -37,16 +37,23 @@ export function toVisibleText(text: string | undefined | null): string {
   return String(text).replace(/\r\n?/g, '\n').replace(UNSAFE_CHARS, visibleFor);
 }
 
+/** For the terminal, line by line (error messages, `inventory --graph`): like `toVisibleText`,
+ * but a CR is shown (`␍`), never turned into a line break, so one message stays one line. */
+export function toTerminalText(text: string): string {
+  return text.replace(UNSAFE_CHARS, visibleFor);
+}
+
 /** Like `toVisibleText`, for one-line contexts (table cells, attributes, console lines):
  * newlines and tabs become spaces. */
 export function toOneLine(text: string | undefined | null): string {
   return toVisibleText(text).replace(/[\n\t]+/g, ' ').trim();
 }
 
-/** JSON text with BIDI_AND_ZERO_WIDTH written as `\uXXXX` escapes (they only occur inside
- * strings, where the escape means the same character): the data is kept, a viewer shows it. */
+/** JSON text with C1 controls (JSON.stringify escapes only C0) and BIDI_AND_ZERO_WIDTH written
+ * as `\uXXXX` escapes. They only occur inside strings, where the escape means the same
+ * character: the data is kept, a viewer or terminal shows it. */
 export function escapeInvisibleJson(json: string): string {
-  return json.replace(BIDI_AND_ZERO_WIDTH, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(/[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Escapes text for XML character data and attribute values (quotes included). */

@@ -32,6 +32,25 @@ describe('inventory host names on the terminal', () => {
     expect(m.out()).toContain('  |  |--fw<U+200B>-03\n');
   });
 
+  it('--list is JSON with C1 controls, bidi and zero-width characters as \\u escapes (the same names)', async () => {
+    const dir = writeTree({ 'hosts.yml': 'all:\n  hosts:\n    "fw\\x9b31m-02": {}\n    "fw-\\u202eevil": {}\n    "fw\\e-03": {}\n' });
+    const m = memoryIo(dir);
+    expect(await main(['inventory', '-i', join(dir, 'hosts.yml'), '--list'], m.io)).toBe(0);
+    expect(m.out()).not.toMatch(RAW);
+    expect(m.out()).toContain('"fw\\u009b31m-02"');
+    expect(m.out()).toContain('"fw-\\u202eevil"');
+    expect(m.out()).toContain('"fw\\u001b-03"');
+    expect(JSON.parse(m.out()).ungrouped.hosts).toEqual(['fw\x9b31m-02', 'fw-\u202eevil', 'fw\x1b-03']);
+  });
+
+  it('a CR in a quoted name is shown, and the error stays one line', async () => {
+    const dir = writeTree({ 'hosts.yml': 'all:\n  children:\n    fw:\n      hosts\r;x:\n' });
+    const m = memoryIo(dir);
+    expect(await main(['inventory', '-i', join(dir, 'hosts.yml'), '--graph'], m.io)).toBe(4);
+    expect(m.err()).not.toMatch(RAW);
+    expect(m.err()).toMatch(/^[^\n]+:\d+:\d+: error\[inventory\]: [^\n]*hosts\u240d;x/);
+  });
+
   it('an error that quotes a host entry shows its escapes', async () => {
     const dir = writeTree({ 'hosts.ini': '[fw]\nfw\x1b[2J\u202e[1:x]\n' });
     const m = memoryIo(dir);

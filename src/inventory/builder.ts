@@ -6,7 +6,7 @@
  * `ungrouped`. Parsers report errors; this class throws plain Errors that they locate.
  *
  * Every operation is linear in what it adds (membership is a Set per group, not `includes`):
- * a 200,000-host group loads in about a second (docs/faults.md "Huge inventories").
+ * a 200,000-host group loads in about a second (docs/faults.md "Denial of service").
  */
 import { UserError } from '../model/errors.js';
 
@@ -34,7 +34,7 @@ export interface HostNode {
 /** Thrown for a structural mistake (cycle, host/group clash); parsers add the location. */
 export class InventoryGraphError extends Error {}
 
-/** Default of the inventory's host cap (docs/faults.md "Huge inventories"). */
+/** Default of the inventory's host cap (docs/faults.md "Denial of service"). */
 export const DEFAULT_MAX_HOSTS = 100_000;
 
 /** The host cap: FIREBOOK_MAX_HOSTS (a positive whole number) or DEFAULT_MAX_HOSTS. */
@@ -82,7 +82,7 @@ export class InventoryBuilder {
     let h = this.hosts.get(name);
     if (!h) {
       if (this.hosts.size >= this.maxHosts) {
-        throw new InventoryGraphError(`the inventory has more than ${this.maxHosts} hosts, the cap (FIREBOOK_MAX_HOSTS raises it; docs/faults.md "Huge inventories")`);
+        throw new InventoryGraphError(`the inventory has more than ${this.maxHosts} hosts, the cap (FIREBOOK_MAX_HOSTS raises it; docs/faults.md "Denial of service")`);
       }
       h = { name, directGroups: [], vars: {} };
       if (port !== undefined) h.vars.ansible_port = port;
@@ -94,7 +94,7 @@ export class InventoryBuilder {
       const members = this.members.get(group)!;
       if (!members.has(name)) {
         if (++this.memberships > 10 * this.maxHosts) {
-          throw new InventoryGraphError(`the inventory puts hosts in groups more than ${10 * this.maxHosts} times, the cap (10 × the ${this.maxHosts}-host cap; FIREBOOK_MAX_HOSTS raises it; docs/faults.md "Huge inventories")`);
+          throw new InventoryGraphError(`the inventory puts hosts in groups more than ${10 * this.maxHosts} times, the cap (10 × the ${this.maxHosts}-host cap; FIREBOOK_MAX_HOSTS raises it; docs/faults.md "Denial of service")`);
         }
         members.add(name);
         g.hosts.push(name);

@@ -152,6 +152,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     const hostAbort = new AbortController();
     let session: DeviceSession | undefined;
     const timedOut = () => new TransportError('host-timeout', `host did not finish within ${host.connection.hostTimeoutMs / 1000}s`);
+    const deadline = Date.now() + host.connection.hostTimeoutMs;
     const timer = setTimeout(() => hostAbort.abort(timedOut()), host.connection.hostTimeoutMs);
     let graceTimer: NodeJS.Timeout | undefined;
     const onRunAbort = () => {
@@ -195,8 +196,8 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
         },
       });
       // The timer cannot fire while synchronous work (a parser) holds the event loop: the clock
-      // decides too, so a host past its budget never ends `ok` (docs/faults.md "Pathological output").
-      if (!hostAbort.signal.aborted && Date.now() - hostStart > host.connection.hostTimeoutMs) hostAbort.abort(timedOut());
+      // decides too, so a host past its budget never ends `ok` (docs/faults.md "Denial of service").
+      if (!hostAbort.signal.aborted && Date.now() > deadline) hostAbort.abort(timedOut());
       if (hostAbort.signal.aborted && result.triage?.class !== 'interrupted') {
         const why = hostAbort.signal.reason as TransportError;
         result = { ...result, status: 'error', triage: { class: why.triage, message: why.message, next: TRIAGE_NEXT[why.triage] } };

@@ -1,5 +1,5 @@
 /** Every built-in parser, and every regex of the shipped playbooks, runs in linear time
- * (docs/faults.md "Pathological output"). Each gets pathological text of growing size (1 KiB,
+ * (docs/faults.md "Denial of service"). Each gets pathological text of growing size (1 KiB,
  * 32 KiB, 1 MiB: a super-linear parser fails at the small sizes instead of hanging at the big
  * one) and must take at most RATIO times as long as plain text of the same size — a ratio of
  * two timings on this machine, never a wall-clock bound. The issue's reproduction is the

@@ -1,6 +1,6 @@
 /** Helpers shared by the parsers: line splitting, echo-line removal, shell error detection.
  *
- * Every parser runs in time linear in its input (docs/faults.md "Pathological output"): a regex
+ * Every parser runs in time linear in its input (docs/faults.md "Denial of service"): a regex
  * here is anchored or starts with a literal, and never has two quantifiers that can match the
  * same characters next to each other (`\s*(.*?)\s*`, `\s*-*\s*`); labels, values and titles
  * are cut with indexOf and trim instead. test/checks/parsers-linear.test.ts holds them to it. */

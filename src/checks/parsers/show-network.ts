@@ -9,7 +9,7 @@ import { boxedTitle, contentLines, detectShellError, labelledValue, toNumberIfNu
 
 type Section = 'system' | 'interface' | 'ipv4' | 'ipv6' | 'proxy' | 'other';
 
-// `=======[ System Information ]=======` (docs/faults.md "Pathological output": cut with
+// `=======[ System Information ]=======` (docs/faults.md "Denial of service": cut with
 // indexOf, never one regex with `\s*(.*?)\s*`, which took cubic time on `=[` + spaces).
 const HEADER_EDGE = /^[=-]+$/;
 // A label then `:` followed by a space or the line end. IPv6 continuation values

@@ -6,7 +6,7 @@ import type { Fields } from '../../model/result.js';
 import type { ParseResult } from './types.js';
 import { boxedTitle, contentLines, detectShellError, labelledValue, unrecognised } from './common.js';
 
-// Linear by construction (docs/faults.md "Pathological output"): titles, labels and values are
+// Linear by construction (docs/faults.md "Denial of service"): titles, labels and values are
 // cut with indexOf and trim; each regex starts with a literal or is anchored.
 const NAME_EDGE = /^-{3,}$/;
 const LABEL = /^[A-Za-z][A-Za-z0-9 ]*$/;

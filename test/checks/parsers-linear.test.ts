@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { getParser, PARSER_NAMES, parseWithRegex } from '../../src/checks/parsers/index.js';
 import { slowRegexReason } from '../../src/checks/parsers/regex-safety.js';
+import { parseShowVersion as factsShowVersion, parseSfVersion as factsSfVersion } from '../../src/transport/facts.js';
 import { loadPlaybook } from '../../src/load/playbook.js';
 import { UserError } from '../../src/model/errors.js';
 
@@ -47,6 +48,7 @@ const SHAPES: Record<string, (size: number) => string> = {
   'Cisco + spaces': (n) => 'Cisco' + fill(' ', n - 6) + 'v',
   'Cisco v1 ...': (n) => fill('Cisco v1 ', n),
   'one long word': (n) => fill('x', n),
+  'Model : x + spaces': (n) => 'Model : x' + fill(' ', n - 10) + 'y',
   'process + spaces': (n) => 'A (b) - ' + fill(' ', n - 9) + 'x',
   // Lines about as long as the plain ones: a parser's cost per line is not what is measured.
   'lines of spaces': (n) => fill(' '.repeat(23) + '\n', n),
@@ -83,14 +85,20 @@ function ratios(run: (text: string) => unknown, shape: (n: number) => string, pl
 
 const withinRatio = (rs: Array<[number, number]>) => rs.every(([, r]) => r <= RATIO) && rs.length === SIZES.length;
 
+/** Every parser of device output: the built-in ones, and the facts read at login. */
+const PARSERS: Array<[string, (text: string) => unknown]> = [
+  ...PARSER_NAMES.map((name): [string, (text: string) => unknown] => [name, (t) => getParser(name)!(t, 0, name === 'connector-log' ? { window_minutes: 60 } : undefined)]),
+  ['facts: show version (login)', factsShowVersion],
+  ['facts: sf-version (login)', factsSfVersion],
+];
+
 describe('built-in parsers run in linear time', () => {
-  for (const name of PARSER_NAMES) {
+  for (const [name, parser] of PARSERS) {
     it(`${name}: every pathological shape within ${RATIO}x of plain text, up to 1 MiB`, () => {
-      const parser = getParser(name)!;
       const slow: Record<string, Array<[number, number]>> = {};
       const plainMs = new Map<number, number>();
       for (const [label, shape] of Object.entries(SHAPES)) {
-        const rs = ratios((t) => parser(t, 0, name === 'connector-log' ? { window_minutes: 60 } : undefined), shape, plainMs);
+        const rs = ratios(parser, shape, plainMs);
         if (!withinRatio(rs)) slow[label] = rs;
       }
       expect(slow).toEqual({});

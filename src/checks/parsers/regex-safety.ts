@@ -97,8 +97,8 @@ class Reader {
     }
     if (c === '^' || c === '$') return { set: none(), min: 1, max: 1, zeroWidth: true };
     if (c === '[') {
+      // JavaScript, unlike POSIX: `[]` is an empty class and `[^]` any character.
       if (s[this.i] === '^') this.i++;
-      if (s[this.i] === ']' && !this.flags.includes('u') && !this.flags.includes('v')) this.i++;
       while (this.i < s.length && s[this.i] !== ']') this.i += s[this.i] === '\\' ? 2 : 1;
       this.i++;
       return { set: this.setOf(s.slice(start, this.i)), min: 1, max: 1 };
@@ -193,7 +193,7 @@ function rescans(seq: Item[], start: CharSet, anchored: boolean): string | undef
     // Nothing after it that can fail: the first start that reaches it matches.
     if (flat.slice(i + 1).every((x) => !x.zeroWidth && nullable(x))) continue;
     if (anchored && !item.set[newline]) continue;
-    return 'an unbounded quantifier that can match how a match starts, with more pattern after it (like x.*y or \\w+\\s+\\w+): every start position re-scans the same run — start the pattern with ^, or repeat a class that excludes the first character (Version\\s+\\d+, [^x]*)';
+    return 'an unbounded quantifier that can match how a match starts, with more pattern after it (like x.*y or \\w+\\s+\\w+): every start position re-scans the same run — start the pattern with ^ (and then repeat no class that matches a line end: [ \\t]* rather than \\s*), or repeat a class that excludes the first character (Version\\s+\\d+, [^x]*)';
   }
   return undefined;
 }

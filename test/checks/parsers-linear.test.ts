@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parse } from 'yaml';
 import { getParser, PARSER_NAMES, parseWithRegex } from '../../src/checks/parsers/index.js';
 import { slowRegexReason } from '../../src/checks/parsers/regex-safety.js';
@@ -195,5 +196,22 @@ describe('playbook regexes', () => {
       ['schema', 7, 'regular expression /^\\s*[=-]+\\s*\\[\\s*(?<t>.*?)\\s*\\]/ can take super-linear time'],
       ['schema', 9, 'regular expression /(a+)+$/ can take super-linear time'],
     ]);
+  });
+
+  it('the rule reads any valid pattern without throwing (fast-check, fixed seed)', () => {
+    const piece = fc.constantFrom('a', 'x', '.', '\\s', '\\d', '\\w', '[^]', '[]', '[a-z]', '[^\\]x]', '(', ')', '(?:', '(?<n>', '(?=', '(?<!', '|', '*', '+', '?', '{2}', '{1,}', '{1,3}', '*?', '^', '$', '\\b', '\\1', '\\k<n>', '\\u0041', '\\x41', '{', '}', ']', '\\\\');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const source = parts.join('');
+        try {
+          new RegExp(source);
+        } catch {
+          return;
+        }
+        const why = slowRegexReason(source, 'i');
+        expect(why === undefined || typeof why === 'string').toBe(true);
+      }),
+      { seed: 20261207, numRuns: 2000 },
+    );
   });
 });

@@ -9,6 +9,7 @@ import { readSubject, type EvalContext } from './context.js';
 import { asNumber, formatValue, looseEquals } from './values.js';
 import { compareVersions, parseVersion } from './version.js';
 import { renderTextLenient } from './template.js';
+import { regexInputTooLong } from './parsers/regex-safety.js';
 
 /** A string operand may name a variable (`equals: "{{vars.sse_api_host}}"`), so one condition
  * holds for every region; it is filled from `vars`, `facts` and `checks`. Others are literal. */
@@ -108,10 +109,13 @@ function countOf(value: unknown, pattern: string | undefined, ic: boolean): numb
   if (value === null) return 0;
   if (Array.isArray(value)) {
     if (pattern === undefined) return value.length;
+    const tooLong = value.map((v) => regexInputTooLong(String(v))).find((w) => w !== undefined);
+    if (tooLong) return tooLong;
     const re = compileRegex(pattern, ic);
     return typeof re === 'string' ? re : value.filter((v) => re.test(String(v))).length;
   }
   if (typeof value === 'string') {
+    if (pattern !== undefined && regexInputTooLong(value)) return regexInputTooLong(value)!;
     if (pattern === undefined) return value.split('\n').filter((l) => l.trim() !== '').length;
     const re = compileRegex(pattern, ic, true);
     return typeof re === 'string' ? re : [...value.matchAll(re)].length;
@@ -145,6 +149,8 @@ function judge(cond: Condition, op: string, value: unknown): Judgement {
     case 'not_matches': {
       const re = compileRegex(String(op === 'matches' ? cond.matches : cond.not_matches), ic);
       if (typeof re === 'string') return { undecidable: re };
+      const tooLong = (list ?? [value]).map((v) => (v === null ? undefined : regexInputTooLong(String(v)))).find((w) => w !== undefined);
+      if (tooLong) return { undecidable: tooLong };
       const hit = value === null ? false : list ? list.some((v) => re.test(String(v))) : re.test(String(value));
       return { holds: op === 'matches' ? hit : !hit };
     }

@@ -9,7 +9,7 @@ import type { RunMeta, RunReport } from '../model/result.js';
 import type { Connector } from '../model/transport.js';
 import type { RunPlan } from '../plan/plan.js';
 import { EventBus, type NamedReporter } from '../run/emitter.js';
-import { runPlan, type RunOptions } from '../run/runner.js';
+import { afterPendingSignals, runPlan, type RunOptions } from '../run/runner.js';
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
@@ -137,7 +137,10 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
       },
     };
     const report = cfg.drive ? await cfg.drive(options, outDir) : await runPlan(cfg.plan, options);
-    return { report, outDir };
+    // A signal still pending (it came during the last synchronous stretch) is handled now, while
+    // the handler is installed: an interrupted run never exits 0 (docs/faults.md "interrupted").
+    await afterPendingSignals();
+    return { report: interrupts > 0 && report.exitCode !== EXIT.interrupted ? { ...report, exitCode: EXIT.interrupted } : report, outDir };
   } finally {
     events.close();
     store.close();

@@ -4,7 +4,7 @@ import { EXIT } from '../model/errors.js';
 
 export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [code: number, meaning: string]> = [
   [EXIT.ok, 'every selected check passed or was fixed (skipped and waived checks do not count)'],
-  [EXIT.checkFailed, 'a check failed (at or above --fail-on, default: any severity)'],
+  [EXIT.checkFailed, 'a check failed (at or above --fail-on, default: any severity), new or already failing: --baseline adds a drift section, never another code'],
   [EXIT.hostFailed, 'a host was unreachable or errored, or a check could not be decided (error) — takes precedence over 2'],
   [EXIT.invalidInput, 'invalid input: bad YAML, unknown key, wrong type, undefined variable, missing file, bad flag — nothing ran'],
   [EXIT.interrupted, 'interrupted (Ctrl-C / SIGTERM); a partial report was written'],

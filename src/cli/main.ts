@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { formatIssue, UserError, EXIT } from '../model/errors.js';
+import { toTerminalText } from '../report/sanitize.js';
 import { pickCommand, type CliCommand, type CliIO } from './command.js';
 import { COMMAND_LOADERS } from './commands/loaders.js';
 import { exitCodeHelp } from './exit-codes.js';
@@ -40,7 +41,8 @@ export async function findCommand(argv: readonly string[]): Promise<{ command: C
 }
 
 function printIssues(err: UserError, io: CliIO): number {
-  for (const issue of err.issues) io.stderr.write(formatIssue(issue) + '\n');
+  // Messages quote input (host names, file text): its control, bidi and zero-width characters are shown, not sent to the terminal.
+  for (const issue of err.issues) io.stderr.write(toTerminalText(formatIssue(issue)) + '\n');
   return EXIT.invalidInput;
 }
 
@@ -71,7 +73,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof UserError) return printIssues(err, io);
     const e = err as Error;
-    io.stderr.write(`firebook: internal error (a bug in firebook, please report it): ${e.message}\n`);
+    io.stderr.write(`firebook: internal error (a bug in firebook, please report it): ${toTerminalText(e.message)}\n`);
     if (io.env.FIREBOOK_DEBUG) io.stderr.write(`${e.stack}\n`);
     return EXIT.internal;
   }

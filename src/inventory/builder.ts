@@ -4,7 +4,11 @@
  * is its longest distance from `all`, `ansible_group_priority` sets a priority instead of a
  * variable, and `reconcile()` attaches parentless groups to `all` and parentless hosts to
  * `ungrouped`. Parsers report errors; this class throws plain Errors that they locate.
+ *
+ * Every operation is linear in what it adds (membership is a Set per group, not `includes`):
+ * a 200,000-host group loads in about a second (docs/faults.md "Denial of service").
  */
+import { UserError } from '../model/errors.js';
 
 /** One group while the inventory is being built. */
 export interface GroupNode {
@@ -30,12 +34,31 @@ export interface HostNode {
 /** Thrown for a structural mistake (cycle, host/group clash); parsers add the location. */
 export class InventoryGraphError extends Error {}
 
+/** Default of the inventory's host cap (docs/faults.md "Denial of service"). */
+export const DEFAULT_MAX_HOSTS = 100_000;
+
+/** The host cap: FIREBOOK_MAX_HOSTS (a positive whole number) or DEFAULT_MAX_HOSTS. */
+export function maxHostsOf(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FIREBOOK_MAX_HOSTS;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_HOSTS;
+  if (!/^[1-9]\d*$/.test(raw.trim())) {
+    throw new UserError({ code: 'cli-usage', message: `FIREBOOK_MAX_HOSTS=${JSON.stringify(raw)} is not a positive whole number`, hint: `unset it for the default cap of ${DEFAULT_MAX_HOSTS} hosts` });
+  }
+  return Number(raw.trim());
+}
+
 /** Ansible's InventoryData: groups and hosts in insertion order. */
 export class InventoryBuilder {
   readonly groups = new Map<string, GroupNode>();
   readonly hosts = new Map<string, HostNode>();
+  /** Each group's hosts as a Set, beside its ordered list. */
+  private readonly members = new Map<string, Set<string>>();
+  /** (group, host) pairs so far: at most 10 × maxHosts (40 groups of the same 100,000 hosts is
+   * already 4,000,000 pairs, seconds of work). */
+  private memberships = 0;
 
-  constructor() {
+  /** `maxHosts`: more distinct hosts than this is an error the parsers locate. */
+  constructor(readonly maxHosts: number = maxHostsOf()) {
     this.addGroup('all');
     this.addGroup('ungrouped');
     this.addChild('all', 'ungrouped');
@@ -48,6 +71,7 @@ export class InventoryBuilder {
     if (!g) {
       g = { name, hosts: [], children: [], parents: [], vars: {}, depth: 0, priority: 1 };
       this.groups.set(name, g);
+      this.members.set(name, new Set());
     }
     return g;
   }
@@ -57,6 +81,9 @@ export class InventoryBuilder {
     if (!name) throw new InventoryGraphError('a host name must not be empty');
     let h = this.hosts.get(name);
     if (!h) {
+      if (this.hosts.size >= this.maxHosts) {
+        throw new InventoryGraphError(`the inventory has more than ${this.maxHosts} hosts, the cap (FIREBOOK_MAX_HOSTS raises it; docs/faults.md "Denial of service")`);
+      }
       h = { name, directGroups: [], vars: {} };
       if (port !== undefined) h.vars.ansible_port = port;
       this.hosts.set(name, h);
@@ -64,7 +91,12 @@ export class InventoryBuilder {
     if (group !== undefined) {
       const g = this.groups.get(group);
       if (!g) throw new InventoryGraphError(`could not find group ${group} in inventory`);
-      if (!g.hosts.includes(name)) {
+      const members = this.members.get(group)!;
+      if (!members.has(name)) {
+        if (++this.memberships > 10 * this.maxHosts) {
+          throw new InventoryGraphError(`the inventory puts hosts in groups more than ${10 * this.maxHosts} times, the cap (10 × the ${this.maxHosts}-host cap; FIREBOOK_MAX_HOSTS raises it; docs/faults.md "Denial of service")`);
+        }
+        members.add(name);
         g.hosts.push(name);
         h.directGroups.push(group);
       }
@@ -136,17 +168,23 @@ export class InventoryBuilder {
       if (g.name !== 'all' && g.parents.length === 0) this.addChild('all', g.name);
     }
     const ungrouped = this.groups.get('ungrouped')!;
+    const inUngrouped = this.members.get('ungrouped')!;
+    const leave = new Set<string>();
     for (const h of this.hosts.values()) {
       const mine = this.groupsOfHost(h.name);
-      if (ungrouped.hosts.includes(h.name)) {
+      if (inUngrouped.has(h.name)) {
         const others = [...mine].filter((g) => g !== 'all' && g !== 'ungrouped');
         if (others.length) {
-          ungrouped.hosts = ungrouped.hosts.filter((x) => x !== h.name);
+          leave.add(h.name);
           h.directGroups = h.directGroups.filter((x) => x !== 'ungrouped');
         }
       } else if (mine.size === 0 || (mine.size === 1 && mine.has('all'))) {
         this.addHost(h.name, 'ungrouped');
       }
+    }
+    if (leave.size > 0) {
+      ungrouped.hosts = ungrouped.hosts.filter((x) => !leave.has(x));
+      for (const x of leave) inUngrouped.delete(x);
     }
   }
 

@@ -69,7 +69,8 @@ export function expandRanges(line: string): string[] {
   const out: string[] = [];
   for (const part of seq) {
     const name = head + part + tail;
-    if (name.includes('[')) out.push(...expandRanges(name));
+    // A loop, not push(...many): a spread of 100,000 arguments overflows the stack.
+    if (name.includes('[')) for (const n of expandRanges(name)) out.push(n);
     else out.push(name);
     if (out.length > INPUT_LIMITS.maxHostsPerRange) throw tooMany();
   }

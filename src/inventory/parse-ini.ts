@@ -7,7 +7,7 @@
  */
 import { UserError } from '../model/errors.js';
 import { isSecretName, redact } from '../model/redact.js';
-import { InventoryBuilder } from './builder.js';
+import { InventoryBuilder, InventoryGraphError } from './builder.js';
 import { expandHostEntry } from './host-range.js';
 import { parsePythonLiteral } from './python-literal.js';
 import { ShlexError, splitShellWords } from './shlex.js';
@@ -105,9 +105,14 @@ export function parseIniInventory(text: string, file: string, builder: Inventory
         }
         vars.push([w.slice(0, eq), typeIniValue(w.slice(eq + 1))]);
       }
-      for (const h of expanded.hosts) {
-        builder.addHost(h, group, expanded.port);
-        for (const [k, v] of vars) builder.setHostVar(h, k, v);
+      try {
+        for (const h of expanded.hosts) {
+          builder.addHost(h, group, expanded.port);
+          for (const [k, v] of vars) builder.setHostVar(h, k, v);
+        }
+      } catch (err) {
+        if (err instanceof InventoryGraphError) fail(err.message, 'split the fleet into several inventories (one run each), or raise the cap');
+        throw err;
       }
     } else if (state === 'vars') {
       const eq = line.indexOf('=');

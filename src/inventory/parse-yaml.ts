@@ -10,7 +10,7 @@ import { isMap, isPair, isScalar, visit, type Node, type Pair, type Tags } from 
 import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
-import { InventoryBuilder } from './builder.js';
+import { InventoryBuilder, InventoryGraphError } from './builder.js';
 import { parseYamlDocument, yamlToJs } from '../model/input-limits.js';
 import { expandHostEntry } from './host-range.js';
 import { Vault } from './vault.js';
@@ -179,9 +179,14 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
           if (vars !== null && vars !== undefined && (typeof vars !== 'object' || Array.isArray(vars))) {
             fail(itemPath, `variables of host '${entry}' must be a mapping`, 'write `key: value` lines indented under the host');
           }
-          for (const h of expanded.hosts) {
-            builder.addHost(h, group, expanded.port);
-            for (const [vk, vv] of Object.entries((vars ?? {}) as Record<string, unknown>)) builder.setHostVar(h, vk, vv);
+          try {
+            for (const h of expanded.hosts) {
+              builder.addHost(h, group, expanded.port);
+              for (const [vk, vv] of Object.entries((vars ?? {}) as Record<string, unknown>)) builder.setHostVar(h, vk, vv);
+            }
+          } catch (err) {
+            if (err instanceof InventoryGraphError) fail(itemPath, err.message, 'split the fleet into several inventories (one run each), or raise the cap', true);
+            throw err;
           }
         }
       }

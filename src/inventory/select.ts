@@ -108,7 +108,8 @@ function matchOnePattern(inv: Inventory, raw: string): string[] {
   const matches = compileMatcher(pattern);
   const results: string[] = [];
   const groups = [...inv.groups.keys()].filter(matches);
-  for (const g of groups) results.push(...hostsOfGroup(inv, g));
+  // Loops, never push(...list): a spread of 100,000 hosts overflows the stack.
+  for (const g of groups) for (const h of hostsOfGroup(inv, g)) results.push(h);
   if (groups.length === 0 || pattern.startsWith('~') || /[.?*[]/.test(pattern)) {
     for (const h of inv.hosts.keys()) if (matches(h)) results.push(h);
   }
@@ -149,7 +150,7 @@ export function selectHosts(inv: Inventory, pattern: string): string[] {
       hosts = hosts.filter((h) => keep.has(h));
     } else {
       const existing = new Set(hosts);
-      hosts.push(...that.filter((h) => !existing.has(h)));
+      for (const h of that) if (!existing.has(h)) hosts.push(h);
     }
   }
   return [...new Set(hosts)];

@@ -16,8 +16,9 @@ const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
 function kindOf(path: string): 'file' | 'dir' | undefined {
   try {
-    const st = statSync(path);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+    // No exception for a missing path: it is asked once per host (docs/faults.md "Denial of service").
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st?.isDirectory() ? 'dir' : st?.isFile() ? 'file' : undefined;
   } catch {
     return undefined;
   }

@@ -3,18 +3,31 @@
  * that reaches a report or the terminal passes through `toVisibleText` first, so control
  * characters show as visible symbols (`\x1b` → `␛`) instead of acting on the reader's terminal
  * or breaking XML (which forbids most C0 characters outright). Non-ASCII text (Japanese) is kept.
+ *
+ * Bidirectional controls and zero-width characters are shown too (`<U+202E>`): a host name or
+ * a line of output holding them ("Trojan Source") would otherwise reorder or hide what an
+ * auditor reads. The JSON report keeps the data but writes them as `\u202e` escapes.
  */
 
 import { isSecretName, redact, REDACTED } from '../model/redact.js';
 
-/** C0 controls except TAB and LF, DEL, C1 controls, lone surrogates and XML's U+FFFE/U+FFFF. */
-const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Bidirectional controls (LRE..RLO, LRI..PDI, LRM, RLM, ALM) and zero-width characters
+ * (ZWSP, ZWNJ, ZWJ, WORD JOINER, BOM). */
+export const BIDI_AND_ZERO_WIDTH = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+
+/** C0 controls except TAB and LF, DEL, C1 controls, lone surrogates, XML's U+FFFE/U+FFFF, and
+ * BIDI_AND_ZERO_WIDTH. */
+const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const codePoint = (code: number) => `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
 
 function visibleFor(ch: string): string {
   const code = ch.charCodeAt(0);
   if (code < 0x20) return String.fromCharCode(0x2400 + code); // ␀..␟ (␛ for ESC)
   if (code === 0x7f) return '\u2421'; // ␡
-  if (code >= 0x80 && code <= 0x9f) return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+  // C1 controls, bidirectional and zero-width characters; lone surrogates and U+FFFE/U+FFFF
+  // cannot be written at all.
+  if (code < 0xd800 || code === 0xfeff) return codePoint(code);
   return '\ufffd';
 }
 
@@ -24,10 +37,23 @@ export function toVisibleText(text: string | undefined | null): string {
   return String(text).replace(/\r\n?/g, '\n').replace(UNSAFE_CHARS, visibleFor);
 }
 
+/** For the terminal, line by line (error messages, `inventory --graph`): like `toVisibleText`,
+ * but a CR is shown (`␍`), never turned into a line break, so one message stays one line. */
+export function toTerminalText(text: string): string {
+  return text.replace(UNSAFE_CHARS, visibleFor);
+}
+
 /** Like `toVisibleText`, for one-line contexts (table cells, attributes, console lines):
  * newlines and tabs become spaces. */
 export function toOneLine(text: string | undefined | null): string {
   return toVisibleText(text).replace(/[\n\t]+/g, ' ').trim();
+}
+
+/** JSON text with C1 controls (JSON.stringify escapes only C0) and BIDI_AND_ZERO_WIDTH written
+ * as `\uXXXX` escapes. They only occur inside strings, where the escape means the same
+ * character: the data is kept, a viewer or terminal shows it. */
+export function escapeInvisibleJson(json: string): string {
+  return json.replace(/[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Escapes text for XML character data and attribute values (quotes included). */

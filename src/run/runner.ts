@@ -110,6 +110,14 @@ export function finishReport(
   };
 }
 
+/** Resolves once the event loop has polled for I/O after this call: a Ctrl-C that came while
+ * synchronous work (a parser) held the loop is then handled. A signal is read in the poll phase;
+ * when this is called from a poll callback, the first setImmediate runs before the next poll,
+ * so it takes two. */
+export async function afterPendingSignals(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+}
+
 export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunReport> {
   const now = opts.now ?? (() => new Date());
   const signal = opts.signal ?? new AbortController().signal;
@@ -143,7 +151,9 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     // Per-host budget and run abort both close the session, which ends the in-flight command.
     const hostAbort = new AbortController();
     let session: DeviceSession | undefined;
-    const timer = setTimeout(() => hostAbort.abort(new TransportError('host-timeout', `host did not finish within ${host.connection.hostTimeoutMs / 1000}s`)), host.connection.hostTimeoutMs);
+    const timedOut = () => new TransportError('host-timeout', `host did not finish within ${host.connection.hostTimeoutMs / 1000}s`);
+    const deadline = Date.now() + host.connection.hostTimeoutMs;
+    const timer = setTimeout(() => hostAbort.abort(timedOut()), host.connection.hostTimeoutMs);
     let graceTimer: NodeJS.Timeout | undefined;
     const onRunAbort = () => {
       // Grace for in-flight commands, then close the connection.
@@ -185,6 +195,9 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
           return session;
         },
       });
+      // The timer cannot fire while synchronous work (a parser) holds the event loop: the clock
+      // decides too, so a host past its budget never ends `ok` (docs/faults.md "Denial of service").
+      if (!hostAbort.signal.aborted && Date.now() > deadline) hostAbort.abort(timedOut());
       if (hostAbort.signal.aborted && result.triage?.class !== 'interrupted') {
         const why = hostAbort.signal.reason as TransportError;
         result = { ...result, status: 'error', triage: { class: why.triage, message: why.message, next: TRIAGE_NEXT[why.triage] } };
@@ -203,6 +216,7 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   // runHost never throws by design; if it does, the host is still accounted for.
   await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch((err) => finish(failedHost(h, err, Date.now()))))));
 
+  await afterPendingSignals();
   const hosts = plan.hosts.map((h) => results.get(h.name)).filter((r): r is HostResult => r !== undefined);
   const notRun = plan.hosts.filter((h) => !results.has(h.name)).map((h) => h.name);
   const interrupted = signal.aborted;

@@ -4,6 +4,7 @@ import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
 import { checkCommandTemplate, checkDependencies, CommandSyntaxError, commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
+import { slowRegexReason } from '../checks/parsers/regex-safety.js';
 import { checkVarsByInput } from './vars-by-input.js';
 import { readOnlyProblems, refusedExtension, renderReadOnly } from './read-only.js';
 
@@ -16,10 +17,11 @@ export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'st
 function regexIssue(pattern: string, at: () => SourceLocation): UserIssue | undefined {
   try {
     new RegExp(pattern);
-    return undefined;
   } catch (err) {
     return { code: 'schema', message: `invalid regular expression: ${(err as Error).message}`, location: at() };
   }
+  const slow = slowRegexReason(pattern, 'i');
+  return slow ? { code: 'schema', message: `regular expression /${pattern}/ can take super-linear time: ${slow}`, location: at(), hint: 'docs/faults.md "Playbook regexes" says which shapes are refused and why; anchor it, use a character class, or a built-in parser' } : undefined;
 }
 
 function textTemplates(t: LocalizedText | undefined): string[] {

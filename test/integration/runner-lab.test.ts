@@ -53,8 +53,8 @@ describe('runner on the lab', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fb-waive-'));
     const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
     const inv = await loadInventory(inventory);
-    const waivers = loadWaivers(write('valid.yml', 'waivers:\n  - { check: eventhandler-socket, hosts: "good*:!good1", justification: CHG-1 connector rebuild scheduled, expires: "2099-12-31", approver: cab }\n'), inv);
-    const expiredWaivers = loadWaivers(write('expired.yml', 'waivers:\n  - { check: eventhandler-socket, hosts: "good*", justification: old waiver, expires: "2020-01-01" }\n'), inv);
+    const waivers = loadWaivers(write('valid.yml', 'waivers:\n  - { check: eventhandler-socket, hosts: "good*:!good1", justification: CHG-1 connector rebuild scheduled, expires: "2099-12-31", approver: cab, approved: "2099-01-01" }\n'), inv, { today: '2099-01-01' });
+    const expiredWaivers = loadWaivers(write('expired.yml', 'waivers:\n  - { check: eventhandler-socket, hosts: "good*", justification: old waiver, expires: "2020-01-01", approver: cab, approved: "2019-06-01" }\n'), inv);
     expect([...waivers[0].hostNames]).toEqual(['good2']);
     const valid = await runOn(inventory, lab, { knownHosts, limit: 'good2', waivers });
     const c = valid.report.hosts[0].checks.find((x) => x.checkId === 'eventhandler-socket')!;

@@ -3,7 +3,9 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_TEMPLATES_DIR, renderHtml, renderJson, renderJunit, renderMarkdown, renderMarkdownFull, renderProm, toVisibleText, maskArgv, redactArgv } from '../../src/report/index.js';
+import { Writable } from 'node:stream';
+import { BUILTIN_TEMPLATES_DIR, createConsoleReporter, renderHtml, renderJson, renderJunit, renderMarkdown, renderMarkdownFull, renderProm, toVisibleText, maskArgv, redactArgv } from '../../src/report/index.js';
+import type { CheckResult } from '../../src/model/result.js';
 import { isSecretName } from '../../src/model/redact.js';
 import { UserError } from '../../src/model/errors.js';
 import { CANARY, hostileReport, loadSample, makeTempDir } from './helpers.js';
@@ -101,6 +103,64 @@ describe('hostile device output shows as text', () => {
 
   it('toVisibleText keeps text and newlines, shows controls', () => {
     expect(toVisibleText('a\r\nb\x1b[0m\x00\x7f\x9b日本')).toBe('a\nb␛[0m␀␡<U+009B>日本');
+  });
+});
+
+describe('bidirectional and zero-width characters ("Trojan Source") are shown, never applied', () => {
+  // A host name that an RLO reverses on screen, and device output with zero-width and isolate
+  // characters: what an auditor reads must be what is there.
+  const HOST = 'fw-\u202eevil-\u2066x\u2069';
+  const OUTPUT = 'status: ok\u200b\u200d\u2060\ufeff\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u2067\u2068';
+  const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+  const trojan = () => {
+    const r = loadSample();
+    r.hosts[1].host = HOST;
+    const fail = r.hosts[1].checks.find((c) => c.status === 'fail') as CheckResult;
+    fail.evidence[0].output = OUTPUT;
+    fail.reason = `reason ${HOST}`;
+    return r;
+  };
+
+  // `<U+202E>` as each format writes a `<` (HTML and XML escape it, Markdown text may too).
+  const shown = (code: string) => new RegExp(`(?:<|&lt;|\\\\<)U\\+${code}(?:>|&gt;|\\\\>)`);
+
+  it.each(Object.entries(renderers).filter(([n]) => n !== 'json'))('%s shows each as <U+XXXX>', (_name, render) => {
+    const out = render(trojan(), { lang: 'en' });
+    expect(out).not.toMatch(INVISIBLE);
+    expect(out).toMatch(shown('202E'));
+  });
+
+  it('md-full and HTML show the zero-width characters of the evidence too', () => {
+    const all = '<U+200B><U+200D><U+2060><U+FEFF><U+061C><U+200E><U+200F><U+202A><U+202B><U+202C><U+202D><U+2067><U+2068>';
+    expect(renderMarkdownFull(trojan(), { lang: 'en' })).toContain(all);
+    expect(renderHtml(trojan(), { lang: 'en' })).toContain(all.replaceAll('<', '&lt;').replaceAll('>', '&gt;'));
+  });
+
+  it('JSON keeps the data: \\u escapes that parse back to the same characters', () => {
+    const json = renderJson(trojan(), { lang: 'en' });
+    expect(json).not.toMatch(INVISIBLE);
+    expect(json).toContain('fw-\\u202eevil-\\u2066x\\u2069');
+    const back = JSON.parse(json);
+    expect(back.hosts[1].host).toBe(HOST);
+    expect(JSON.stringify(back)).toContain(OUTPUT);
+  });
+
+  it('the console shows them', async () => {
+    let out = '';
+    const stream = new Writable({ write: (c, _e, done) => ((out += String(c)), done()) });
+    const r = trojan();
+    const reporter = createConsoleReporter({ mode: 'plain', stream, lang: 'en' });
+    await reporter.onBegin?.({ type: 'run-begin', time: r.meta.startedAt, meta: r.meta, hosts: r.hosts.map((h) => h.host), checks: r.checks });
+    for (const c of r.hosts[1].checks) await reporter.onCheckEnd?.({ type: 'check-end', time: c.startedAt, host: HOST, result: c });
+    await reporter.onHostEnd?.({ type: 'host-end', time: r.hosts[1].startedAt, result: r.hosts[1] });
+    await reporter.onEnd?.(r);
+    expect(out).toContain('fw-<U+202E>evil-<U+2066>x<U+2069>');
+    expect(out).not.toMatch(INVISIBLE);
+  });
+
+  it('toVisibleText is idempotent on them', () => {
+    const once = toVisibleText(OUTPUT);
+    expect(toVisibleText(once)).toBe(once);
   });
 });
 

@@ -9,7 +9,8 @@ import type { ParseResult } from './types.js';
 import { contentLines, detectShellError, unrecognised } from './common.js';
 
 // `failed, exit code 6`, `returned 28`, `exit status 28`, `rc=6`, `return code: 7`, `status 28`.
-const CODE = /\b(?:exit(?:\s*(?:code|status|value))?|returned|return(?:\s*(?:code|value))?|rc|status|code|errno)\s*[:=]?\s*\(?(-?\d+)\)?/i;
+// `\s*(?:[:=]\s*)?`, not `\s*[:=]?\s*`: two `\s*` side by side are quadratic on spaces.
+const CODE = /\b(?:exit(?:\s*(?:code|status|value))?|returned|return(?:\s*(?:code|value))?|rc|status|code|errno)\s*(?:[:=]\s*)?\(?(-?\d+)\)?/i;
 const CURL_STYLE = /curl:\s*\((\d+)\)/;
 const SUCCESS = /^(?:[-:,.\s]*)(?:ok|okay|success|successful|succeeded|passed|true|connected|yes)\b/i;
 const FAILURE = /\b(?:fail(?:ed|ure)?|error|false|unable|cannot|can't|timed? ?out|refused)\b/i;

@@ -1,4 +1,9 @@
-/** Helpers shared by the parsers: line splitting, echo-line removal, shell error detection. */
+/** Helpers shared by the parsers: line splitting, echo-line removal, shell error detection.
+ *
+ * Every parser runs in time linear in its input (docs/faults.md "Denial of service"): a regex
+ * here is anchored or starts with a literal, and never has two quantifiers that can match the
+ * same characters next to each other (`\s*(.*?)\s*`, `\s*-*\s*`); labels, values and titles
+ * are cut with indexOf and trim instead. test/checks/parsers-linear.test.ts holds them to it. */
 
 // A root/expert prompt followed by a command, as in the seed captures:
 // `root@ftd01:~# curl -v -k ...`, `root@firepower:# lsof -i | grep conn`,
@@ -56,6 +61,30 @@ export function unrecognised(parser: string, lines: string[]): string {
   return first === ''
     ? `${parser}: empty output, nothing to parse`
     : `${parser}: unrecognised output (first line: ${JSON.stringify(first.slice(0, 120))})`;
+}
+
+/** The title of a boxed header line, `--------[ title ]--------`: the text between the first
+ * `[` and the last `]`, trimmed, when what is before the `[` and after the `]` is, once trimmed,
+ * a non-empty run that `edge` accepts (e.g. /^[=-]+$/). Undefined for any other line. */
+export function boxedTitle(line: string, edge: RegExp): string | undefined {
+  const open = line.indexOf('[');
+  const close = line.lastIndexOf(']');
+  if (open < 0 || close < open) return undefined;
+  if (!edge.test(line.slice(0, open).trim()) || !edge.test(line.slice(close + 1).trim())) return undefined;
+  return line.slice(open + 1, close).trim();
+}
+
+/** A `Label : value` line: the label before the first `:` (trimmed, accepted by `label`) and
+ * the value after it (trimmed). A value must be separated from the `:` by whitespace, so
+ * `2620:119::35` is not a label; `allowBare`: a line ending at the `:` is one (empty value). */
+export function labelledValue(line: string, label: RegExp, opts: { allowBare: boolean }): { label: string; value: string } | undefined {
+  const colon = line.indexOf(':');
+  if (colon < 0) return undefined;
+  const name = line.slice(0, colon).trim();
+  if (!label.test(name)) return undefined;
+  const rest = line.slice(colon + 1);
+  if (rest === '' ? !opts.allowBare : !/^\s/.test(rest)) return undefined;
+  return { label: name, value: rest.trim() };
 }
 
 /** Converts a decimal string to a number when it is one, else keeps the string. */

@@ -31,7 +31,9 @@ const DIAL = /dial tcp (\[[^\]]+\]|[^\s:]+):(\d+)/;
 // `dial tcp: lookup eventing-ingest.sse.itd.cisco.com on 203.0.113.53:53: ...` (Go's resolver);
 // without ` on SERVER` when the resolver library answers from /etc/hosts or nsswitch.
 const LOOKUP = /\blookup ([^\s:]+)(?: on (\[[^\]]+\]|[^\s:]+):\d+)?/;
-const DNS_FORMS = /no such host|server misbehaving|lookup [^\s:]+.*(?:i\/o timeout|connection refused|temporary failure|no answer)/i;
+const DNS_ANSWER = /no such host|server misbehaving/i;
+// After a `lookup NAME` (read from the first one on: `lookup X.*(…)` would be quadratic).
+const DNS_AFTER_LOOKUP = /i\/o timeout|connection refused|temporary failure|no answer/i;
 const TLS_FORMS = /\bx509: |\btls: |certificate (?:signed by unknown authority|has expired|is valid for)/i;
 const HANDSHAKE_FORMS = /websocket: bad handshake/i;
 const EGRESS_FORMS = /i\/o timeout|connection refused|connection timed out|no route to host|network is unreachable|connection reset|proxyconnect/i;
@@ -40,11 +42,17 @@ const EGRESS_FORMS = /i\/o timeout|connection refused|connection timed out|no ro
  * (the recorded capture ends mid-word) is still an egress failure: the address was known, the
  * TCP connection did not open. */
 export function classifyWebSocketError(msg: string): WebSocketErrorClass {
-  if (/dial tcp: lookup /.test(msg) || (LOOKUP.test(msg) && DNS_FORMS.test(msg))) return 'dns';
+  if (/dial tcp: lookup /.test(msg) || dnsForm(msg)) return 'dns';
   if (TLS_FORMS.test(msg)) return 'tls';
   if (HANDSHAKE_FORMS.test(msg)) return 'handshake';
   if (EGRESS_FORMS.test(msg) || DIAL.test(msg)) return 'egress';
   return 'unknown';
+}
+
+function dnsForm(msg: string): boolean {
+  if (DNS_ANSWER.test(msg)) return true;
+  const lookup = /lookup [^\s:]/i.exec(msg);
+  return lookup !== null && LOOKUP.test(msg) && DNS_AFTER_LOOKUP.test(msg.slice(lookup.index + lookup[0].length));
 }
 
 /** Parses an RFC 3339 timestamp with any number of fraction digits (Go prints nanoseconds). */

@@ -8,7 +8,8 @@
 import type { ParseResult } from './types.js';
 import { contentLines, detectShellError, unique, unrecognised } from './common.js';
 
-const PROCESS_LINE = /^\s*([A-Za-z][\w.-]*)\s+\((\w+)\)\s+-\s+(.+?)\s*$/;
+// The state is the rest of the line, trimmed (never `(.+?)\s*$`: quadratic on spaces).
+const PROCESS_LINE = /^\s*([A-Za-z][\w.-]*)\s+\((\w+)\)\s+-\s/;
 const RUNNING = /^Running(?:\s+(\d+))?$/i;
 // `Command: /ngfw/usr/local/sf/bin/sftunnel -d -f /etc/sf/sftunnel.conf`, `Next start: …`.
 const DETAIL_LINE = /^\s*[A-Z][A-Za-z ]{1,30}:(?:\s|$)/;
@@ -25,8 +26,9 @@ export function parsePmtoolStatus(output: string, exitCode: number | null): Pars
   const strange: string[] = [];
   for (const line of lines) {
     const m = PROCESS_LINE.exec(line);
-    if (m) {
-      const [, name, , state] = m;
+    const state = m ? line.slice(m[0].length).trim() : '';
+    if (m && state !== '') {
+      const name = m[1];
       processes.push(name);
       states.push(`${name}: ${state}`);
       const run = RUNNING.exec(state);

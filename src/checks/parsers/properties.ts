@@ -3,7 +3,13 @@ import type { Fields } from '../../model/result.js';
 import type { ParseResult } from './types.js';
 import { contentLines, detectShellError, unrecognised } from './common.js';
 
-const PROPERTY = /^\s*([^=\s#!][^=]*?)\s*=\s*(.*?)\s*$/;
+/** `key = value`: the key before the first `=`, both trimmed (indexOf, not a regex with
+ * `[^=]*?\s*=`, which is quadratic on long runs of spaces: docs/faults.md). */
+function property(line: string): [string, string] | undefined {
+  const eq = line.indexOf('=');
+  const key = eq < 0 ? '' : line.slice(0, eq).trim();
+  return key === '' ? undefined : [key, line.slice(eq + 1).trim()];
+}
 
 /** Parses `key=value` lines; keys as written, values as strings. Comments (`#`, `!`) and blanks
  * are ignored — the seed capture starts with the echoed `# more /ngfw/etc/sf/connector.properties`. */
@@ -14,8 +20,8 @@ export function parseProperties(output: string, exitCode: number | null): ParseR
   for (const line of lines) {
     const t = line.trim();
     if (t === '' || t.startsWith('#') || t.startsWith('!')) continue;
-    const m = PROPERTY.exec(line);
-    if (m) fields[m[1]] = m[2];
+    const m = property(line);
+    if (m) fields[m[0]] = m[1];
     else strange.push(line);
   }
   if (strange.length > 0 || (exitCode !== null && exitCode !== 0 && Object.keys(fields).length === 0)) {

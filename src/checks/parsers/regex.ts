@@ -1,6 +1,7 @@
 /** Declarative regex capture (`parse: { regex, all?, ignore_case?, types? }`): named groups become fields. */
 import type { Fields } from '../../model/result.js';
 import type { ParseResult } from './types.js';
+import { regexInputTooLong } from './regex-safety.js';
 
 /** The declarative regex spec, as in ParseSpec. */
 export interface RegexSpec {
@@ -32,6 +33,8 @@ export function parseWithRegex(spec: RegexSpec, output: string): ParseResult {
     return { fields: {}, error: `invalid regex ${JSON.stringify(spec.regex)}: ${(e as Error).message}` };
   }
   const text = output.replace(/\r\n?/g, '\n');
+  const tooLong = regexInputTooLong(text);
+  if (tooLong) return { fields: {}, error: `regex parse: ${tooLong}` };
   const fields: Fields = {};
   try {
     if (!spec.all) {

@@ -5,14 +5,16 @@
  */
 import type { Fields } from '../../model/result.js';
 import type { ParseResult } from './types.js';
-import { contentLines, detectShellError, toNumberIfNumeric, unrecognised } from './common.js';
+import { boxedTitle, contentLines, detectShellError, labelledValue, toNumberIfNumeric, unrecognised } from './common.js';
 
 type Section = 'system' | 'interface' | 'ipv4' | 'ipv6' | 'proxy' | 'other';
 
-const HEADER = /^\s*[=-]+\s*\[\s*(.*?)\s*\]\s*[=-]+\s*$/;
+// `=======[ System Information ]=======` (docs/faults.md "Denial of service": cut with
+// indexOf, never one regex with `\s*(.*?)\s*`, which took cubic time on `=[` + spaces).
+const HEADER_EDGE = /^[=-]+$/;
 // A label then `:` followed by a space or the line end. IPv6 continuation values
 // (`2620:119:35::35`) never have a space after a colon, so they are not labels.
-const KEY_LINE = /^\s*([A-Za-z][A-Za-z0-9 /&().-]*?)\s*:(?:\s+(.*))?$/;
+const LABEL = /^[A-Za-z][A-Za-z0-9 /&().-]*$/;
 
 const SYSTEM_KEYS: Record<string, string> = {
   hostname: 'hostname',
@@ -76,20 +78,20 @@ export function parseShowNetwork(output: string): ParseResult {
   let lastList: string | undefined;
   let sawSystem = false;
   for (const raw of lines) {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trimEnd();
     if (line.trim() === '') continue;
-    const header = HEADER.exec(line);
-    if (header) {
-      section = classify(header[1]);
+    const title = boxedTitle(line, HEADER_EDGE);
+    if (title !== undefined) {
+      section = classify(title);
       if (section === 'system') sawSystem = true;
-      if (section === 'interface') interfaces.push(header[1]);
+      if (section === 'interface') interfaces.push(title);
       lastList = undefined;
       continue;
     }
-    const kv = KEY_LINE.exec(line);
+    const kv = labelledValue(line, LABEL, { allowBare: true });
     if (kv && section) {
-      const field = fieldFor(section, kv[1].trim(), interfaces.length);
-      const value = (kv[2] ?? '').trim();
+      const field = fieldFor(section, kv.label, interfaces.length);
+      const value = kv.value;
       lastList = undefined;
       if (!field) continue;
       if (field === 'hostname') sawSystem = true;

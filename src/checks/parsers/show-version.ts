@@ -4,13 +4,16 @@
  */
 import type { Fields } from '../../model/result.js';
 import type { ParseResult } from './types.js';
-import { contentLines, detectShellError, unrecognised } from './common.js';
+import { boxedTitle, contentLines, detectShellError, labelledValue, unrecognised } from './common.js';
 
-const NAME_HEADER = /^\s*-{3,}\s*\[\s*(.*?)\s*\]\s*-{3,}\s*$/;
-const KEY_LINE = /^\s*([A-Za-z][A-Za-z0-9 ]*?)\s*:\s+(.*?)\s*$/;
-// `Cisco Firepower Threat Defense for VMWare (75) Version 6.5.0 (Build 115)`; the version regex
-// is the one the Greenbone NASL uses for FTD and FMC alike (docs/devices.md "show version").
-const MODEL_VALUE = /^(.*?)\s*(?:\((\d+)\)\s*)?Version\s+([0-9][0-9.]*)\s*\(Build\s+(\d+)\)/i;
+// Linear by construction (docs/faults.md "Denial of service"): titles, labels and values are
+// cut with indexOf and trim; each regex starts with a literal or is anchored.
+const NAME_EDGE = /^-{3,}$/;
+const LABEL = /^[A-Za-z][A-Za-z0-9 ]*$/;
+// `Cisco Firepower Threat Defense for VMWare (75) Version 6.5.0 (Build 115)`: the version and
+// build as the Greenbone NASL reads them for FTD and FMC alike (docs/devices.md "show version");
+// the model is the text before `Version`, less a trailing `(75)`, the model number.
+const VERSION_BUILD = /Version\s+([0-9][0-9.]*)\s*\(Build\s+(\d+)\)/i;
 const LINA_VERSION = /Cisco Adaptive Security Appliance Software Version\s+(\S+)/;
 
 /** Platform implied by a model string: FMC says "Management Center", FTD "Threat Defense". */
@@ -20,16 +23,30 @@ export function platformOfModel(model: string): 'ftd' | 'fmc' | undefined {
   return undefined;
 }
 
+/** Reads a `Model :` value: model, model number, version and build. */
+function readModel(value: string): { model: string; number?: number; version: string; build: string } | undefined {
+  const m = VERSION_BUILD.exec(value);
+  if (!m) return undefined;
+  let model = value.slice(0, m.index).trimEnd();
+  let number: number | undefined;
+  const open = model.lastIndexOf('(');
+  if (model.endsWith(')') && open >= 0 && /^\d+$/.test(model.slice(open + 1, -1))) {
+    number = Number(model.slice(open + 1, -1));
+    model = model.slice(0, open).trimEnd();
+  }
+  return { model, number, version: m[1], build: m[2] };
+}
+
 /** Parses `show version`: hostname, model, platform, version, build, uuid, vdb, rules / lsp. */
 export function parseShowVersion(output: string): ParseResult {
   const lines = contentLines(output);
   const fields: Fields = {};
   const strange: string[] = [];
   for (const line of lines) {
-    if (/^\s*-*\s*$/.test(line)) continue;
-    const header = NAME_HEADER.exec(line);
-    if (header && fields.hostname === undefined && header[1] !== '') {
-      fields.hostname = header[1];
+    if (/^-*$/.test(line.trim())) continue;
+    const title = boxedTitle(line, NAME_EDGE);
+    if (title !== undefined && fields.hostname === undefined && title !== '') {
+      fields.hostname = title;
       continue;
     }
     const lina = LINA_VERSION.exec(line);
@@ -37,22 +54,22 @@ export function parseShowVersion(output: string): ParseResult {
       fields.asa_version = lina[1];
       continue;
     }
-    const kv = KEY_LINE.exec(line);
+    const kv = labelledValue(line, LABEL, { allowBare: false });
     if (!kv) {
       // Reported, never silently dropped (diagnostic-CLI captures append Lina lines, for one).
       strange.push(line.trim().slice(0, 160));
       continue;
     }
-    const key = kv[1].toLowerCase();
-    const value = kv[2];
+    const key = kv.label.toLowerCase();
+    const value = kv.value;
     if (key === 'model') {
-      const m = MODEL_VALUE.exec(value);
+      const m = readModel(value);
       if (!m) continue;
-      fields.model = m[1];
-      if (m[2] !== undefined) fields.model_number = Number(m[2]);
-      fields.version = m[3];
-      fields.build = m[4];
-      const platform = platformOfModel(m[1]);
+      fields.model = m.model;
+      if (m.number !== undefined) fields.model_number = m.number;
+      fields.version = m.version;
+      fields.build = m.build;
+      const platform = platformOfModel(m.model);
       if (platform) fields.platform = platform;
     } else if (key === 'uuid') fields.uuid = value;
     else if (key === 'vdb version') fields.vdb = value;
@@ -68,23 +85,39 @@ export function parseShowVersion(output: string): ParseResult {
 }
 
 // `Cisco Firepower Management Center for VMWare v6.4.0 (build 102)`; the OS line is
-// `Cisco Fire Linux OS v6.4.0 (build 2)`. The two may share one line joined by ` / `.
-const SF_VERSION = /(Cisco[^/\n]*?)\s+v(\d[\d.]*)\s*\(build\s+(\d+)\)/gi;
+// `Cisco Fire Linux OS v6.4.0 (build 2)`. The two may share one line joined by ` / `. A name
+// runs from `Cisco` to the whitespace before `vN (build N)`; `(?<!\s)` starts that whitespace
+// at its first character only, so a long run of spaces is read once (linear).
+const SF_TAIL = '(?<!\\s)\\s+v(\\d[\\d.]*)\\s*\\(build\\s+(\\d+)\\)';
+
+/** `[name, version, build]` of every `Cisco … vX (build N)` in a segment without `/`. */
+function sfVersions(segment: string): Array<[string, string, string]> {
+  const found: Array<[string, string, string]> = [];
+  const cisco = /cisco/gi;
+  const tail = new RegExp(SF_TAIL, 'gi');
+  for (let c = cisco.exec(segment); c; c = cisco.exec(segment)) {
+    tail.lastIndex = c.index + c[0].length;
+    const t = tail.exec(segment);
+    if (!t) break;
+    found.push([segment.slice(c.index, t.index), t[1], t[2]]);
+    cisco.lastIndex = t.index + t[0].length;
+  }
+  return found;
+}
 
 /** Parses `/etc/sf/sf-version`: model, version, build (+ os_version, os_build of Fire Linux). */
 export function parseSfVersion(output: string): ParseResult {
   const lines = contentLines(output);
-  const text = lines.join('\n');
   const fields: Fields = {};
-  for (const m of text.matchAll(SF_VERSION)) {
-    const name = m[1].trim();
+  for (const m of lines.flatMap((l) => l.split('/')).flatMap(sfVersions)) {
+    const name = m[0].trim();
     if (/Fire Linux OS/i.test(name)) {
-      fields.os_version = m[2];
-      fields.os_build = m[3];
+      fields.os_version = m[1];
+      fields.os_build = m[2];
     } else if (fields.version === undefined) {
       fields.model = name;
-      fields.version = m[2];
-      fields.build = m[3];
+      fields.version = m[1];
+      fields.build = m[2];
       const platform = platformOfModel(name);
       if (platform) fields.platform = platform;
     }

@@ -52,7 +52,8 @@ export function scaffoldFiles(dir: string, today: Date): Map<string, string> {
     const text = readFileSync(join(templates, rel), 'utf8')
       .replaceAll('@@PLAYBOOK_SCHEMA@@', schemaRef(dir, dirname(target), 'playbook'))
       .replaceAll('@@WAIVERS_SCHEMA@@', schemaRef(dir, dirname(target), 'waivers'))
-      .replaceAll('@@EXPIRES@@', expires);
+      .replaceAll('@@EXPIRES@@', expires)
+      .replaceAll('@@APPROVED@@', today.toISOString().slice(0, 10));
     files.set(target, text);
   }
   for (const name of SCHEMAS) files.set(join(dir, SCHEMA_DIR, `${name}.schema.json`), readFileSync(packagePath(`schemas/${name}.schema.json`), 'utf8'));

@@ -5,6 +5,7 @@ import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { EXIT, UserError } from '../../model/errors.js';
 import { openVault, VAULT_OPTIONS, VAULT_USAGE } from '../options.js';
 import { loadInventory, redactHostVars, renderGraph, selectHosts, sortKeysDeep, toAnsibleList } from '../../inventory/index.js';
+import { escapeInvisibleJson, toTerminalText } from '../../report/sanitize.js';
 
 const USAGE = `Usage: firebook inventory -i FILE (--list [--show-secrets] | --graph [GROUP] | --host NAME) [--limit PATTERN]
 
@@ -59,9 +60,10 @@ export const command: CliCommand = {
     }
     const showSecrets = values['show-secrets'] === true;
     if (values.list) {
-      io.stdout.write(JSON.stringify(toAnsibleList(inv, { showSecrets, onlyHosts }), null, 2) + '\n');
+      io.stdout.write(escapeInvisibleJson(JSON.stringify(toAnsibleList(inv, { showSecrets, onlyHosts }), null, 2)) + '\n');
     } else if (values.graph) {
-      io.stdout.write(renderGraph(inv, positionals[0] ?? 'all', onlyHosts) + '\n');
+      // Host and group names are inventory text: control, bidi and zero-width characters are shown, never sent to the terminal.
+      io.stdout.write(toTerminalText(renderGraph(inv, positionals[0] ?? 'all', onlyHosts)) + '\n');
     } else {
       const name = values.host!;
       const host = inv.hosts.get(name);

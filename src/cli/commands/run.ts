@@ -6,7 +6,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../model/suggest.js';
-import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parseSeverity, VAULT_USAGE } from '../options.js';
+import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parsePositiveInt, parseSeverity, VAULT_USAGE } from '../options.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
@@ -46,6 +46,7 @@ Mode:
       --check               (default) collect and judge only; plan remediations
       --apply               run remediations for failed checks, verify, roll back on failure
       --waivers FILE        waivers.yml: failures of listed checks become 'waived' until expiry
+      --waiver-max-days N   longest a waiver may run from approved to expires (default 365)
       --fail-on SEVERITY    lowest severity of a failed check that makes the exit code 2 (default info)
 ${CONNECTION_USAGE}
 Output:
@@ -72,6 +73,7 @@ const OPTIONS = {
   check: { type: 'boolean' },
   apply: { type: 'boolean' },
   waivers: { type: 'string' },
+  'waiver-max-days': { type: 'string' },
   'fail-on': { type: 'string' },
   ...CONNECTION_OPTIONS,
   ...OUTPUT_OPTIONS,
@@ -112,7 +114,7 @@ export const command: CliCommand = {
     const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults }, vault);
     // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
     const plan = applyShard(fullPlan!, shard);
-    const waivers = v.waivers ? loadWaivers(v.waivers, inventory!) : [];
+    const waivers = v.waivers ? loadWaivers(v.waivers, inventory!, { maxDays: parsePositiveInt('run', '--waiver-max-days', v['waiver-max-days']) }) : [];
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
     warnInsecure(io, { hostKeyPolicy }, v.replay ? undefined : plan);
     warnReadonlyCommands(io.stderr, playbooks);

@@ -1,0 +1,217 @@
+/** Every built-in parser, and every regex of the shipped playbooks, runs in linear time
+ * (docs/faults.md "Denial of service"). Each gets pathological text of growing size (1 KiB,
+ * 32 KiB, 1 MiB: a super-linear parser fails at the small sizes instead of hanging at the big
+ * one) and must take at most RATIO times as long as plain text of the same size — a ratio of
+ * two timings on this machine, never a wall-clock bound. The issue's reproduction is the
+ * `=[` + spaces line: 5,000 spaces froze show-network for 52 s. */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { getParser, PARSER_NAMES, parseWithRegex } from '../../src/checks/parsers/index.js';
+import { slowRegexReason } from '../../src/checks/parsers/regex-safety.js';
+import { parseShowVersion as factsShowVersion, parseSfVersion as factsSfVersion } from '../../src/transport/facts.js';
+import { loadPlaybook } from '../../src/load/playbook.js';
+import { UserError } from '../../src/model/errors.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const RATIO = 20;
+const SIZES = [1024, 32 * 1024, 1024 * 1024];
+
+const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+
+/** Plain text: short lines of words, digits and separators (as device output is). */
+const plain = (size: number) => fill('fw01 ok: 10.2.3.4 (up) = [a]\n', size);
+
+/** Shapes that make backtracking regexes explode: long runs of spaces (with and without a
+ * line end), the issue's `=[` + spaces, headers and labels padded forever, repeated separators. */
+const SHAPES: Record<string, (size: number) => string> = {
+  'spaces then x': (n) => fill(' ', n - 1) + 'x',
+  'spaces then newline': (n) => fill(' ', n - 1) + '\n',
+  '=[ + spaces (the issue)': (n) => '=[' + fill(' ', n - 2),
+  '--- [ + spaces + x': (n) => '--- [' + fill(' ', n - 6) + 'x',
+  'label: + spaces + x': (n) => 'Model :' + fill(' ', n - 8) + 'x',
+  'label + spaces, no colon': (n) => 'A' + fill(' ', n - 2) + 'b',
+  'tabs then x': (n) => fill('\t', n - 1) + 'x',
+  'word space word ...': (n) => fill('a ', n),
+  'colons': (n) => fill(':', n),
+  'equals': (n) => fill('=', n),
+  'key = key = ...': (n) => fill('a = ', n),
+  'dashes': (n) => fill('-', n),
+  'brackets': (n) => fill('[', n),
+  'parentheses': (n) => fill('(', n),
+  'escaped quotes': (n) => 'level=error msg="' + fill('\\"', n - 17),
+  'lookup lookup ...': (n) => 'level=error msg="connectWebSocket' + fill(' lookup a', n - 33),
+  'exit exit ...': (n) => 'canConnect: System (x) ' + fill('exit   ', n - 23),
+  'Version + spaces': (n) => 'Model : ' + fill(' ', n - 15) + 'Version',
+  'Cisco + spaces': (n) => 'Cisco' + fill(' ', n - 6) + 'v',
+  'Cisco v1 ...': (n) => fill('Cisco v1 ', n),
+  'one long word': (n) => fill('x', n),
+  'Model : x + spaces': (n) => 'Model : x' + fill(' ', n - 10) + 'y',
+  'process + spaces': (n) => 'A (b) - ' + fill(' ', n - 9) + 'x',
+  // Lines about as long as the plain ones: a parser's cost per line is not what is measured.
+  'lines of spaces': (n) => fill(' '.repeat(23) + '\n', n),
+};
+
+/** Milliseconds per call: repeated until it adds up to 5 ms (one call when it is slow), best of `rounds`. */
+function msPer(fn: () => unknown, rounds = 2): number {
+  let best = Infinity;
+  for (let round = 0; round < rounds; round++) {
+    let calls = 0;
+    const start = performance.now();
+    do {
+      fn();
+      calls++;
+    } while (performance.now() - start < 5 && calls < 100);
+    best = Math.min(best, (performance.now() - start) / calls);
+  }
+  return best;
+}
+
+/** Ratio of pathological to plain at each size, stopping at the first size past RATIO. */
+function ratios(run: (text: string) => unknown, shape: (n: number) => string, plainMs: Map<number, number>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const size of SIZES) {
+    const text = shape(size);
+    expect(text.length).toBe(size);
+    if (!plainMs.has(size)) plainMs.set(size, msPer(() => run(plain(size)), 3));
+    const ratio = msPer(() => run(text)) / plainMs.get(size)!;
+    out.push([size, Math.round(ratio * 10) / 10]);
+    if (ratio > RATIO) break;
+  }
+  return out;
+}
+
+const withinRatio = (rs: Array<[number, number]>) => rs.every(([, r]) => r <= RATIO) && rs.length === SIZES.length;
+
+/** Every parser of device output: the built-in ones, and the facts read at login. */
+const PARSERS: Array<[string, (text: string) => unknown]> = [
+  ...PARSER_NAMES.map((name): [string, (text: string) => unknown] => [name, (t) => getParser(name)!(t, 0, name === 'connector-log' ? { window_minutes: 60 } : undefined)]),
+  ['facts: show version (login)', factsShowVersion],
+  ['facts: sf-version (login)', factsSfVersion],
+];
+
+describe('built-in parsers run in linear time', () => {
+  for (const [name, parser] of PARSERS) {
+    it(`${name}: every pathological shape within ${RATIO}x of plain text, up to 1 MiB`, () => {
+      const slow: Record<string, Array<[number, number]>> = {};
+      const plainMs = new Map<number, number>();
+      for (const [label, shape] of Object.entries(SHAPES)) {
+        const rs = ratios(parser, shape, plainMs);
+        if (!withinRatio(rs)) slow[label] = rs;
+      }
+      expect(slow).toEqual({});
+    }, 120_000);
+  }
+
+  it('the issue line (`=[` + 5,000 spaces) is read as an unrecognised line, quickly', () => {
+    const r = getParser('show-network')!(`=[${' '.repeat(5000)}\n`, null);
+    expect(r.error).toMatch(/^show-network: unrecognised output/);
+  });
+});
+
+/** Every `regex:`, `matches:`, `not_matches:` and `count.pattern` of the shipped playbooks and
+ * the init template. */
+function shippedRegexes(): string[] {
+  const files = [
+    ...readdirSync(join(ROOT, 'playbooks')).filter((f) => f.endsWith('.yml')).map((f) => join(ROOT, 'playbooks', f)),
+    ...readdirSync(join(ROOT, 'templates/init/playbooks')).map((f) => join(ROOT, 'templates/init/playbooks', f)),
+  ];
+  const found: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (typeof x === 'string' && ['regex', 'matches', 'not_matches', 'pattern'].includes(k)) found.push(x);
+        else walk(x);
+      }
+    }
+  };
+  for (const f of files) walk(parse(readFileSync(f, 'utf8')));
+  return found;
+}
+
+describe('playbook regexes', () => {
+  const shipped = shippedRegexes();
+  // Shapes the validate rule lets through, as playbook authors write them.
+  const typical = ['^MTU\\s+:\\s+(?<mtu>\\d+)', 'Version\\s+(?<v>[0-9.]+)', '^Registration\\s+: Completed', '^x.*y', '(\\d{1,3}\\.){3}\\d{1,3}', '^[^\\d\\n]*(?<n>\\d+) packets', '^< HTTP/1\\.1 40[0-9]'];
+
+  it.each([...shipped, ...typical])('/%s/ passes the validate rule and runs in linear time up to its 64 KiB bound', (source) => {
+    expect(slowRegexReason(source, 'i')).toBeUndefined();
+    // Every match counted (as `all: true` does): plain text matches early, and `test` would stop there.
+    const re = new RegExp(source, 'gmi');
+    const slow: Record<string, Array<[number, number]>> = {};
+    const plainMs = new Map<number, number>();
+    for (const [label, shape] of Object.entries(SHAPES)) {
+      const rs = ratios((t) => [...t.slice(0, 64 * 1024).matchAll(re)].length, shape, plainMs);
+      if (!withinRatio(rs)) slow[label] = rs;
+    }
+    expect(slow).toEqual({});
+  }, 120_000);
+
+  it('a 1 MiB output is refused by a regex parse (error), not read', () => {
+    const r = parseWithRegex({ regex: '(?<x>x.*y)' }, fill('x', 1024 * 1024));
+    expect(r.error).toMatch(/a playbook regex reads at most 65536/);
+  });
+
+  it.each([
+    ['(a+)+$', /quantifier inside a group repeated without bound/],
+    ['(.*)*x', /quantifier inside a group repeated without bound/],
+    ['(a|ab)*c', /alternation under a quantifier/],
+    ['^\\s*[=-]+\\s*\\[\\s*(.*?)\\s*\\]\\s*[=-]+\\s*$', /two unbounded quantifiers next to each other/],
+    ['\\s*-*\\s*$', /two unbounded quantifiers next to each other/],
+    ['(a)\\1', /backreference/],
+    ['(?=.*x)y', /lookaround/],
+    ['x.*y', /every start position re-scans the same run/],
+    ['\\d+ packets', /every start position re-scans the same run/],
+    ['^\\s*x', /every start position re-scans the same run/],
+  ])('/%s/ is refused: %s', (source, why) => {
+    expect(slowRegexReason(source, 'i')).toMatch(why);
+  });
+
+  it('validate refuses such a pattern in a playbook at its file:line:col (exit 4), for parse and conditions alike', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fb-regex-')), 'slow.yml');
+    writeFileSync(file, [
+      'name: slow regexes',
+      'checks:',
+      '  - id: a',
+      '    title: A',
+      '    severity: low',
+      '    collect:',
+      "      - { level: cli, command: show network, parse: { regex: '^\\s*[=-]+\\s*\\[\\s*(?<t>.*?)\\s*\\]' } }",
+      '    expect:',
+      "      - { of: t, matches: '(a+)+$' }",
+      '',
+    ].join('\n'));
+    let issues: UserError['issues'] = [];
+    try {
+      loadPlaybook(file);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      issues = e.issues;
+    }
+    expect(issues.map((i) => [i.code, i.location?.line, i.message.replace(/:.*$/, '')])).toEqual([
+      ['schema', 7, 'regular expression /^\\s*[=-]+\\s*\\[\\s*(?<t>.*?)\\s*\\]/ can take super-linear time'],
+      ['schema', 9, 'regular expression /(a+)+$/ can take super-linear time'],
+    ]);
+  });
+
+  it('the rule reads any valid pattern without throwing (fast-check, fixed seed)', () => {
+    const piece = fc.constantFrom('a', 'x', '.', '\\s', '\\d', '\\w', '[^]', '[]', '[a-z]', '[^\\]x]', '(', ')', '(?:', '(?<n>', '(?=', '(?<!', '|', '*', '+', '?', '{2}', '{1,}', '{1,3}', '*?', '^', '$', '\\b', '\\1', '\\k<n>', '\\u0041', '\\x41', '{', '}', ']', '\\\\');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const source = parts.join('');
+        try {
+          new RegExp(source);
+        } catch {
+          return;
+        }
+        const why = slowRegexReason(source, 'i');
+        expect(why === undefined || typeof why === 'string').toBe(true);
+      }),
+      { seed: 20261207, numRuns: 2000 },
+    );
+  });
+});

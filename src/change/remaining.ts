@@ -8,7 +8,7 @@
  * ended: the device may or may not have taken it, so it is re-captured before anything else.
  */
 import { UserError } from '../model/errors.js';
-import { valuesLine, type JournalEntry, type PendingStep, type PlanDocument, type PlanStep } from '../model/change.js';
+import { SENT_NOT_VERIFIED, valuesLine, type JournalEntry, type PendingStep, type PlanDocument, type PlanStep } from '../model/change.js';
 import type { ChangeRecord } from '../model/result.js';
 
 type Begin = Extract<JournalEntry, { type: 'journal-begin' }>;
@@ -40,7 +40,8 @@ interface StepState {
   undoSent: boolean;
   /** A change or undo command went out and its answer is not in the journal. */
   unanswered: boolean;
-  /** The last step-end's reason. */
+  /** The last step-end's status and reason (apply or undo). */
+  lastStatus?: string;
   reason?: string;
 }
 
@@ -106,6 +107,7 @@ function fold(entries: readonly JournalEntry[], file: string): Folded {
     } else if (e.type === 'step-end') {
       const s = state(e.host, e.stepId);
       s.reason = e.reason;
+      s.lastStatus = e.status;
       if (undo) {
         s.undoStatus = e.status;
         s.undoCampaign = campaign;
@@ -199,13 +201,12 @@ export function stepHistories(entries: readonly JournalEntry[], file = 'journal.
     const s = f.states.get(stepKey(host, step.stepId));
     const out = (state: HistoryState, detail?: string): StepHistory => ({ host, stepId: step.stepId, state, ...(detail ? { detail } : {}) });
     if (!s) return out('planned', 'not started');
-    const last = s.undoCampaign >= 0 && s.undoStatus ? s.undoStatus : s.applyStatus;
-    const detail = last ? [last, s.reason].filter(Boolean).join(': ') : undefined;
+    const detail = s.lastStatus ? [s.lastStatus, s.reason].filter(Boolean).join(': ') : undefined;
     if (s.unanswered && (s.applyBegun || s.undoBegun)) return out('unknown', 'sent without an answer: firebook resume re-captures it');
     if (s.undoStatus === 'undone' && !s.undoBegun) return out('rolled back', detail);
     if (s.undoBegun && s.undoSent) return out('sent', 'the undo was sent, not verified');
     if (s.applyStatus === 'rolled-back') return out('rolled back', detail);
-    if (s.applyStatus === 'verified' || s.applyStatus === 'already-applied') return out('verified', s.undoStatus ? detail : s.applyStatus === 'already-applied' ? detail : undefined);
+    if (s.applyStatus === 'verified' || s.applyStatus === 'already-applied') return out('verified', s.lastStatus !== 'verified' ? detail : undefined);
     if (sentNotVerified(s)) return out('sent', detail ?? 'answered, not verified');
     return out('planned', detail ?? 'not started');
   });
@@ -226,7 +227,20 @@ export function appliedValues(entries: readonly JournalEntry[], file = 'journal.
 /** What `firebook resume` continues: the last segment's kind decides. */
 export function remainingWork(entries: readonly JournalEntry[], file = 'journal.jsonl'): RemainingWork {
   const f = fold(entries, file);
-  return f.last.kind === 'rollback' ? changesToUndo(entries, { resume: true, file }) : remainingToApply(entries, file);
+  if (f.last.kind !== 'rollback') return remainingToApply(entries, file);
+  const undo = changesToUndo(entries, { resume: true, file });
+  if (undo.steps.length > 0) return undo;
+  // The rollback refused changes that were sent but never verified (docs/change-window.md "After
+  // a crash"): resume judges exactly those — re-captured, verified if applied (so the journal
+  // learns the values to undo), left as they are if not — and starts nothing else.
+  const refused: PendingStep[] = [];
+  for (const { host, step } of planSteps(f.first.plan)) {
+    const s = f.states.get(stepKey(host, step.stepId));
+    if (s && s.undoStatus === 'undo-failed' && s.reason?.startsWith(SENT_NOT_VERIFIED) && sentNotVerified(s)) refused.push({ host, step, uncertain: true, judgeOnly: true });
+  }
+  if (refused.length === 0) return undo;
+  const header = [...entries].reverse().find((e): e is Begin => e.type === 'journal-begin' && e.kind === 'apply') ?? f.first;
+  return { kind: 'apply', plan: f.first.plan, header, steps: refused };
 }
 
 /**

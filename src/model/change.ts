@@ -199,6 +199,9 @@ export interface PendingStep {
   /** Apply only: an earlier apply of this plan left the step in these values (its journal named):
    * a device found in them is `already-applied`, nothing sent. */
   appliedBy?: { journal: string; after: Record<string, Fields> };
+  /** Apply only (resume after a rollback refused it): judge the change, never send it — found
+   * in the plan's before values, it ends `rolled-back` ("had not taken"), nothing sent. */
+  judgeOnly?: boolean;
 }
 
 /** `step.field: value; …` — captured values on one line, as the change records and the plan's

@@ -221,6 +221,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
             expectedCommands: { apply: p.step.apply.map((c) => c.command), rollback: p.step.rollback.map((c) => c.command) },
             maybeApplied: p.uncertain,
             ...(p.uncertain ? { templateCaptured: p.step.before } : {}),
+            ...(p.judgeOnly ? { doneWhen: { values: p.step.before, status: 'rolled-back' as const, reason: 'the change had not taken: the device shows the plan\'s before values; nothing was sent' } } : {}),
             ...(p.appliedBy ? { doneWhen: { values: p.appliedBy.after, status: 'already-applied' as const, reason: `already applied by ${p.appliedBy.journal} (the device holds the values it left); nothing was sent` } } : {}),
             observer,
           };

@@ -83,7 +83,7 @@ export interface ChangeControl {
   /** A capture equal to these values means the device already is where this step would bring
    * it: nothing is sent, the step ends `status` (default `verified`) with `reason` (an undo of a
    * change that never took; a plan step an earlier apply of the plan already made). */
-  doneWhen?: { values: Record<string, Fields>; reason: string; status?: 'verified' | 'already-applied' };
+  doneWhen?: { values: Record<string, Fields>; reason: string; status?: 'verified' | 'already-applied' | 'rolled-back' };
   /** When set, a capture that is neither `doneWhen` nor `expectedBefore` (or there is no
    * `expectedBefore`) stops the step with this reason, nothing sent: the state is unknown. */
   unknownState?: string;
@@ -174,7 +174,7 @@ function commandMismatch(rendered: Rendered, expected: string[] | undefined, sec
 /** What `prepare` found: why nothing may be sent, a drifted device, or the commands to send. */
 type Prepared =
   | { kind: 'stop'; reason: string; captured: Record<string, Fields> }
-  | { kind: 'done'; reason: string; status: 'verified' | 'already-applied'; captured: Record<string, Fields> }
+  | { kind: 'done'; reason: string; status: 'verified' | 'already-applied' | 'rolled-back'; captured: Record<string, Fields> }
   | { kind: 'drifted'; captured: Record<string, Fields> }
   | { kind: 'ready'; captured: Record<string, Fields>; matches?: boolean; applySteps: Rendered; rollbackSteps: Rendered };
 

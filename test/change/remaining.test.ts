@@ -102,6 +102,16 @@ describe('after a crash (issue 23)', () => {
     expect(changesToUndo([...killed, stepEnd('k1', 'rolled-back'), stepEnd('k2', 'drifted')]).steps).toEqual([]);
   });
 
+  it('resume after a rollback refused changes sent but not verified judges exactly those, never sending them', () => {
+    const begin = whole.find((e) => e.type === 'journal-begin' && e.kind === 'rollback')!;
+    const refused = (host: string): JournalEntry => ({ ...stepEnd(host, 'undo-failed'), reason: 'the change was sent but not verified: the device shows neither the plan\'s before values; nothing was sent. Run firebook resume j first' } as JournalEntry);
+    const work = remainingWork([...killed, begin, refused('k2'), refused('k1')]);
+    expect(work.kind).toBe('apply');
+    expect(work.steps.map((s) => [s.host, s.uncertain, s.judgeOnly])).toEqual([['k1', true, true], ['k2', true, true]]);
+    // Another undo failure is not the apply's to judge: resume leaves it.
+    expect(remainingWork([...killed, begin, refused('k2'), { ...stepEnd('k1', 'undo-failed'), reason: 'a command was rejected' } as JournalEntry]).steps.map((s) => s.host)).toEqual(['k2']);
+  });
+
   it('change status: per step, what the whole history says', () => {
     const rows = (entries: JournalEntry[]) => stepHistories(entries).map((r) => [r.host, r.state]);
     expect(rows(killed)).toEqual([['k1', 'sent'], ['k2', 'sent'], ['k3', 'planned'], ['k4', 'planned']]);

@@ -12,6 +12,7 @@ import type { Fields } from '../model/result.js';
 import { allowedSignersFrom } from '../change/approval.js';
 import type { AllowedSigners } from '../change/allowed-signers.js';
 import { readCheckedJournal, type CheckedJournal } from '../change/journal.js';
+import { journalBusy, type JournalWriterInfo } from '../change/exclusive.js';
 import { keyPassphrase, loadSigningKey, type SigningKey } from '../change/sshsig.js';
 
 export const CHANGE_OPTIONS = {
@@ -93,16 +94,19 @@ export const continuedMarker = (journalPath: string) => `${journalPath}.next`;
  * continues it (docs/change-window.md "One change, one history"). Refuses (exit 4) a marker that
  * names a journal that is gone, or a loop.
  */
-export function newestJournal(path: string, shownAs = path, cwd = process.cwd()): { path: string; shownAs: string; hops: number } {
+export function newestJournal(path: string, shownAs = path, cwd = process.cwd()): { path: string; shownAs: string; hops: number; writer?: JournalWriterInfo } {
   let current = path;
   let shown = shownAs;
+  let writer: JournalWriterInfo | undefined;
   const seen = new Set<string>([current]);
   for (;;) {
     const marker = continuedMarker(current);
-    if (!existsSync(marker)) return { path: current, shownAs: shown, hops: seen.size - 1 };
+    if (!existsSync(marker)) return { path: current, shownAs: shown, hops: seen.size - 1, ...(writer ? { writer } : {}) };
     let next: string | undefined;
     try {
-      next = (JSON.parse(readFileSync(marker, 'utf8')) as { journal?: string }).journal;
+      const named = JSON.parse(readFileSync(marker, 'utf8')) as { journal?: string } & JournalWriterInfo;
+      next = named.journal;
+      writer = { pid: named.pid, host: named.host, since: named.since };
     } catch {
       // unreadable: refused below
     }
@@ -125,11 +129,17 @@ export function readHistory(journal: string, cwd: string, io: Pick<CliIO, 'stder
   const named = resolve(cwd, journal);
   const newest = newestJournal(named, journal, cwd);
   if (newest.hops === 0) return { journal, path: named, checked: readCheckedJournal(named, journal) };
+  const lastBegin = (c: CheckedJournal) => c.entries.map((e) => e.type).lastIndexOf('journal-begin');
   const first = readCheckedJournal(named, journal);
   const checked = readCheckedJournal(newest.path, newest.shownAs);
   if (first.lines.length > checked.lines.length || first.lines.some((l, i) => l !== checked.lines[i])) {
     throw new UserError({ code: 'report-input', message: `${newest.shownAs} does not continue ${journal} (its lines are not a copy of it): the history of this change is broken`, location: { file: newest.shownAs, line: 1, col: 1 }, hint: 'name the newest journal of the change that holds the whole history' });
   }
+  // Never continue (nor report as final) a history a live run is still writing.
+  const ended = checked.entries.slice(lastBegin(checked)).some((e) => e.type === 'journal-end');
+  const busy = journalBusy(newest.shownAs, ended, newest.writer);
+  if (busy && command !== 'change status') throw new UserError(busy);
+  if (busy) io.stderr.write(`firebook: ${command}: note: ${busy.message}; this is the history so far\n`);
   io.stderr.write(`firebook: ${command}: ${journal} was continued; the history goes on in ${newest.shownAs}: using that journal\n`);
   return { journal: newest.shownAs, path: newest.path, checked };
 }

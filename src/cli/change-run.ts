@@ -3,6 +3,7 @@
  * rebuild the hosts from the plan's selection, open the journal beside the reports and drive
  * the plan's steps through executeRun (same connector, reporters, run folder, Ctrl-C).
  */
+import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { UserError, type UserIssue } from '../model/errors.js';
 import { resumeCommand, SENT_NOT_VERIFIED, type ExtraVarRef, type JournalKind, type PendingStep, type PlanDocument } from '../model/change.js';
@@ -185,7 +186,7 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
         drive: async (options, dir) => {
           const path = join(dir, 'journal.jsonl');
           // One history: the continued journal names this one, and only one run may continue it.
-          if (cfg.prior && !createExclusive(continuedMarker(cfg.prior.path), JSON.stringify({ journal: path, runId: options.meta.runId }) + '\n')) {
+          if (cfg.prior && !createExclusive(continuedMarker(cfg.prior.path), JSON.stringify({ journal: path, runId: options.meta.runId, pid: process.pid, host: hostname(), since: now().toISOString() }) + '\n')) {
             throw new UserError({ code: 'cli-usage', message: `firebook ${cfg.command}: another run continued ${cfg.planFile} meanwhile`, hint: `see ${continuedMarker(cfg.prior.path)}` });
           }
           let journal;

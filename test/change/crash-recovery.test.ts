@@ -170,6 +170,9 @@ describe('recovery after a crash, on the lab', () => {
     const second = join(newFolder(runs, before1), 'journal.jsonl');
     const ends = readJournal(dirname(first)).filter((e) => e.type === 'step-end').length;
     await waitForJournal(second, (e) => e.type === 'step-end' && readJournal(dirname(second)).filter((x) => x.type === 'step-end').length > ends);
+    // While that resume still runs, nobody continues its history (two runs on the same devices).
+    const meanwhile = await fb(['resume', first, ...conn()], ws.dir);
+    expect([meanwhile.code, meanwhile.stderr]).toEqual([4, expect.stringMatching(new RegExp(`is still being written by firebook \\(pid ${r1.child.pid} on `))]);
     r1.child.kill('SIGKILL');
     await r1.exited;
     // The second resume names the FIRST journal again: it continues the newest, beside it.

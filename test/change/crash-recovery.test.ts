@@ -12,7 +12,7 @@ import { approve, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, 
 
 const BEFORE = ['203.0.113.53'];
 const AFTER = ['192.0.2.53', '192.0.2.54'];
-const GROUPS = { send: ['s1', 's2', 's3'], sent: ['t1', 't2', 't3'], verify: ['v1', 'v2', 'v3'], window: ['w1', 'w2', 'w3'], twice: ['h1', 'h2', 'h3', 'h4'], unsure: ['u1'] };
+const GROUPS = { send: ['s1', 's2', 's3'], sent: ['t1', 't2', 't3'], answered: ['n1', 'n2', 'n3'], verify: ['v1', 'v2', 'v3'], window: ['w1', 'w2', 'w3'], twice: ['h1', 'h2', 'h3', 'h4'], unsure: ['u1'] };
 
 /** Resolves once the journal has a line the predicate accepts. */
 async function waitForJournal(path: string, accept: (e: JournalEntry) => boolean, timeoutMs = 60_000): Promise<void> {
@@ -61,6 +61,7 @@ describe('recovery after a crash, on the lab', () => {
   it.each([
     ['before send', 'send', (e: JournalEntry) => e.type === 'captured' && e.when === 'before'],
     ['after send', 'sent', (e: JournalEntry) => e.type === 'command' && e.phase === 'apply'],
+    ['after the device answered the change', 'answered', (e: JournalEntry) => e.type === 'answer' && e.phase === 'apply'],
     ['during verify', 'verify', (e: JournalEntry) => e.type === 'command' && e.phase === 'verify'],
   ] as const)('killed %s, rollback restores every device or refuses with the resume hint; never exit 0 with a device changed', async (_phase, group, at) => {
     const hosts = GROUPS[group];

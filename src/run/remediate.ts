@@ -239,9 +239,15 @@ async function verify(input: RemediationInput, ctx: CheckRunContext, after: Reco
 async function apply(input: RemediationInput, base: RemediationResult, ctx: CheckRunContext, log: Commands): Promise<RemediationResult> {
   const { spec, control } = input;
   const observer = control?.observer;
-  const p = await prepare(input, ctx, log);
+  let p = await prepare(input, ctx, log);
   if (p.kind === 'stop') return { ...base, status: 'failed', reason: p.reason, commands: log, before: p.captured };
-  if (p.kind === 'done') return { ...base, status: p.status, reason: p.reason, commands: log, before: p.captured, after: p.captured };
+  if (p.kind === 'done') {
+    // Already applied by an earlier apply: its journal is not proof alone (it is not signed), so the
+    // plan's verification must pass on the device as it is too; otherwise it is drift.
+    const check = p.status === 'already-applied' && spec.verify.length > 0 ? await verify(input, ctx, p.captured) : undefined;
+    if (!check || check.ok) return { ...base, status: p.status, reason: p.reason, commands: log, before: p.captured, after: p.captured, ...(check ? { verification: check.verification } : {}) };
+    p = { kind: 'drifted', captured: p.captured };
+  }
   if (p.kind === 'drifted') {
     const used = usedCaptures(spec);
     const expectedVsFound = `expected ${valuesLine(pickValues(control?.expectedBefore, used)) || 'the plan\'s before values'}, found ${valuesLine(pickValues(redactDeep(p.captured, ctx.secrets), used)) || 'none'}`;

@@ -4,17 +4,19 @@
  * is sent; approvers come from verified keys, never from what a file or flag claims.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { connectionSpec, loadInventory } from '../../src/inventory/index.js';
+import { SshConnector } from '../../src/transport/index.js';
 import { digestOf } from '../../src/change/journal.js';
 import { parseAllowedSigners, trustedSigners } from '../../src/change/allowed-signers.js';
 import { parsePublicKey } from '../../src/change/sshsig.js';
 import type { PlanDocument } from '../../src/model/change.js';
 import { approve, configCommands, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
 
-const HOSTS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8'];
+const HOSTS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9'];
 const ATTACKER_DNS = 'configure network dns servers 198.51.100.66';
 
 /** What a forger can do without a key: recompute every digest of the chain. */
@@ -251,6 +253,30 @@ describe('plans and journals a change board can trust', () => {
     // A second resume of the same journal continues the one history (the newest journal), never a fork.
     const second = await fb(['resume', join(cut, 'journal.jsonl'), ...trust(), '--out', dir('resume2'), ...conn()], ws.dir);
     expect([second.code, second.stderr]).toEqual([0, expect.stringMatching(/was continued; the history goes on in .*resume1.*journal\.jsonl: using that journal[^]*nothing left to apply/)]);
+  }, 60_000);
+
+  it('a forged record of an earlier apply cannot make a re-apply call a drifted device already-applied', async () => {
+    const a = await applied('t9', 'again');
+    // Someone sets another DNS server by hand, and forges the earlier journal to say the apply left exactly that.
+    const inv = await loadInventory(ws.inventory);
+    const session = await new SshConnector({ knownHostsFile: lab.knownHostsPath, hostKeyPolicy: 'strict' }).connect(connectionSpec(inv.hosts.get('t9')!));
+    await session.run(ATTACKER_DNS, 'cli');
+    await session.close();
+    const forged = rawLines(a.journal).map((l) => {
+      const e = JSON.parse(l) as { type: string; after?: unknown };
+      return JSON.stringify(e.type === 'step-end' ? { ...e, after: { before: { dns_servers: ['198.51.100.66'] } } } : e);
+    });
+    const f = dir('forged-after');
+    mkdirSync(f);
+    writeLines(join(f, 'journal.jsonl'), rechain(forged));
+    appendFileSync(`${a.plan}.applied`, JSON.stringify({ journal: join(f, 'journal.jsonl') }) + '\n');
+    const out = dir('again-2');
+    const r = await fb(['apply', a.plan, ...trust(), '--out', out, ...conn()], ws.dir);
+    expect(r.code).toBe(2);
+    const change = readReport(out).changes![0]!;
+    expect([change.status, change.commands]).toEqual(['drifted', []]);
+    expect(change.reason).toMatch(/expected before\.dns_servers: 203\.0\.113\.53, found before\.dns_servers: 198\.51\.100\.66; nothing was sent/);
+    expect(configCommands(lab, 't9')).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54', ATTACKER_DNS]);
   }, 60_000);
 
   it('--valid-for has a maximum (default 7 days; --max-valid-for raises it): exit 4 past it, nothing runs', async () => {

@@ -256,7 +256,7 @@ describe('plans and journals a change board can trust', () => {
   }, 60_000);
 
   it('a forged record of an earlier apply cannot make a re-apply call a drifted device already-applied', async () => {
-    const a = await applied('t9', 'again');
+    const a = await applied('t9', 'reapply');
     // Someone sets another DNS server by hand, and forges the earlier journal to say the apply left exactly that.
     const inv = await loadInventory(ws.inventory);
     const session = await new SshConnector({ knownHostsFile: lab.knownHostsPath, hostKeyPolicy: 'strict' }).connect(connectionSpec(inv.hosts.get('t9')!));
@@ -270,7 +270,7 @@ describe('plans and journals a change board can trust', () => {
     mkdirSync(f);
     writeLines(join(f, 'journal.jsonl'), rechain(forged));
     appendFileSync(`${a.plan}.applied`, JSON.stringify({ journal: join(f, 'journal.jsonl') }) + '\n');
-    const out = dir('again-2');
+    const out = dir('reapply-2');
     const r = await fb(['apply', a.plan, ...trust(), '--out', out, ...conn()], ws.dir);
     expect(r.code).toBe(2);
     const change = readReport(out).changes![0]!;

@@ -61,3 +61,25 @@ export function lockPlan(planPath: string, outDir: string | undefined, now: Date
     release();
   };
 }
+
+/** Who continues a journal, as its `JOURNAL.next` marker says (pid, host, start). */
+export interface JournalWriterInfo {
+  pid?: number;
+  host?: string;
+  since?: string;
+}
+
+/** Why a journal may not be continued now: its run has not ended (no journal-end in its last
+ * segment) and its writer still runs on this host, or runs on another host (cannot be checked
+ * from here). A crashed writer is no obstacle: that is what resume is for. */
+export function journalBusy(shownAs: string, ended: boolean, writer: JournalWriterInfo | undefined): UserIssue | undefined {
+  if (ended || !writer || typeof writer.pid !== 'number') return undefined;
+  if (writer.host === hostname()) {
+    try {
+      process.kill(writer.pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return undefined; // the writer crashed
+    }
+  }
+  return { code: 'cli-usage', message: `${shownAs} is still being written by firebook (pid ${writer.pid} on ${writer.host} since ${writer.since})`, hint: 'wait for that run to end, then continue the change from any of its journals' };
+}

@@ -12,7 +12,7 @@ import type { RemediationResult, RunReport } from '../model/result.js';
 import type { RunPlan } from '../plan/plan.js';
 import { schemaValidator, humanPath } from '../validate/schema.js';
 import { changedFiles } from './files.js';
-import { windowState, type ChangeWindow } from './window.js';
+import { inOffsetOf, windowState, windowText, type ChangeWindow } from './window.js';
 
 export const PLAN_SCHEMA_URL = 'https://firebook.dev/schemas/plan.schema.json';
 
@@ -128,7 +128,7 @@ export function planRefusals(doc: PlanDocument, file: string, r: RefusalInput): 
   }
   if (r.window) {
     const state = windowState(r.window, r.now);
-    if (state !== 'open') issues.push({ code: 'cli-usage', message: `--window: it is ${r.now.toISOString()}, ${state === 'before' ? 'before the window opens' : 'after the window closed'} (${r.window.start.toISOString()} – ${r.window.end.toISOString()})`, hint: 'run inside the approved change window' });
+    if (state !== 'open') issues.push({ code: 'cli-usage', message: `${r.window.from ?? '--window'}: it is ${inOffsetOf(r.now, r.window.text)}, ${state === 'before' ? 'before the window opens' : 'after the window closed'} (${windowText(r.window)})`, hint: r.window.from ? `${r.window.from} binds resume: run inside it, or give a new approved --window (recorded in the journal)` : 'run inside the approved change window' });
   }
   return issues;
 }

@@ -8,6 +8,10 @@
 export interface ChangeWindow {
   start: Date;
   end: Date;
+  /** As typed (`START/END`): messages show the window in the offset it was typed in. */
+  text?: string;
+  /** Where it came from when not --window (e.g. "the window approved in journal.jsonl"). */
+  from?: string;
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -40,7 +44,7 @@ export function parseWindow(text: string): ChangeWindow | string {
     end = new Date(start.getTime() + ms);
   }
   if (end.getTime() <= start.getTime()) return 'ends before it starts';
-  return { start, end };
+  return { start, end, text: text.trim() };
 }
 
 /** Where `now` stands relative to the window. */
@@ -60,4 +64,19 @@ export function parseValidFor(text: string): number | undefined {
   }
   const iso = parseIsoDuration(text.trim());
   return iso && iso > 0 ? iso : undefined;
+}
+
+/** `date` as ISO 8601 in the offset of `like` (e.g. `+09:00` of `2026-12-01T01:00+09:00`). */
+export function inOffsetOf(date: Date, like: string | undefined): string {
+  const m = /(Z|[+-]\d{2}:?\d{2})(?:\/|$)/.exec(like ?? '');
+  if (!m || m[1] === 'Z') return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const sign = m[1].startsWith('-') ? -1 : 1;
+  const minutes = sign * (Number(m[1].slice(1, 3)) * 60 + Number(m[1].slice(-2)));
+  const shifted = new Date(date.getTime() + minutes * 60_000).toISOString().slice(0, 19);
+  return `${shifted}${m[1].length === 5 ? `${m[1].slice(0, 3)}:${m[1].slice(3)}` : m[1]}`;
+}
+
+/** The window as typed, or in UTC when it was not typed (older journals). */
+export function windowText(w: ChangeWindow): string {
+  return w.text ?? `${w.start.toISOString()}/${w.end.toISOString()}`;
 }

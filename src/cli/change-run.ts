@@ -3,9 +3,10 @@
  * rebuild the hosts from the plan's selection, open the journal beside the reports and drive
  * the plan's steps through executeRun (same connector, reporters, run folder, Ctrl-C).
  */
-import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { UserError, type UserIssue } from '../model/errors.js';
-import type { ExtraVarRef, JournalKind, PendingStep, PlanDocument } from '../model/change.js';
+import { resumeCommand, SENT_NOT_VERIFIED, type ExtraVarRef, type JournalKind, type PendingStep, type PlanDocument } from '../model/change.js';
 import { secretValuesOf } from '../model/redact.js';
 import type { Vault } from '../inventory/vault.js';
 import { parseExtraVars } from './options.js';
@@ -19,7 +20,7 @@ import { checkSeals, createJournal, type CheckedJournal } from '../change/journa
 import type { AllowedSigners } from '../change/allowed-signers.js';
 import { createExclusive, lockPlan, runFolderIssue } from '../change/exclusive.js';
 import type { SigningKey } from '../change/sshsig.js';
-import { continuedMarker } from './change-options.js';
+import { continuedMarker, recordApply } from './change-options.js';
 import { runChanges } from '../run/apply-runner.js';
 import { toolVersion } from '../model/package-files.js';
 import type { CliIO } from './command.js';
@@ -96,6 +97,12 @@ export function journalApproval(journal: CheckedJournal, s: { signers?: AllowedS
   return { approval: result, signatures, planText: begin.planText };
 }
 
+/** Who a rollback's change records name: the operator who ran it and the key that sealed its
+ * journal (--key), never the apply's approvers (they approved the plan, not this undo). */
+function rollbackBy(operator: string, cfg: ChangeRunConfig): string {
+  return `rolled back by ${operator}${cfg.signingKey ? ` (journal sealed by ${cfg.signingKey.publicKey.fingerprint})` : ''}`;
+}
+
 export interface ChangeRunConfig {
   command: 'apply' | 'resume' | 'rollback';
   kind: JournalKind;
@@ -136,6 +143,11 @@ export interface ChangeRunConfig {
 /** Refuses (UserError, exit 4, nothing sent) or runs the steps; returns the exit code. */
 export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
   const now = cfg.now ?? (() => new Date());
+  /** A path as the operator can paste it (relative to where they are, when shorter). */
+  const shown = (p: string) => {
+    const r = relative(io.cwd, p);
+    return r && !r.startsWith('..') ? r : p;
+  };
   const { vars, secrets, issues } = restoreExtraVars(cfg.doc, cfg.extraVars, { command: cfg.command, env: io.env, vault: cfg.connection.vault });
   issues.push(...planRefusals(cfg.doc, cfg.planFile, { now: now(), window: cfg.window, checkFiles: true, checkExpiry: cfg.checkExpiry }));
   const folder = cfg.outDir === undefined ? undefined : runFolderIssue(cfg.outDir);
@@ -167,12 +179,14 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
         knownHostsFile: cfg.connection.knownHostsFile,
         hostKeyPolicy: cfg.connection.hostKeyPolicy,
         outDir: cfg.outDir,
+        // One history: a run continuing a journal puts its folder beside that journal's folder.
+        ...(cfg.prior ? { outBase: dirname(dirname(cfg.prior.path)) } : {}),
         formats: cfg.formats,
         console: cfg.console,
         drive: async (options, dir) => {
           const path = join(dir, 'journal.jsonl');
           // One history: the continued journal names this one, and only one run may continue it.
-          if (cfg.prior && !createExclusive(continuedMarker(cfg.prior.path), JSON.stringify({ journal: path, runId: options.meta.runId }) + '\n')) {
+          if (cfg.prior && !createExclusive(continuedMarker(cfg.prior.path), JSON.stringify({ journal: path, runId: options.meta.runId, pid: process.pid, host: hostname(), since: now().toISOString() }) + '\n')) {
             throw new UserError({ code: 'cli-usage', message: `firebook ${cfg.command}: another run continued ${cfg.planFile} meanwhile`, hint: `see ${continuedMarker(cfg.prior.path)}` });
           }
           let journal;
@@ -181,6 +195,8 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
           } catch (err) {
             throw new UserError({ code: 'cli-usage', message: `cannot create ${path}: ${(err as Error).message}`, hint: 'a journal is always a new file in a new run folder' });
           }
+          // Beside the plan, which journal applied it: a later apply of it can say so.
+          if (cfg.lockPlan) recordApply(cfg.lockPlan, path, options.meta.runId);
           try {
             journal.append({
               type: 'journal-begin',
@@ -197,7 +213,7 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
               planText: cfg.planText,
               ...(cfg.signatures.length ? { signatures: cfg.signatures } : {}),
               plan: cfg.doc,
-              ...(cfg.window ? { window: { start: cfg.window.start.toISOString(), end: cfg.window.end.toISOString() } } : {}),
+              ...(cfg.window ? { window: { start: cfg.window.start.toISOString(), end: cfg.window.end.toISOString(), ...(cfg.window.text ? { text: cfg.window.text } : {}) } } : {}),
               ...(cfg.serialText ? { serial: cfg.serialText } : {}),
               ...(cfg.maxFailPercentage !== undefined ? { maxFailPercentage: cfg.maxFailPercentage } : {}),
               ...(cfg.limitHosts ? { limit: cfg.limitHosts } : {}),
@@ -214,7 +230,8 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
               store: options.store,
               signal: options.signal,
               journal: (e) => journal.append(e),
-              approvedBy,
+              journalPath: shown(path),
+              approvedBy: cfg.kind === 'rollback' ? rollbackBy(options.meta.operator, cfg) : approvedBy,
               ticket: cfg.ticket,
               forks: options.forks,
               connectRate: options.connectRate,
@@ -236,10 +253,21 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
     unlock?.();
   }
   const { report, outDir } = ran;
+  const journalPath = shown(join(outDir, 'journal.jsonl'));
   const count = (status: string) => (report.changes ?? []).filter((c) => c.status === status).length;
   // An undo that held is `verified` in the report (its row says "undo …"): here it is said plainly.
   const word = (s: string) => (cfg.kind === 'rollback' && s === 'verified' ? 'undone' : s);
-  const summary = ['verified', 'rolled-back', 'drifted', 'failed', 'not-started'].map((s) => `${count(s)} ${word(s)}`).join(' · ');
-  io.stderr.write(`firebook: ${cfg.command}: ${summary} — exit ${report.exitCode}; journal ${join(outDir, 'journal.jsonl')}\n`);
+  const statuses = ['verified', ...(count('already-applied') ? ['already-applied'] : []), 'rolled-back', 'drifted', 'failed', 'not-started'];
+  const summary = statuses.map((s) => `${count(s)} ${word(s)}`).join(' · ');
+  io.stderr.write(`firebook: ${cfg.command}: ${summary} — exit ${report.exitCode}; journal ${journalPath}\n`);
+  const changes = report.changes ?? [];
+  if (cfg.kind === 'apply' && changes.length > 0 && changes.every((c) => c.status === 'already-applied')) {
+    io.stderr.write(`firebook: ${cfg.command}: every change of this plan was already applied: nothing was sent\n`);
+  }
+  const unsure = changes.filter((c) => c.reason?.includes(SENT_NOT_VERIFIED)).length;
+  if (unsure > 0) io.stderr.write(`firebook: ${cfg.command}: ${unsure} change(s) were sent but not verified: run ${resumeCommand(cfg.prior ? shown(cfg.prior.path) : journalPath)} first, then roll back its journal\n`);
+  else if (report.exitCode === 130 || report.exitCode === 3 || changes.some((c) => c.status === 'not-started')) {
+    io.stderr.write(`firebook: ${cfg.command}: next: ${resumeCommand(journalPath)} finishes what this run left${cfg.kind === 'apply' ? `; firebook rollback ${journalPath} undoes it` : ''}\n`);
+  }
   return { report, exitCode: report.exitCode, outDir };
 }

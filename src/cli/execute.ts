@@ -39,6 +39,8 @@ export interface ExecuteConfig {
   knownHostsFile?: string;
   hostKeyPolicy: 'strict' | 'accept-new' | 'off';
   outDir?: string;
+  /** Where the default run folder `<run-id>/` goes (default `reports/` under cwd). */
+  outBase?: string;
   formats: ReportFormat[];
   templatesDir?: string;
   baseline?: RunReport;
@@ -59,7 +61,7 @@ export function newRunId(now = new Date()): string {
 
 export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ report: RunReport; outDir: string }> {
   const runId = newRunId();
-  const outDir = resolve(io.cwd, cfg.outDir ?? join('reports', runId));
+  const outDir = resolve(io.cwd, cfg.outDir ?? join(cfg.outBase ?? 'reports', runId));
   mkdirSync(outDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   let connector: Connector = cfg.replay
     ? new ReplayConnector(resolve(io.cwd, cfg.replay))

@@ -93,6 +93,7 @@ export interface PlanDocument {
  * coarser status: see toChangeRecord in run/apply-runner.ts). */
 export type StepOutcome =
   | 'verified'
+  | 'already-applied'
   | 'rolled-back'
   | 'rollback-failed'
   | 'failed'
@@ -153,7 +154,8 @@ export type JournalEntry =
       signatures?: string[];
       /** planText parsed; set by the journal reader, never written. */
       plan: PlanDocument;
-      window?: { start: string; end: string };
+      /** The window this segment ran in; `text` as typed (shown in its offset). */
+      window?: { start: string; end: string; text?: string };
       serial?: string;
       maxFailPercentage?: number;
       /** Hosts this segment may touch (rollback --limit); absent = all. */
@@ -191,6 +193,15 @@ export interface PendingStep {
   uncertain: boolean;
   /** Rollback only: the values read back after the change (a host that differs drifted since). */
   after?: Record<string, Fields>;
+  /** Rollback only: the apply's change command was sent but never verified; the re-capture
+   * decides (before → nothing to undo, `after` → undo, anything else → refused: resume first). */
+  sentNotVerified?: boolean;
+  /** Apply only: an earlier apply of this plan left the step in these values (its journal named):
+   * a device found in them is `already-applied`, nothing sent. */
+  appliedBy?: { journal: string; after: Record<string, Fields> };
+  /** Apply only (resume after a rollback refused it): judge the change, never send it — found
+   * in the plan's before values, it ends `rolled-back` ("had not taken"), nothing sent. */
+  judgeOnly?: boolean;
 }
 
 /** `step.field: value; …` — captured values on one line, as the change records and the plan's
@@ -200,3 +211,9 @@ export function valuesLine(values: Record<string, Fields> | undefined): string {
     .flatMap(([step, fields]) => Object.entries(fields).map(([f, v]) => `${step}.${f}: ${Array.isArray(v) ? v.map(String).join(', ') : String(v)}`))
     .join('; ');
 }
+
+/** The reason of an undo refused because the apply's change was sent but never verified. */
+export const SENT_NOT_VERIFIED = 'the change was sent but not verified';
+
+/** The next step after an interrupted or crashed change run. */
+export const resumeCommand = (journal?: string) => (journal ? `firebook resume ${journal}` : 'firebook resume JOURNAL');

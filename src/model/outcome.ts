@@ -52,11 +52,11 @@ export function settleRemediated(check: CheckResult, remediation: RemediationRes
  * The change window's exit code (apply, resume, rollback): 130 interrupted · 3 a host
  * unreachable or errored, or a rollback/undo that failed (the device needs a person) · 2 a
  * change rolled back, drifted, failed or not started · 0 everything applied and verified
- * (or undone), or nothing to do. (4, a refused plan, is decided before anything runs.)
+ * (or undone, or found already applied), or nothing to do. (4, a refused plan, is decided before anything runs.)
  */
 export function computeChangeExitCode(hosts: readonly HostResult[], outcomes: readonly StepOutcome[], opts: { interrupted?: boolean } = {}): number {
   if (opts.interrupted) return EXIT.interrupted;
   if (hosts.some((h) => h.status !== 'ok') || outcomes.some((o) => o === 'rollback-failed' || o === 'undo-failed')) return EXIT.hostFailed;
-  if (outcomes.some((o) => o !== 'verified' && o !== 'undone')) return EXIT.checkFailed;
+  if (outcomes.some((o) => o !== 'verified' && o !== 'undone' && o !== 'already-applied')) return EXIT.checkFailed;
   return EXIT.ok;
 }

@@ -76,7 +76,7 @@ export interface CheckResult {
 
 /** `drifted`: a change held to a plan found the device's "before" values changed since
  * planning, so nothing was sent. */
-export type RemediationStatus = 'planned' | 'not-applicable' | 'applied' | 'verified' | 'failed' | 'rolled-back' | 'rollback-failed' | 'drifted';
+export type RemediationStatus = 'planned' | 'not-applicable' | 'applied' | 'verified' | 'failed' | 'rolled-back' | 'rollback-failed' | 'drifted' | 'already-applied';
 
 export interface RemediationResult {
   remediationId: string;
@@ -147,7 +147,7 @@ export interface RunSummary {
  * verification failed, restored), `drifted` (the device no longer holds what was set or planned),
  * `not-started` (planned or interrupted before any command), `failed` (sent, neither verified nor
  * restored: check by hand). */
-export type ChangeStatus = 'verified' | 'rolled-back' | 'drifted' | 'not-started' | 'failed';
+export type ChangeStatus = 'verified' | 'already-applied' | 'rolled-back' | 'drifted' | 'not-started' | 'failed';
 
 /** One change to one device, as the "changes made" section shows it. Built from the
  * remediations of `run --apply`, or given by plan/apply from its journal (RunReport.changes). */

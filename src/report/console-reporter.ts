@@ -171,7 +171,9 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       if (opts.mode === 'json') return json(e);
       if (opts.mode !== 'plain') return;
       flushErrors(e.host);
-      out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${remediationWord(e.result.status, l)}\n`);
+      // A change held to a plan that did not run says why (drift: what was expected, what was found).
+      const why = (e.result.status === 'drifted' || e.result.status === 'already-applied') && e.result.reason ? ` — ${toOneLine(textOf(e.result.reason, opts.lang))}` : '';
+      out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${remediationWord(e.result.status, l)}${why}\n`);
     },
     onHostEnd(e) {
       if (opts.mode === 'json') return json(e);

@@ -167,6 +167,7 @@ export const JA: Labels = {
   sevCritical: '重大',
   changeVerified: '検証済み',
   changeRolledBack: 'ロールバック済み',
+  changeAlreadyApplied: '適用済み',
   changeDrifted: '設定が変化',
   changeNotStarted: '未開始',
   changeFailed: '失敗',

@@ -171,6 +171,7 @@ const EN = {
   sevCritical: 'critical',
   changeVerified: 'verified',
   changeRolledBack: 'rolled back',
+  changeAlreadyApplied: 'already applied',
   changeDrifted: 'drifted',
   changeNotStarted: 'not started',
   changeFailed: 'failed',

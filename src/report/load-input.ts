@@ -1,5 +1,9 @@
 /** Reads what `firebook report render` is given: a report.json or an events.jsonl. */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { changesFromJournal } from '../change/remaining.js';
+import { resumeCommand } from '../model/change.js';
+import type { JournalEntry } from '../model/change.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { schemaValidator } from '../validate/schema.js';
 import { UserError } from '../model/errors.js';
@@ -46,9 +50,32 @@ export function loadReportInput(path: string): RunReport {
     }
     return whole as RunReport;
   }
-  if (whole && typeof whole === 'object' && 'type' in whole) return buildReport(parseEventLog(text, path));
+  if (whole && typeof whole === 'object' && 'type' in whole) return withJournalChanges(buildReport(parseEventLog(text, path)), path);
   if (whole !== undefined || !trimmed.startsWith('{')) {
     throw new UserError({ code: 'report-input', message: `${path} is neither a firebook report.json nor an events.jsonl`, hint: missingFileHint(path, 'pass a report.json or events.jsonl from a run folder') });
   }
-  return buildReport(parseEventLog(text, path));
+  return withJournalChanges(buildReport(parseEventLog(text, path)), path);
+}
+
+/** A killed change run's events end without its changes: they are in journal.jsonl beside
+ * the event log (docs/change-window.md "After a crash"). */
+function withJournalChanges(report: RunReport, eventsPath: string): RunReport {
+  if (report.changes || report.meta.mode !== 'apply') return report;
+  let text: string;
+  try {
+    text = readFileSync(join(dirname(eventsPath), 'journal.jsonl'), 'utf8');
+  } catch {
+    return report;
+  }
+  try {
+    const journal = join(dirname(eventsPath), 'journal.jsonl');
+    const changes = changesFromJournal(parseEventLog<JournalEntry>(text, journal), report.meta.runId);
+    if (!changes.length) return report;
+    // The next step of a change run is resume, not a re-run.
+    const next = { en: `The change run was interrupted before this host finished: ${resumeCommand(journal)} finishes it.`, ja: `このホストの完了前に変更の実行が中断されました。${resumeCommand(journal)} で続きを実行してください。` };
+    const hosts = report.hosts.map((h) => (h.triage?.class === 'interrupted' ? { ...h, triage: { ...h.triage, next } } : h));
+    return { ...report, hosts, changes };
+  } catch {
+    return report; // a journal that cannot be read: the report stays as the events tell it
+  }
 }

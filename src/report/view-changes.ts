@@ -39,12 +39,12 @@ export function changesFromReport(report: RunReport): ChangeRecord[] {
   );
 }
 
-const CLS: Record<ChangeStatus, string> = { verified: 'pass', 'rolled-back': 'waived', drifted: 'error', 'not-started': 'skipped', failed: 'fail' };
-const SYMBOL: Record<ChangeStatus, string> = { verified: '✓', 'rolled-back': '↺', drifted: '!', 'not-started': '–', failed: '✗' };
+const CLS: Record<ChangeStatus, string> = { verified: 'pass', 'already-applied': 'pass', 'rolled-back': 'waived', drifted: 'error', 'not-started': 'skipped', failed: 'fail' };
+const SYMBOL: Record<ChangeStatus, string> = { verified: '✓', 'already-applied': '=', 'rolled-back': '↺', drifted: '!', 'not-started': '–', failed: '✗' };
 
 /** The rows as printed, capped at `max`. */
 export function buildChangesView(records: readonly ChangeRecord[], l: Labels, max: number): ChangeView[] {
-  const word: Record<ChangeStatus, string> = { verified: l.changeVerified, 'rolled-back': l.changeRolledBack, drifted: l.changeDrifted, 'not-started': l.changeNotStarted, failed: l.changeFailed };
+  const word: Record<ChangeStatus, string> = { verified: l.changeVerified, 'already-applied': l.changeAlreadyApplied, 'rolled-back': l.changeRolledBack, drifted: l.changeDrifted, 'not-started': l.changeNotStarted, failed: l.changeFailed };
   return [...records]
     .sort((a, b) => a.host.localeCompare(b.host))
     .slice(0, max)

@@ -57,7 +57,8 @@ export function verdictLine(report: RunReport, l: Labels): string {
   const broken = report.hosts.filter((h) => h.status !== 'ok').length;
   // Checks of an unreachable/errored host are that host's entry, not "undecided" checks.
   const undecided = report.hosts.filter((h) => h.status === 'ok').flatMap((h) => h.checks).filter((c) => c.status === 'error').length;
-  const values = { hosts, fail: count('fail'), failHosts, broken, undecided, fixed: count('fixed'), done: report.hosts.length };
+  // A host interrupted mid-way did not finish (a killed run's report lists it as an error).
+  const values = { hosts, fail: count('fail'), failHosts, broken, undecided, fixed: count('fixed'), done: report.hosts.filter((h) => h.triage?.class !== 'interrupted').length };
   // "0 checks undecided" beside a count line of 9 errors (an errored host's checks) reads as a
   // contradiction: a part with nothing to say is left out.
   const parts = ([[broken, l.verdictBroken], [undecided, l.verdictUndecided], [values.fail, l.verdictFailed]] as const).filter(([n]) => n > 0).map(([, label]) => formatLabel(label, values));

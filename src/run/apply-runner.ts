@@ -4,7 +4,7 @@
  * runner's (runPlan with `hostWork`); each step is the one remediation path (remediate.ts)
  * held to the plan by a ChangeControl.
  */
-import { valuesLine, type ChangePhase, type JournalEntry, type PendingStep, type StepOutcome } from '../model/change.js';
+import { resumeCommand, SENT_NOT_VERIFIED, valuesLine, type ChangePhase, type JournalEntry, type PendingStep, type StepOutcome } from '../model/change.js';
 import { runEndEvent, type RunEvent } from '../model/events.js';
 import type { ChangeRecord, ChangeStatus, CheckResult, CheckStatus, HostResult, RemediationResult, RunMeta, RunReport } from '../model/result.js';
 import type { DeviceSession, Facts } from '../model/transport.js';
@@ -13,7 +13,6 @@ import { exceedsMaxFail, planBatches, type Serial } from '../plan/batches.js';
 import { selectChecks } from '../plan/plan.js';
 import { computeChangeExitCode } from '../model/outcome.js';
 import { redact, redactDeep } from '../model/redact.js';
-import { TRIAGE_NEXT } from '../model/triage.js';
 import type { Connector } from '../model/transport.js';
 import { EventBus } from './emitter.js';
 import { contextFor, type HostRunOptions, type HostState } from './host-runner.js';
@@ -36,6 +35,10 @@ export interface ChangeRunOptions {
   bus: EventBus;
   meta: RunMeta;
   journal: (entry: JournalEntry) => void;
+  /** The journal's path, for the next step an interrupted run names (`firebook resume …`). */
+  journalPath?: string;
+  /** Who each change record names: the plan's approvers for an apply; for a rollback, who ran
+   * it (and its own ticket), never the apply's approver by default. */
   approvedBy: string;
   ticket?: string;
   forks?: number;
@@ -73,6 +76,7 @@ const UNDO_STATUS: Partial<Record<RemediationResult['status'], StepOutcome>> = {
  * failed rollback or undo is `failed` (the reason says which). */
 const REPORT_STATUS: Record<StepOutcome, ChangeStatus> = {
   verified: 'verified',
+  'already-applied': 'already-applied',
   'rolled-back': 'rolled-back',
   'rollback-failed': 'failed',
   failed: 'failed',
@@ -84,7 +88,7 @@ const REPORT_STATUS: Record<StepOutcome, ChangeStatus> = {
 
 function changeStatus(kind: 'apply' | 'rollback', r: RemediationResult): StepOutcome {
   if (kind === 'rollback') return UNDO_STATUS[r.status] ?? 'undo-failed';
-  return r.status === 'verified' || r.status === 'rolled-back' || r.status === 'rollback-failed' || r.status === 'drifted' ? r.status : 'failed';
+  return r.status === 'verified' || r.status === 'already-applied' || r.status === 'rolled-back' || r.status === 'rollback-failed' || r.status === 'drifted' ? r.status : 'failed';
 }
 
 /** A host's checks in a change window are the verifications its changes ran (the last run of
@@ -197,8 +201,30 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
         continue;
       }
       const control: ChangeControl = undo
-        ? { expectedBefore: p.after, expectedCommands: { apply: p.step.rollback.map((c) => c.command), rollback: [] }, maybeApplied: p.uncertain, templateCaptured: p.step.before, verifyValues: p.step.before, observer }
-        : { expectedBefore: p.step.before, expectedCommands: { apply: p.step.apply.map((c) => c.command), rollback: p.step.rollback.map((c) => c.command) }, maybeApplied: p.uncertain, ...(p.uncertain ? { templateCaptured: p.step.before } : {}), observer };
+        ? {
+            expectedBefore: p.after,
+            expectedCommands: { apply: p.step.rollback.map((c) => c.command), rollback: [] },
+            maybeApplied: p.uncertain,
+            templateCaptured: p.step.before,
+            verifyValues: p.step.before,
+            observer,
+            // A change sent but never verified: the re-capture decides (docs/change-window.md "After a crash").
+            ...(p.sentNotVerified
+              ? {
+                  doneWhen: { values: p.step.before, reason: 'the change was sent but had not taken: the device shows the plan\'s before values; nothing was sent' },
+                  unknownState: `${SENT_NOT_VERIFIED}: the device shows neither the plan's before values${p.after ? ' nor the values read back after the change' : ''}; nothing was sent. Run ${resumeCommand(opts.journalPath)} first, then roll back its journal`,
+                }
+              : {}),
+          }
+        : {
+            expectedBefore: p.step.before,
+            expectedCommands: { apply: p.step.apply.map((c) => c.command), rollback: p.step.rollback.map((c) => c.command) },
+            maybeApplied: p.uncertain,
+            ...(p.uncertain ? { templateCaptured: p.step.before } : {}),
+            ...(p.judgeOnly ? { doneWhen: { values: p.step.before, status: 'rolled-back' as const, reason: 'the change had not taken: the device shows the plan\'s before values; nothing was sent' } } : {}),
+            ...(p.appliedBy ? { doneWhen: { values: p.appliedBy.after, status: 'already-applied' as const, reason: `already applied by ${p.appliedBy.journal} (the device holds the values it left); nothing was sent` } } : {}),
+            observer,
+          };
       const runSpec = undo ? { ...spec, apply: spec.rollback ?? [], rollback: [], verify: [] } : spec;
       opts.journal({ type: 'step-begin', time: now().toISOString(), host: host.name, stepId: p.step.stepId, ...(p.uncertain ? { recapture: true } : {}) });
       at.stepId = p.step.stepId;
@@ -210,12 +236,12 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
         // The step's last command has no answer in the journal: left open, so resume re-captures it first.
         record(p, 'failed', redactDeep(result, host.secrets), `the host was lost mid-change (${fatal.message}); 'firebook resume' re-captures it first`, true, usedCaptures(runSpec));
         for (const rest of pending.slice(i + 1)) record(rest, 'not-started', undefined, `the host was lost: ${fatal.message}`);
-        return { ...base, status: 'error', triage: { class: 'disconnected', message: `lost during ${p.step.remediationId}: ${fatal.message}`, next: TRIAGE_NEXT.disconnected }, checks: verificationsOf(state.remediations), remediations: state.remediations, durationMs: Date.now() - hostStart };
+        return { ...base, status: 'error', triage: { class: 'disconnected', message: `lost during ${p.step.remediationId}: ${fatal.message}`, next: { en: `The connection dropped mid-change: check the device, then ${resumeCommand(opts.journalPath)} re-captures it and finishes the change.`, ja: `変更中に接続が切断されました。機器を確認してから ${resumeCommand(opts.journalPath)} を実行してください。` } }, checks: verificationsOf(state.remediations), remediations: state.remediations, durationMs: Date.now() - hostStart };
       }
       // Judged on raw text; what the journal and the report keep is redacted.
       record(p, changeStatus(opts.kind, result), redactDeep(result, host.secrets), undefined, false, usedCaptures(runSpec));
     }
-    const triage = state.interrupted ? { class: 'interrupted' as const, message: 'the run was interrupted', next: TRIAGE_NEXT.interrupted } : undefined;
+    const triage = state.interrupted ? { class: 'interrupted' as const, message: 'the run was interrupted', next: { en: `The change run was interrupted before this host finished: ${resumeCommand(opts.journalPath)} finishes it.`, ja: `このホストの完了前に変更の実行が中断されました。${resumeCommand(opts.journalPath)} で続きを実行してください。` } } : undefined;
     return { ...base, status: triage ? 'error' : 'ok', triage, checks: verificationsOf(state.remediations), remediations: state.remediations, durationMs: Date.now() - hostStart };
   };
 

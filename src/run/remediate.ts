@@ -8,7 +8,7 @@
  * `run --apply`, `apply` (a plan), `resume` and `rollback` all go through this one path; a
  * change held to a plan passes a ChangeControl (drift check, exact commands, journal hooks).
  */
-import type { ChangePhase } from '../model/change.js';
+import { valuesLine, type ChangePhase } from '../model/change.js';
 import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playbook.js';
 import type { CheckResult, Fields, RemediationResult } from '../model/result.js';
 import { settleRemediated } from '../model/outcome.js';
@@ -80,6 +80,13 @@ export interface ChangeControl {
   templateCaptured?: Record<string, Fields>;
   /** Verified when the read-back equals these values (an undo) instead of re-running checks. */
   verifyValues?: Record<string, Fields>;
+  /** A capture equal to these values means the device already is where this step would bring
+   * it: nothing is sent, the step ends `status` (default `verified`) with `reason` (an undo of a
+   * change that never took; a plan step an earlier apply of the plan already made). */
+  doneWhen?: { values: Record<string, Fields>; reason: string; status?: 'verified' | 'already-applied' | 'rolled-back' };
+  /** When set, a capture that is neither `doneWhen` nor `expectedBefore` (or there is no
+   * `expectedBefore`) stops the step with this reason, nothing sent: the state is unknown. */
+  unknownState?: string;
   observer?: ChangeObserver;
 }
 
@@ -167,6 +174,7 @@ function commandMismatch(rendered: Rendered, expected: string[] | undefined, sec
 /** What `prepare` found: why nothing may be sent, a drifted device, or the commands to send. */
 type Prepared =
   | { kind: 'stop'; reason: string; captured: Record<string, Fields> }
+  | { kind: 'done'; reason: string; status: 'verified' | 'already-applied' | 'rolled-back'; captured: Record<string, Fields> }
   | { kind: 'drifted'; captured: Record<string, Fields> }
   | { kind: 'ready'; captured: Record<string, Fields>; matches?: boolean; applySteps: Rendered; rollbackSteps: Rendered };
 
@@ -180,6 +188,8 @@ async function prepare(input: RemediationInput, ctx: CheckRunContext, log: Comma
   // The plan holds values as stored (redacted): compare like with like.
   const matches = control?.expectedBefore ? sameValues(redactDeep(captured, ctx.secrets), control.expectedBefore, usedCaptures(spec)) : undefined;
   control?.observer?.onCaptured?.('before', captured, matches);
+  if (control?.doneWhen && sameValues(redactDeep(captured, ctx.secrets), control.doneWhen.values, usedCaptures(spec))) return { kind: 'done', reason: control.doneWhen.reason, status: control.doneWhen.status ?? 'verified', captured };
+  if (control?.unknownState && matches !== true) return { kind: 'stop', reason: control.unknownState, captured };
   // Someone changed the device since the plan: nothing is rendered against values nobody approved.
   if (matches === false && !control?.maybeApplied) return { kind: 'drifted', captured };
   const templateValues = control?.templateCaptured ?? captured;
@@ -208,7 +218,7 @@ async function prepare(input: RemediationInput, ctx: CheckRunContext, log: Comma
 async function planWithCapture(input: RemediationInput, base: RemediationResult, ctx: CheckRunContext, log: Commands): Promise<RemediationResult> {
   const p = await prepare(input, ctx, log);
   if (p.kind === 'stop') return { ...base, status: 'failed', reason: p.reason.replace(/; nothing was changed$/, ''), commands: log, before: p.captured };
-  if (p.kind === 'drifted') throw new Error('a plan is made without a plan to drift from');
+  if (p.kind === 'drifted' || p.kind === 'done') throw new Error('a plan is made without a plan to drift from');
   const planned = (steps: Rendered, phase: 'apply' | 'rollback') => steps.map((r) => ({ level: r.step.level, command: r.command, phase }));
   // The plan keeps the values its commands use: what the board reads and what drift is judged on.
   return { ...base, status: 'planned', commands: [...log, ...planned(p.applySteps, 'apply'), ...planned(p.rollbackSteps, 'rollback')], before: pickValues(p.captured, usedCaptures(input.spec)) };
@@ -229,9 +239,20 @@ async function verify(input: RemediationInput, ctx: CheckRunContext, after: Reco
 async function apply(input: RemediationInput, base: RemediationResult, ctx: CheckRunContext, log: Commands): Promise<RemediationResult> {
   const { spec, control } = input;
   const observer = control?.observer;
-  const p = await prepare(input, ctx, log);
+  let p = await prepare(input, ctx, log);
   if (p.kind === 'stop') return { ...base, status: 'failed', reason: p.reason, commands: log, before: p.captured };
-  if (p.kind === 'drifted') return { ...base, status: 'drifted', reason: 'the device changed since the plan was made (its before values differ); nothing was sent', commands: log, before: p.captured };
+  if (p.kind === 'done') {
+    // Already applied by an earlier apply: its journal is not proof alone (it is not signed), so the
+    // plan's verification must pass on the device as it is too; otherwise it is drift.
+    const check = p.status === 'already-applied' && spec.verify.length > 0 ? await verify(input, ctx, p.captured) : undefined;
+    if (!check || check.ok) return { ...base, status: p.status, reason: p.reason, commands: log, before: p.captured, after: p.captured, ...(check ? { verification: check.verification } : {}) };
+    p = { kind: 'drifted', captured: p.captured };
+  }
+  if (p.kind === 'drifted') {
+    const used = usedCaptures(spec);
+    const expectedVsFound = `expected ${valuesLine(pickValues(control?.expectedBefore, used)) || 'the plan\'s before values'}, found ${valuesLine(pickValues(redactDeep(p.captured, ctx.secrets), used)) || 'none'}`;
+    return { ...base, status: 'drifted', reason: `the device changed since the plan was made: ${expectedVsFound}; nothing was sent`, commands: log, before: p.captured };
+  }
   const { captured, applySteps, rollbackSteps } = p;
   // Already applied by an apply that was killed mid-step: do not send it twice, judge it.
   const alreadyApplied = p.matches === false;

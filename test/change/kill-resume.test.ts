@@ -107,6 +107,8 @@ describe('apply killed mid-batch', () => {
     await waitForJournal(join(out, 'journal.jsonl'), (e) => e.type === 'answer' && e.phase === 'apply');
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
+    // The next step is resume (never "re-run with --limit").
+    expect(run.stderr()).toMatch(/next: firebook resume interrupted\/journal\.jsonl finishes what this run left; firebook rollback interrupted\/journal\.jsonl undoes it/);
     const journal = readJournal(out);
     expect(journal.at(-1)).toMatchObject({ type: 'journal-end', exitCode: 130, interrupted: true });
     const ends = journal.filter((e) => e.type === 'step-end') as Array<{ host: string; status: string }>;

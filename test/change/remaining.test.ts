@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changesToUndo, remainingToApply, remainingWork } from '../../src/change/remaining.js';
+import { appliedValues, changesFromJournal, changesToUndo, remainingToApply, remainingWork, stepHistories } from '../../src/change/remaining.js';
 import type { JournalEntry } from '../../src/model/change.js';
 import { parseEventLog } from '../../src/report/event-log.js';
 import { UserError } from '../../src/model/errors.js';
@@ -87,5 +87,50 @@ describe('rollback: what a journal says was applied', () => {
     const entries = [...resumed, begin, { ...stepEnd('k4', 'drifted') }];
     expect(remainingWork(entries).steps.map((s) => s.host)).toEqual(['k3', 'k2', 'k1']);
     expect(changesToUndo(entries).steps.map((s) => s.host)).toEqual(['k4', 'k3', 'k2', 'k1']);
+  });
+});
+
+describe('after a crash (issue 23)', () => {
+  it('rollback of a killed apply does not skip changes that were sent but not verified: the re-capture decides', () => {
+    // Regression: "records no applied change left to undo", exit 0, devices left changed.
+    const work = changesToUndo(killed);
+    expect(work.steps.map((s) => [s.host, s.sentNotVerified, s.uncertain, s.after])).toEqual([['k2', true, false, undefined], ['k1', true, false, undefined]]);
+    // A read-back journaled before the kill is what the undo expects to find.
+    const readBack = { type: 'captured', time: '2026-12-01T02:00:00Z', host: 'k1', stepId: 'fix-dns-servers', when: 'after', values: { before: { dns_servers: ['192.0.2.53'] } } } as JournalEntry;
+    expect(changesToUndo([...killed, readBack]).steps.find((s) => s.host === 'k1')?.after).toEqual({ before: { dns_servers: ['192.0.2.53'] } });
+    // Rolled back by the apply itself, or never sent: nothing to undo.
+    expect(changesToUndo([...killed, stepEnd('k1', 'rolled-back'), stepEnd('k2', 'drifted')]).steps).toEqual([]);
+  });
+
+  it('resume after a rollback refused changes sent but not verified judges exactly those, never sending them', () => {
+    const begin = whole.find((e) => e.type === 'journal-begin' && e.kind === 'rollback')!;
+    const refused = (host: string): JournalEntry => ({ ...stepEnd(host, 'undo-failed'), reason: 'the change was sent but not verified: the device shows neither the plan\'s before values; nothing was sent. Run firebook resume j first' } as JournalEntry);
+    const work = remainingWork([...killed, begin, refused('k2'), refused('k1')]);
+    expect(work.kind).toBe('apply');
+    expect(work.steps.map((s) => [s.host, s.uncertain, s.judgeOnly])).toEqual([['k1', true, true], ['k2', true, true]]);
+    // Another undo failure is not the apply's to judge: resume leaves it.
+    expect(remainingWork([...killed, begin, refused('k2'), { ...stepEnd('k1', 'undo-failed'), reason: 'a command was rejected' } as JournalEntry]).steps.map((s) => s.host)).toEqual(['k2']);
+  });
+
+  it('change status: per step, what the whole history says', () => {
+    const rows = (entries: JournalEntry[]) => stepHistories(entries).map((r) => [r.host, r.state]);
+    expect(rows(killed)).toEqual([['k1', 'sent'], ['k2', 'sent'], ['k3', 'planned'], ['k4', 'planned']]);
+    const inFlight = killed.slice(0, killed.findIndex((e) => e.type === 'answer' && e.phase === 'apply'));
+    expect(rows(inFlight)).toEqual([['k1', 'unknown'], ['k2', 'unknown'], ['k3', 'planned'], ['k4', 'planned']]);
+    expect(rows(resumed).map(([, s]) => s)).toEqual(['verified', 'verified', 'verified', 'verified']);
+    expect(rows(whole).map(([, s]) => s)).toEqual(['rolled back', 'rolled back', 'rolled back', 'rolled back']);
+    expect(appliedValues(resumed).size).toBe(4);
+    expect(appliedValues(whole).size).toBe(0);
+  });
+
+  it('the changes of a killed run, from its own segment of the journal (report render)', () => {
+    const begin = killed[0] as Extract<JournalEntry, { type: 'journal-begin' }>;
+    const changes = changesFromJournal(killed, begin.runId);
+    expect(changes.map((c) => [c.host, c.status, c.commands])).toEqual([
+      ['k1', 'failed', ['configure network dns servers 192.0.2.53,192.0.2.54']],
+      ['k2', 'failed', ['configure network dns servers 192.0.2.53,192.0.2.54']],
+    ]);
+    expect(changes[0].reason).toMatch(/stopped after sending this change, before it was verified: firebook resume/);
+    expect(changesFromJournal(killed, 'another-run')).toEqual([]);
   });
 });

@@ -4,17 +4,19 @@
  * is sent; approvers come from verified keys, never from what a file or flag claims.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { connectionSpec, loadInventory } from '../../src/inventory/index.js';
+import { SshConnector } from '../../src/transport/index.js';
 import { digestOf } from '../../src/change/journal.js';
 import { parseAllowedSigners, trustedSigners } from '../../src/change/allowed-signers.js';
 import { parsePublicKey } from '../../src/change/sshsig.js';
 import type { PlanDocument } from '../../src/model/change.js';
 import { approve, configCommands, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
 
-const HOSTS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8'];
+const HOSTS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9'];
 const ATTACKER_DNS = 'configure network dns servers 198.51.100.66';
 
 /** What a forger can do without a key: recompute every digest of the chain. */
@@ -148,7 +150,8 @@ describe('plans and journals a change board can trust', () => {
     const out = dir('credit-rb');
     const rb4 = await fb(['rollback', join(f, 'journal.jsonl'), ...trust(), '--out', out, ...conn()], ws.dir);
     expect(rb4.code).toBe(0);
-    expect(readReport(out).changes!.map((c) => c.approver)).toEqual(['cab-chair@example.com']);
+    // A rollback's records name who ran it, never an approver the journal names (nor the apply's).
+    expect(readReport(out).changes!.map((c) => c.approver)).toEqual(['rolled back by tester']);
     const begins = readJournal(out).filter((e) => e.type === 'journal-begin');
     expect(begins.map((b) => b.approvedBy)).toEqual(['mallory', 'cab-chair@example.com']);
     expect(configCommands(lab, 't3')).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54', 'configure network dns servers 203.0.113.53']);
@@ -227,7 +230,7 @@ describe('plans and journals a change board can trust', () => {
     expect(yes.code).toBe(0);
   }, 60_000);
 
-  it('a malformed journal is exit 4 at file:line; a second resume of a journal is refused', async () => {
+  it('a malformed journal is exit 4 at file:line; a second resume of a journal continues the newest', async () => {
     const p = await plan('t8', 'lost');
     await approve(p, cab, ws.dir);
     const out = dir('lost');
@@ -242,11 +245,38 @@ describe('plans and journals a change board can trust', () => {
     writeLines(join(bad, 'journal.jsonl'), [lines[0]!, JSON.stringify({ type: 'step-end', prev: digestOf(lines[0]!) })]);
     const m = await fb(['resume', join(bad, 'journal.jsonl'), ...trust(), ...conn()], ws.dir);
     expect([m.code, m.stderr]).toEqual([4, expect.stringMatching(/journal\.jsonl:2:1: error\[report-input\]: not a firebook journal line/)]);
-    const first = await fb(['resume', join(cut, 'journal.jsonl'), ...trust(), '--out', dir('resume1'), ...conn()], ws.dir);
+    const resume1 = dir('resume1');
+    const first = await fb(['resume', join(cut, 'journal.jsonl'), ...trust(), '--out', resume1, ...conn()], ws.dir);
     // The step starts over; the device holds the change already, so it is drifted (exit 2).
     expect(first.code).toBe(2);
+    expect(readReport(resume1).changes!.map((c) => c.reason)).toEqual([expect.stringMatching(/changed since the plan was made: expected before\.dns_servers: 203\.0\.113\.53, found before\.dns_servers: 192\.0\.2\.53, 192\.0\.2\.54; nothing was sent/)]);
+    // A second resume of the same journal continues the one history (the newest journal), never a fork.
     const second = await fb(['resume', join(cut, 'journal.jsonl'), ...trust(), '--out', dir('resume2'), ...conn()], ws.dir);
-    expect([second.code, second.stderr]).toEqual([4, expect.stringMatching(/was already continued by .*resume1.*journal\.jsonl; its history goes on there/)]);
+    expect([second.code, second.stderr]).toEqual([0, expect.stringMatching(/was continued; the history goes on in .*resume1.*journal\.jsonl: using that journal[^]*nothing left to apply/)]);
+  }, 60_000);
+
+  it('a forged record of an earlier apply cannot make a re-apply call a drifted device already-applied', async () => {
+    const a = await applied('t9', 'reapply');
+    // Someone sets another DNS server by hand, and forges the earlier journal to say the apply left exactly that.
+    const inv = await loadInventory(ws.inventory);
+    const session = await new SshConnector({ knownHostsFile: lab.knownHostsPath, hostKeyPolicy: 'strict' }).connect(connectionSpec(inv.hosts.get('t9')!));
+    await session.run(ATTACKER_DNS, 'cli');
+    await session.close();
+    const forged = rawLines(a.journal).map((l) => {
+      const e = JSON.parse(l) as { type: string; after?: unknown };
+      return JSON.stringify(e.type === 'step-end' ? { ...e, after: { before: { dns_servers: ['198.51.100.66'] } } } : e);
+    });
+    const f = dir('forged-after');
+    mkdirSync(f);
+    writeLines(join(f, 'journal.jsonl'), rechain(forged));
+    appendFileSync(`${a.plan}.applied`, JSON.stringify({ journal: join(f, 'journal.jsonl') }) + '\n');
+    const out = dir('reapply-2');
+    const r = await fb(['apply', a.plan, ...trust(), '--out', out, ...conn()], ws.dir);
+    expect(r.code).toBe(2);
+    const change = readReport(out).changes![0]!;
+    expect([change.status, change.commands]).toEqual(['drifted', []]);
+    expect(change.reason).toMatch(/expected before\.dns_servers: 203\.0\.113\.53, found before\.dns_servers: 198\.51\.100\.66; nothing was sent/);
+    expect(configCommands(lab, 't9')).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54', ATTACKER_DNS]);
   }, 60_000);
 
   it('--valid-for has a maximum (default 7 days; --max-valid-for raises it): exit 4 past it, nothing runs', async () => {

@@ -5,7 +5,8 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { readPlanDocument } from '../../change/plan-document.js';
 import { checkApproval, readSignatureFiles } from '../../change/approval.js';
 import { parseSerial } from '../../plan/batches.js';
-import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, parseChangeOptions } from '../change-options.js';
+import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, earlierApplies, parseChangeOptions } from '../change-options.js';
+import { stepKey } from '../../change/remaining.js';
 import { runChangeCommand } from '../change-run.js';
 
 const USAGE = `Usage: firebook apply plan.json --allowed-signers FILE [--expect-sha256 HASH] [--ticket ID] [options]
@@ -79,7 +80,15 @@ export const command: CliCommand = {
     if (!approval) throw new UserError(issues);
     if (v['min-approvals'] !== undefined && !approval.verified) throw usage('--min-approvals counts verified signatures; this run has none (--allow-unsigned)', 'give --allowed-signers FILE, or leave --min-approvals out');
     if (approval.verified && approval.approvers.length < minApprovals) throw usage(`${positionals[0]} has ${approval.approvers.length} approver(s) (${approval.approvers.map((a) => a.principal).join(', ')}); --min-approvals is ${minApprovals}`, 'more approvers sign with firebook approve');
-    const steps = doc.hosts.flatMap((h) => h.steps.map((step) => ({ host: h.host, step, uncertain: false })));
+    // An earlier apply of this very plan: a device it left in the planned values is already-applied.
+    const earlier = earlierApplies(planFile, sha256, io);
+    const steps = doc.hosts.flatMap((h) =>
+      h.steps.map((step) => {
+        const by = earlier.get(stepKey(h.host, step.stepId));
+        return { host: h.host, step, uncertain: false, ...(by ? { appliedBy: by } : {}) };
+      }),
+    );
+    if (earlier.size > 0) io.stderr.write(`firebook: apply: ${positionals[0]} was applied before (${[...new Set([...earlier.values()].map((e) => e.journal))].join(', ')}): a device still holding what it set is already-applied, nothing sent\n`);
     const { exitCode } = await runChangeCommand(
       {
         command: 'apply',

@@ -14,5 +14,6 @@ import { command as approve } from './approve.js';
 import { command as apply } from './apply.js';
 import { command as resume } from './resume.js';
 import { command as rollback } from './rollback.js';
+import { command as change } from './change.js';
 
-export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, validate, explain, inventory, report, lab, demo, init, completion];
+export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, change, validate, explain, inventory, report, lab, demo, init, completion];

@@ -10,6 +10,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<{ command: C
   apply: () => import('./apply.js'),
   resume: () => import('./resume.js'),
   rollback: () => import('./rollback.js'),
+  change: () => import('./change.js'),
   validate: () => import('./validate.js'),
   explain: () => import('./explain.js'),
   inventory: () => import('./inventory.js'),

@@ -11,11 +11,12 @@ const USAGE = `Usage: firebook resume JOURNAL [options]
 Finishes what an interrupted apply (or rollback) left, from its journal.jsonl: hosts and steps
 not started, and steps whose last command has no recorded answer — those are re-captured
 first (already applied → verified, or rolled back if verification fails; not applied → applied).
-Finished steps are left alone. The ticket and batches are the journal's; the journal's hash
-chain, the plan's signatures (against --allowed-signers) and the files' hashes are checked
-again (exit 4 otherwise; also for a journal already resumed or rolled back: name the newest).
-The new run folder's journal.jsonl starts with a copy of JOURNAL and continues its chain, so
-it is the whole story; JOURNAL.next names it.
+Finished steps are left alone. The ticket, batches and change window are the journal's: after
+the window closed, resume is refused (exit 4) unless a new --window is given (recorded in the
+journal). The journal's hash chain, the plan's signatures (against --allowed-signers) and the
+files' hashes are checked again (exit 4 otherwise). JOURNAL may be any journal of the change:
+the newest (through JOURNAL.next) is continued. The new run folder goes beside it, and its
+journal.jsonl starts with a copy of it and continues its chain, so it is the whole story.
 
 ${CHANGE_USAGE}
 `;
@@ -41,6 +42,9 @@ export const command: CliCommand = {
       return EXIT.ok;
     }
     const h = work.header;
+    // The approved window binds a resume of an apply; only a new --window (journaled) widens it.
+    const approved = work.kind === 'apply' && h.window ? { start: new Date(h.window.start), end: new Date(h.window.end), text: h.window.text, from: `the window approved in ${journal}` } : undefined;
+    const window = settings.window ?? approved;
     const { exitCode } = await runChangeCommand(
       {
         command: 'resume',
@@ -60,6 +64,7 @@ export const command: CliCommand = {
         limitHosts: h.limit,
         argv: ['resume', ...argv],
         ...settings,
+        window,
       },
       io,
     );

@@ -10,14 +10,17 @@ const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
 
 Undoes, newest first, every change the journal (of apply or resume) says was applied and
 verified, with the plan's rendered rollback commands, and verifies each: the values read back
-must equal the "before" values of the plan. A host whose values changed since the apply is not
+must equal the "before" values of the plan. A change sent but never verified (a crashed apply)
+is re-captured first: found as before, nothing is sent; found as read back after the change,
+it is undone; otherwise it is refused: run firebook resume first. JOURNAL may be any journal of
+the change: the newest (through JOURNAL.next) is used, and the new run folder goes beside it. A host whose values changed since the apply is not
 touched (drifted). Works hours later, from another shell: JOURNAL holds the plan and its
 approvers' signatures; the chain and the signatures (against --allowed-signers) are checked
-again, and a journal of another plan, with a broken chain, more than one apply, or already
-continued by a resume or rollback, is refused (exit 4).
+again, and a journal of another plan, with a broken chain or more than one apply is refused
+(exit 4).
 
   -l, --limit PATTERN       only these hosts (Ansible pattern over the plan's inventory)
-      --ticket ID           the change ticket (default: the apply's)
+      --ticket ID           the rollback's change ticket (its records name who ran it)
 ${CHANGE_USAGE}
 `;
 
@@ -64,7 +67,8 @@ export const command: CliCommand = {
         ...verified,
         steps: work.steps,
         prior: { path, lines: checked.lines },
-        ticket: v.ticket ?? work.header.ticket,
+        // The rollback's own ticket: its records name who ran it, never the apply's approval.
+        ticket: v.ticket,
         checkExpiry: false,
         limitHosts: hosts ? [...hosts] : undefined,
         argv: ['rollback', ...argv],

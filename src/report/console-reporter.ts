@@ -32,6 +32,8 @@ export interface ConsoleReporterOptions {
   tickMs?: number;
   /** TTY: after this long without a host finishing, the progress line names what is running. Default 10 s. */
   longWaitMs?: number;
+  /** `plan`: the checks' verdict is what the plan found, not the command's exit (RecapOptions.planning). */
+  planning?: boolean;
 }
 
 const mmss = (ms: number) => {
@@ -116,7 +118,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     if (opts.mode === 'quiet' && report.exitCode === 0) return;
     const columns = (opts.stream as { columns?: number }).columns;
     const width = opts.mode === 'tty' || opts.mode === 'quiet' ? (columns && columns > 20 ? columns - 1 : 100) : 0;
-    const lines = recapLines(report, { lang: opts.lang, l, paint, max, width, where: opts.reportLocation?.(), quiet: opts.mode === 'quiet' });
+    const lines = recapLines(report, { lang: opts.lang, l, paint, max, width, where: opts.reportLocation?.(), quiet: opts.mode === 'quiet', planning: opts.planning });
     out(lines.join('\n') + '\n');
   };
 

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { allowedSignersFrom } from '../change/approval.js';
 import type { AllowedSigners } from '../change/allowed-signers.js';
 import { readCheckedJournal, type CheckedJournal } from '../change/journal.js';
+import { expectFileKind } from './file-kind.js';
 import { keyPassphrase, loadSigningKey, type SigningKey } from '../change/sshsig.js';
 
 export const CHANGE_OPTIONS = {
@@ -96,6 +97,7 @@ export function readJournalArgs(command: 'resume' | 'rollback', positionals: str
   const settings = parseChangeOptions(command, v, io);
   const journal = positionals[0]!;
   const path = resolve(io.cwd, journal);
+  expectFileKind(path, journal, 'journal', command);
   const checked = readCheckedJournal(path, journal);
   const marker = continuedMarker(path);
   if (existsSync(marker)) {

@@ -76,6 +76,8 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
   };
   let total = 0;
   let done = 0;
+  /** apply, resume or rollback (RunMeta.changeRun): host lines speak of changes and verifications. */
+  let changeRun: string | undefined;
   let unreachable = 0;
   let errored = 0;
   let startMs = now();
@@ -125,6 +127,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
   return {
     onBegin(e) {
       total = e.hosts.length;
+      changeRun = e.meta.changeRun;
       startMs = now();
       lastHostEndMs = startMs;
       if (opts.mode === 'json') json(e);
@@ -173,7 +176,9 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       if (opts.mode === 'json') return json(e);
       if (opts.mode !== 'plain') return;
       flushErrors(e.host);
-      out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${remediationWord(e.result.status, l)}\n`);
+      // A rollback's step that held undid its change: say so, not "verified".
+      const word = changeRun === 'rollback' && e.result.status === 'verified' ? l.changeUndone : remediationWord(e.result.status, l);
+      out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${word}\n`);
     },
     onHostEnd(e) {
       if (opts.mode === 'json') return json(e);
@@ -189,7 +194,9 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       const count = (s: string) => h.checks.filter((c) => c.status === s).length;
       const detail =
         h.status === 'ok'
-          ? `${l.pass} ${count('pass')}, ${l.statusFixed} ${count('fixed')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
+          ? changeRun
+            ? `${l.verificationChecks}: ${l.pass} ${count('pass')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}`
+            : `${l.pass} ${count('pass')}, ${l.statusFixed} ${count('fixed')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
           : `[${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${h.triage ? `${textOf(TRIAGE_CAUSE[h.triage.class] ?? h.triage.class, opts.lang)}: ` : ''}${toOneLine(h.triage?.message ?? '')}`;
       out(`[${done}/${total}] ${toOneLine(h.host)} ${hostStatusWord(h.status, l)}: ${detail} (${formatDurationMs(h.durationMs)})\n`);
       // The device's platform was used for judging; say when the inventory disagreed.

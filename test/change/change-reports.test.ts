@@ -63,6 +63,8 @@ describe('change run reports on the lab', () => {
     const rb = await fb(['rollback', join(out, 'journal.jsonl'), ...trust, '--out', back, ...conn()], ws.dir);
     expect(rb.code).toBe(0);
     expect(lastLine(rb.stdout)).toBe('ROLLED BACK: 2 changes undone (exit 0)');
+    expect(rb.stdout).toContain('REMEDIATION p1 fix-dns-servers: undone');
+    expect(rb.stdout).not.toMatch(/fixed|NOTHING JUDGED/);
     expect(readReport(back).meta.changeRun).toBe('rollback');
     const rmd = readFileSync(join(back, 'report.md'), 'utf8');
     expect(rmd).toContain('**ROLLED BACK: 2 changes undone (exit 0)**');

@@ -69,7 +69,7 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
     changeTiles: changeRun ? buildChangeTiles(report, l) : [],
     fixFirst: buildFixFirst(report, lang, l, limits),
     fixed: buildFixed(report, lang, l, limits),
-    exitLine: `${l.exitCode} ${report.exitCode}: ${exitMeaning(report.exitCode, l)}`,
+    exitLine: `${l.exitCode} ${report.exitCode}: ${exitMeaning(report.exitCode, l, changeRun)}`,
     // A change run's checks are its verifications: "fixed" is not theirs to say.
     checkTiles: CHECK_STATUSES.filter((s) => !(changeRun && s === 'fixed')).map((s) => ({ label: s === 'fixed' ? l.statusFixed : l[s], count: summary.checks[s] ?? 0, cls: s })),
     hostTiles: [
@@ -117,11 +117,11 @@ function buildChangeTiles(report: RunReport, l: Labels): ReportView['changeTiles
   return [{ label: l.changesWord, count: records.length, cls: 'total' }, ...byStatus.values()];
 }
 
-function exitMeaning(code: number, l: Labels): string {
-  if (code === 0) return l.exit0;
-  if (code === 2) return l.exit2;
+function exitMeaning(code: number, l: Labels, changeRun: boolean): string {
   if (code === 130) return l.exit130;
-  return l.exit3;
+  if (code === 0) return changeRun ? l.exit0Change : l.exit0;
+  if (code === 2) return changeRun ? l.exit2Change : l.exit2;
+  return changeRun ? l.exit3Change : l.exit3;
 }
 
 function buildHeader(report: RunReport, l: Labels): HeaderRow[] {

@@ -98,5 +98,6 @@ export function expectFileKind(path: string, shown: string, want: keyof typeof W
   const kind = sniffFileKind(path);
   const ok = kind === 'unknown' || kind === want || (want === 'report' && kind === 'events');
   if (ok) return;
-  throw new UserError({ code: kind === 'missing' ? 'file-not-found' : 'cli-usage', message: `firebook ${command} takes ${WANTED[want]}: ${shown} ${WHAT[kind]}`, hint: takenBy(kind, shown, path, want) });
+  // The codes each reader used for its input: a missing plan or journal is file-not-found.
+  throw new UserError({ code: kind === 'missing' && want !== 'report' ? 'file-not-found' : 'report-input', message: `firebook ${command} takes ${WANTED[want]}: ${shown} ${WHAT[kind]}`, hint: takenBy(kind, shown, path, want) });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { missingFileHint } from '../model/suggest.js';
 
-export type FileKind = 'missing' | 'folder' | 'plan' | 'journal' | 'report' | 'events' | 'signature' | 'unknown';
+export type FileKind = 'missing' | 'folder' | 'plan' | 'plan-view' | 'journal' | 'report' | 'events' | 'signature' | 'unknown';
 
 /** What the file at `path` is. `unknown` (not JSON, edited, empty…): its own reader says why. */
 export function sniffFileKind(path: string): FileKind {
@@ -28,6 +28,8 @@ export function sniffFileKind(path: string): FileKind {
     return 'unknown';
   }
   if (text.trimStart().startsWith('-----BEGIN SSH SIGNATURE-----')) return 'signature';
+  // plan.md and plan.html (render-plan.ts): the ticket's view, not what apply runs.
+  if (text.startsWith('# Change plan\n') || (text.startsWith('<!doctype html>') && text.includes('<title>Change plan</title>'))) return 'plan-view';
   const object = (s: string): Record<string, unknown> | undefined => {
     try {
       const v: unknown = JSON.parse(s);
@@ -53,6 +55,7 @@ const WHAT: Record<Exclude<FileKind, 'unknown'>, string> = {
   missing: 'does not exist',
   folder: 'is a folder',
   plan: 'is a change plan (written by firebook plan)',
+  'plan-view': "is a plan's ticket view (plan.md or plan.html)",
   journal: 'is a change journal (written by firebook apply, resume or rollback)',
   report: 'is a run report (report.json)',
   events: "is a run's event log (events.jsonl)",
@@ -78,6 +81,8 @@ function takenBy(kind: FileKind, shown: string, path: string, want: keyof typeof
     case 'report':
     case 'events':
       return `it is rendered with 'firebook report render ${shown}'`;
+    case 'plan-view':
+      return `apply runs the plan.json beside it: 'firebook apply ${shown.replace(/\.(md|html)$/, '.json')}'`;
     case 'signature':
       return `apply reads it beside its plan: 'firebook apply ${shown.replace(/(\.\d+)?\.sig$/, '')}'`;
     case 'folder': {

@@ -100,6 +100,8 @@ describe('change run reports on the lab', () => {
       [['apply', ws.dir], `firebook apply takes a plan.json: ${ws.dir} is a folder`, /hint: it holds .*plan\.json: name the file/],
       [['rollback', join(ws.dir, 'missing.jsonl')], `error[file-not-found]: firebook rollback takes a journal.jsonl: ${join(ws.dir, 'missing.jsonl')} does not exist`, /hint: /],
       [['apply', join(ws.dir, 'plan.json.sig')], `firebook apply takes a plan.json: ${join(ws.dir, 'plan.json.sig')} is a plan's signature (written by firebook approve)`, /hint: apply reads it beside its plan/],
+      [['apply', join(ws.dir, 'plan.md')], `firebook apply takes a plan.json: ${join(ws.dir, 'plan.md')} is a plan's ticket view (plan.md or plan.html)`, /hint: apply runs the plan\.json beside it: 'firebook apply .*plan\.json'/],
+      [['apply', join(ws.dir, 'plan.html')], `${join(ws.dir, 'plan.html')} is a plan's ticket view`, /hint: apply runs the plan\.json beside it/],
       [['report', 'render', join(ws.dir, 'plan.json')], `firebook report render takes a report.json or events.jsonl: ${join(ws.dir, 'plan.json')} is a change plan`, /hint: a plan is signed/],
     ];
     const sent = ['p1', 'p2'].map((h) => configCommands(lab, h).length);

@@ -77,16 +77,17 @@ const html = (s: string) => toVisibleText(s).replace(/[&<>"']/g, (c) => ({ '&': 
 
 /** Narrow screens (a phone at 390 px): each table row becomes a card of labelled lines, and a
  * command wraps at its spaces (a long token may break anywhere), so nothing scrolls sideways
- * and no column is squeezed to one character per line. */
+ * and no column is squeezed to one character per line. Prose breaks only words that would not
+ * fit (so a header never splits); code may break anywhere (so a token never widens the page). */
 const PLAN_CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:1400px;overflow-wrap:break-word}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .4rem;vertical-align:top;text-align:left}
-code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;overflow-wrap:break-word}
+code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;overflow-wrap:anywhere}
 td code{display:block}td code+code{margin-top:.2rem}.next{border-left:4px solid #2563eb;padding:.4rem .8rem;background:#f1f5ff}
 .next code{display:block;margin:.2rem 0 .5rem;padding:.3rem .5rem;background:#fff;border:1px solid #cbd5e1}
 @media (max-width:700px){body{padding:.6rem}h1{font-size:1.3rem}
 table,tbody,tr,td{display:block;width:100%;box-sizing:border-box}thead{display:none}
 tr{border:1px solid #ccc;border-radius:4px;margin:0 0 .6rem}td{border:0;border-top:1px solid #eee}td:first-child{border-top:0;font-weight:600}
-td::before{content:attr(data-label);display:block;font-size:11px;font-weight:600;color:#555}code{overflow-wrap:anywhere}}`;
+td::before{content:attr(data-label);display:block;font-size:11px;font-weight:600;color:#555}}`;
 
 /** plan.html: the same as plan.md, one self-contained page (no script, nothing fetched). */
 export function renderPlanHtml(doc: PlanDocument, sha256: string, file = 'plan.json'): string {

@@ -13,6 +13,7 @@ import { allowedSignersFrom } from '../change/approval.js';
 import type { AllowedSigners } from '../change/allowed-signers.js';
 import { readCheckedJournal, type CheckedJournal } from '../change/journal.js';
 import { journalBusy, type JournalWriterInfo } from '../change/exclusive.js';
+import { expectFileKind } from './file-kind.js';
 import { keyPassphrase, loadSigningKey, type SigningKey } from '../change/sshsig.js';
 
 export const CHANGE_OPTIONS = {
@@ -127,6 +128,7 @@ export function newestJournal(path: string, shownAs = path, cwd = process.cwd())
  */
 export function readHistory(journal: string, cwd: string, io: Pick<CliIO, 'stderr'>, command: string): { journal: string; path: string; checked: CheckedJournal } {
   const named = resolve(cwd, journal);
+  expectFileKind(named, journal, 'journal', command);
   const newest = newestJournal(named, journal, cwd);
   if (newest.hops === 0) return { journal, path: named, checked: readCheckedJournal(named, journal) };
   const lastBegin = (c: CheckedJournal) => c.entries.map((e) => e.type).lastIndexOf('journal-begin');

@@ -173,6 +173,7 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
         inventorySource: inventory!.source,
         argv: cfg.argv,
         mode: 'apply',
+        changeRun: cfg.command,
         forks: cfg.connection.forks,
         connectRate: cfg.connection.connectRate,
         lang: cfg.lang,

@@ -28,6 +28,10 @@ export interface ExecuteConfig {
   inventorySource: string;
   argv: string[];
   mode: 'check' | 'apply';
+  /** `plan`: the console's verdict is what the plan found, without an exit code. */
+  planning?: boolean;
+  /** apply, resume or rollback of a plan (RunMeta.changeRun). */
+  changeRun?: RunMeta['changeRun'];
   forks?: number;
   connectRate?: number;
   waivers?: Waiver[];
@@ -75,7 +79,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
   const reporters: NamedReporter[] = [
     // Files first: the console's recap then points at reports that exist.
     { name: 'files', reporter: createFileReporter({ dir: outDir, formats: cfg.formats, lang: cfg.lang, templatesDir: cfg.templatesDir, baseline: cfg.baseline }) },
-    { name: 'console', reporter: createConsoleReporter({ mode: cfg.console, stream: io.stdout, lang: cfg.lang, color: useColor(io.env, !!io.stdout.isTTY), reportLocation: () => outDir }) },
+    { name: 'console', reporter: createConsoleReporter({ mode: cfg.console, stream: io.stdout, lang: cfg.lang, color: useColor(io.env, !!io.stdout.isTTY), reportLocation: () => outDir, planning: cfg.planning }) },
   ];
   const abort = new AbortController();
   let interrupts = 0;
@@ -125,6 +129,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
         playbooks: cfg.playbooks,
         inventory: cfg.inventorySource,
         mode: cfg.mode,
+        ...(cfg.changeRun ? { changeRun: cfg.changeRun } : {}),
         operator: operatorName(io),
         startedAt: new Date().toISOString(),
         argv: redactArgv(cfg.argv, [...new Set(cfg.plan.hosts.flatMap((h) => h.secrets))]),

@@ -204,12 +204,13 @@ export interface PendingStep {
   judgeOnly?: boolean;
 }
 
-/** `step.field: value; …` — captured values on one line, as the change records and the plan's
- * ticket view show them (the same form the report derives for `run --apply`). */
+/** `field: value; …` — captured values on one line, as the change records and the plan's ticket
+ * view show them. A field is named by itself (`dns_servers: 192.0.2.53`); the capture step's
+ * name (`before.dns_servers`, a template path) is added only when two steps share a field. */
 export function valuesLine(values: Record<string, Fields> | undefined): string {
-  return Object.entries(values ?? {})
-    .flatMap(([step, fields]) => Object.entries(fields).map(([f, v]) => `${step}.${f}: ${Array.isArray(v) ? v.map(String).join(', ') : String(v)}`))
-    .join('; ');
+  const entries = Object.entries(values ?? {}).flatMap(([step, fields]) => Object.entries(fields).map(([f, v]) => ({ step, f, v })));
+  const shared = (f: string) => entries.filter((e) => e.f === f).length > 1;
+  return entries.map(({ step, f, v }) => `${shared(f) ? `${step}.` : ''}${f}: ${Array.isArray(v) ? v.map(String).join(', ') : String(v)}`).join('; ');
 }
 
 /** The reason of an undo refused because the apply's change was sent but never verified. */

@@ -116,6 +116,9 @@ export interface RunMeta {
   playbooks: Array<{ path: string; name: string; sha256: string; readonlyCommands?: { cli?: string[]; shell?: string[] } }>;
   inventory: string;
   mode: 'check' | 'apply';
+  /** Set by `apply`, `resume` and `rollback` (docs/change-window.md): the report is about the
+   * plan's changes, and says which command made them. */
+  changeRun?: 'apply' | 'resume' | 'rollback';
   operator: string;
   startedAt: string;
   endedAt?: string;

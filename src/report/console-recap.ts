@@ -9,6 +9,7 @@ import { toOneLine } from './sanitize.js';
 import { displayWidth } from './text-width.js';
 import { findingsOf, rootsOfHost } from './view-causes.js';
 import { formatDurationMs, severityWord, textOf, verdictLine } from './view-format.js';
+import { changeParts, changeTally } from './view-changes.js';
 
 type Lang = 'en' | 'ja';
 
@@ -117,6 +118,8 @@ export interface RecapOptions {
   where?: string;
   /** Cron mode: only the failures, the report path and the verdict (no counts, no fixed list). */
   quiet?: boolean;
+  /** `plan`: the verdict says what the plan found, with no exit code (plan's own exit follows). */
+  planning?: boolean;
 }
 
 /** The recap lines (no trailing newline), the verdict last. */
@@ -125,11 +128,16 @@ export function recapLines(report: RunReport, o: RecapOptions): string[] {
   const s = report.summary;
   const lines: string[] = [];
   const pct = s.compliancePct === null ? '—' : `${s.compliancePct.toFixed(1)} %`;
-  if (!o.quiet) {
+  const hostsPart = `firebook: ${s.hosts.total} ${l.hostsWord} (${s.hosts.ok} ${l.hostOk}, ${s.hosts.unreachable} ${l.hostUnreachable}, ${s.hosts.error} ${l.hostError}, ${s.hosts.notRun} ${l.hostNotRun}) · `;
+  if (!o.quiet && report.meta.changeRun && report.changes) {
+    // apply, resume, rollback: counts of changes (their checks are only their verifications).
+    const { sent, total } = changeTally(report.changes);
+    lines.push(`${hostsPart}${l.changesWord}: ${formatLabel(l.changesMadeOf, { sent, total })}${total ? ` · ${changeParts(report.changes, l)}` : ''} · ${formatDurationMs(report.meta.durationMs)} · ${l.exitShort} ${report.exitCode}${report.incomplete ? ` · ${l.incompleteShort}` : ''}`);
+  } else if (!o.quiet) {
     lines.push(
-      `firebook: ${s.hosts.total} ${l.hostsWord} (${s.hosts.ok} ${l.hostOk}, ${s.hosts.unreachable} ${l.hostUnreachable}, ${s.hosts.error} ${l.hostError}, ${s.hosts.notRun} ${l.hostNotRun}) · ` +
+      hostsPart +
         `${l.checks}: ${s.checks.pass} ${l.pass}, ${s.checks.fixed ?? 0} ${l.statusFixed}, ${s.checks.fail} ${l.fail}, ${s.checks.error} ${l.error}, ${s.checks.skipped} ${l.skipped}, ${s.checks.waived} ${l.waived} · ` +
-        `${l.compliance} ${pct} · ${formatDurationMs(report.meta.durationMs)} · ${l.exitShort} ${report.exitCode}${report.incomplete ? ` · ${l.incompleteShort}` : ''}`,
+        `${l.compliance} ${pct} · ${formatDurationMs(report.meta.durationMs)}${o.planning ? '' : ` · ${l.exitShort} ${report.exitCode}`}${report.incomplete ? ` · ${l.incompleteShort}` : ''}`,
     );
   }
   const groups = groupFindings(report, lang);
@@ -164,7 +172,7 @@ export function recapLines(report: RunReport, o: RecapOptions): string[] {
   }
   // Cron mode too: a mail that says something failed says where the evidence is.
   if (o.where) lines.push(`${l.reportsAt}: ${toOneLine(o.where)}`);
-  const verdict = verdictLine(report, l);
+  const verdict = o.planning ? formatLabel(l.planFound, { found: verdictLine(report, l, false) }) : verdictLine(report, l);
   const paintVerdict = report.exitCode === 0 ? p.pass : report.exitCode === 2 ? p.fail : p.error;
   const wrapped = lines.flatMap((line) => wrapWords(line, o.width));
   return [...wrapped, ...wrapWords(verdict, o.width).map((v) => p.bold(paintVerdict(v)))];

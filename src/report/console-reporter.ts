@@ -32,6 +32,8 @@ export interface ConsoleReporterOptions {
   tickMs?: number;
   /** TTY: after this long without a host finishing, the progress line names what is running. Default 10 s. */
   longWaitMs?: number;
+  /** `plan`: the checks' verdict is what the plan found, not the command's exit (RecapOptions.planning). */
+  planning?: boolean;
 }
 
 const mmss = (ms: number) => {
@@ -74,6 +76,8 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
   };
   let total = 0;
   let done = 0;
+  /** apply, resume or rollback (RunMeta.changeRun): host lines speak of changes and verifications. */
+  let changeRun: string | undefined;
   let unreachable = 0;
   let errored = 0;
   let startMs = now();
@@ -116,13 +120,14 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     if (opts.mode === 'quiet' && report.exitCode === 0) return;
     const columns = (opts.stream as { columns?: number }).columns;
     const width = opts.mode === 'tty' || opts.mode === 'quiet' ? (columns && columns > 20 ? columns - 1 : 100) : 0;
-    const lines = recapLines(report, { lang: opts.lang, l, paint, max, width, where: opts.reportLocation?.(), quiet: opts.mode === 'quiet' });
+    const lines = recapLines(report, { lang: opts.lang, l, paint, max, width, where: opts.reportLocation?.(), quiet: opts.mode === 'quiet', planning: opts.planning });
     out(lines.join('\n') + '\n');
   };
 
   return {
     onBegin(e) {
       total = e.hosts.length;
+      changeRun = e.meta.changeRun;
       startMs = now();
       lastHostEndMs = startMs;
       if (opts.mode === 'json') json(e);
@@ -171,9 +176,11 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       if (opts.mode === 'json') return json(e);
       if (opts.mode !== 'plain') return;
       flushErrors(e.host);
-      // A change held to a plan that did not run says why (drift: what was expected, what was found).
+      // A rollback's step that held undid its change: say so, not "verified". A change held to a
+      // plan that did not run says why (drift: what was expected, what was found).
+      const word = changeRun === 'rollback' && e.result.status === 'verified' ? l.changeUndone : remediationWord(e.result.status, l);
       const why = (e.result.status === 'drifted' || e.result.status === 'already-applied') && e.result.reason ? ` — ${toOneLine(textOf(e.result.reason, opts.lang))}` : '';
-      out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${remediationWord(e.result.status, l)}${why}\n`);
+      out(`  ${l.remediationWord} ${toOneLine(e.host)} ${toOneLine(e.result.remediationId)}: ${word}${why}\n`);
     },
     onHostEnd(e) {
       if (opts.mode === 'json') return json(e);
@@ -189,7 +196,9 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       const count = (s: string) => h.checks.filter((c) => c.status === s).length;
       const detail =
         h.status === 'ok'
-          ? `${l.pass} ${count('pass')}, ${l.statusFixed} ${count('fixed')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
+          ? changeRun
+            ? `${l.verificationChecks}: ${l.pass} ${count('pass')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}`
+            : `${l.pass} ${count('pass')}, ${l.statusFixed} ${count('fixed')}, ${l.fail} ${count('fail')}, ${l.error} ${count('error')}, ${l.skipped} ${count('skipped')}, ${l.waived} ${count('waived')}`
           : `[${toOneLine(h.triage?.class ?? hostStatusWord(h.status, l))}] ${h.triage ? `${textOf(TRIAGE_CAUSE[h.triage.class] ?? h.triage.class, opts.lang)}: ` : ''}${toOneLine(h.triage?.message ?? '')}`;
       out(`[${done}/${total}] ${toOneLine(h.host)} ${hostStatusWord(h.status, l)}: ${detail} (${formatDurationMs(h.durationMs)})\n`);
       // The device's platform was used for judging; say when the inventory disagreed.

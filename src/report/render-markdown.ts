@@ -51,10 +51,18 @@ const e = escapeMarkdown;
 /** The changes-made table (shared with report.full.md). */
 export function changesMarkdown(v: ReportView, max = MARKDOWN_MAX_ITEMS): string {
   const l = v.l;
-  const rows = v.changes.slice(0, max).map((c) => [e(c.host), markdownCode(c.remediation), c.commands.map((x) => markdownCode(x)).join('<br>'), markdownCode(c.before), markdownCode(c.after), e(c.status.text), e(c.approver), e(c.time)]);
+  const rows = v.changes.slice(0, max).map((c) => [
+    e(c.host),
+    markdownCode(c.remediation),
+    c.commandsNote ? `_${e(c.commandsNote)}_` : c.commands.map((x) => markdownCode(x)).join('<br>'),
+    markdownCode(c.before),
+    markdownCode(c.after),
+    c.reason ? `${e(c.status.text)}: ${e(c.reason)}` : e(c.status.text),
+    e(c.approver),
+    e(c.time),
+  ]);
   const more = v.changes.length > max ? `\n\n_${e(formatLabel(l.seeFullReport, { n: v.changes.length - max }))}_` : '';
-  const title = v.applyMode ? l.changesMade : l.changesPlanned;
-  return `## ${e(title)} (${v.changes.length})\n\n${markdownTable([l.host, l.remediation, l.commandSent, l.before, l.after, l.status, l.approver, l.time].map(e), rows)}${more}`;
+  return `## ${e(v.changesTitle)}\n\n${markdownTable([l.host, l.remediation, l.commandSent, l.before, l.after, l.status, l.approver, l.time].map(e), rows)}${more}`;
 }
 
 /** The fixed-in-this-run table: observed before, verified after (shared with report.full.md). */

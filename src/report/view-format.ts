@@ -4,6 +4,7 @@ import { formatLabel, type Labels } from './labels.js';
 import type { HostResult, RunReport } from '../model/result.js';
 import { toVisibleText } from './sanitize.js';
 import type { StatusView } from './view-types.js';
+import { changeVerdictText } from './view-changes.js';
 
 const SYMBOL: Record<string, string> = {
   pass: '✓',
@@ -48,8 +49,12 @@ export function severityWord(severity: string, l: Labels): string {
   return words[severity] ?? severity;
 }
 
-/** The run's verdict in one line (the last line of the console, the first of every report). */
-export function verdictLine(report: RunReport, l: Labels): string {
+/** The run's verdict in one line (the last line of the console, the first of every report);
+ * `withExit` false leaves out "(exit N)" (plan's console: its exit is plan's own). */
+export function verdictLine(report: RunReport, l: Labels, withExit = true): string {
+  const exit = withExit ? ` (${l.exitShort} ${report.exitCode})` : '';
+  // apply, resume and rollback judge changes; a report rebuilt without its changes falls back.
+  if (report.meta.changeRun && report.changes) return `${changeVerdictText(report, l)}${exit}`;
   const hosts = report.hosts.length + report.notRun.length;
   const checks = report.hosts.flatMap((h) => h.checks);
   const count = (s: string) => checks.filter((c) => c.status === s).length;
@@ -69,7 +74,7 @@ export function verdictLine(report: RunReport, l: Labels): string {
     : checks.every((c) => c.status === 'skipped') ? l.verdictNothing
     : values.fixed > 0 ? l.verdictOkFixed
     : l.verdictOk;
-  return `${formatLabel(text, { ...values, parts: parts.length ? parts.join(l.verdictSep) : formatLabel(l.verdictUndecided, values) })} (${l.exitShort} ${report.exitCode})`;
+  return `${formatLabel(text, { ...values, parts: parts.length ? parts.join(l.verdictSep) : formatLabel(l.verdictUndecided, values) })}${exit}`;
 }
 
 /** A host's verdict (its checks), or its connection status when it could not be used. A

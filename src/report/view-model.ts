@@ -4,7 +4,7 @@ import { SEVERITIES } from '../model/playbook.js';
 import { CHECK_STATUSES, type RunReport } from '../model/result.js';
 import type { HostResults } from '../model/events.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
-import { buildChangesView, changesFromReport } from './view-changes.js';
+import { buildChangesView, changesFromReport, changesTitle } from './view-changes.js';
 import { buildDriftView } from './drift.js';
 import { formatLabel, labelsFor, type Labels } from './labels.js';
 import { toOneLine, toVisibleText } from './sanitize.js';
@@ -49,6 +49,8 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
   const remediations = buildRemediations(report, lang, l, limits);
   const waivers = buildWaivers(report, lang, l, limits);
   const names = meta.playbooks.map((p) => toOneLine(p.name)).join(', ');
+  const changeRecords = meta.mode === 'apply' || report.changes ? (report.changes ?? changesFromReport(report)) : [];
+  const changeRun = meta.changeRun !== undefined && report.changes !== undefined;
   return {
     lang,
     l,
@@ -56,16 +58,20 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
     incomplete: report.incomplete,
     hostKeyOff: meta.hostKeyChecking === 'off',
     applyMode: meta.mode === 'apply',
+    changeRun,
     header: buildHeader(report, l),
     playbooks: meta.playbooks.map((p) => ({ name: toOneLine(p.name), path: toOneLine(p.path), sha256: toOneLine(p.sha256) })),
     compliance: summary.compliancePct === null ? '—' : `${summary.compliancePct.toFixed(1)} %`,
     verdict: statusView(report.exitCode === 0 ? 'pass' : report.exitCode === 2 ? 'fail' : 'error', l),
     verdictLine: verdictLine(report, l),
-    changes: meta.mode === 'apply' || report.changes ? buildChangesView(report.changes ?? changesFromReport(report), l, limits.rows) : [],
+    changes: buildChangesView(changeRecords, l, limits.rows),
+    changesTitle: changesTitle(changeRecords, l, meta.mode === 'apply'),
+    changeTiles: changeRun ? buildChangeTiles(report, l) : [],
     fixFirst: buildFixFirst(report, lang, l, limits),
     fixed: buildFixed(report, lang, l, limits),
-    exitLine: `${l.exitCode} ${report.exitCode}: ${exitMeaning(report.exitCode, l)}`,
-    checkTiles: CHECK_STATUSES.map((s) => ({ label: s === 'fixed' ? l.statusFixed : l[s], count: summary.checks[s] ?? 0, cls: s })),
+    exitLine: `${l.exitCode} ${report.exitCode}: ${exitMeaning(report.exitCode, l, changeRun)}`,
+    // A change run's checks are its verifications: "fixed" is not theirs to say.
+    checkTiles: CHECK_STATUSES.filter((s) => !(changeRun && s === 'fixed')).map((s) => ({ label: s === 'fixed' ? l.statusFixed : l[s], count: summary.checks[s] ?? 0, cls: s })),
     hostTiles: [
       { label: l.hosts, count: summary.hosts.total, cls: 'total' },
       { label: l.hostOk, count: summary.hosts.ok, cls: 'pass' },
@@ -98,11 +104,24 @@ export function buildReportView(report: RunReport, opts: RenderOptions, limits: 
   };
 }
 
-function exitMeaning(code: number, l: Labels): string {
-  if (code === 0) return l.exit0;
-  if (code === 2) return l.exit2;
+/** A change run's tiles: its changes, then by outcome. */
+function buildChangeTiles(report: RunReport, l: Labels): ReportView['changeTiles'] {
+  const records = report.changes ?? [];
+  const view = buildChangesView(records, l, records.length);
+  const byStatus = new Map<string, { label: string; count: number; cls: string }>();
+  for (const c of view) {
+    const t = byStatus.get(c.status.text) ?? { label: c.status.text, count: 0, cls: c.status.cls };
+    t.count += 1;
+    byStatus.set(c.status.text, t);
+  }
+  return [{ label: l.changesWord, count: records.length, cls: 'total' }, ...byStatus.values()];
+}
+
+function exitMeaning(code: number, l: Labels, changeRun: boolean): string {
   if (code === 130) return l.exit130;
-  return l.exit3;
+  if (code === 0) return changeRun ? l.exit0Change : l.exit0;
+  if (code === 2) return changeRun ? l.exit2Change : l.exit2;
+  return changeRun ? l.exit3Change : l.exit3;
 }
 
 function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
@@ -110,7 +129,7 @@ function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
   // meta.argv is deliberately never shown: it can carry `-e password=...` (see maskArgv).
   const rows: HeaderRow[] = [
     { label: l.inventory, value: toOneLine(m.inventory) },
-    { label: l.mode, value: m.mode === 'apply' ? l.modeApply : l.modeCheck, loud: m.mode === 'apply' },
+    { label: l.mode, value: m.changeRun ? { apply: l.modeChangeApply, resume: l.modeChangeResume, rollback: l.modeChangeRollback }[m.changeRun] : m.mode === 'apply' ? l.modeApply : l.modeCheck, loud: m.mode === 'apply' },
     { label: l.operator, value: toOneLine(m.operator) },
     { label: l.started, value: toOneLine(m.startedAt) },
     { label: l.ended, value: m.endedAt ? toOneLine(m.endedAt) : l.notRecorded },

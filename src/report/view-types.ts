@@ -116,9 +116,13 @@ export interface ChangeView {
   host: string;
   remediation: string;
   commands: string[];
+  /** Said when no command of the change went out in this run (not sent, or sent earlier). */
+  commandsNote: string;
   before: string;
   after: string;
   status: StatusView;
+  /** Why it ended so (window closed, max-fail stop, verification failed…); may be empty. */
+  reason: string;
   approver: string;
   time: string;
 }
@@ -189,6 +193,8 @@ export interface ReportView {
   incomplete: boolean;
   hostKeyOff: boolean;
   applyMode: boolean;
+  /** Set by apply, resume and rollback (RunMeta.changeRun). */
+  changeRun: boolean;
   header: HeaderRow[];
   playbooks: Array<{ name: string; path: string; sha256: string }>;
   compliance: string;
@@ -197,6 +203,10 @@ export interface ReportView {
   verdictLine: string;
   /** Changes made (apply mode, or given by plan/apply); empty otherwise. */
   changes: ChangeView[];
+  /** "Changes made (N)" (N sent in this run) or "Changes planned (N)". */
+  changesTitle: string;
+  /** The changes by outcome (change runs; empty otherwise). */
+  changeTiles: TileView[];
   fixFirst: FixFirstView[];
   fixed: FixedView[];
   exitLine: string;

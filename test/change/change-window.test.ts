@@ -103,7 +103,7 @@ describe('change window on the lab', () => {
     // The report's checks are the verifications the changes ran: they say the changes worked.
     expect(report.hosts.map((h) => h.checks.map((c) => [c.checkId, c.status]))).toEqual(Array(4).fill([['dns-resolves-sse', 'pass'], ['sse-api-reachable', 'pass']]));
     // Before → after: the values the change is about, not the whole `show network`.
-    expect(report.changes!.map((c) => [c.before, c.after])).toEqual(Array(4).fill(['before.dns_servers: 203.0.113.53', 'before.dns_servers: 192.0.2.53, 192.0.2.54']));
+    expect(report.changes!.map((c) => [c.before, c.after])).toEqual(Array(4).fill(['dns_servers: 203.0.113.53', 'dns_servers: 192.0.2.53, 192.0.2.54']));
     expect(schemaValidator('report')(report)).toBe(true);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Changes/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/id="sec-changes"/);

@@ -63,7 +63,7 @@ describe('did you mean', () => {
     [['validate', 'playbooks/securex.yml', '-i', 'inventory/exmaple.yml'], 'inventory', "did you mean 'inventory/example.yml'?"],
     [['run', 'playbooks/securex.yml', '-i', 'inventory/example.yml', '--replay', 'test/fixtures/recording'], '--replay test/fixtures/recording: no such folder', "did you mean 'test/fixtures/recordings'?"],
     [['run', 'playbooks/securex.yml', '-i', 'inventory/example.yml', '--known-hosts', 'inventory/example.yaml'], '--known-hosts inventory/example.yaml: no such file', "did you mean 'inventory/example.yml'?"],
-    [['report', 'render', 'test/fixtures/reports/sample-report.jsn'], 'cannot read', "did you mean 'test/fixtures/reports/sample-report.json'?"],
+    [['report', 'render', 'test/fixtures/reports/sample-report.jsn'], 'sample-report.jsn does not exist', "did you mean 'test/fixtures/reports/sample-report.json'?"],
   ])('%j → one error with a guess, exit 4', (args, message, hint) => {
     const r = fb(args);
     expect(r.status).toBe(4);

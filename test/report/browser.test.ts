@@ -6,10 +6,13 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { renderHtml } from '../../src/report/index.js';
+import { renderPlanHtml } from '../../src/report/render-plan.js';
+import type { PlanDocument } from '../../src/model/change.js';
 import type { CheckResult, RunReport } from '../../src/model/result.js';
 import { requireProgram } from '../support/requires.js';
-import { hostileReport, loadSample, makeTempDir } from './helpers.js';
+import { FIXTURES, hostileReport, loadSample, makeTempDir } from './helpers.js';
 
 const CHROMIUM = requireProgram('browser suite', ['/usr/bin/chromium'], 'apt-get install chromium') ?? '';
 let tmp: ReturnType<typeof makeTempDir>;
@@ -135,6 +138,44 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
     expect(m.cards.indexOf('finding-dns-resolves')).toBeLessThan(m.cards.indexOf('finding-eventing-session'));
     // Apply mode: verdict, then the changes made, then the run's metadata.
     expect(m.firstSections).toEqual(['verdict-box st-error', 'sec-changes', 'run-header']);
+  });
+});
+
+/** plan.html of a real plan, with one more step whose commands are long (a long interface
+ * list, a token without spaces): what squeezed a column to one character per line. */
+function planPage(): string {
+  const text = readFileSync(`${FIXTURES}change/plan.json`, 'utf8');
+  const doc = JSON.parse(text) as PlanDocument;
+  const step = doc.hosts[0]!.steps[0]!;
+  const long = { ...step, stepId: `${step.stepId}-long`, apply: [{ level: 'cli' as const, command: `configure network dns servers ${Array.from({ length: 12 }, (_, i) => `192.0.2.${i + 10}`).join(',')}` }, { level: 'expert' as const, command: `sudo /usr/local/sf/bin/${'very-long-tool-name-'.repeat(6)}sync --apply --no-restart` }] };
+  doc.hosts[0]!.steps.push(long);
+  return renderPlanHtml(doc, createHash('sha256').update(text).digest('hex'));
+}
+
+const changeReport = (name: string) => JSON.parse(readFileSync(`${FIXTURES}change/${name}`, 'utf8')) as RunReport;
+
+describe.skipIf(!CHROMIUM)('plan.html and the change reports in headless Chromium', () => {
+  const pages = (): Array<[string, string]> => [
+    ['plan', planPage()],
+    ['apply', renderHtml(changeReport('apply-report.json'), { lang: 'en' })],
+    ['rollback', renderHtml(changeReport('rollback-report.json'), { lang: 'en' })],
+    ['stopped', renderHtml(changeReport('stopped-report.json'), { lang: 'ja' })],
+  ];
+  for (const width of [390, 1280]) {
+    it(`at ${width} px: nothing scrolls sideways, nothing is clipped, no cell is squeezed tall`, async () => {
+      for (const [name, html] of pages()) {
+        const m = await measure(html, width, `chg-${name}-${width}`);
+        expect(m.innerWidth).toBe(width);
+        expect(m.scrollWidth, `${name}: ${JSON.stringify(m)}`).toBeLessThanOrEqual(width);
+        expect(m.clipped, name).toEqual([]);
+        expect(m.tallestCellPx, name).toBeLessThan(350);
+      }
+    });
+  }
+
+  it('the control: plan.html without its narrow-screen rules squeezes its columns at 390 px', async () => {
+    const m = await measure(planPage().replace('@media (max-width:700px)', '@media (max-width:1px)'), 390, 'chg-plan-control');
+    expect(m.scrollWidth > 390 || m.tallestCellPx >= 350, JSON.stringify(m)).toBe(true);
   });
 });
 

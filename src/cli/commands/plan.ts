@@ -1,7 +1,7 @@
 /** `firebook plan`: the read-only half of a change window — check, then write the plan. */
 import { warnReadonlyCommands } from '../../validate/warnings.js';
 import { dirname, join, basename, extname, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js';
 import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../report/write-reports.js';
 import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
+import { formatLabel, labelsFor } from '../../report/labels.js';
 import { toolVersion } from '../../model/package-files.js';
 import { secretEnvName, splitExtraVars } from '../change-run.js';
 
@@ -42,6 +43,7 @@ Selection:
                             by name only (apply reads them again: docs/secrets.md)
 Plan:
   -o, --output FILE         the plan (default plan.json); plan.md and plan.html are written beside it
+      --force               replace an existing plan at -o (without it, an existing plan is exit 4)
       --valid-for DURATION  how long the plan may be applied: 90m, 24h, 7d or ISO 8601 (default 24h)
       --max-valid-for DURATION  the longest --valid-for accepted (default 7d)
 ${CONNECTION_USAGE}
@@ -58,13 +60,15 @@ firebook apply plan.json --allowed-signers FILE --expect-sha256 <sha256 printed 
 
 Exit codes: 0 plan written · 3 plan written, but a host was unreachable or errored (listed in
             the plan as not planned) · 4 invalid input (nothing ran; also --valid-for past
-            --max-valid-for, or signatures of an earlier plan beside -o) · 130 interrupted (no plan)
+            --max-valid-for, an existing plan at -o without --force, or signatures of an
+            earlier plan beside -o) · 130 interrupted (no plan)
 `;
 
 /** plan's flags: parsed here, listed by completion. */
 const OPTIONS = {
   ...SELECTION_OPTIONS,
   output: { type: 'string', short: 'o' },
+  force: { type: 'boolean' },
   'valid-for': { type: 'string' },
   'max-valid-for': { type: 'string' },
   ...CONNECTION_OPTIONS,
@@ -89,6 +93,8 @@ export const command: CliCommand = {
     if (validForMs > maxValidMs) throw usage(`--valid-for ${v['valid-for']} is longer than the ${v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR} a plan may stay valid: an approval should not outlive what it approved`);
     const output = resolve(io.cwd, v.output ?? 'plan.json');
     if (extname(output) !== '.json') throw usage(`-o ${v.output}: the plan is JSON; name it *.json (plan.md and plan.html go beside it)`);
+    // An approved plan is evidence: a new one never replaces it unless asked.
+    if (existsSync(output) && !v.force) throw new UserError({ code: 'cli-usage', message: `firebook plan: -o ${output} already exists: a plan is never overwritten silently`, hint: 'name another file with -o, or give --force to replace it' });
     const folder = v.out === undefined ? undefined : runFolderIssue(resolve(io.cwd, v.out));
     if (folder) throw new UserError(folder);
     const stale = signatureFiles(output);
@@ -128,6 +134,7 @@ export const command: CliCommand = {
         outDir: v.out,
         formats,
         console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
+        planning: true,
         // Check mode plus each remediation's read-only capture: nothing is changed.
         drive: (options) => runPlan(plan!, { ...options, mode: 'plan' }),
       },
@@ -161,12 +168,15 @@ export const command: CliCommand = {
     const text = JSON.stringify(doc, null, 2) + '\n';
     const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
     writeFileAtomic(output, text, PRIVATE_FILE_MODE);
-    writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc, sha256));
-    writeFileAtomic(`${stem}.html`, renderPlanHtml(doc, sha256));
+    writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc, sha256, basename(output)));
+    writeFileAtomic(`${stem}.html`, renderPlanHtml(doc, sha256, basename(output)));
     const operator = Object.entries(doc.selection.extraVarRefs ?? {}).filter(([, r]) => r.from === 'operator').map(([k]) => k);
     if (operator.length) io.stderr.write(`firebook: plan: the plan names the secret(s) ${operator.join(', ')} without storing them: give them to apply in a file (-e @FILE) or as ${operator.map(secretEnvName).join(', ')} (docs/secrets.md)\n`);
     const steps = doc.hosts.reduce((n, h) => n + h.steps.length, 0);
     io.stderr.write(`firebook: plan ${output} (+ .md, .html): ${steps} change(s) on ${doc.hosts.length} host(s), expires ${doc.expiresAt}, sha256 ${sha256}\n`);
-    return report.hosts.some((h) => h.status !== 'ok') ? EXIT.hostFailed : EXIT.ok;
+    const exit = report.hosts.some((h) => h.status !== 'ok') ? EXIT.hostFailed : EXIT.ok;
+    // The console's verdict said what the plan found; its last line says what it plans.
+    io.stderr.write(`firebook: ${formatLabel(labelsFor(lang).planSummary, { changes: steps, hosts: doc.hosts.length, left: doc.notPlanned.length, exit })}\n`);
+    return exit;
   },
 };

@@ -188,8 +188,8 @@ describe('change window on the lab', () => {
     const a = await fb(['apply', join(ws.dir, 'drift-plan.json'), ...(await approve(join(ws.dir, 'drift-plan.json'), cab, ws.dir)), '--out', out, ...conn()], ws.dir);
     expect(a.code).toBe(2);
     // The console line says what drifted: expected vs found.
-    expect(a.stdout).toMatch(/d1 fix-dns-servers: drifted — the device changed since the plan was made: expected before\.dns_servers: 203\.0\.113\.53, found before\.dns_servers: 192\.0\.2\.54/);
-    expect(readReport(out).changes!.map((c) => [c.host, c.status, c.commands, c.reason])).toEqual([['d1', 'drifted', [], expect.stringMatching(/changed since the plan was made: expected before\.dns_servers: 203\.0\.113\.53, found before\.dns_servers: 192\.0\.2\.54; nothing was sent/)]]);
+    expect(a.stdout).toMatch(/d1 fix-dns-servers: drifted — the device changed since the plan was made: expected dns_servers: 203\.0\.113\.53, found dns_servers: 192\.0\.2\.54/);
+    expect(readReport(out).changes!.map((c) => [c.host, c.status, c.commands, c.reason])).toEqual([['d1', 'drifted', [], expect.stringMatching(/changed since the plan was made: expected dns_servers: 203\.0\.113\.53, found dns_servers: 192\.0\.2\.54; nothing was sent/)]]);
     expect(configCommands(lab, 'd1')).toEqual(['configure network dns servers 192.0.2.54']);
     expect(lab.state('d1').dnsServers).toEqual(['192.0.2.54']);
   }, 60_000);

@@ -249,7 +249,7 @@ describe('plans and journals a change board can trust', () => {
     const first = await fb(['resume', join(cut, 'journal.jsonl'), ...trust(), '--out', resume1, ...conn()], ws.dir);
     // The step starts over; the device holds the change already, so it is drifted (exit 2).
     expect(first.code).toBe(2);
-    expect(readReport(resume1).changes!.map((c) => c.reason)).toEqual([expect.stringMatching(/changed since the plan was made: expected before\.dns_servers: 203\.0\.113\.53, found before\.dns_servers: 192\.0\.2\.53, 192\.0\.2\.54; nothing was sent/)]);
+    expect(readReport(resume1).changes!.map((c) => c.reason)).toEqual([expect.stringMatching(/changed since the plan was made: expected dns_servers: 203\.0\.113\.53, found dns_servers: 192\.0\.2\.53, 192\.0\.2\.54; nothing was sent/)]);
     // A second resume of the same journal continues the one history (the newest journal), never a fork.
     const second = await fb(['resume', join(cut, 'journal.jsonl'), ...trust(), '--out', dir('resume2'), ...conn()], ws.dir);
     expect([second.code, second.stderr]).toEqual([0, expect.stringMatching(/was continued; the history goes on in .*resume1.*journal\.jsonl: using that journal[^]*nothing left to apply/)]);
@@ -275,7 +275,7 @@ describe('plans and journals a change board can trust', () => {
     expect(r.code).toBe(2);
     const change = readReport(out).changes![0]!;
     expect([change.status, change.commands]).toEqual(['drifted', []]);
-    expect(change.reason).toMatch(/expected before\.dns_servers: 203\.0\.113\.53, found before\.dns_servers: 198\.51\.100\.66; nothing was sent/);
+    expect(change.reason).toMatch(/expected dns_servers: 203\.0\.113\.53, found dns_servers: 198\.51\.100\.66; nothing was sent/);
     expect(configCommands(lab, 't9')).toEqual(['configure network dns servers 192.0.2.53,192.0.2.54', ATTACKER_DNS]);
   }, 60_000);
 

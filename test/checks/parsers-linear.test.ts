@@ -168,7 +168,7 @@ describe('playbook regexes', () => {
   const typical = ['^MTU\\s+:\\s+(?<mtu>\\d+)', 'Version\\s+(?<v>[0-9.]+)', '^Registration\\s+: Completed', '(\\d{1,3}\\.){3}\\d{1,3}', '^< HTTP/1\\.1 40[0-9]', '\\d+ packets', '^\\s*$', '(?<peer>\\S+) is (?<state>\\w+)', 'Heartbeat Received Time\\s*:\\s*(?<t>.+)$'];
   // Shapes that take exponential, cubic or quadratic time in a backtracking engine: the old
   // heuristic refused each; on RE2 each is accepted and linear.
-  const pathological = ['(a+)+$', '(.*)*x', '(a|ab)*c', '(\\d+)+x', 'x.*y', '\\w+\\s+\\w+', '^\\s*[=-]+\\s*\\[\\s*(.*?)\\s*\\]\\s*[=-]+\\s*$', '\\s*-*\\s*$', '^\\s*x', '(\\s*)*$'];
+  const pathological = ['(a+)+$', '(.*)*x', '(a|aa)*b', '(\\d+)+x', 'x.*y', '\\w+\\s+\\w+', '^\\s*[=-]+\\s*\\[\\s*(.*?)\\s*\\]\\s*[=-]+\\s*$', '\\s*-*\\s*$', '^\\s*x', '(\\s*)*$'];
 
   it.each([...shipped, ...typical, ...pathological])(`/%s/ compiles on RE2 and every shape stays within ${RATIO}x of plain text, up to 1 MiB`, (source) => {
     expect(playbookRegexError(source)).toBeUndefined();

@@ -5,11 +5,12 @@
  */
 import type { Condition } from '../model/playbook.js';
 import type { ConditionOutcome } from '../model/result.js';
+import type { RE2JS } from 're2js';
 import { readSubject, type EvalContext } from './context.js';
 import { asNumber, formatValue, looseEquals } from './values.js';
 import { compareVersions, parseVersion } from './version.js';
 import { renderTextLenient } from './template.js';
-import { regexInputTooLong } from './parsers/regex-safety.js';
+import { compilePlaybookRegex, playbookRegexError, regexCount, regexText } from './parsers/regex.js';
 
 /** A string operand may name a variable (`equals: "{{vars.sse_api_host}}"`), so one condition
  * holds for every region; it is filled from `vars`, `facts` and `checks`. Others are literal. */
@@ -97,11 +98,12 @@ export function describeCondition(cond: Condition): string {
 
 type Judgement = { holds: boolean } | { undecidable: string };
 
-function compileRegex(source: string, ignoreCase: boolean, global = false): RegExp | string {
+/** A playbook regex, on RE2 (linear time: docs/faults.md "Playbook regexes"), or why it cannot be compiled. */
+function compileRegex(source: string, ignoreCase: boolean): RE2JS | string {
   try {
-    return new RegExp(source, `${ignoreCase ? 'i' : ''}${global ? 'g' : ''}m`);
-  } catch (e) {
-    return `invalid regular expression /${source}/: ${(e as Error).message}`;
+    return compilePlaybookRegex(source, ignoreCase);
+  } catch {
+    return `invalid regular expression /${source}/: ${playbookRegexError(source)}`;
   }
 }
 
@@ -109,16 +111,13 @@ function countOf(value: unknown, pattern: string | undefined, ic: boolean): numb
   if (value === null) return 0;
   if (Array.isArray(value)) {
     if (pattern === undefined) return value.length;
-    const tooLong = value.map((v) => regexInputTooLong(String(v))).find((w) => w !== undefined);
-    if (tooLong) return tooLong;
     const re = compileRegex(pattern, ic);
-    return typeof re === 'string' ? re : value.filter((v) => re.test(String(v))).length;
+    return typeof re === 'string' ? re : value.filter((v) => re.test(regexText(String(v)))).length;
   }
   if (typeof value === 'string') {
-    if (pattern !== undefined && regexInputTooLong(value)) return regexInputTooLong(value)!;
     if (pattern === undefined) return value.split('\n').filter((l) => l.trim() !== '').length;
-    const re = compileRegex(pattern, ic, true);
-    return typeof re === 'string' ? re : [...value.matchAll(re)].length;
+    const re = compileRegex(pattern, ic);
+    return typeof re === 'string' ? re : regexCount(re, value);
   }
   return `count needs a list or text, got ${formatValue(value)}`;
 }
@@ -149,9 +148,7 @@ function judge(cond: Condition, op: string, value: unknown): Judgement {
     case 'not_matches': {
       const re = compileRegex(String(op === 'matches' ? cond.matches : cond.not_matches), ic);
       if (typeof re === 'string') return { undecidable: re };
-      const tooLong = (list ?? [value]).map((v) => (v === null ? undefined : regexInputTooLong(String(v)))).find((w) => w !== undefined);
-      if (tooLong) return { undecidable: tooLong };
-      const hit = value === null ? false : list ? list.some((v) => re.test(String(v))) : re.test(String(value));
+      const hit = value === null ? false : list ? list.some((v) => re.test(regexText(String(v)))) : re.test(regexText(String(value)));
       return { holds: op === 'matches' ? hit : !hit };
     }
     case 'contains':

@@ -1,5 +1,5 @@
 /** The judging stage: parsers, conditions, checks, diagnosis and templating. Pure functions of collected text. */
-export { getParser, parseOutput, PARSER_NAMES, PARSER_OPTIONS, PARSER_FIELDS, parseWithRegex, compileRegexSpec, groupNames, platformOfModel, parseLogTime } from './parsers/index.js';
+export { getParser, parseOutput, PARSER_NAMES, PARSER_OPTIONS, PARSER_FIELDS, parseWithRegex, compileRegexSpec, playbookRegexError, groupNames, platformOfModel, parseLogTime } from './parsers/index.js';
 export type { ParseResult, Parser, RegexSpec } from './parsers/index.js';
 export type { EvalContext, StepRecord } from './context.js';
 export { readSubject, getPath } from './context.js';

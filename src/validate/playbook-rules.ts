@@ -2,9 +2,8 @@
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
-import { checkCommandTemplate, checkDependencies, CommandSyntaxError, commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, stepNamesOf, templateVariables, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
+import { checkCommandTemplate, checkDependencies, CommandSyntaxError, commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, playbookRegexError, stepNamesOf, templateVariables, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
-import { slowRegexReason } from '../checks/parsers/regex-safety.js';
 import { checkVarsByInput } from './vars-by-input.js';
 import { readOnlyProblems, refusedExtension, renderReadOnly } from './read-only.js';
 
@@ -14,14 +13,11 @@ type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => So
 /** Names a template may use without a variable of that name: filled in at run time. */
 export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'steps', 'fields', 'vars', 'host']);
 
+/** Playbook regexes run on RE2, linear in the text by construction (docs/playbooks.md "Regexes"):
+ * a pattern RE2 cannot compile (lookaround, backreference, possessive quantifier, …) is refused here. */
 function regexIssue(pattern: string, at: () => SourceLocation): UserIssue | undefined {
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    return { code: 'schema', message: `invalid regular expression: ${(err as Error).message}`, location: at() };
-  }
-  const slow = slowRegexReason(pattern, 'i');
-  return slow ? { code: 'schema', message: `regular expression /${pattern}/ can take super-linear time: ${slow}`, location: at(), hint: 'docs/faults.md "Playbook regexes" says which shapes are refused and why; anchor it, use a character class, or a built-in parser' } : undefined;
+  const why = playbookRegexError(pattern);
+  return why === undefined ? undefined : { code: 'schema', message: `invalid regular expression /${pattern}/: ${why}`, location: at(), hint: 'playbook regexes use RE2 syntax (linear time): no lookaround or backreferences — docs/playbooks.md' };
 }
 
 function textTemplates(t: LocalizedText | undefined): string[] {

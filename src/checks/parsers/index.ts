@@ -13,7 +13,7 @@ import { parseSfVersion, parseShowVersion } from './show-version.js';
 import { parseLsofInet, parseNetstatUnix } from './sockets.js';
 
 export type { ParseResult, Parser } from './types.js';
-export { parseWithRegex, compileRegexSpec, groupNames, type RegexSpec } from './regex.js';
+export { parseWithRegex, compileRegexSpec, compilePlaybookRegex, playbookRegexError, regexText, regexCount, groupNames, type RegexSpec } from './regex.js';
 export { platformOfModel } from './show-version.js';
 export { parseLogTime, classifyWebSocketError, type WebSocketErrorClass } from './connector-log.js';
 

@@ -44,7 +44,10 @@ export const command: CliCommand = {
     const h = work.header;
     // The approved window binds a resume of an apply; only a new --window (journaled) widens it.
     const approved = work.kind === 'apply' && h.window ? { start: new Date(h.window.start), end: new Date(h.window.end), text: h.window.text, from: `the window approved in ${journal}` } : undefined;
-    const window = settings.window ?? approved;
+    // Judging the changes a rollback refused sends nothing new: recovery is never blocked by the
+    // plan's expiry or a closed window (docs/change-window.md "After a crash").
+    const recoveryOnly = work.steps.every((s) => s.judgeOnly);
+    const window = settings.window ?? (recoveryOnly ? undefined : approved);
     const { exitCode } = await runChangeCommand(
       {
         command: 'resume',
@@ -57,7 +60,7 @@ export const command: CliCommand = {
         steps: work.steps,
         prior: { path, lines: checked.lines },
         ticket: h.ticket,
-        checkExpiry: work.kind === 'apply',
+        checkExpiry: work.kind === 'apply' && !recoveryOnly,
         serial: h.serial ? parseSerial(h.serial) : undefined,
         serialText: h.serial,
         maxFailPercentage: h.maxFailPercentage,

@@ -1,6 +1,6 @@
 /** After a crash (issue 23): an apply killed with SIGKILL at each phase, then rollback; resume
  * bound by the approved window; one history however many resumes; `change status`. */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory, connectionSpec } from '../../src/inventory/index.js';
@@ -8,24 +8,11 @@ import { SshConnector } from '../../src/transport/index.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import type { JournalEntry } from '../../src/model/change.js';
 import { inOffsetOf } from '../../src/change/window.js';
-import { approve, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
+import { approve, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, waitForJournal, workspace, type Approver } from './helpers.js';
 
 const BEFORE = ['203.0.113.53'];
 const AFTER = ['192.0.2.53', '192.0.2.54'];
 const GROUPS = { send: ['s1', 's2', 's3'], sent: ['t1', 't2', 't3'], answered: ['n1', 'n2', 'n3'], verify: ['v1', 'v2', 'v3'], window: ['w1', 'w2', 'w3'], twice: ['h1', 'h2', 'h3', 'h4'], unsure: ['u1'] };
-
-/** Resolves once the journal has a line the predicate accepts. */
-async function waitForJournal(path: string, accept: (e: JournalEntry) => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) {
-      const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-      if (lines.some((l) => { try { return accept(JSON.parse(l) as JournalEntry); } catch { return false; } })) return;
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`journal ${path} never had the awaited line`);
-}
 
 /** The run folder a command created in `parent` (the only new one). */
 const newFolder = (parent: string, before: readonly string[]) => join(parent, readdirSync(parent).filter((n) => !before.includes(n))[0]!);

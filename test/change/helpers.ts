@@ -1,7 +1,7 @@
 /** Shared set-up for the change-window suites: a lab, a working folder with its own copy of
  * the playbook and inventory (the plan hashes them), and the CLI in-process or as a child. */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -77,4 +77,17 @@ export async function approve(plan: string, a: Approver, cwd: string): Promise<s
   const r = await fb(['approve', plan, '--key', a.key], cwd);
   if (r.code !== 0) throw new Error(`approve failed: ${r.stderr}`);
   return ['--allowed-signers', a.allowedSigners];
+}
+
+/** Resolves once the journal has a line the predicate accepts (a test may then kill the run). */
+export async function waitForJournal(path: string, accept: (e: JournalEntry) => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) {
+      const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+      if (lines.some((l) => { try { return accept(JSON.parse(l) as JournalEntry); } catch { return false; } })) return;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`journal ${path} never had the awaited line`);
 }

@@ -1,26 +1,12 @@
 /** An apply killed with SIGKILL mid-batch, then resumed to completion from its journal. */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import type { JournalEntry } from '../../src/model/change.js';
-import { approve, configCommands, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
+import { approve, configCommands, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, waitForJournal, workspace, type Approver } from './helpers.js';
 
 const HOSTS = ['k1', 'k2', 'k3', 'k4'];
 const FIX = 'configure network dns servers 192.0.2.53,192.0.2.54';
-
-/** Resolves once the journal has a line the predicate accepts. */
-async function waitForJournal(path: string, accept: (e: JournalEntry) => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) {
-      const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-      if (lines.some((l) => { try { return accept(JSON.parse(l) as JournalEntry); } catch { return false; } })) return;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`journal ${path} never had the awaited line`);
-}
 
 describe('apply killed mid-batch', () => {
   let lab: Lab;

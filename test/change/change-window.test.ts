@@ -125,8 +125,9 @@ describe('change window on the lab', () => {
     }
     const undo = readReport(back).changes!;
     expect(undo.map((c) => [c.remediation, c.status, c.reason, c.commands])).toEqual(Array(3).fill(['undo fix-dns-servers', 'verified', 'undone', ['configure network dns servers 203.0.113.53']]));
-    // Newest first: the last change applied is the first undone.
-    const appliedOrder = report.changes!.map((c) => c.host).filter((h) => h !== 'a1');
+    // Newest first: the last change applied (by the journal: the report lists plan order) is the
+    // first undone.
+    const appliedOrder = journal.filter((e) => e.type === 'step-end').map((e) => (e as { host: string }).host).filter((h) => h !== 'a1');
     expect(undo.map((c) => c.host)).toEqual([...appliedOrder].reverse());
     // A second rollback finds nothing left to undo.
     const again = await fb(['rollback', join(back, 'journal.jsonl'), ...trust(), ...conn()], ws.dir);

@@ -13,7 +13,7 @@ import { allowedSignersFrom } from '../change/approval.js';
 import type { AllowedSigners } from '../change/allowed-signers.js';
 import { readCheckedJournal, type CheckedJournal } from '../change/journal.js';
 import { journalBusy, type JournalWriterInfo } from '../change/exclusive.js';
-import { expectFileKind } from './file-kind.js';
+import { readAs } from './file-kind.js';
 import { keyPassphrase, loadSigningKey, type SigningKey } from '../change/sshsig.js';
 
 export const CHANGE_OPTIONS = {
@@ -128,11 +128,10 @@ export function newestJournal(path: string, shownAs = path, cwd = process.cwd())
  */
 export function readHistory(journal: string, cwd: string, io: Pick<CliIO, 'stderr'>, command: string): { journal: string; path: string; checked: CheckedJournal } {
   const named = resolve(cwd, journal);
-  expectFileKind(named, journal, 'journal', command);
+  const first = readAs(named, journal, 'journal', command, () => readCheckedJournal(named, journal));
   const newest = newestJournal(named, journal, cwd);
-  if (newest.hops === 0) return { journal, path: named, checked: readCheckedJournal(named, journal) };
+  if (newest.hops === 0) return { journal, path: named, checked: first };
   const lastBegin = (c: CheckedJournal) => c.entries.map((e) => e.type).lastIndexOf('journal-begin');
-  const first = readCheckedJournal(named, journal);
   const checked = readCheckedJournal(newest.path, newest.shownAs);
   if (first.lines.length > checked.lines.length || first.lines.some((l, i) => l !== checked.lines[i])) {
     throw new UserError({ code: 'report-input', message: `${newest.shownAs} does not continue ${journal} (its lines are not a copy of it): the history of this change is broken`, location: { file: newest.shownAs, line: 1, col: 1 }, hint: 'name the newest journal of the change that holds the whole history' });

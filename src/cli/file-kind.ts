@@ -106,3 +106,15 @@ export function expectFileKind(path: string, shown: string, want: keyof typeof W
   // The codes each reader used for its input: a missing plan or journal is file-not-found.
   throw new UserError({ code: kind === 'missing' && want !== 'report' ? 'file-not-found' : 'report-input', message: `firebook ${command} takes ${WANTED[want]}: ${shown} ${WHAT[kind]}`, hint: takenBy(kind, shown, path, want) });
 }
+
+/** Reads a file with its own reader; only when that fails is the file sniffed, so a wrong file
+ * (another kind, a folder, a missing file) is named by expectFileKind, and a right one is read
+ * once. */
+export function readAs<T>(path: string, shown: string, want: keyof typeof WANTED, command: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    expectFileKind(path, shown, want, command);
+    throw err;
+  }
+}

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { readPlanDocument } from '../../change/plan-document.js';
-import { expectFileKind } from '../file-kind.js';
+import { readAs } from '../file-kind.js';
 import { checkApproval, readSignatureFiles } from '../../change/approval.js';
 import { parseSerial } from '../../plan/batches.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, earlierApplies, parseChangeOptions } from '../change-options.js';
@@ -72,8 +72,7 @@ export const command: CliCommand = {
     if (expect !== undefined && !/^[0-9a-f]{64}$/.test(expect)) throw usage(`--expect-sha256 must be 64 hexadecimal digits (plan.md prints the plan's sha256), not '${v['expect-sha256']}'`);
     const settings = parseChangeOptions('apply', v, io);
     const planFile = resolve(io.cwd, positionals[0]);
-    expectFileKind(planFile, positionals[0], 'plan', 'apply');
-    const { doc, sha256, bytes } = readPlanDocument(planFile);
+    const { doc, sha256, bytes } = readAs(planFile, positionals[0], 'plan', 'apply', () => readPlanDocument(planFile));
     // The journal keeps the plan as text: bytes that are not UTF-8 could not be kept exactly.
     if (!Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) throw usage(`${positionals[0]} is not UTF-8 text`, 'apply the plan file firebook plan wrote, unchanged');
     if (expect !== undefined && expect !== sha256) throw usage(`${positionals[0]} has sha256 ${sha256}, not the --expect-sha256 ${expect}: this is not the plan the ticket approved`, 'apply the plan file the ticket names, unchanged');

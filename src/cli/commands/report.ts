@@ -3,7 +3,7 @@
 import { dirname, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { loadReportInput } from '../../report/load-input.js';
-import { expectFileKind } from '../file-kind.js';
+import { readAs } from '../file-kind.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, runSubcommand, type CliCommand, type OptionsSpec } from '../command.js';
 import { command as pruneCommand } from './report-prune.js';
@@ -53,8 +53,7 @@ export const renderCommand: CliCommand = {
     const lang = parseLang('report', values.lang);
     const formats = parseFormats('report', values.format, REPORT_FORMATS);
     const input = resolve(io.cwd, file);
-    expectFileKind(input, file, 'report', 'report render');
-    const report = loadReportInput(input);
+    const report = readAs(input, file, 'report', 'report render', () => loadReportInput(input));
     const baseline = values.baseline ? loadReportInput(resolve(io.cwd, values.baseline)) : undefined;
     const outDir = values.out ? resolve(io.cwd, values.out) : dirname(input);
     const written = writeReports(report, outDir, formats, {

@@ -13,7 +13,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packagePath } from '../src/model/package-files.js';
+import { packagePath } from '../src/io/package-files.js';
 
 const BENCH_USER = 'fbbench';
 /** OpenSSH's MAX_LISTEN_SOCKS: one sshd listens on at most 16 addresses. */

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadInventory, connectionSpec } from '../src/inventory/index.js';
 import { SshConnector } from '../src/transport/index.js';
 import type { DeviceSession } from '../src/model/transport.js';
-import { packagePath } from '../src/model/package-files.js';
+import { packagePath } from '../src/io/package-files.js';
 import { createHostVerifier } from '../src/transport/host-verifier.js';
 import { buildHashedHostField } from '../src/transport/known-hosts.js';
 import { randomBytes } from 'node:crypto';

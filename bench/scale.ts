@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { packagePath } from '../src/model/package-files.js';
+import { packagePath } from '../src/io/package-files.js';
 import type { RunReport } from '../src/model/result.js';
 import { REPORT_FILE, REPORT_FORMATS, writeReports } from '../src/report/index.js';
 import { fileResultStore } from '../src/store/result-store.js';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { JournalChain, JournalEntry, PlanDocument } from '../model/change.js';
 import { UserError, type UserIssue } from '../model/errors.js';
-import { openEventLog } from '../report/event-log.js';
+import { openEventLog } from '../store/event-log.js';
 import { humanPath, schemaValidator } from '../validate/schema.js';
 import { JOURNAL_NAMESPACE, parseSignature, verifySignature, type SigningKey } from './sshsig.js';
 import type { AllowedSigners } from './allowed-signers.js';

@@ -1,7 +1,7 @@
 /** Which earlier checks a check reads. Used by validation (must be earlier) and by the plan
  * (a check selected by --tags brings its dependencies). */
 import type { CheckSpec } from '../model/playbook.js';
-import { commandVariables } from './command-template.js';
+import { commandVariables } from '../command/template.js';
 
 /** Ids of the checks a check reads (`checks.<id>.…` in conditions or templates). */
 export function checkDependencies(check: CheckSpec): string[] {

@@ -2,7 +2,7 @@
  * Templating for messages (diagnoses, skip reasons): Handlebars in an isolated environment,
  * strict (a missing variable is an error), no HTML escaping (reports escape on output), no
  * prototype access. Commands do NOT use this: they are the command language of
- * command-template.ts, filled only through the gate in command-gate.ts.
+ * command/template.ts, filled only through the gate in command/gate.ts.
  */
 import Handlebars from 'handlebars';
 import type { LocalizedText } from '../model/playbook.js';

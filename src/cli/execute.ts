@@ -14,12 +14,14 @@ import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
 import { PRIVATE_DIR_MODE } from '../report/write-reports.js';
-import { buildReport, createConsoleReporter, useColor, createFileReporter, openEventLog, readEventLog, redactArgv, writeReports, TEMP_MARK, type ReportFormat } from '../report/index.js';
+import { buildReport, createFileReporter, redactArgv, writeReports, TEMP_MARK, type ReportFormat } from '../report/index.js';
+import { openEventLog, readEventLog } from '../store/index.js';
+import { createConsoleReporter, useColor } from '../console/index.js';
 import { fileResultStore } from '../store/result-store.js';
 import { EXIT } from '../model/errors.js';
 
 import type { CliIO } from './command.js';
-import { toolVersion } from '../model/package-files.js';
+import { toolVersion } from '../io/package-files.js';
 import type { Shard } from '../plan/shard.js';
 
 export interface ExecuteConfig {

@@ -8,7 +8,7 @@ import { toTerminalText } from '../report/sanitize.js';
 import { pickCommand, type CliCommand, type CliIO } from './command.js';
 import { COMMAND_LOADERS } from './commands/loaders.js';
 import { exitCodeHelp } from './exit-codes.js';
-import { toolVersion } from '../model/package-files.js';
+import { toolVersion } from '../io/package-files.js';
 
 async function globalHelp(): Promise<string> {
   const { COMMANDS } = await import('./commands/index.js');

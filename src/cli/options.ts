@@ -5,7 +5,7 @@ import { readUserFile } from '../load/playbook.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/write-reports.js';
 import { parseVarsText } from '../inventory/vars-files.js';
 import { splitShellWords } from '../inventory/shlex.js';
-import { INPUT_LIMITS, jsonNestingOverflow } from '../model/input-limits.js';
+import { INPUT_LIMITS, jsonNestingOverflow } from '../io/input-limits.js';
 import { DEFAULT_VAULT_ID, parseVaultId, readVaultSecrets, Vault, type VaultSource } from '../inventory/vault.js';
 
 function usage(command: string, message: string, hint?: string): UserError {

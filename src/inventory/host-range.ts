@@ -10,7 +10,7 @@ export interface ExpandedHosts {
   port?: number;
 }
 
-import { INPUT_LIMITS } from '../model/input-limits.js';
+import { INPUT_LIMITS } from '../io/input-limits.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { checkFileSize } from '../model/input-limits.js';
+import { checkFileSize } from '../io/input-limits.js';
 import type { Inventory, InventoryGroup, InventoryHost } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
 import { missingFileHint } from '../model/suggest.js';

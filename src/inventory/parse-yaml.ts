@@ -11,7 +11,7 @@ import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
 import { InventoryBuilder, InventoryGraphError } from './builder.js';
-import { parseYamlDocument, yamlToJs } from '../model/input-limits.js';
+import { parseYamlDocument, yamlToJs } from '../io/input-limits.js';
 import { expandHostEntry } from './host-range.js';
 import { Vault } from './vault.js';
 

@@ -6,7 +6,7 @@
  * Empty files are ignored; anything but a mapping is an error.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { checkFileSize } from '../model/input-limits.js';
+import { checkFileSize } from '../io/input-limits.js';
 import { extname, join } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { parseYamlWithPositions, toPlainValue } from './parse-yaml.js';

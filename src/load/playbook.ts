@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { missingFileHint } from '../model/suggest.js';
-import { checkFileSize } from '../model/input-limits.js';
+import { checkFileSize } from '../io/input-limits.js';
 import type { LoadedPlaybook, PlaybookSpec } from '../model/playbook.js';
 import { parseYamlSource } from './yaml-source.js';
 import { validateAgainstSchema } from '../validate/schema.js';

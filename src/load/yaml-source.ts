@@ -2,7 +2,7 @@
 import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
 import { UserError, type UserIssue } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
-import { parseYamlDocument, yamlToJs } from '../model/input-limits.js';
+import { parseYamlDocument, yamlToJs } from '../io/input-limits.js';
 
 export interface YamlSource {
   readonly file: string;

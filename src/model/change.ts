@@ -90,7 +90,7 @@ export interface PlanDocument {
 }
 
 /** Outcome of one planned step, as the journal tells it (the report's ChangeRecord has a
- * coarser status: see toChangeRecord in run/apply-runner.ts). */
+ * coarser status: see toChangeRecord in change/apply-runner.ts). */
 export type StepOutcome =
   | 'verified'
   | 'already-applied'

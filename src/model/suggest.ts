@@ -1,7 +1,7 @@
 /** "Did you mean": the one nearest-name rule for every error hint (names, flags, paths). */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, join, parse, relative, resolve } from 'node:path';
-import { packagePath } from './package-files.js';
+import { packagePath } from '../io/package-files.js';
 
 /** Levenshtein distance, for "did you mean". */
 export function editDistance(a: string, b: string): number {

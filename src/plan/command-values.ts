@@ -1,15 +1,16 @@
 /**
  * The command gate at plan time: every value the plan already knows (variables, `-e`, loop
- * lists) is put through the same check the run would apply (command-gate.ts), so a value that
+ * lists) is put through the same check the run would apply (command/gate.ts), so a value that
  * cannot go into a command is invalid input (exit 4) before any host is touched — not a
  * check `error` on every host. Values known only at run time (facts, captured, checks) are
  * gated when the command is built.
  */
 import type { PlaybookSpec, LoadedPlaybook } from '../model/playbook.js';
 import type { UserIssue } from '../model/errors.js';
-import { commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
+import { getPath, TemplateError } from '../checks/index.js';
+import { commandTemplate, fillHole, loopPath, stepHoleTypes, validateVarValue, type Hole } from '../command/index.js';
 import { commandSites, type CommandSite } from '../validate/playbook-rules.js';
-import { renderReadOnly } from '../validate/read-only.js';
+import { renderReadOnly } from '../command/read-only.js';
 
 /** A problem found for one host (undefined: the same for all), before grouping. */
 export interface HostIssue {

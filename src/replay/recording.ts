@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ConnectionSpec } from '../model/inventory.js';
 import type { Level } from '../model/playbook.js';
 import { connectionSecrets, redact } from '../model/redact.js';
-import { readOnlyLineOf, renderLine } from '../checks/command-words.js';
+import { readOnlyLineOf, renderLine } from '../command/words.js';
 import { TransportError, type CommandResult, type ConnectHooks, type Connector, type DeviceSession, type Facts, type RunOptions } from '../model/transport.js';
 
 export interface RecordedCommand {

@@ -1,6 +1,5 @@
 /** Reports and the console: the last stage. Imports only the shared model types. */
 export { buildReport } from './build-report.js';
-export { openEventLog, readEventLog, parseEventLog, type EventLog } from './event-log.js';
 export { renderHtml, BUILTIN_TEMPLATES_DIR } from './render-html.js';
 export { renderJson } from './render-json.js';
 export { renderMarkdown, escapeMarkdown, markdownFence, MARKDOWN_MAX_ITEMS, SUMMARY_MAX_ITEMS } from './render-markdown.js';
@@ -8,9 +7,7 @@ export { renderMarkdownFull } from './render-markdown-full.js';
 export { renderJunit } from './render-junit.js';
 export { renderProm, escapePromLabel } from './render-prom.js';
 export { writeReports, writeChecksums, writeFileAtomic, TEMP_MARK, createFileReporter, REPORT_FILE, REPORT_FORMATS, type ReportFormat, type FileReporterOptions } from './write-reports.js';
-export { createConsoleReporter, useColor, type ConsoleReporterOptions } from './console-reporter.js';
 export { buildReportView, type RenderOptions } from './view-model.js';
 export { computeDrift, type Drift } from './drift.js';
-export { loadReportInput } from './load-input.js';
 export { toVisibleText, maskArgv, redactArgv } from './sanitize.js';
 export { labelsFor, type Labels } from './labels.js';

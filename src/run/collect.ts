@@ -4,8 +4,9 @@ import type { CollectStep, Level, PlaybookSpec } from '../model/playbook.js';
 import type { DeviceSession } from '../model/transport.js';
 import { TransportError } from '../model/transport.js';
 import type { Evidence } from '../model/result.js';
-import { renderReadOnly } from '../validate/read-only.js';
-import { getPath, loopPath, parseOutput, stepHoleTypes, stepNamesOf, type StepRecord } from '../checks/index.js';
+import { renderReadOnly } from '../command/read-only.js';
+import { getPath, parseOutput, stepNamesOf, type StepRecord } from '../checks/index.js';
+import { loopPath, stepHoleTypes } from '../command/index.js';
 
 /** Errors that end a check (or a level) but leave the session usable. */
 export function isLevelError(err: unknown): err is TransportError {
@@ -33,7 +34,7 @@ export function commandsFor(step: CollectStep, ctx: Pick<CollectContext, 'templa
   return (items ?? [undefined]).map((item) => {
     const tctx = item === undefined ? ctx.templateContext : { ...ctx.templateContext, item };
     // Read-only by construction: the words judged are the words sent, each single-quoted; a
-    // file is read with `cat` and its path is one word (validate/read-only.ts).
+    // file is read with `cat` and its path is one word (command/read-only.ts).
     const command = renderReadOnly(step.file ?? step.command!, tctx, step.level, types, ctx.playbook?.readonly_commands, step.file !== undefined);
     return { command, item: item === undefined ? undefined : String(item) };
   });

@@ -2,10 +2,11 @@
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
-import { checkCommandTemplate, checkDependencies, CommandSyntaxError, commandTemplate, fillHole, getPath, loopPath, stepHoleTypes, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, playbookRegexError, stepNamesOf, templateVariables, TemplateError, validateVarValue, type Hole } from '../checks/index.js';
+import { checkDependencies, getPath, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, playbookRegexError, stepNamesOf, templateVariables, TemplateError } from '../checks/index.js';
+import { checkCommandTemplate, CommandSyntaxError, commandTemplate, fillHole, loopPath, stepHoleTypes, validateVarValue, type Hole } from '../command/index.js';
 import { suggest } from '../model/suggest.js';
 import { checkVarsByInput } from './vars-by-input.js';
-import { readOnlyProblems, refusedExtension, renderReadOnly } from './read-only.js';
+import { readOnlyProblems, refusedExtension, renderReadOnly } from '../command/read-only.js';
 
 
 type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => SourceLocation;

@@ -9,7 +9,7 @@ import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { UserIssue } from '../model/errors.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { suggest } from '../model/suggest.js';
-import { packagePath } from '../model/package-files.js';
+import { packagePath } from '../io/package-files.js';
 
 const require = createRequire(import.meta.url);
 const schemaCache = new Map<string, ValidateFunction>();

@@ -7,7 +7,7 @@ import { schemaValidator } from '../../src/validate/schema.js';
 import { SshConnector } from '../../src/transport/index.js';
 import { loadInventory, connectionSpec } from '../../src/inventory/index.js';
 import { approve, BAD_DNS, configCommands, fb, GOOD_DNS, makeApprover, readJournal, readPlan, readReport, workspace, type Approver } from './helpers.js';
-import { runChanges } from '../../src/run/apply-runner.js';
+import { runChanges } from '../../src/change/apply-runner.js';
 import { remainingWork } from '../../src/change/remaining.js';
 import { readCheckedJournal } from '../../src/change/journal.js';
 import { loadInputs } from '../../src/cli/load-inputs.js';

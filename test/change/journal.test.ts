@@ -9,7 +9,7 @@ import { checkSeals, createJournal, digestOf, readCheckedJournal } from '../../s
 import { parseAllowedSigners } from '../../src/change/allowed-signers.js';
 import { loadSigningKey } from '../../src/change/sshsig.js';
 import type { JournalEntry, PlanDocument } from '../../src/model/change.js';
-import { parseEventLog } from '../../src/report/event-log.js';
+import { parseEventLog } from '../../src/store/event-log.js';
 
 const fixture = parseEventLog<JournalEntry>(readFileSync(join(import.meta.dirname, '../fixtures/journals/killed.jsonl'), 'utf8'));
 const plan = (fixture[0] as { plan: PlanDocument }).plan;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appliedValues, changesFromJournal, changesToUndo, remainingToApply, remainingWork, stepHistories } from '../../src/change/remaining.js';
 import type { JournalEntry } from '../../src/model/change.js';
-import { parseEventLog } from '../../src/report/event-log.js';
+import { parseEventLog } from '../../src/store/event-log.js';
 import { UserError } from '../../src/model/errors.js';
 
 const load = (name: string) => parseEventLog<JournalEntry>(readFileSync(join(import.meta.dirname, '../fixtures/journals', name), 'utf8'));

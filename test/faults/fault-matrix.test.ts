@@ -18,7 +18,7 @@ import { localize } from '../../src/model/playbook.js';
 import type { HostResult, RunReport } from '../../src/model/result.js';
 import type { RunEvent } from '../../src/model/events.js';
 import { META } from '../integration/helpers.js';
-import { reportValidator } from '../../src/report/load-input.js';
+import { reportValidator } from '../../src/store/load-report.js';
 import { closedPort, knownHostsWithChangedKey, settledCount, silentListener, writeFaultInventory } from './support.js';
 
 const PLAYBOOK = join(import.meta.dirname, '../fixtures/playbooks/faults/matrix.yml');

@@ -10,11 +10,11 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderCommand } from '../../src/checks/command-gate.js';
-import { CommandSyntaxError, parseCommandTemplate } from '../../src/checks/command-template.js';
-import { checkCommandTemplate } from '../../src/checks/command-programs.js';
+import { renderCommand } from '../../src/command/gate.js';
+import { CommandSyntaxError, parseCommandTemplate } from '../../src/command/template.js';
+import { checkCommandTemplate } from '../../src/command/programs.js';
 import { TemplateError } from '../../src/checks/template-ast.js';
-import { readOnlyProblems, renderReadOnly } from '../../src/validate/read-only.js';
+import { readOnlyProblems, renderReadOnly } from '../../src/command/read-only.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const SCALE = Number(process.env.FUZZ_RUNS?.replace(/^x/, '') ?? 1);

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlaybook } from '../../src/load/playbook.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { UserError } from '../../src/model/errors.js';
-import { INPUT_LIMITS } from '../../src/model/input-limits.js';
+import { INPUT_LIMITS } from '../../src/io/input-limits.js';
 import { main } from '../../src/cli/main.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import type { RunEvent } from '../../src/model/events.js';
 import type { HostResult, RunReport } from '../../src/model/result.js';
-import { parseEventLog } from '../../src/report/index.js';
+import { parseEventLog } from '../../src/store/index.js';
 import { fbAsync } from '../cli/helpers.js';
 import { writeInventory } from './helpers.js';
 

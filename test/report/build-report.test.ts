@@ -1,7 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport, openEventLog, readEventLog, parseEventLog } from '../../src/report/index.js';
+import { buildReport } from '../../src/report/index.js';
+import { openEventLog, readEventLog, parseEventLog } from '../../src/store/index.js';
 import { UserError } from '../../src/model/errors.js';
 import { runEndEvent, type RunEvent } from '../../src/model/events.js';
 import { computeExitCode, computeSummary } from '../../src/model/outcome.js';

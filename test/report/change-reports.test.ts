@@ -10,7 +10,7 @@ import { renderHtml, renderMarkdown } from '../../src/report/index.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../../src/report/render-plan.js';
 import { labelsFor } from '../../src/report/labels.js';
 import { verdictLine } from '../../src/report/view-format.js';
-import { paintFor, recapLines } from '../../src/report/console-recap.js';
+import { paintFor, recapLines } from '../../src/console/recap.js';
 import { schemaValidator } from '../../src/validate/schema.js';
 import { FIXTURES } from './helpers.js';
 

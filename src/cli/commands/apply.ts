@@ -8,7 +8,7 @@ import { checkApproval, readSignatureFiles } from '../../change/approval.js';
 import { parseSerial } from '../../plan/batches.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, earlierApplies, parseChangeOptions } from '../change-options.js';
 import { stepKey } from '../../change/remaining.js';
-import { runChangeCommand } from '../change-run.js';
+import { runChangeCommand } from '../../change/apply-driver.js';
 
 const USAGE = `Usage: firebook apply plan.json --allowed-signers FILE [--expect-sha256 HASH] [--ticket ID] [options]
 

@@ -7,7 +7,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { parseLang } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
-import { packagePath } from '../../model/package-files.js';
+import { packagePath } from '../../io/package-files.js';
 import type { LabHostSpec } from '../../lab/types.js';
 
 /** One device per scenario the SecureX procedure diagnoses, FTD and FMC. */

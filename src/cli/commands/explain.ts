@@ -6,11 +6,11 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { parseChoice, parseLang } from '../options.js';
 import { loadPlaybooks } from '../../load/playbook.js';
 import { suggest } from '../../model/suggest.js';
-import { packagePath } from '../../model/package-files.js';
+import { packagePath } from '../../io/package-files.js';
 import { resolve } from 'node:path';
 import { labelsFor } from '../../report/labels.js';
 import { severityWord } from '../../report/view-format.js';
-import { displayWidth } from '../../report/text-width.js';
+import { displayWidth } from '../../console/text-width.js';
 
 /** Pads to `n` terminal columns (a Japanese character takes two). */
 const padColumns = (s: string, n: number) => s + ' '.repeat(Math.max(1, n - displayWidth(s)));

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
-import { packagePath } from '../../model/package-files.js';
+import { packagePath } from '../../io/package-files.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 
 const USAGE = `Usage: firebook init [DIR]

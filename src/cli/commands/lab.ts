@@ -3,7 +3,7 @@ import type { CliCommand, CliIO } from '../command.js';
 import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { UserError, EXIT } from '../../model/errors.js';
 import { SCENARIOS, type ScenarioName } from '../../lab/types.js';
-import { packagePath, packageRoot } from '../../model/package-files.js';
+import { packagePath, packageRoot } from '../../io/package-files.js';
 import { isAbsolute, relative } from 'node:path';
 
 const USAGE = `Usage: firebook lab --hosts N [--scenarios a,b,...] [--latency-ms X] [--dir DIR]

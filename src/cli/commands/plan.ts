@@ -20,8 +20,8 @@ import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js'
 import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../report/write-reports.js';
 import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
 import { formatLabel, labelsFor } from '../../report/labels.js';
-import { toolVersion } from '../../model/package-files.js';
-import { secretEnvName, splitExtraVars } from '../change-run.js';
+import { toolVersion } from '../../io/package-files.js';
+import { secretEnvName, splitExtraVars } from '../../change/apply-driver.js';
 
 /** The longest a plan may stay valid unless --max-valid-for says otherwise. */
 const DEFAULT_MAX_VALID_FOR = '7d';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { RunReport } from '../../model/result.js';
 import { fileResultStore } from '../../store/result-store.js';
 import { UserError } from '../../model/errors.js';
-import { loadRunFolder, mergeShardReports } from '../../report/merge.js';
+import { loadRunFolder, mergeShardReports } from '../../store/merge.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseFormats, parseLang } from '../options.js';

@@ -2,7 +2,7 @@
  * (a killed run still renders, marked incomplete); `firebook report prune` is report-prune.ts. */
 import { dirname, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
-import { loadReportInput } from '../../report/load-input.js';
+import { loadReportInput } from '../../store/load-report.js';
 import { readAs } from '../file-kind.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, runSubcommand, type CliCommand, type OptionsSpec } from '../command.js';

@@ -4,7 +4,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { remainingWork } from '../../change/remaining.js';
 import { parseSerial } from '../../plan/batches.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
-import { journalApproval, runChangeCommand } from '../change-run.js';
+import { journalApproval, runChangeCommand } from '../../change/apply-driver.js';
 
 const USAGE = `Usage: firebook resume JOURNAL [options]
 

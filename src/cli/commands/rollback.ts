@@ -4,7 +4,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { changesToUndo } from '../../change/remaining.js';
 import { loadInventory, selectHosts } from '../../inventory/index.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
-import { journalApproval, runChangeCommand } from '../change-run.js';
+import { journalApproval, runChangeCommand } from '../../change/apply-driver.js';
 
 const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
 

@@ -13,7 +13,8 @@ import { executeRun } from '../execute.js';
 import { loadWaivers } from '../../load/waivers.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadReportInput, REPORT_FORMATS } from '../../report/index.js';
+import { REPORT_FORMATS } from '../../report/index.js';
+import { loadReportInput } from '../../store/index.js';
 import { isDirectory } from '../../report/write-reports.js';
 import { applyShard, parseShard } from '../../plan/shard.js';
 

@@ -1,7 +1,7 @@
 /** Validation of variable values against their declared type (`inputs:` in a playbook). The
- * same type predicates as the command gate (command-gate.ts): one meaning per type name. */
+ * same type predicates as the command gate (gate.ts): one meaning per type name. */
 import type { VarDeclaration } from '../model/playbook.js';
-import { isOfType, type BaseType } from './command-gate.js';
+import { isOfType, type BaseType } from './gate.js';
 
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 

@@ -1,14 +1,14 @@
 /**
  * Read-only steps at levels expert/root (collect and capture `command:` and `file:`): the
  * template as a list of simple commands of WORDS and the few operators allowed. This one
- * structure is what validate judges (validate/read-only.ts) and what the renderer sends, every
+ * structure is what validate judges (command/read-only.ts) and what the renderer sends, every
  * word single-quoted, so the argv each program receives is exactly the words judged.
  * Quotes in the template are the author's: after quote removal a word is literal text, with the
  * holes as separate typed values. Anything a shell would interpret (`$`, backquotes, braces,
  * globs, `~`, a leading `=`, `#`, `!`, parentheses, other redirections…) is refused outside
  * single quotes. See docs/commands.md "What the shell receives".
  */
-import { CommandSyntaxError, commandTemplate, type Hole } from './command-template.js';
+import { CommandSyntaxError, commandTemplate, type Hole } from './template.js';
 
 export type WordPart = { kind: 'text'; text: string } | { kind: 'hole'; hole: Hole };
 

@@ -14,11 +14,11 @@ import { selectChecks } from '../plan/plan.js';
 import { computeChangeExitCode } from '../model/outcome.js';
 import { redact, redactDeep } from '../model/redact.js';
 import type { Connector } from '../model/transport.js';
-import { EventBus } from './emitter.js';
-import { contextFor, type HostRunOptions, type HostState } from './host-runner.js';
-import { registerResult, runCheck, type CheckRunContext } from './check-runner.js';
-import { pickValues, runRemediation, usedCaptures, type ChangeControl } from './remediate.js';
-import { finishReport, guardedEventSink, runPlan } from './runner.js';
+import { EventBus } from '../run/emitter.js';
+import { contextFor, type HostRunOptions, type HostState } from '../run/host-runner.js';
+import { registerResult, runCheck, type CheckRunContext } from '../run/check-runner.js';
+import { pickValues, runRemediation, usedCaptures, type ChangeControl } from '../run/remediate.js';
+import { finishReport, guardedEventSink, runPlan } from '../run/runner.js';
 import { memoryResultStore, type ResultStore } from '../store/result-store.js';
 
 /** A window the driver stops starting hosts after (the start was checked before). */

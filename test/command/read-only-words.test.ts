@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkCommandTemplate, CommandSyntaxError, fillHole, stepHoleTypes, variableHoleTypes } from '../../src/checks/index.js';
+import { checkCommandTemplate, CommandSyntaxError, fillHole, stepHoleTypes, variableHoleTypes } from '../../src/command/index.js';
 import type { PlaybookSpec } from '../../src/model/playbook.js';
-import { prepareReadOnly, readOnlyProblems, renderReadOnly } from '../../src/validate/read-only.js';
+import { prepareReadOnly, readOnlyProblems, renderReadOnly } from '../../src/command/read-only.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VarDeclaration } from '../../src/model/playbook.js';
-import { validateVarValue } from '../../src/checks/index.js';
+import { validateVarValue } from '../../src/command/index.js';
 
 describe('validateVarValue', () => {
   it.each<[VarDeclaration['type'], unknown, boolean]>([

@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { schemaValidator } from '../validate/schema.js';
 import { UserError } from '../model/errors.js';
 import type { RunReport } from '../model/result.js';
-import { buildReport } from './build-report.js';
+import { buildReport } from '../report/build-report.js';
 import { parseEventLog } from './event-log.js';
 import { missingFileHint } from '../model/suggest.js';
 

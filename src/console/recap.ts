@@ -4,12 +4,12 @@
 import { SEVERITIES } from '../model/playbook.js';
 import type { CheckResult, RunReport } from '../model/result.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
-import { formatLabel, type Labels } from './labels.js';
-import { toOneLine } from './sanitize.js';
+import { formatLabel, type Labels } from '../report/labels.js';
+import { toOneLine } from '../report/sanitize.js';
 import { displayWidth } from './text-width.js';
-import { findingsOf, rootsOfHost } from './view-causes.js';
-import { formatDurationMs, severityWord, textOf, verdictLine } from './view-format.js';
-import { changeParts, changeTally } from './view-changes.js';
+import { findingsOf, rootsOfHost } from '../report/view-causes.js';
+import { formatDurationMs, severityWord, textOf, verdictLine } from '../report/view-format.js';
+import { changeParts, changeTally } from '../report/view-changes.js';
 
 type Lang = 'en' | 'ja';
 

@@ -5,8 +5,8 @@
  * docs/commands.md.
  */
 import type { ReadonlyCommands } from '../model/playbook.js';
-import { HOLE } from '../checks/command-programs.js';
-import { isOfType } from '../checks/command-gate.js';
+import { HOLE } from './programs.js';
+import { isOfType } from './gate.js';
 
 /** A refusal at a character offset of the template. */
 export interface ReadOnlyProblem {

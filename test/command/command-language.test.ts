@@ -1,6 +1,7 @@
 /** The command language (docs/commands.md): plain holes only, typed values, one gate per level. */
 import { describe, expect, it } from 'vitest';
-import { checkCommandTemplate, CommandSyntaxError, commandVariables, fillHole, inferHoleType, parseCommandTemplate, renderCommand, stepHoleTypes, TemplateError, type HoleType } from '../../src/checks/index.js';
+import { TemplateError } from '../../src/checks/index.js';
+import { checkCommandTemplate, CommandSyntaxError, commandVariables, fillHole, inferHoleType, parseCommandTemplate, renderCommand, stepHoleTypes, type HoleType } from '../../src/command/index.js';
 import type { Level, PlaybookSpec } from '../../src/model/playbook.js';
 
 /** The syntax error of a template: [message pattern, column]. */

@@ -1,9 +1,9 @@
 import { describe, it, expect, vi } from 'vitest';
 import { Writable } from 'node:stream';
-import { createConsoleReporter, useColor } from '../../src/report/index.js';
+import { createConsoleReporter, useColor } from '../../src/console/index.js';
 import type { RunReport } from '../../src/model/result.js';
 import type { Reporter, RunEvent } from '../../src/model/events.js';
-import { loadSample } from './helpers.js';
+import { loadSample } from '../report/helpers.js';
 
 function memoryStream(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];

@@ -2,7 +2,7 @@
  * Check mode is read-only by construction: collect and capture steps (`command:` and `file:`)
  * run without `--apply`, so every program they run must be on an allow-list of programs that
  * only read (per level), with options that only read. At levels expert/root the template is
- * read ONCE into words and operators (checks/command-words.ts); this file judges those words —
+ * read ONCE into words and operators (command/words.ts); this file judges those words —
  * at `validate` with the holes unknown, and again at run time with the values filled in — and
  * renders the very same words, each single-quoted. A playbook may extend the list
  * (`readonly_commands:`), never with a program that runs others or writes; each addition is a
@@ -10,10 +10,10 @@
  */
 import type { Level, ReadonlyCommands } from '../model/playbook.js';
 import { CLI_VERBS, refusedExtension, shellProgramProblem, type JudgedWord, type ReadOnlyProblem } from './read-only-programs.js';
-import { commandShape, HOLE } from '../checks/command-programs.js';
-import { CommandSyntaxError, commandTemplate, positionOf, type Hole } from '../checks/command-template.js';
-import { readOnlyLineOf, renderLine, wordText, type ReadOnlyLine } from '../checks/command-words.js';
-import { fillValue, renderCommand, type HoleTypeOf } from '../checks/command-gate.js';
+import { commandShape, HOLE } from './programs.js';
+import { CommandSyntaxError, commandTemplate, positionOf, type Hole } from './template.js';
+import { readOnlyLineOf, renderLine, wordText, type ReadOnlyLine } from './words.js';
+import { fillValue, renderCommand, type HoleTypeOf } from './gate.js';
 import { getPath } from '../checks/context.js';
 import { TemplateError } from '../checks/template-ast.js';
 

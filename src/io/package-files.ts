@@ -10,7 +10,7 @@ let root: string | undefined;
 /** The folder holding firebook's package.json (the checkout or the installed package). */
 export function packageRoot(): string {
   if (root) return root;
-  // src/model/ → ../../ ; dist/src/model/ → ../../../ (dist/ has no package.json).
+  // src/io/ → ../../ ; dist/src/io/ → ../../../ (dist/ has no package.json).
   for (const up of ['../../', '../../../']) {
     const dir = fileURLToPath(new URL(up, import.meta.url));
     if (existsSync(join(dir, 'package.json'))) return (root = dir.replace(/\/$/, ''));

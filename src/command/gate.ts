@@ -10,11 +10,11 @@
  */
 import { isIP } from 'node:net';
 import type { Level } from '../model/playbook.js';
-import { getPath } from './context.js';
-import { commandTemplate, type Hole } from './command-template.js';
-import { checkCommandTemplate } from './command-programs.js';
-import { singleQuote } from './command-words.js';
-import { TemplateError } from './template-ast.js';
+import { getPath } from '../checks/context.js';
+import { commandTemplate, type Hole } from './template.js';
+import { checkCommandTemplate } from './programs.js';
+import { singleQuote } from './words.js';
+import { TemplateError } from '../checks/template-ast.js';
 import { isHostname } from './var-value.js';
 
 /** What a hole accepts. `value` (the default) is any text, number or a list of them. */
@@ -121,7 +121,7 @@ export function fillHole(value: unknown, type: HoleType, level: Level, name: str
 }
 
 /** fillHole's checks, returning the value's text unquoted (read-only steps quote every word
- * themselves, validate/read-only.ts). Throws TemplateError naming the hole. */
+ * themselves, command/read-only.ts). Throws TemplateError naming the hole. */
 export function fillValue(value: unknown, type: HoleType, level: Level, name: string, hole?: Hole): string {
   const isList = type.endsWith('-list');
   const base = (isList ? type.slice(0, -'-list'.length) : type) as BaseType | 'value';

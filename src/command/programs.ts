@@ -5,12 +5,12 @@
  *   a value quoted inside `'…'` would close the author's quote), never right after `$`, and
  *   never where the shell parses text again (`$(…)`, `sh -c`, `eval`…); no unquoted `#`
  *   starting a word, no unterminated quote, no here-document;
- * - CLISH read-only steps: the verb list (validate/read-only.ts). Read-only steps at the POSIX
- *   levels are read into words by command-words.ts, the one reading that is judged and sent.
+ * - CLISH read-only steps: the verb list (command/read-only.ts). Read-only steps at the POSIX
+ *   levels are read into words by words.ts, the one reading that is judged and sent.
  * Stricter than a real shell on purpose: what it cannot read is refused, never guessed.
  */
 import type { Level } from '../model/playbook.js';
-import { CommandSyntaxError, commandTemplate, type CommandTemplate } from './command-template.js';
+import { CommandSyntaxError, commandTemplate, type CommandTemplate } from './template.js';
 
 /** Stands for a hole in word texts. */
 export const HOLE = '\uE000';

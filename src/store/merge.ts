@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { UserError, type UserIssue } from '../model/errors.js';
 import { computeExitCode, computeSummary } from '../model/outcome.js';
 import type { RunMeta, RunReport } from '../model/result.js';
-import { loadReportInput } from './load-input.js';
-import type { ResultStore } from '../store/result-store.js';
+import { loadReportInput } from './load-report.js';
+import type { ResultStore } from './result-store.js';
 
 /** One shard's report and where it came from. */
 export interface ShardReport {

@@ -4,11 +4,11 @@
 import type { Reporter, RunEvent } from '../model/events.js';
 import type { RunReport } from '../model/result.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
-import { paintFor, recapLines, useColor, type Paint } from './console-recap.js';
-import { formatLabel, labelsFor, type Labels } from './labels.js';
-import { toOneLine } from './sanitize.js';
+import { paintFor, recapLines, useColor, type Paint } from './recap.js';
+import { formatLabel, labelsFor, type Labels } from '../report/labels.js';
+import { toOneLine } from '../report/sanitize.js';
 import { cutToWidth } from './text-width.js';
-import { formatDurationMs, remediationWord, textOf } from './view-format.js';
+import { formatDurationMs, remediationWord, textOf } from '../report/view-format.js';
 
 export { useColor };
 

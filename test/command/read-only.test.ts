@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Level, PlaybookSpec } from '../../src/model/playbook.js';
-import { readOnlyProblems, refusedExtension } from '../../src/validate/read-only.js';
+import { readOnlyProblems, refusedExtension } from '../../src/command/read-only.js';
 import { commandSites } from '../../src/validate/playbook-rules.js';
 
 const ROOT = join(import.meta.dirname, '../..');

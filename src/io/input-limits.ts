@@ -12,7 +12,7 @@
  *   the alias budget the caller gives `toJS` (the `yaml` package's `maxAliasCount`). */
 import { statSync } from 'node:fs';
 import { Composer, isAlias, isScalar, LineCounter, Parser, visit, YAMLParseError, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
-import { UserError } from './errors.js';
+import { UserError } from '../model/errors.js';
 
 export const INPUT_LIMITS = {
   /** 16 MiB: an inventory of tens of thousands of hosts fits; a mistaken log file does not. */

@@ -1,0 +1,11 @@
+/** The command language: templates parsed once into literal parts and typed holes, the one gate every value reaching a device passes, and the read-only judgement of a command's words. See docs/command-language.md. */
+export { renderCommand, fillHole, fillValue, quoteForShell, isOfType, BASE_TYPES } from './gate.js';
+export type { HoleType, HoleTypeOf, BaseType } from './gate.js';
+export { parseCommandTemplate, commandTemplate, commandVariables, CommandSyntaxError, positionOf } from './template.js';
+export type { CommandTemplate, Hole } from './template.js';
+export { commandShape, checkCommandTemplate, HOLE } from './programs.js';
+export { readOnlyLine, fileLine, renderLine, wordText } from './words.js';
+export type { ReadOnlyLine, ReadOnlyCommand, Word } from './words.js';
+export type { CommandShape, ShellWord, SimpleCommand } from './programs.js';
+export { stepHoleTypes, variableHoleTypes, inferHoleType, elementType, loopPath } from './hole-types.js';
+export { validateVarValue, isHostname } from './var-value.js';

@@ -1,0 +1,3 @@
+/** Persistence: the event log, report loading, shard merging and the result store. */
+export { openEventLog, readEventLog, parseEventLog, type EventLog } from './event-log.js';
+export { loadReportInput } from './load-report.js';

@@ -37,6 +37,14 @@ export function toVisibleText(text: string | undefined | null): string {
   return String(text).replace(/\r\n?/g, '\n').replace(UNSAFE_CHARS, visibleFor);
 }
 
+/** A field value as text. */
+export function fieldText(value: unknown): string {
+  if (value === undefined) return '—';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return toVisibleText(value.map(String).join(', '));
+  return toVisibleText(String(value));
+}
+
 /** For the terminal, line by line (error messages, `inventory --graph`): like `toVisibleText`,
  * but a CR is shown (`␍`), never turned into a line break, so one message stays one line. */
 export function toTerminalText(text: string): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { ROOT, writeInventory } from './helpers.js';
+import { writeInventory } from './helpers.js';
 import { fbAsync } from '../cli/helpers.js';
 
 const fb = (args: string[]) => fbAsync(args);

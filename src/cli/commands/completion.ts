@@ -6,7 +6,8 @@ import { suggest } from '../../model/suggest.js';
 
 const SHELLS = { bash: bashCompletion, zsh: zshCompletion } as const;
 
-export const command: CliCommand = {
+/** The command, given the table it completes (index.ts passes its own: no import cycle). */
+export const completionCommand = (commands: () => readonly CliCommand[]): CliCommand => ({
   name: 'completion',
   summary: 'print a shell completion script (bash or zsh)',
   usage: `Usage: firebook completion bash|zsh
@@ -25,10 +26,7 @@ Prints a completion script for firebook's commands, flags and flag values.
       const guess = shell ? suggest(shell, Object.keys(SHELLS)) : undefined;
       throw new UserError({ code: 'cli-usage', message: `firebook completion: ${shell ? `unknown shell '${[shell, ...extra].join(' ')}'` : 'name a shell'}`, hint: guess && !extra.length ? `did you mean '${guess}'?` : 'one of: bash, zsh' });
     }
-    // Imported here, not at the top: index.ts lists this command, and a static cycle would
-    // leave one of the two uninitialised depending on which module is loaded first.
-    const { COMMANDS } = await import('./index.js');
-    io.stdout.write(SHELLS[shell as keyof typeof SHELLS](COMMANDS));
+    io.stdout.write(SHELLS[shell as keyof typeof SHELLS](commands()));
     return EXIT.ok;
   },
-};
+});

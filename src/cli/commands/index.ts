@@ -8,7 +8,7 @@ import { command as report } from './report.js';
 import { command as lab } from './lab.js';
 import { command as demo } from './demo.js';
 import { command as init } from './init.js';
-import { command as completion } from './completion.js';
+import { completionCommand } from './completion.js';
 import { command as plan } from './plan.js';
 import { command as approve } from './approve.js';
 import { command as apply } from './apply.js';
@@ -16,4 +16,6 @@ import { command as resume } from './resume.js';
 import { command as rollback } from './rollback.js';
 import { command as change } from './change.js';
 
+/** Completes the table below (given to it here, so completion.ts does not import this file). */
+export const completion = completionCommand(() => COMMANDS);
 export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, change, validate, explain, inventory, report, lab, demo, init, completion];

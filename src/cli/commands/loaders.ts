@@ -18,5 +18,5 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<{ command: C
   lab: () => import('./lab.js'),
   demo: () => import('./demo.js'),
   init: () => import('./init.js'),
-  completion: () => import('./completion.js'),
+  completion: () => import('./index.js').then((m) => ({ command: m.completion })),
 };

@@ -119,7 +119,7 @@ export const command: CliCommand = {
     const plan = applyShard(fullPlan!, shard);
     const waivers = v.waivers ? loadWaivers(v.waivers, inventory!, { maxDays: parsePositiveInt('run', '--waiver-max-days', v['waiver-max-days']) }) : [];
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
-    warnInsecure(io, { hostKeyPolicy }, v.replay ? undefined : plan);
+    warnInsecure(io, { hostKeyPolicy, knownHostsFile }, v.replay ? undefined : plan, inventory);
     warnReadonlyCommands(io.stderr, playbooks);
     const { report } = await executeRun(
       {

@@ -139,7 +139,7 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
   // Where each value comes from, kept small (docs/scale.md): per group, and per host only for a
   // host with its own vars; varSource() walks the precedence below when a message needs it.
   const groupFiles = new Map<string, Record<string, string>>();
-  const hostSources = new Map<string, { inline: Record<string, unknown>; files: Record<string, string> }>();
+  const hostSources = new Map<string, { inline: Record<string, unknown>; files?: Record<string, string> }>();
   const groups = new Map<string, InventoryGroup>();
   for (const g of builder.groups.values()) {
     const files: Record<string, string> = {};
@@ -161,7 +161,8 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
     for (const g of others) vars = { ...vars, ...groupFileVars.get(g.name) };
     const files: Record<string, string> = {};
     vars = { ...vars, ...h.vars, ...loadVarsFor(baseDir, 'host_vars', h.name, vault, files) };
-    if (Object.keys(h.vars).length > 0 || Object.keys(files).length > 0) hostSources.set(h.name, { inline: h.vars, files });
+    const hasFiles = Object.keys(files).length > 0;
+    if (hasFiles || Object.keys(h.vars).length > 0) hostSources.set(h.name, { inline: h.vars, ...(hasFiles ? { files } : {}) });
     hosts.set(h.name, { name: h.name, groups: mine.map((g) => g.name), vars });
   }
   const shown = (file: string) => {
@@ -173,7 +174,7 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
     const h = hosts.get(host);
     if (!h || !(key in h.vars)) return undefined;
     const own = hostSources.get(host);
-    if (own && key in own.files) return shown(own.files[key]);
+    if (own?.files && key in own.files) return shown(own.files[key]);
     if (own && key in own.inline) return shown(source);
     const order = [...h.groups].reverse(); // sorted with `all` first: reversed, highest first
     for (const g of order) if (key in groupFiles.get(g)!) return shown(groupFiles.get(g)![key]);

@@ -111,7 +111,7 @@ export function hostKeyOverrides(settings: Pick<ConnectionSettings, 'hostKeyPoli
     const sets = (vars: Record<string, unknown>) => SSH_ARG_VARS.find((k) => typeof vars[k] === 'string' && (vars[k] as string).toLowerCase().includes(option.toLowerCase()));
     const found = new Set(names.map((n) => (inventory ? sets(inventory.hosts.get(n)?.vars ?? {}) : undefined)));
     const variable = found.size === 1 ? [...found][0] : undefined;
-    lines.push(`the inventory's ${variable ?? 'ssh args'} sets ${option} for ${whose(names, hosts.map((h) => h.name), inventory, variable, option)}; it overrides ${flag} for ${names.length === 1 ? 'that host' : 'those hosts'}, as ssh args do in Ansible`);
+    lines.push(`the inventory's ${variable ? `${variable} sets` : 'ssh args set'} ${option} for ${whose(names, hosts.map((h) => h.name), inventory, variable, option)}; it overrides ${flag} for ${names.length === 1 ? 'that host' : 'those hosts'}, as ssh args do in Ansible`);
   }
   return lines;
 }

@@ -261,6 +261,8 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
     issues.push({ code: 'cli-usage', message: `--limit '${opts.limit}' matches no host in ${inventory.source}`, hint: "list hosts with 'firebook inventory -i FILE --graph'" });
   }
   const hosts = new Map<string, HostPlan>();
+  /** With inputErrorsPerHost: each host's inventory values its inputs refuse. */
+  const inputErrors = new Map<string, Set<string>>();
   for (const pb of playbooks) {
     const selected = selectChecks(pb.spec.checks, opts.tags, opts.skipTags);
     // The same for every host of this playbook: one of each, shared (memory grows with hosts).
@@ -297,7 +299,7 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       perHost.push(...found.map((f) => ({ ...f, issue: redactIssues([f.issue], plan.secrets)[0] })));
       if (opts.inputErrorsPerHost) {
         const own = inventoryInputErrors(pb, vars, inventory, name, connection.platform, opts.extraVars);
-        if (own.length > 0) plan.inputError = redact([plan.inputError, ...own].filter(Boolean).join('; '), plan.secrets);
+        if (own.length > 0) inputErrors.set(name, new Set([...(inputErrors.get(name) ?? []), ...own]));
       }
       // The transport and recorder redact the same values (a recording must hold no secret).
       plan.connection = { ...plan.connection, secrets: plan.secrets };
@@ -317,7 +319,11 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
   }
   // A host that cannot run for its own inventory value is that host's error, not everyone's:
   // what else is wrong with it (e.g. a variable its value would have selected) waits for the fix.
-  issues.push(...sayOnce(perHost.filter((f) => f.host === undefined || hosts.get(f.host)?.inputError === undefined)));
+  for (const [name, errors] of inputErrors) {
+    const plan = hosts.get(name)!;
+    plan.inputError = redact([...errors].join('; '), plan.secrets);
+  }
+  issues.push(...sayOnce(perHost.filter((f) => f.host === undefined || !inputErrors.has(f.host))));
   if (issues.length === 0 && hosts.size === 0) issues.push({ code: 'cli-usage', message: 'nothing to run: no host is targeted by the playbooks and --limit', hint: "check the playbooks' hosts: and --limit against 'firebook inventory -i FILE --graph'" });
   if (issues.length > 0) throw new UserError(sayOnce(issues.map((issue) => ({ issue }))));
   const checks = playbooks.flatMap((pb) => selectChecks(pb.spec.checks, opts.tags, opts.skipTags).map((c) => {

@@ -1,8 +1,13 @@
 /**
  * `--window START/END` (ISO 8601 time interval) and `--valid-for 24h`. Times must carry an
  * offset (`Z`, `+09:00`): a change window in "local time" means a different hour on the
- * jump host than on the engineer's laptop. END is a time or a duration (`PT2H`, `P1DT30M`).
+ * jump host than on the engineer's laptop. END is a time or a duration (`PT2H`, `2h`, `1h30m`:
+ * the one duration grammar of every flag, model/duration.ts).
  */
+import { DURATION_FORMS, parseDuration } from '../model/duration.js';
+
+export { parseIsoDuration } from '../model/duration.js';
+
 
 /** A change window: [start, end). */
 export interface ChangeWindow {
@@ -15,20 +20,11 @@ export interface ChangeWindow {
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
 function parseDateTime(text: string): Date | undefined {
   if (!DATE_TIME.test(text)) return undefined;
   const d = new Date(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-/** ISO 8601 duration (weeks, days, hours, minutes, seconds) in milliseconds. */
-export function parseIsoDuration(text: string): number | undefined {
-  const m = DURATION.exec(text);
-  if (!m || text === 'P' || text.endsWith('T')) return undefined;
-  const [w, d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0));
-  return ((((w * 7 + d) * 24 + h) * 60 + min) * 60 + s) * 1000;
 }
 
 /** Parses `START/END`; a string says what is wrong (the caller names the flag). */
@@ -39,8 +35,8 @@ export function parseWindow(text: string): ChangeWindow | string {
   if (!start) return `'${parts[0]}' is not a date and time with an offset (e.g. 2026-12-01T01:00+09:00)`;
   let end = parseDateTime(parts[1]);
   if (!end) {
-    const ms = parseIsoDuration(parts[1]);
-    if (ms === undefined) return `'${parts[1]}' is neither a date and time with an offset nor a duration (e.g. PT2H)`;
+    const ms = parseDuration(parts[1]);
+    if (ms === undefined) return `'${parts[1]}' is neither a date and time with an offset nor a duration: ${DURATION_FORMS}`;
     end = new Date(start.getTime() + ms);
   }
   if (end.getTime() <= start.getTime()) return 'ends before it starts';
@@ -54,17 +50,8 @@ export function windowState(window: ChangeWindow, now: Date): 'before' | 'open' 
   return t < window.end.getTime() ? 'open' : 'after';
 }
 
-/** `--valid-for`: `90m`, `24h`, `7d`, `45s`, or an ISO 8601 duration. */
-export function parseValidFor(text: string): number | undefined {
-  const m = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
-  if (m) {
-    const n = Number(m[1]);
-    const ms = n * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-    return ms > 0 ? ms : undefined;
-  }
-  const iso = parseIsoDuration(text.trim());
-  return iso && iso > 0 ? iso : undefined;
-}
+/** `--valid-for`: one duration grammar for every flag (model/duration.ts). */
+export const parseValidFor = parseDuration;
 
 /** `date` as ISO 8601 in the offset of `like` (e.g. `+09:00` of `2026-12-01T01:00+09:00`). */
 export function inOffsetOf(date: Date, like: string | undefined): string {

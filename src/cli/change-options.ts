@@ -38,7 +38,7 @@ export const CHANGE_USAGE = `Approval (docs/change-window.md):
       --key FILE            sign the end of the journal with this SSH private key
       --key-passphrase-file FILE  passphrase of --key (or $FIREBOOK_KEY_PASSPHRASE)
 Window:
-      --window START/END    ISO 8601 with offset, END a time or a duration:
+      --window START/END    ISO 8601 with offset, END a time or a duration (2h, 1h30m, PT2H):
                             2026-12-01T01:00+09:00/PT2H. Refused outside it; no new host
                             starts after it ends (hosts in flight finish)
   -e, --extra-vars @FILE    a file (may be vault-encrypted) with the secrets the plan names; or

@@ -54,8 +54,10 @@ export function parseExtraVars(command: string, values: string[] | undefined, va
       for (const pair of words) {
         const eq = pair.indexOf('=');
         if (eq <= 0) throw usage(command, `-e '${pair.slice(0, 40)}' is not key=value`, 'use -e key=value, -e @file.yml or -e \'{"key": "value"}\'');
-        out[pair.slice(0, eq)] = pair.slice(eq + 1);
-        note(pair.slice(0, eq), pair);
+        const [key, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
+        out[key] = value;
+        // Named in messages as it could be typed again: a value with a space or quote stays quoted.
+        note(key, /[\s'"\\]/.test(value) ? `${key}=${JSON.stringify(value)}` : pair);
       }
     }
   }

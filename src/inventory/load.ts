@@ -3,7 +3,7 @@
  * `group_vars/` and `host_vars/` beside it, and resolves every host's variables.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { checkFileSize } from '../io/input-limits.js';
 import type { Inventory, InventoryGroup, InventoryHost } from '../model/inventory.js';
@@ -136,10 +136,16 @@ function rejectHostGroupClashes(builder: InventoryBuilder, path: string): void {
 
 function resolveInventory(builder: InventoryBuilder, source: string, baseDir: string, vault: Vault): Inventory {
   const groupFileVars = new Map<string, Record<string, unknown>>();
+  // Where each value comes from, kept small (docs/scale.md): per group, and per host only for a
+  // host with its own vars; varSource() walks the precedence below when a message needs it.
+  const groupFiles = new Map<string, Record<string, string>>();
+  const hostSources = new Map<string, { inline: Record<string, unknown>; files?: Record<string, string> }>();
   const groups = new Map<string, InventoryGroup>();
   for (const g of builder.groups.values()) {
-    const fileVars = loadVarsFor(baseDir, 'group_vars', g.name, vault);
+    const files: Record<string, string> = {};
+    const fileVars = loadVarsFor(baseDir, 'group_vars', g.name, vault, files);
     groupFileVars.set(g.name, fileVars);
+    groupFiles.set(g.name, files);
     const vars: Record<string, unknown> = { ...g.vars, ...fileVars };
     if (g.priority !== 1) vars.ansible_group_priority = g.priority;
     groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], vars });
@@ -153,8 +159,26 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
     for (const g of others) vars = { ...vars, ...g.vars };
     vars = { ...vars, ...groupFileVars.get('all') };
     for (const g of others) vars = { ...vars, ...groupFileVars.get(g.name) };
-    vars = { ...vars, ...h.vars, ...loadVarsFor(baseDir, 'host_vars', h.name, vault) };
+    const files: Record<string, string> = {};
+    vars = { ...vars, ...h.vars, ...loadVarsFor(baseDir, 'host_vars', h.name, vault, files) };
+    const hasFiles = Object.keys(files).length > 0;
+    if (hasFiles || Object.keys(h.vars).length > 0) hostSources.set(h.name, { inline: h.vars, ...(hasFiles ? { files } : {}) });
     hosts.set(h.name, { name: h.name, groups: mine.map((g) => g.name), vars });
   }
-  return { source, hosts, groups };
+  const shown = (file: string) => {
+    const rel = relative(process.cwd(), file);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  };
+  // The same precedence as above, highest first.
+  const varSource = (host: string, key: string): string | undefined => {
+    const h = hosts.get(host);
+    if (!h || !(key in h.vars)) return undefined;
+    const own = hostSources.get(host);
+    if (own?.files && key in own.files) return shown(own.files[key]);
+    if (own && key in own.inline) return shown(source);
+    const order = [...h.groups].reverse(); // sorted with `all` first: reversed, highest first
+    for (const g of order) if (key in groupFiles.get(g)!) return shown(groupFiles.get(g)![key]);
+    return shown(source);
+  };
+  return { source, hosts, groups, varSource };
 }

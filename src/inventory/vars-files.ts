@@ -76,9 +76,14 @@ export function parseVarsText(text: string, file: string, vault: Vault = new Vau
   return value as Record<string, unknown>;
 }
 
-/** Merged variables of `group_vars/<name>` or `host_vars/<name>` under `baseDir`. */
-export function loadVarsFor(baseDir: string, kind: 'group_vars' | 'host_vars', name: string, vault?: Vault): Record<string, unknown> {
+/** Merged variables of `group_vars/<name>` or `host_vars/<name>` under `baseDir`; `origins`
+ * (optional) receives, per variable, the file its value comes from (the last that sets it). */
+export function loadVarsFor(baseDir: string, kind: 'group_vars' | 'host_vars', name: string, vault?: Vault, origins?: Record<string, string>): Record<string, unknown> {
   let out: Record<string, unknown> = {};
-  for (const file of findVarsFiles(join(baseDir, kind), name)) out = { ...out, ...readVarsFile(file, vault) };
+  for (const file of findVarsFiles(join(baseDir, kind), name)) {
+    const vars = readVarsFile(file, vault);
+    out = { ...out, ...vars };
+    if (origins) for (const k of Object.keys(vars)) origins[k] = file;
+  }
   return out;
 }

@@ -25,6 +25,10 @@ export interface Inventory {
   /** Values that are secret whatever their variable's name: every value decrypted from Ansible
    * Vault (inline `!vault` and vault-encrypted files). Redacted wherever shown. */
   secretValues?: readonly string[];
+  /** The file the host's winning value of `key` comes from (`host_vars/fw3.yml`, a
+   * `group_vars/` file, or the inventory file itself), for messages; undefined when the host
+   * does not have it. Paths are relative to the working folder when inside it. */
+  varSource?(host: string, key: string): string | undefined;
 }
 
 /** Connection settings derived from a host's variables (ansible_* names). */

@@ -50,6 +50,7 @@ export type TriageClass =
   | 'interrupted'
   | 'replay-missing'
   | 'level-unavailable'
+  | 'invalid-input'
   | 'internal';
 
 /** A failure of the transport; `triage` says which class. Messages never hold secrets. */

@@ -17,6 +17,7 @@ export const TRIAGE_NEXT: Record<TriageClass, LocalizedText> = {
   interrupted: { en: 'The run was interrupted before this host finished: re-run it with --limit.', ja: 'このホストの完了前に実行が中断されました。--limit で再実行してください。' },
   'replay-missing': { en: 'The recording has no output for this command: record the host again with --record.', ja: '記録にこのコマンドの出力がありません。--record で再記録してください。' },
   'level-unavailable': { en: 'This shell level is not available on this device (e.g. CLISH on a bash-login FMC).', ja: 'この機器ではこのシェルレベルを利用できません (例: bash ログインの FMC の CLISH)。' },
+  'invalid-input': { en: 'A value in the inventory is not one this playbook accepts (the message names the input, its file and what it accepts): fix it there and re-run this host with --limit. Nothing was sent to the device.', ja: 'インベントリの値をこのプレイブックが受け付けません (メッセージに入力名、ファイル、受け付ける値があります)。そのファイルを直し、--limit でこのホストを再実行してください。機器には何も送信していません。' },
   internal: { en: 'firebook hit an internal error on this host: please report it with the events.jsonl file.', ja: 'このホストで firebook の内部エラーが発生しました。events.jsonl を添えて報告してください。' },
 };
 
@@ -37,5 +38,6 @@ export const TRIAGE_CAUSE: Record<TriageClass, LocalizedText> = {
   interrupted: { en: 'the run was interrupted', ja: '実行が中断された' },
   'replay-missing': { en: 'no recorded output for a command', ja: 'コマンドの記録された出力がない' },
   'level-unavailable': { en: 'shell level not available on this device', ja: 'この機器ではシェルレベルを利用できない' },
+  'invalid-input': { en: 'a value in the inventory is not accepted', ja: 'インベントリの値が受け付けられない' },
   internal: { en: 'internal error in firebook', ja: 'firebook の内部エラー' },
 };

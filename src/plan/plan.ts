@@ -37,6 +37,10 @@ export interface HostPlan {
   playbooks: PlannedPlaybook[];
   /** Secret values to redact from everything this host produces. */
   secrets: string[];
+  /** With `inputErrorsPerHost`: why this host cannot run (an inventory value its input refuses).
+   * The host is not connected to; the runner reports this as its `error` (triage
+   * `invalid-input`) and every other host runs (docs/faults.md "Input faults"). */
+  inputError?: string;
 }
 
 export interface RunPlan {
@@ -57,6 +61,9 @@ export interface PlanOptions {
   connectionDefaults?: Partial<ConnectionSpec>;
   /** Values that are secret whatever their name (decrypted from Ansible Vault in `-e @file`). */
   secretValues?: readonly string[];
+  /** `run` in check mode: a host whose inventory value fails its input's type or `choices` is
+   * that host's error (HostPlan.inputError) instead of refusing the whole run. */
+  inputErrorsPerHost?: boolean;
 }
 
 /** Checks selected by tags, plus every earlier check they read (so `--tags` never turns a
@@ -216,6 +223,22 @@ export function invalidInputs(pb: LoadedPlaybook, vars: Record<string, unknown>,
   return issues;
 }
 
+/** Inputs whose value this host takes from the inventory and that the input refuses: one line
+ * each, naming the input, the file the value comes from and what the input accepts. */
+function inventoryInputErrors(pb: LoadedPlaybook, vars: Record<string, unknown>, inventory: Inventory, host: string, platform: Platform, extra: Record<string, unknown> = {}): string[] {
+  const hostVars = inventory.hosts.get(host)?.vars ?? {};
+  const playbookVars = { ...pb.spec.vars, ...pb.spec.platform_vars?.[platform] };
+  const out: string[] = [];
+  for (const [name, decl] of Object.entries(pb.spec.inputs ?? {})) {
+    if (name in extra || !(name in hostVars) || name in playbookVars || vars[name] === undefined) continue;
+    const err = validateVarValue(decl, vars[name]);
+    if (!err) continue;
+    const file = inventory.varSource?.(host, name) ?? inventory.source;
+    out.push(`input '${name}' in ${file}${decl.choices ? '' : ` must be ${decl.type}`}: ${err}`);
+  }
+  return out;
+}
+
 /** Error messages are shown: a secret value that failed validation is not printed. */
 function redactIssues(issues: UserIssue[], secrets: readonly string[]): UserIssue[] {
   return issues.map((i) => ({ ...i, message: redact(i.message, secrets), ...(i.hint ? { hint: redact(i.hint, secrets) } : {}) }));
@@ -238,6 +261,8 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
     issues.push({ code: 'cli-usage', message: `--limit '${opts.limit}' matches no host in ${inventory.source}`, hint: "list hosts with 'firebook inventory -i FILE --graph'" });
   }
   const hosts = new Map<string, HostPlan>();
+  /** With inputErrorsPerHost: each host's inventory values its inputs refuse. */
+  const inputErrors = new Map<string, Set<string>>();
   for (const pb of playbooks) {
     const selected = selectChecks(pb.spec.checks, opts.tags, opts.skipTags);
     // The same for every host of this playbook: one of each, shared (memory grows with hosts).
@@ -272,6 +297,10 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
         ...commandValueIssues(pb, commandSites(pb.spec), vars, name, fromExtra),
       ];
       perHost.push(...found.map((f) => ({ ...f, issue: redactIssues([f.issue], plan.secrets)[0] })));
+      if (opts.inputErrorsPerHost) {
+        const own = inventoryInputErrors(pb, vars, inventory, name, connection.platform, opts.extraVars);
+        if (own.length > 0) inputErrors.set(name, new Set([...(inputErrors.get(name) ?? []), ...own]));
+      }
       // The transport and recorder redact the same values (a recording must hold no secret).
       plan.connection = { ...plan.connection, secrets: plan.secrets };
       const platformVars = pb.spec.platform_vars;
@@ -288,7 +317,13 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
       hosts.set(name, plan);
     }
   }
-  issues.push(...sayOnce(perHost));
+  // A host that cannot run for its own inventory value is that host's error, not everyone's:
+  // what else is wrong with it (e.g. a variable its value would have selected) waits for the fix.
+  for (const [name, errors] of inputErrors) {
+    const plan = hosts.get(name)!;
+    plan.inputError = redact([...errors].join('; '), plan.secrets);
+  }
+  issues.push(...sayOnce(perHost.filter((f) => f.host === undefined || !inputErrors.has(f.host))));
   if (issues.length === 0 && hosts.size === 0) issues.push({ code: 'cli-usage', message: 'nothing to run: no host is targeted by the playbooks and --limit', hint: "check the playbooks' hosts: and --limit against 'firebook inventory -i FILE --graph'" });
   if (issues.length > 0) throw new UserError(sayOnce(issues.map((issue) => ({ issue }))));
   const checks = playbooks.flatMap((pb) => selectChecks(pb.spec.checks, opts.tags, opts.skipTags).map((c) => {

@@ -175,6 +175,8 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
       });
     };
     try {
+      // An inventory value the playbook refuses (plan.ts inputErrorsPerHost): this host's error, no login.
+      if (host.inputError !== undefined) throw new TransportError('invalid-input', host.inputError);
       session = await connect(true);
       hostAbort.signal.addEventListener('abort', () => void session?.close().catch(() => undefined), { once: true });
       result = await (opts.hostWork ?? runHostOnSession)(host, session, hostStart, {

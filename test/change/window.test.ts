@@ -21,7 +21,7 @@ describe('--window START/END', () => {
   it.each([
     ['2026-12-01T01:00/PT2H', /offset/],
     ['2026-12-01T01:00Z', /START\/END/],
-    ['2026-12-01T01:00Z/2h', /duration/],
+    ['2026-12-01T01:00Z/2 hours', /duration/],
     ['2026-12-01T03:00Z/2026-12-01T01:00Z', /ends before it starts/],
     ['2026-12-01T01:00Z/PT', /duration/],
   ])('refuses %j', (text, why) => expect(parseWindow(text)).toMatch(why));

@@ -63,7 +63,7 @@ describe('firebook report prune', () => {
   it.each([
     [['report', 'prune'], /say what to keep/],
     [['report', 'prune', '--keep', '0'], /--keep must be a positive whole number/],
-    [['report', 'prune', '--older-than', '30'], /--older-than must be a number of hours, days or weeks/],
+    [['report', 'prune', '--older-than', '30'], /--older-than must be a duration longer than zero: .*, not '30'/],
     [['report', 'prune', '--keep', '3', '--dir', 'report'], /--dir report: no such folder\n {2}hint: did you mean 'reports'\?/],
   ])('%j is invalid input (exit 4)', (args, message) => {
     const { cwd } = reportsFolder();

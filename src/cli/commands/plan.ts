@@ -11,7 +11,7 @@ import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsec
 import { runPlan } from '../../run/runner.js';
 import { buildPlanDocument } from '../../change/plan-document.js';
 import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js';
-import { parseValidFor } from '../../change/window.js';
+import { durationError, parseDuration } from '../../model/duration.js';
 import { signatureFiles } from '../../change/approval.js';
 import { runFolderIssue } from '../../change/exclusive.js';
 import { createHash } from 'node:crypto';
@@ -44,7 +44,8 @@ Selection:
 Plan:
   -o, --output FILE         the plan (default plan.json); plan.md and plan.html are written beside it
       --force               replace an existing plan at -o (without it, an existing plan is exit 4)
-      --valid-for DURATION  how long the plan may be applied: 90m, 24h, 7d or ISO 8601 (default 24h)
+      --valid-for DURATION  how long the plan may be applied: 90m, 24h, 7d, 1w, 1h30m or ISO 8601
+                            like PT12H (default 24h)
       --max-valid-for DURATION  the longest --valid-for accepted (default 7d)
 ${CONNECTION_USAGE}
 ${VAULT_USAGE.trimEnd()}
@@ -86,10 +87,10 @@ export const command: CliCommand = {
     const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook plan: ${message}`, hint: "run 'firebook plan --help' for the options" });
     if (positionals.length === 0) throw usage('name at least one playbook (e.g. playbooks/securex.yml)');
     if (!v.inventory) throw usage('-i INVENTORY is required');
-    const validForMs = parseValidFor(v['valid-for'] ?? '24h');
-    if (validForMs === undefined) throw usage(`--valid-for must be a duration like 90m, 24h, 7d or PT12H, not '${v['valid-for']}'`);
-    const maxValidMs = parseValidFor(v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR);
-    if (maxValidMs === undefined) throw usage(`--max-valid-for must be a duration like 7d or P14D, not '${v['max-valid-for']}'`);
+    const validForMs = parseDuration(v['valid-for'] ?? '24h');
+    if (validForMs === undefined) throw usage(durationError('--valid-for', v['valid-for']!));
+    const maxValidMs = parseDuration(v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR);
+    if (maxValidMs === undefined) throw usage(durationError('--max-valid-for', v['max-valid-for']!));
     if (validForMs > maxValidMs) throw usage(`--valid-for ${v['valid-for']} is longer than the ${v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR} a plan may stay valid: an approval should not outlive what it approved`);
     const output = resolve(io.cwd, v.output ?? 'plan.json');
     if (extname(output) !== '.json') throw usage(`-o ${v.output}: the plan is JSON; name it *.json (plan.md and plan.html go beside it)`);

@@ -7,6 +7,7 @@ import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parsePositiveInt } from '../options.js';
 import { missingFileHint } from '../../io/missing-file.js';
+import { durationError, parseDuration } from '../../model/duration.js';
 
 const USAGE = `Usage: firebook report prune (--keep N | --older-than AGE) [--dir DIR] [--dry-run]
 
@@ -15,7 +16,7 @@ events.jsonl or report.json; nothing else is touched. The newest runs are always
 
 Options:
   --keep N           keep the N newest run folders, delete the older ones
-  --older-than AGE   delete run folders last written more than AGE ago: 30d, 12h, 2w
+  --older-than AGE   delete run folders last written more than AGE ago: 30d, 12h, 2w, 90m
                      (the newest run folder is kept even if it is older)
                      With both, a folder goes only when it is beyond N and older than AGE.
   --dir DIR          the folder holding the run folders (default: reports)
@@ -36,7 +37,6 @@ export interface RunFolder {
 }
 
 const RUN_FILES = ['events.jsonl', 'report.json'];
-const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
@@ -66,10 +66,8 @@ export function selectPrunable(runs: readonly RunFolder[], rule: { keep?: number
 }
 
 /** `30d`, `12h`, `2w` → milliseconds. */
-export function parseAge(value: string): number | undefined {
-  const m = /^(\d+)([hdw])$/.exec(value.trim());
-  return m && Number(m[1]) > 0 ? Number(m[1]) * UNIT_MS[m[2]] : undefined;
-}
+/** `--older-than`: the one duration grammar of every flag (model/duration.ts). */
+export const parseAge = parseDuration;
 
 function usage(message: string): UserError {
   return new UserError({ code: 'cli-usage', message: `firebook report prune: ${message}`, hint: "run 'firebook report prune --help' for the options" });
@@ -86,7 +84,7 @@ export const command: CliCommand = {
     if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
     const keep = parsePositiveInt('report prune', '--keep', values.keep);
     const olderThanMs = values['older-than'] === undefined ? undefined : parseAge(values['older-than']);
-    if (values['older-than'] !== undefined && olderThanMs === undefined) throw usage(`--older-than must be a number of hours, days or weeks (12h, 30d, 2w), not '${values['older-than']}'`);
+    if (values['older-than'] !== undefined && olderThanMs === undefined) throw usage(durationError('--older-than', values['older-than']));
     if (keep === undefined && olderThanMs === undefined) throw usage('say what to keep: --keep N or --older-than AGE (or both)');
     const dirArg = values.dir ?? 'reports';
     const dir = resolve(io.cwd, dirArg);

@@ -44,7 +44,9 @@ Selection:
       --skip-tags T[,T]     leave out checks with these tags (or ids)
   -e, --extra-vars VARS     key=value, @file.yml or JSON; highest precedence (repeatable)
 Mode:
-      --check               (default) collect and judge only; plan remediations
+      --check               (default) collect and judge only; plan remediations. A host whose
+                            inventory value an input refuses (type, choices) is that host's
+                            error (invalid-input); the other hosts run
       --apply               run remediations for failed checks, verify, roll back on failure
       --waivers FILE        waivers.yml: failures of listed checks become 'waived' until expiry
       --waiver-max-days N   longest a waiver may run from approved to expires (default 365)
@@ -112,12 +114,12 @@ export const command: CliCommand = {
     const extraVarOrigins: Record<string, string> = {};
     const extraVars = parseExtraVars('run', v['extra-vars'], vault, extraVarOrigins);
     const shard = parseShard(v.shard);
-    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults }, vault);
+    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults, inputErrorsPerHost: !v.apply }, vault);
     // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
     const plan = applyShard(fullPlan!, shard);
     const waivers = v.waivers ? loadWaivers(v.waivers, inventory!, { maxDays: parsePositiveInt('run', '--waiver-max-days', v['waiver-max-days']) }) : [];
     const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
-    warnInsecure(io, { hostKeyPolicy }, v.replay ? undefined : plan);
+    warnInsecure(io, { hostKeyPolicy, knownHostsFile }, v.replay ? undefined : plan, inventory);
     warnReadonlyCommands(io.stderr, playbooks);
     const { report } = await executeRun(
       {

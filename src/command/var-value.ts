@@ -1,15 +1,7 @@
 /** Validation of variable values against their declared type (`inputs:` in a playbook). The
- * same type predicates as the command gate (gate.ts): one meaning per type name. */
+ * same type predicates as the command gate (value-types.ts): one meaning per type name. */
 import type { VarDeclaration } from '../model/playbook.js';
-import { isOfType, type BaseType } from './gate.js';
-
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, ≤ 253 chars. */
-export function isHostname(value: string): boolean {
-  const name = value.endsWith('.') ? value.slice(0, -1) : value;
-  return name.length > 0 && name.length <= 253 && name.split('.').every((l) => LABEL.test(l));
-}
+import { isOfType, type BaseType } from './value-types.js';
 
 const NOUN: Record<BaseType, string> = {
   string: 'string',

@@ -8,8 +8,8 @@ import { UserError, type UserIssue } from '../model/errors.js';
 import { connectionSecrets, isSecretName, redact, secretValuesOf } from '../model/redact.js';
 import { connectionSpec, selectHosts, withExtraVars } from '../inventory/index.js';
 import { checkDependencies, templateVariables } from '../checks/index.js';
-import { validateVarValue } from '../command/index.js';
-import { commandSites, playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
+import { commandSites, playbookTemplates, validateVarValue } from '../command/index.js';
+import { RUNTIME_ROOTS } from '../validate/playbook-rules.js';
 import { suggest } from '../model/suggest.js';
 import { commandValueIssues, commandVariablesOf, sayOnce, type HostIssue } from './command-values.js';
 

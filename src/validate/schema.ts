@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { UserIssue } from '../model/errors.js';
-import type { YamlSource } from '../load/yaml-source.js';
+import type { SourceLocation } from '../model/playbook.js';
 import { suggest } from '../model/suggest.js';
 import { packagePath } from '../io/package-files.js';
 
@@ -124,8 +124,14 @@ function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/** A parsed document that can say where a JSON pointer stands (load/yaml-source.ts gives one). */
+export interface LocatedDocument {
+  readonly value: unknown;
+  locate(pointer: string, opts?: { key?: boolean; offset?: number }): SourceLocation;
+}
+
 /** Validates `source.value` against a schema; returns issues located in the source. */
-export function validateAgainstSchema(name: string, source: YamlSource): UserIssue[] {
+export function validateAgainstSchema(name: string, source: LocatedDocument): UserIssue[] {
   const validate = schemaValidator(name);
   if (validate(source.value)) return [];
   const errors = pruneErrors(validate.errors ?? []);

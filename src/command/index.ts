@@ -1,4 +1,4 @@
-/** The command language: templates parsed once into literal parts and typed holes, the one gate every value reaching a device passes, and the read-only judgement of a command's words. See docs/command-language.md. */
+/** The command language: templates parsed once into literal parts and typed holes, the one gate every value reaching a device passes, and the read-only judgement of a command's words. See docs/commands.md. */
 export { renderCommand, fillHole, fillValue, quoteForShell } from './gate.js';
 export { isOfType, isHostname, BASE_TYPES } from './value-types.js';
 export type { HoleType, HoleTypeOf, BaseType } from './value-types.js';

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_FORKS } from '../run/runner.js';
 import type { ConnectionSpec } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
-import { missingFileHint } from '../model/suggest.js';
+import { missingFileHint } from '../io/suggest-path.js';
 import type { RunPlan } from '../plan/plan.js';
 import type { Vault } from '../inventory/vault.js';
 import { openVault, parsePositiveInt, VAULT_OPTIONS } from './options.js';

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.js';
-import { missingFileHint } from '../model/suggest.js';
+import { missingFileHint } from '../io/suggest-path.js';
 
 export type FileKind = 'missing' | 'folder' | 'plan' | 'plan-view' | 'journal' | 'report' | 'events' | 'signature' | 'unknown';
 

@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { checkFileSize } from '../io/input-limits.js';
 import type { Inventory, InventoryGroup, InventoryHost } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
-import { missingFileHint } from '../model/suggest.js';
+import { missingFileHint } from '../io/suggest-path.js';
 import { InventoryBuilder, type GroupNode } from './builder.js';
 import { parseIniInventory } from './parse-ini.js';
 import { parseYamlInventory, PYYAML_COMPAT } from './parse-yaml.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UserError } from '../model/errors.js';
-import { missingFileHint } from '../model/suggest.js';
+import { missingFileHint } from '../io/suggest-path.js';
 import { checkFileSize } from '../io/input-limits.js';
 import type { LoadedPlaybook, PlaybookSpec } from '../model/playbook.js';
 import { parseYamlSource } from './yaml-source.js';

@@ -10,7 +10,7 @@ import { UserError } from '../model/errors.js';
 import type { RunReport } from '../model/result.js';
 import { buildReport } from '../report/build-report.js';
 import { parseEventLog } from './event-log.js';
-import { missingFileHint } from '../model/suggest.js';
+import { missingFileHint } from '../io/suggest-path.js';
 
 /** The report schema (schemas/report.schema.json). */
 export function reportValidator(): ValidateFunction {

@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parsePositiveInt } from '../options.js';
-import { missingFileHint } from '../../model/suggest.js';
+import { missingFileHint } from '../../io/suggest-path.js';
 
 const USAGE = `Usage: firebook report prune (--keep N | --older-than AGE) [--dir DIR] [--dry-run]
 

@@ -5,7 +5,7 @@ import type { RunReport } from '../../model/result.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
-import { missingFileHint } from '../../model/suggest.js';
+import { missingFileHint } from '../../io/suggest-path.js';
 import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parsePositiveInt, parseSeverity, VAULT_USAGE } from '../options.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';

@@ -10,6 +10,6 @@ export { readOnlyLine, fileLine, renderLine, wordText } from './words.js';
 export type { ReadOnlyLine, ReadOnlyCommand, Word } from './words.js';
 export type { CommandShape, ShellWord, SimpleCommand } from './programs.js';
 export { stepHoleTypes, variableHoleTypes, inferHoleType, elementType, loopPath } from './hole-types.js';
-export { validateVarValue } from './var-value.js';
+export { validateVarValue, canonicalChoice } from './var-value.js';
 export { commandSites, playbookTemplates } from './sites.js';
 export type { CommandSite } from './sites.js';

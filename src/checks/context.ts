@@ -1,5 +1,6 @@
 /** What the judging stage sees: the collected step records, facts, vars and registered results. */
 import type { Fields } from '../model/result.js';
+import { getPath } from '../model/dotted-path.js';
 
 /** One collected command's evidence, as the judge needs it. Looped steps have one per item. */
 export interface StepRecord {
@@ -34,16 +35,6 @@ export interface SubjectValue {
   problem?: string;
   /** Where the value was read, for messages (`step main`, `step endpoints (item x)`). */
   source?: string;
-}
-
-/** Resolves a dotted path inside a plain object; `undefined` when any segment is missing. */
-export function getPath(root: unknown, path: string[]): unknown {
-  let cur: unknown = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
 }
 
 function readRecord(rec: StepRecord, stepName: string, attr: string): SubjectValue {

@@ -1,21 +1,10 @@
 /** Static reading of Handlebars templates: which variables a template references, and where. */
 import Handlebars from 'handlebars';
+import { TemplateError } from '../command/template-error.js';
 
 /** Helpers known to every firebook template environment (built-ins + ours). */
 export const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing', 'join']);
 const CONTEXT_CHANGING = new Set(['each', 'with']);
-
-/** A problem found in a template, with a 1-based position when known. */
-export class TemplateError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly col?: number,
-  ) {
-    super(line !== undefined ? `${message} (template line ${line}, column ${col ?? 1})` : message);
-    this.name = 'TemplateError';
-  }
-}
 
 /** Converts a Handlebars exception (parse or strict-lookup) into a TemplateError with its position. */
 export function toTemplateError(e: unknown): TemplateError {

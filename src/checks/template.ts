@@ -6,10 +6,10 @@
  */
 import Handlebars from 'handlebars';
 import type { LocalizedText } from '../model/playbook.js';
-import { getPath } from './context.js';
+import { getPath } from '../model/dotted-path.js';
 import { templateVariables, toTemplateError } from './template-ast.js';
 
-export { TemplateError, templateVariables } from './template-ast.js';
+export { templateVariables } from './template-ast.js';
 
 /** Lists in messages read `a, b`; an empty one reads `(none)`. */
 class TextList extends Array<unknown> {

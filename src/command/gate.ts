@@ -8,30 +8,19 @@
  * (it would be read as an option, quoted or not), never empty, never a mapping. Numbers and
  * booleans pass the same checks as text. See docs/commands.md.
  */
-import { isIP } from 'node:net';
 import type { Level } from '../model/playbook.js';
-import { getPath } from '../checks/context.js';
+import { getPath } from '../model/dotted-path.js';
 import { commandTemplate, type Hole } from './template.js';
 import { checkCommandTemplate } from './programs.js';
 import { singleQuote } from './words.js';
-import { TemplateError } from '../checks/template-ast.js';
-import { isHostname } from './var-value.js';
-
-/** What a hole accepts. `value` (the default) is any text, number or a list of them. */
-export const BASE_TYPES = ['ip', 'hostname', 'port', 'integer', 'path', 'url', 'word', 'string'] as const;
-export type BaseType = (typeof BASE_TYPES)[number];
-export type HoleType = BaseType | `${BaseType}-list` | 'value';
-
-/** Resolves the type of a hole path (`dns_servers`, `vars.x`, `item`). */
-export type HoleTypeOf = (path: string) => HoleType;
+import { TemplateError } from './template-error.js';
+import { isOfType, type BaseType, type HoleType, type HoleTypeOf } from './value-types.js';
 
 const CLI_SAFE = /^[A-Za-z0-9._:/@,=+-]+$/;
 // No ',' here: `{b,{{x}}}` would brace-expand an unquoted `c,-rf` into separate words. No
 // leading '=' (zsh expands `=ls` to /usr/bin/ls) and no '^' (a zsh extended glob).
 const SH_PLAIN = /^[A-Za-z0-9._:/@+%-][A-Za-z0-9._:/@=+%-]*$/;
 const CONTROL = /[\x00-\x1f\x7f]/;
-const PATH = /^[A-Za-z0-9._/@+=,:%~-]+$/;
-const WORD = /^[A-Za-z0-9._:/@,=+%^-]+$/;
 
 const DESCRIBE: Record<BaseType | 'value', string> = {
   ip: 'an IPv4 or IPv6 address',
@@ -47,42 +36,6 @@ const DESCRIBE: Record<BaseType | 'value', string> = {
 
 /** Single-quotes a string for sh (`'` becomes `'\''`). */
 export const quoteForShell = singleQuote;
-
-function isUrl(s: string): boolean {
-  if (/\s/.test(s)) return false;
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function isInteger(s: string): boolean {
-  return /^\d+$/.test(s) && Number.isSafeInteger(Number(s));
-}
-
-/** Whether a string is of a base type (after it became a string). */
-export function isOfType(base: BaseType | 'value', s: string): boolean {
-  switch (base) {
-    case 'ip':
-      return isIP(s) !== 0;
-    case 'hostname':
-      return isHostname(s);
-    case 'port':
-      return isInteger(s) && Number(s) >= 1 && Number(s) <= 65535;
-    case 'integer':
-      return isInteger(s);
-    case 'path':
-      return PATH.test(s);
-    case 'url':
-      return isUrl(s);
-    case 'word':
-      return WORD.test(s);
-    default:
-      return true;
-  }
-}
 
 /** A scalar as command text, or a reason it cannot be one. */
 function scalarText(v: unknown): string | { problem: string } {

@@ -5,7 +5,7 @@
  * `{{item}}` takes the element type of its step's `loop:`. See docs/commands.md.
  */
 import type { CollectStep, PlaybookSpec } from '../model/playbook.js';
-import { BASE_TYPES, isOfType, type BaseType, type HoleType, type HoleTypeOf } from './gate.js';
+import { BASE_TYPES, isOfType, type BaseType, type HoleType, type HoleTypeOf } from './value-types.js';
 
 /** Reads a declared value's type: `/ngfw/x` → path, `https://…` → url, `a.b.c` → hostname. */
 export function inferHoleType(value: unknown): HoleType {

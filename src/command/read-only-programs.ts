@@ -6,7 +6,7 @@
  */
 import type { ReadonlyCommands } from '../model/playbook.js';
 import { HOLE } from './programs.js';
-import { isOfType } from './gate.js';
+import { isOfType } from './value-types.js';
 
 /** A refusal at a character offset of the template. */
 export interface ReadOnlyProblem {

@@ -13,9 +13,10 @@ import { CLI_VERBS, refusedExtension, shellProgramProblem, type JudgedWord, type
 import { commandShape, HOLE } from './programs.js';
 import { CommandSyntaxError, commandTemplate, positionOf, type Hole } from './template.js';
 import { readOnlyLineOf, renderLine, wordText, type ReadOnlyLine } from './words.js';
-import { fillValue, renderCommand, type HoleTypeOf } from './gate.js';
-import { getPath } from '../checks/context.js';
-import { TemplateError } from '../checks/template-ast.js';
+import { fillValue, renderCommand } from './gate.js';
+import type { HoleTypeOf } from './value-types.js';
+import { getPath } from '../model/dotted-path.js';
+import { TemplateError } from './template-error.js';
 
 export type { ReadOnlyProblem } from './read-only-programs.js';
 export { READ_ONLY_PROGRAMS, refusedExtension } from './read-only-programs.js';

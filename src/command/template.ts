@@ -6,7 +6,7 @@
  * each of those could print a value that never passed the gate (an object key through
  * `{{#each m as |v k|}}{{k}}`). Iteration is the step's `loop:`. See docs/commands.md.
  */
-import { TemplateError } from '../checks/template-ast.js';
+import { TemplateError } from './template-error.js';
 
 /** A variable slot: `path` is the dotted path, `offset` where `{{` stands in the template. */
 export interface Hole {

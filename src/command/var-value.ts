@@ -1,15 +1,8 @@
 /** Validation of variable values against their declared type (`inputs:` in a playbook). The
- * same type predicates as the command gate (gate.ts): one meaning per type name. */
+ * same type predicates as the command gate (value-types.ts): one meaning per type name. */
 import type { VarDeclaration } from '../model/playbook.js';
-import { isOfType, type BaseType } from './gate.js';
-
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, ≤ 253 chars. */
-export function isHostname(value: string): boolean {
-  const name = value.endsWith('.') ? value.slice(0, -1) : value;
-  return name.length > 0 && name.length <= 253 && name.split('.').every((l) => LABEL.test(l));
-}
+import { suggest } from '../model/suggest.js';
+import { isOfType, type BaseType } from './value-types.js';
 
 const NOUN: Record<BaseType, string> = {
   string: 'string',
@@ -39,6 +32,24 @@ function checkScalar(kind: BaseType, value: unknown, show: string): string | und
   return `${show} is not ${/^[aeiou]/i.test(NOUN[kind]) ? 'an' : 'a'} ${NOUN[kind]}`;
 }
 
+/** The choice a value of an input with `choices` means: an alias (`apjc`) is replaced by its
+ * choice (`apj`); anything else is returned as it is (docs/playbooks.md "Variables and inputs"). */
+export function canonicalChoice(decl: VarDeclaration | undefined, value: unknown): unknown {
+  if (typeof value !== 'string' || !decl?.aliases || !decl.choices) return value;
+  return Object.prototype.hasOwnProperty.call(decl.aliases, value) ? decl.aliases[value] : value;
+}
+
+/** Why a value is not one of the choices (or an alias of one): the accepted values, and the
+ * nearest of them for a near miss (never for a secret). */
+function choiceProblem(decl: VarDeclaration, choices: string[], value: unknown, show: string): string | undefined {
+  const choice = canonicalChoice(decl, value);
+  if (typeof choice === 'string' && choices.includes(choice)) return undefined;
+  const aliases = Object.entries(decl.aliases ?? {}).filter(([, c]) => choices.includes(c));
+  const accepted = `${choices.join(', ')}${aliases.length > 0 ? ` (or ${aliases.map(([a, c]) => `${a} for ${c}`).join(', ')})` : ''}`;
+  const guess = typeof value === 'string' && !decl.secret ? suggest(value, [...choices, ...aliases.map(([a]) => a)]) : undefined;
+  return `${show} is not one of ${accepted}${guess !== undefined ? `; did you mean '${guess}'?` : ''}`;
+}
+
 /**
  * Checks a value against a declaration. Returns an error message (without the value when the
  * variable is secret) or undefined. Lists may be given as arrays or comma-separated strings.
@@ -57,6 +68,6 @@ export function validateVarValue(decl: VarDeclaration, value: unknown): string |
     return undefined;
   }
   if (!(NOUN as Record<string, string>)[type]) return `unknown variable type ${JSON.stringify(type)}`;
-  if (type === 'string' && decl.choices && !(typeof value === 'string' && decl.choices.includes(value))) return `${show(value)} is not one of ${decl.choices.join(', ')}`;
+  if (type === 'string' && decl.choices) return choiceProblem(decl, decl.choices, value, show(value));
   return checkScalar(type as BaseType, value, show(value));
 }

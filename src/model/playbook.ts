@@ -164,6 +164,9 @@ export interface VarDeclaration {
   secret?: boolean;
   /** The only values allowed (for `type: string`), e.g. the SSE regions `[us, eu, apj]`. */
   choices?: string[];
+  /** Other names accepted for a choice, each mapped to the choice it means (`{ apjc: apj }`); the
+   * value is replaced by its choice before anything uses it (docs/playbooks.md "Variables and inputs"). */
+  aliases?: Record<string, string>;
   default?: unknown;
 }
 

@@ -7,9 +7,8 @@
  */
 import type { PlaybookSpec, LoadedPlaybook } from '../model/playbook.js';
 import type { UserIssue } from '../model/errors.js';
-import { getPath, TemplateError } from '../checks/index.js';
-import { commandTemplate, fillHole, loopPath, stepHoleTypes, validateVarValue, type Hole } from '../command/index.js';
-import { commandSites, type CommandSite } from '../validate/playbook-rules.js';
+import { getPath } from '../model/dotted-path.js';
+import { commandSites, commandTemplate, fillHole, loopPath, stepHoleTypes, TemplateError, validateVarValue, type CommandSite, type Hole } from '../command/index.js';
 import { renderReadOnly } from '../command/read-only.js';
 
 /** A problem found for one host (undefined: the same for all), before grouping. */

@@ -8,8 +8,8 @@ import { UserError, type UserIssue } from '../model/errors.js';
 import { connectionSecrets, isSecretName, redact, secretValuesOf } from '../model/redact.js';
 import { connectionSpec, selectHosts, withExtraVars } from '../inventory/index.js';
 import { checkDependencies, templateVariables } from '../checks/index.js';
-import { validateVarValue } from '../command/index.js';
-import { commandSites, playbookTemplates, RUNTIME_ROOTS } from '../validate/playbook-rules.js';
+import { canonicalChoice, commandSites, playbookTemplates, validateVarValue } from '../command/index.js';
+import { RUNTIME_ROOTS } from '../validate/playbook-rules.js';
 import { suggest } from '../model/suggest.js';
 import { commandValueIssues, commandVariablesOf, sayOnce, type HostIssue } from './command-values.js';
 
@@ -117,13 +117,13 @@ export function resolveVars(pb: LoadedPlaybook, hostVars: Record<string, unknown
   const chosen = { ...defaults, ...hostVars, ...(pb.spec.vars ?? {}), ...platformVars, ...extra };
   const selected: Record<string, unknown> = {};
   for (const [input, blocks] of Object.entries(pb.spec.vars_by_input ?? {})) {
-    const value = chosen[input];
+    const value = canonicalChoice(pb.spec.inputs?.[input], chosen[input]);
     if (typeof value === 'string' && Object.prototype.hasOwnProperty.call(blocks, value)) Object.assign(selected, blocks[value]);
   }
   const merged = { ...defaults, ...hostVars, ...(pb.spec.vars ?? {}), ...selected, ...platformVars, ...extra };
   for (const [k, d] of Object.entries(pb.spec.inputs ?? {})) {
     if (merged[k] === undefined) continue;
-    const v = coerceInput(d.type, merged[k]);
+    const v = canonicalChoice(d, coerceInput(d.type, merged[k]));
     // `-e dns_servers=` is "not set", never "set to nothing" (which would clear a device setting).
     if (v === '' || v === null || (Array.isArray(v) && v.length === 0)) delete merged[k];
     else merged[k] = v;

@@ -2,7 +2,8 @@
 import type { CheckSpec, LocalizedText } from '../model/playbook.js';
 import type { CheckResult, CheckStatus, Evidence } from '../model/result.js';
 import { TransportError } from '../model/transport.js';
-import { evaluateCheck, evaluateCondition, renderLocalized, stepNamesOf, TemplateError, type EvalContext } from '../checks/index.js';
+import { evaluateCheck, evaluateCondition, renderLocalized, stepNamesOf, type EvalContext } from '../checks/index.js';
+import { TemplateError } from '../command/index.js';
 import { collectSteps, isLevelError, recordsByStep, type CollectContext } from './collect.js';
 import { sleep } from './pacing.js';
 

@@ -5,7 +5,8 @@ import type { DeviceSession } from '../model/transport.js';
 import { TransportError } from '../model/transport.js';
 import type { Evidence } from '../model/result.js';
 import { renderReadOnly } from '../command/read-only.js';
-import { getPath, parseOutput, stepNamesOf, type StepRecord } from '../checks/index.js';
+import { parseOutput, stepNamesOf, type StepRecord } from '../checks/index.js';
+import { getPath } from '../model/dotted-path.js';
 import { loopPath, stepHoleTypes } from '../command/index.js';
 
 /** Errors that end a check (or a level) but leave the session usable. */

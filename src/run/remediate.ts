@@ -13,7 +13,8 @@ import type { CheckSpec, RemediationSpec, RemediationStep } from '../model/playb
 import type { CheckResult, Fields, RemediationResult } from '../model/result.js';
 import { settleRemediated } from '../model/outcome.js';
 import { rootsOf } from '../model/causes.js';
-import { checkDependencies, getPath } from '../checks/index.js';
+import { checkDependencies } from '../checks/index.js';
+import { getPath } from '../model/dotted-path.js';
 import { commandVariables, renderCommand, stepHoleTypes } from '../command/index.js';
 import { redact, redactDeep, REDACTED } from '../model/redact.js';
 import { collectSteps, commandsFor, isLevelError } from './collect.js';

@@ -2,11 +2,13 @@
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
 import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
-import { checkDependencies, getPath, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, playbookRegexError, stepNamesOf, templateVariables, TemplateError } from '../checks/index.js';
-import { checkCommandTemplate, CommandSyntaxError, commandTemplate, fillHole, loopPath, stepHoleTypes, validateVarValue, type Hole } from '../command/index.js';
+import { checkDependencies, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, playbookRegexError, stepNamesOf, templateVariables } from '../checks/index.js';
+import { checkCommandTemplate, CommandSyntaxError, commandTemplate, fillHole, loopPath, stepHoleTypes, TemplateError, validateVarValue, type Hole } from '../command/index.js';
+import { getPath } from '../model/dotted-path.js';
 import { suggest } from '../model/suggest.js';
 import { checkVarsByInput } from './vars-by-input.js';
 import { readOnlyProblems, refusedExtension, renderReadOnly } from '../command/read-only.js';
+import { commandSites, playbookTemplates, type CommandSite } from '../command/sites.js';
 
 
 type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => SourceLocation;
@@ -19,67 +21,6 @@ export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'st
 function regexIssue(pattern: string, at: () => SourceLocation): UserIssue | undefined {
   const why = playbookRegexError(pattern);
   return why === undefined ? undefined : { code: 'schema', message: `invalid regular expression /${pattern}/: ${why}`, location: at(), hint: 'playbook regexes use RE2 syntax (linear time): no lookaround or backreferences — docs/playbooks.md' };
-}
-
-function textTemplates(t: LocalizedText | undefined): string[] {
-  if (t === undefined) return [];
-  return typeof t === 'string' ? [t] : [t.en, t.ja ?? ''];
-}
-
-/** A command template (anything that reaches a device) with its level and JSON pointer.
- * `readOnly`: a collect or capture step, which also runs in check mode. */
-export interface CommandSite {
-  pointer: string;
-  template: string;
-  level: Level;
-  readOnly: boolean;
-  /** A `file:` path (read with `cat`, the path one word). */
-  file?: boolean;
-  /** The collect/capture step it belongs to (for `loop:` and `{{item}}`). */
-  step?: CollectStep;
-}
-
-/** Every command template of a playbook: collect/capture commands and files, apply, rollback. */
-export function commandSites(spec: PlaybookSpec): CommandSite[] {
-  const out: CommandSite[] = [];
-  const steps = (list: CollectStep[] | undefined, base: string) =>
-    (list ?? []).forEach((s, i) => {
-      if (s.command !== undefined) out.push({ pointer: `${base}/${i}/command`, template: s.command, level: s.level, readOnly: true, step: s });
-      if (s.file !== undefined) out.push({ pointer: `${base}/${i}/file`, template: s.file, level: s.level, readOnly: true, file: true, step: s });
-    });
-  spec.checks.forEach((c, ci) => steps(c.collect, `/checks/${ci}/collect`));
-  (spec.remediations ?? []).forEach((r, ri) => {
-    steps(r.capture, `/remediations/${ri}/capture`);
-    r.apply.forEach((s, si) => out.push({ pointer: `/remediations/${ri}/apply/${si}/command`, template: s.command, level: s.level, readOnly: false }));
-    (r.rollback ?? []).forEach((s, si) => out.push({ pointer: `/remediations/${ri}/rollback/${si}/command`, template: s.command, level: s.level, readOnly: false }));
-  });
-  return out;
-}
-
-/** Every message template (Handlebars) of a playbook, and each string `loop:`, with its pointer. */
-export function playbookTemplates(spec: PlaybookSpec): Array<{ pointer: string; template: string }> {
-  const out: Array<{ pointer: string; template: string }> = [];
-  const loops = (list: CollectStep[] | undefined, base: string) =>
-    (list ?? []).forEach((s, i) => {
-      if (typeof s.loop === 'string') out.push({ pointer: `${base}/${i}/loop`, template: s.loop });
-    });
-  // String operands may name a variable (`equals: "{{vars.sse_api_host}}"`, filled when judged).
-  const operands = (conds: Condition[] | undefined, base: string) =>
-    (conds ?? []).forEach((cond, i) => {
-      for (const v of [cond.equals, cond.not_equals, cond.contains, cond.not_contains, ...(cond.in ?? []), ...(cond.not_in ?? [])]) {
-        if (typeof v === 'string' && v.includes('{{')) out.push({ pointer: `${base}/${i}`, template: v });
-      }
-    });
-  spec.checks.forEach((c, ci) => {
-    loops(c.collect, `/checks/${ci}/collect`);
-    operands(c.expect, `/checks/${ci}/expect`);
-    (c.diagnose ?? []).forEach((r, ri) => operands(r.when, `/checks/${ci}/diagnose/${ri}/when`));
-    (c.diagnose ?? []).forEach((r, ri) => {
-      for (const t of [...textTemplates(r.cause), ...textTemplates(r.next)]) out.push({ pointer: `/checks/${ci}/diagnose/${ri}`, template: t });
-    });
-  });
-  (spec.remediations ?? []).forEach((r, ri) => loops(r.capture, `/remediations/${ri}/capture`));
-  return out;
 }
 
 /** A read-only step rendered and judged with the values the playbook itself declares (its

@@ -7,8 +7,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { UserIssue } from '../model/errors.js';
-import type { YamlSource } from '../load/yaml-source.js';
+import type { SourceLocation } from '../model/playbook.js';
 import { suggest } from '../model/suggest.js';
+import { getPath } from '../model/dotted-path.js';
 import { packagePath } from '../io/package-files.js';
 
 const require = createRequire(import.meta.url);
@@ -65,7 +66,7 @@ export function humanPath(pointer: string): string {
   return out.startsWith('.') ? out.slice(1) : out || '(top level)';
 }
 
-function describe(e: ErrorObject): { message: string; hint?: string; key?: string; code: UserIssue['code'] } {
+function describe(e: ErrorObject, root: unknown): { message: string; hint?: string; key?: string; code: UserIssue['code'] } {
   const where = humanPath(e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -73,11 +74,13 @@ function describe(e: ErrorObject): { message: string; hint?: string; key?: strin
       const key = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
       const guess = suggest(key, allowed);
+      const option = /\/parse\/options$/.test(e.instancePath);
+      const parser = option ? `'${String(getPath(root, [...e.instancePath.split('/').slice(1, -1), 'parser']))}'` : '';
       return {
         code: 'unknown-key',
         key,
-        message: `unknown key '${key}' in ${where}`,
-        hint: `${guess ? `did you mean '${guess}'? ` : ''}allowed keys: ${allowed.join(', ')}`,
+        message: option ? `unknown option '${key}' of parser ${parser} in ${where}` : `unknown key '${key}' in ${where}`,
+        hint: option && allowed.length === 0 ? `parser ${parser} takes no options` : `${guess ? `did you mean '${guess}'? ` : ''}allowed ${option ? 'options' : 'keys'}: ${allowed.join(', ')}`,
       };
     }
     case 'required':
@@ -108,8 +111,32 @@ function typeName(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** Drops the noise ajv produces for `oneOf` branches when a more specific error exists below. */
-function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
+/** Of the branches of a failed `oneOf`, keeps the errors of the one the value was meant for: the
+ * branch with the fewest errors about the value's own shape (its keys and type, not what is
+ * inside them) when one branch has fewer than all others. `{parser: connector-log, options:
+ * {windw_minutes: 60}}` is then a bad option of the parser branch, not also a missing `regex`. */
+function intendedBranches(errors: ErrorObject[]): ErrorObject[] {
+  let kept = errors;
+  for (const one of errors.filter((e) => e.keyword === 'oneOf')) {
+    const prefix = `${one.schemaPath}/`;
+    const inside = (e: ErrorObject) => e.schemaPath.startsWith(prefix) && (e.instancePath === one.instancePath || e.instancePath.startsWith(`${one.instancePath}/`));
+    const shape = new Map<string, number>();
+    for (const e of kept.filter(inside)) {
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0];
+      shape.set(branch, (shape.get(branch) ?? 0) + (e.instancePath === one.instancePath ? 1 : 0));
+    }
+    const fewest = Math.min(...shape.values());
+    const best = [...shape].filter(([, n]) => n === fewest);
+    if (best.length !== 1) continue;
+    kept = kept.filter((e) => !inside(e) || e.schemaPath.startsWith(`${prefix}${best[0][0]}/`));
+  }
+  return kept;
+}
+
+/** Drops the noise ajv produces for `oneOf` branches when a more specific error exists below, and
+ * the `if` wrapper of a `then` that failed (the failure itself says what is wrong). */
+function pruneErrors(all: ErrorObject[]): ErrorObject[] {
+  const errors = intendedBranches(all).filter((e) => e.keyword !== 'if');
   const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
   // For oneOf between a string and an object, the "must be string" branch error is noise when the
   // value is an object (and vice versa).
@@ -124,8 +151,14 @@ function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/** A parsed document that can say where a JSON pointer stands (load/yaml-source.ts gives one). */
+export interface LocatedDocument {
+  readonly value: unknown;
+  locate(pointer: string, opts?: { key?: boolean; offset?: number }): SourceLocation;
+}
+
 /** Validates `source.value` against a schema; returns issues located in the source. */
-export function validateAgainstSchema(name: string, source: YamlSource): UserIssue[] {
+export function validateAgainstSchema(name: string, source: LocatedDocument): UserIssue[] {
   const validate = schemaValidator(name);
   if (validate(source.value)) return [];
   const errors = pruneErrors(validate.errors ?? []);
@@ -137,7 +170,7 @@ export function validateAgainstSchema(name: string, source: YamlSource): UserIss
   );
   const kept = errors.filter((e) => !(e.keyword === 'required' && typoFixes.has(`${e.instancePath}|${String((e.params as { missingProperty: string }).missingProperty)}`)));
   return kept.map((e) => {
-    const d = describe(e);
+    const d = describe(e, source.value);
     const pointer = d.key !== undefined ? `${e.instancePath}/${d.key}` : e.instancePath;
     return { code: d.code, message: d.message, hint: d.hint, location: source.locate(pointer, { key: d.key !== undefined }) };
   });

@@ -1,5 +1,6 @@
 /** Rules for `vars_by_input`: each key is a declared input with `choices`, and every choice has
- * exactly one block (a missing block would silently leave a region without its endpoints). */
+ * exactly one block (a missing block would silently leave a region without its endpoints). And for
+ * an input's `aliases`: each names one of its choices, and none is a choice itself. */
 import type { UserIssue } from '../model/errors.js';
 import type { PlaybookSpec, SourceLocation } from '../model/playbook.js';
 import { suggest } from '../model/suggest.js';
@@ -26,6 +27,17 @@ export function checkVarsByInput(spec: PlaybookSpec, locate: Locate): UserIssue[
   }
   for (const [name, decl] of Object.entries(spec.inputs ?? {})) {
     if (decl.choices && decl.type !== 'string') issues.push({ code: 'schema', message: `input '${name}': choices are allowed only with type string`, location: locate(`/inputs/${name}/choices`) });
+    if (decl.aliases && !decl.choices) issues.push({ code: 'schema', message: `input '${name}': aliases need choices (an alias names the choice it means)`, location: locate(`/inputs/${name}/aliases`, { key: true }) });
+    if (!decl.aliases || !decl.choices) continue;
+    for (const [alias, choice] of Object.entries(decl.aliases)) {
+      const pointer = `/inputs/${name}/aliases/${alias.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const at = locate(pointer);
+      if (decl.choices.includes(alias)) issues.push({ code: 'schema', message: `input '${name}': alias '${alias}' is also a choice`, location: locate(pointer, { key: true }), hint: 'an alias is another name for a choice; remove one of the two' });
+      else if (!decl.choices.includes(choice)) {
+        const guess = suggest(choice, decl.choices);
+        issues.push({ code: 'unknown-reference', message: `input '${name}': alias '${alias}' means '${choice}', which is not one of its choices (${decl.choices.join(', ')})`, location: at, hint: guess ? `did you mean '${guess}'?` : undefined });
+      }
+    }
   }
   return issues;
 }

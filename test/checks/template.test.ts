@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 /** Message templates (diagnoses, skip reasons): Handlebars. Commands: command-language.test.ts. */
-import { renderText, TemplateError, templateVariables } from '../../src/checks/index.js';
+import { renderText, templateVariables } from '../../src/checks/index.js';
+import { TemplateError } from '../../src/command/index.js';
 
 describe('strictness and safety', () => {
   it('a missing variable is an error with its position', () => {

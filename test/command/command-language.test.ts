@@ -1,6 +1,6 @@
 /** The command language (docs/commands.md): plain holes only, typed values, one gate per level. */
 import { describe, expect, it } from 'vitest';
-import { TemplateError } from '../../src/checks/index.js';
+import { TemplateError } from '../../src/command/index.js';
 import { checkCommandTemplate, CommandSyntaxError, commandVariables, fillHole, inferHoleType, parseCommandTemplate, renderCommand, stepHoleTypes, type HoleType } from '../../src/command/index.js';
 import type { Level, PlaybookSpec } from '../../src/model/playbook.js';
 

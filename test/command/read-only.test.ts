@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Level, PlaybookSpec } from '../../src/model/playbook.js';
 import { readOnlyProblems, refusedExtension } from '../../src/command/read-only.js';
-import { commandSites } from '../../src/validate/playbook-rules.js';
+import { commandSites } from '../../src/command/sites.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 

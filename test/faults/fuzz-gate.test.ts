@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCommand } from '../../src/command/gate.js';
 import { CommandSyntaxError, parseCommandTemplate } from '../../src/command/template.js';
 import { checkCommandTemplate } from '../../src/command/programs.js';
-import { TemplateError } from '../../src/checks/template-ast.js';
+import { TemplateError } from '../../src/command/template-error.js';
 import { readOnlyProblems, renderReadOnly } from '../../src/command/read-only.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { SshConnector } from '../../src/transport/index.js';
 import type { DeviceSession } from '../../src/model/transport.js';
-import { TemplateError } from '../../src/checks/template-ast.js';
+import { TemplateError } from '../../src/command/template-error.js';
 import { prepareReadOnly, readOnlyProblems } from '../../src/command/read-only.js';
 import { SHELLS, requireSshd, sshdMode, startSshd, type ShellKind, type SshdHandle } from './sshd-harness.js';
 import { requireProgram } from '../support/requires.js';

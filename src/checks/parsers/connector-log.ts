@@ -77,6 +77,16 @@ function errorText(msg: string): string {
   return msg.replace(/^(?:\[[^\]]*\])+\s*/, '').slice(0, 200);
 }
 
+/** The options of `connector-log` (JSON Schema; `firebook validate` applies it through
+ * schemas/playbook.schema.json, docs/playbooks.md "Parser options"). */
+export const CONNECTOR_LOG_OPTIONS = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    window_minutes: { type: 'number', exclusiveMinimum: 0, description: 'Count only the lines within this many minutes of the newest timestamp.' },
+  },
+} as const;
+
 /** Parses connector.log: counts of errors and of connectWebSocket errors per class, the classes
  * seen, the last WebSocket error, dial targets, looked-up names and DNS servers, and the lines
  * that are not logfmt (`unrecognised_count` / `unrecognised_lines`: reported, never dropped).

@@ -2,7 +2,7 @@
 import type { ParseSpec } from '../../model/playbook.js';
 import type { ParseResult, Parser } from './types.js';
 import { parseActionQueue } from './action-queue.js';
-import { parseConnectorLog } from './connector-log.js';
+import { CONNECTOR_LOG_OPTIONS, parseConnectorLog } from './connector-log.js';
 import { parseCurl } from './curl.js';
 import { parseNslookup } from './nslookup.js';
 import { parsePmtoolStatus } from './pmtool.js';
@@ -57,10 +57,15 @@ export const PARSER_FIELDS: Readonly<Record<string, readonly string[]>> = Object
   // `properties` fields are the file's keys: not known in advance.
 });
 
-/** Options each built-in parser understands (validation rejects others). */
-export const PARSER_OPTIONS: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  'connector-log': ['window_minutes'],
-});
+/** The options of a parser that takes none. */
+export const NO_PARSER_OPTIONS = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+/** The options each built-in parser takes, as a JSON Schema of its `options:` mapping. The
+ * playbook schema applies the same schemas (its `$defs/parse`; a test keeps the two equal), so
+ * `firebook validate` refuses an unknown or misspelt option at its file:line:col. */
+export const PARSER_OPTIONS: Readonly<Record<string, object>> = Object.freeze(
+  Object.fromEntries(PARSER_NAMES.map((name) => [name, name === 'connector-log' ? CONNECTOR_LOG_OPTIONS : NO_PARSER_OPTIONS])),
+);
 
 /** The built-in parser with this name, or undefined. */
 export function getParser(name: string): Parser | undefined {

@@ -1,7 +1,7 @@
 /** Semantic rules a schema cannot express: unique ids, references, one operator per
  * condition, valid regexes and templates, known parsers, step references. */
 import type { UserIssue } from '../model/errors.js';
-import type { CheckSpec, CollectStep, Condition, Level, LocalizedText, PlaybookSpec, SourceLocation } from '../model/playbook.js';
+import type { CheckSpec, CollectStep, Condition, PlaybookSpec, SourceLocation } from '../model/playbook.js';
 import { checkDependencies, CONDITION_OPERATORS, conditionOperator, PARSER_NAMES, playbookRegexError, stepNamesOf, templateVariables } from '../checks/index.js';
 import { checkCommandTemplate, CommandSyntaxError, commandTemplate, fillHole, loopPath, stepHoleTypes, TemplateError, validateVarValue, type Hole } from '../command/index.js';
 import { getPath } from '../model/dotted-path.js';

@@ -127,3 +127,11 @@ export function maskArgv(argv: readonly string[]): string[] {
 export function redactArgv(argv: readonly string[], secrets: readonly string[]): string[] {
   return maskArgv(argv).map((arg) => redact(arg, secrets));
 }
+
+/** A field value as text. */
+export function fieldText(value: unknown): string {
+  if (value === undefined) return '—';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return toVisibleText(value.map(String).join(', '));
+  return toVisibleText(String(value));
+}

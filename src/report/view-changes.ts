@@ -3,8 +3,7 @@
  * for `run --apply`, the ones derived here from the remediations. */
 import type { ChangeRecord, ChangeStatus, RemediationResult, RunReport } from '../model/result.js';
 import { formatLabel, type Labels } from './labels.js';
-import { toOneLine, toVisibleText } from './sanitize.js';
-import { fieldText } from './view-format.js';
+import { fieldText, toOneLine, toVisibleText } from './sanitize.js';
 import type { ChangeView } from './view-types.js';
 
 function changeStatusOf(r: RemediationResult): ChangeStatus {

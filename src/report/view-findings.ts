@@ -5,11 +5,10 @@ import type { HostResults } from '../model/events.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
 import { findingsOf, rootsOfHost, rootsOfReport } from './view-causes.js';
 import { formatLabel, type Labels } from './labels.js';
-import { toOneLine, toVisibleText, truncateText } from './sanitize.js';
-import { fieldText, formatDurationMs, listNames, remediationCls, remediationWord, hostVerdict, severityWord, statusView, textOf } from './view-format.js';
+import { fieldText, toOneLine, toVisibleText, truncateText } from './sanitize.js';
+import { formatDurationMs, listNames, remediationCls, remediationWord, hostVerdict, severityWord, statusView, textOf } from './view-format.js';
 import { columnsOf } from './view-matrix.js';
-import type { ViewLimits } from './view-model.js';
-import type { ConditionView, EvidenceView, FindingGroupView, FindingView, FixedView, FixFirstView, RemediationView, SkippedView, StatusView, WaiverView } from './view-types.js';
+import type { ConditionView, EvidenceView, FindingGroupView, FindingView, FixedView, FixFirstView, RemediationView, SkippedView, StatusView, ViewLimits, WaiverView } from './view-types.js';
 
 type Lang = 'en' | 'ja';
 

@@ -124,14 +124,6 @@ export function formatDurationMs(ms: number | undefined): string {
   return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(sec).padStart(2, '0')} s`;
 }
 
-/** A field value as text. */
-export function fieldText(value: unknown): string {
-  if (value === undefined) return '—';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return toVisibleText(value.map(String).join(', '));
-  return toVisibleText(String(value));
-}
-
 /** Lists names up to `max`, then "and N more". */
 export function listNames(names: readonly string[], max: number, l: Labels): string {
   const shown = names.slice(0, max).map((n) => toVisibleText(n)).join(', ');

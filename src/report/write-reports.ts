@@ -10,7 +10,7 @@ import { renderJunitChunks } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderMarkdownFull } from './render-markdown-full.js';
 import { renderPromChunks } from './render-prom.js';
-import type { RenderOptions } from './view-model.js';
+import type { RenderOptions } from './view-types.js';
 
 /** A report format. */
 export type ReportFormat = 'json' | 'html' | 'md' | 'md-full' | 'junit' | 'prom';

@@ -1,6 +1,7 @@
 /** events.jsonl: one JSON event per line, appended and flushed as the run goes, so a killed
  * run still leaves a readable log. */
 import { closeSync, constants, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../io/atomic-file.js';
 import { UserError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
 
@@ -32,7 +33,7 @@ export interface EventLogOptions<E = unknown> {
 export function openEventLog<E extends { type: string } = RunEvent>(path: string, opts: EventLogOptions<E> = {}): EventLog<E> {
   const flags = opts.exclusive ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW | constants.O_APPEND : 'a';
   // Events and journals may hold more than a report shows: the owner's alone (docs/secrets.md).
-  let fd: number | undefined = openSync(path, flags, opts.mode ?? 0o600);
+  let fd: number | undefined = openSync(path, flags, opts.mode ?? PRIVATE_FILE_MODE);
   const serialize = opts.serialize ?? ((e: E) => JSON.stringify(e));
   return {
     append(event) {

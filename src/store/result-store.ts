@@ -5,6 +5,7 @@
  * memory grows with the number of hosts, not with what the devices printed.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../io/atomic-file.js';
 import type { HostResults } from '../model/events.js';
 import type { CheckResult, HostResult, RemediationResult } from '../model/result.js';
 
@@ -62,7 +63,7 @@ export function memoryResultStore(): ResultStore {
  * line's place. The file is removed on close: report.json is the durable record.
  */
 export function fileResultStore(path: string): ResultStore {
-  let fd: number | undefined = openSync(path, 'w+', 0o600);
+  let fd: number | undefined = openSync(path, 'w+', PRIVATE_FILE_MODE);
   let size = 0;
   const places = new Map<string, { at: number; length: number }>();
   // Every host's check has the same title and tags: one copy of each, shared by the summaries.

@@ -14,7 +14,7 @@ import { loadWaivers } from '../../load/waivers.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPORT_FORMATS } from '../../report/index.js';
-import { loadReportInput } from '../../store/index.js';
+import { loadReportInput } from '../report-input.js';
 import { isDirectory } from '../../io/atomic-file.js';
 import { applyShard, parseShard } from '../../plan/shard.js';
 

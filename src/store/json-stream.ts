@@ -1,21 +1,24 @@
 /**
- * Reads a file holding one JSON object a piece at a time, handing the items of one array member
+ * Reads a file holding one JSON object 64 KiB at a time, handing the items of one array member
  * (report.json's `hosts`) to a callback one by one: the file is never one string in memory, only
  * the other members and the item being read (docs/scale.md "Reading a report back").
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { WRITE_CHUNK } from '../io/atomic-file.js';
 
 /** Why a file could not be read as one JSON object (the message ends with the character offset). */
 export class JsonStreamError extends Error {}
 
 
 const WS = new Set([' ', '\t', '\n', '\r']);
+const QUOTE_OR_BACKSLASH = /["\\]/g;
+
+/** Bytes read at a time: small, as a piece of a piece (a host's text) keeps the whole piece alive. */
+const READ_CHUNK = 64 * 1024;
 
 /** The file's pieces, decoded (a character split between two reads is joined). The file is
  * opened at once (a missing file throws here), and closed when the pieces are read. */
-export function readTextChunks(path: string, chunkBytes = WRITE_CHUNK): Generator<string> {
+export function readTextChunks(path: string, chunkBytes = READ_CHUNK): Generator<string> {
   const fd = openSync(path, 'r');
   return (function* () {
     try {
@@ -63,6 +66,14 @@ export function readJsonObjectStreaming<T>(path: string, streamKey: string, onIt
   for (const chunk of readTextChunks(path)) {
     let from = 0; // start of the captured part of this chunk
     for (let i = 0; i < chunk.length; i++, offset++) {
+      if (inString && !escaped) {
+        // Inside a string only `"` and `\` matter: skip to the next one (device output is long).
+        QUOTE_OR_BACKSLASH.lastIndex = i;
+        const next = QUOTE_OR_BACKSLASH.exec(chunk) ? QUOTE_OR_BACKSLASH.lastIndex - 1 : chunk.length;
+        offset += next - i;
+        i = next;
+        if (i === chunk.length) break;
+      }
       const ch = chunk[i]!;
       if (capturing) {
         if (inString) {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
-/** Marks a file still being written (`<name>.tmp-<pid>-<hex>`): checksums and pruning skip it. */
+/** Marks a file still being written (`<name>.tmp-<pid>-<hex>`, also a run's result store): SHA256SUMS leaves it out. */
 export const TEMP_MARK = '.tmp-';
 
 /** Pieces are gathered up to this size before a write. */

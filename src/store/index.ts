@@ -2,5 +2,5 @@
 export { openEventLog, readEventLog, streamEventLog, parseEventLog, type EventLog } from './event-log.js';
 export { readRunInput, reportValidator, type RunInput, type KeepHost } from './load-report.js';
 export { mergeShardReports, type ShardReport } from './merge.js';
-export { fileResultStore, memoryResultStore, summaryOf, type ResultStore } from './result-store.js';
+export { fileResultStore, lazyFileResultStore, memoryResultStore, summaryOf, type ResultStore } from './result-store.js';
 export { writeChecksums } from './checksums.js';

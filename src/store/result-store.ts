@@ -4,8 +4,9 @@
  * same result without evidence). Reporters read full results back one host at a time, so
  * memory grows with the number of hosts, not with what the devices printed.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { PRIVATE_FILE_MODE } from '../io/atomic-file.js';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../io/atomic-file.js';
 import type { HostResults } from '../model/events.js';
 import type { CheckResult, HostResult, RemediationResult } from '../model/result.js';
 
@@ -112,5 +113,22 @@ export function fileResultStore(path: string): ResultStore {
       shared.clear();
       rmSync(path, { force: true });
     },
+  };
+}
+
+/** A fileResultStore whose file (and its folder, the owner's alone) is created at the first
+ * `add`: reading a wrong input creates nothing. */
+export function lazyFileResultStore(path: string): ResultStore {
+  let store: ResultStore | undefined;
+  return {
+    add(result) {
+      if (!store) {
+        mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+        store = fileResultStore(path);
+      }
+      return store.add(result);
+    },
+    read: (host) => store?.read(host),
+    close: () => store?.close(),
   };
 }

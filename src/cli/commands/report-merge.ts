@@ -1,10 +1,9 @@
 /** `firebook report merge DIR... --out DIR`: the shards of one run (`run --shard I/N`) as one
  * report with one exit code. */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PRIVATE_DIR_MODE, TEMP_MARK } from '../../io/atomic-file.js';
+import { TEMP_MARK } from '../../io/atomic-file.js';
 import type { RunReport } from '../../model/result.js';
-import { fileResultStore } from '../../store/result-store.js';
+import { lazyFileResultStore } from '../../store/result-store.js';
 import { UserError } from '../../model/errors.js';
 import { mergeShardReports } from '../../store/merge.js';
 import { loadRunFolder } from '../report-input.js';
@@ -49,8 +48,7 @@ export const command: CliCommand = {
     // Shards are read a host at a time: full results wait on disk in the merged folder, one line
     // a host, while the merged reports are written; memory keeps summaries (docs/scale.md).
     const outDir = resolve(io.cwd, values.out);
-    mkdirSync(outDir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    const store = fileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
+    const store = lazyFileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
     let merged: RunReport;
     let written: string[];
     try {

@@ -1,10 +1,10 @@
 /** `firebook report render FILE`: re-renders reports from a report.json or an events.jsonl
  * (a killed run still renders, marked incomplete); `firebook report prune` is report-prune.ts. */
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PRIVATE_DIR_MODE, TEMP_MARK } from '../../io/atomic-file.js';
+import { TEMP_MARK } from '../../io/atomic-file.js';
 import { EXIT, UserError } from '../../model/errors.js';
-import { fileResultStore, summaryOf } from '../../store/result-store.js';
+import type { RunReport } from '../../model/result.js';
+import { lazyFileResultStore, summaryOf } from '../../store/result-store.js';
 import { readAs } from '../file-kind.js';
 import { loadReportInput } from '../report-input.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
@@ -60,9 +60,8 @@ export const renderCommand: CliCommand = {
     // A host at a time (docs/scale.md "Reading a report back"): full results wait on disk in the
     // output folder, memory keeps summaries; the baseline's evidence is not needed at all.
     const baseline = values.baseline ? loadReportInput(resolve(io.cwd, values.baseline), summaryOf) : undefined;
-    mkdirSync(outDir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    const store = fileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
-    let report;
+    const store = lazyFileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
+    let report: RunReport;
     let written: string[];
     try {
       report = readAs(input, file, 'report', 'report render', () => loadReportInput(input, store.add));

@@ -4,7 +4,7 @@
  * same result without evidence). Reporters read full results back one host at a time, so
  * memory grows with the number of hosts, not with what the devices printed.
  */
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../io/atomic-file.js';
 import type { HostResults } from '../model/events.js';
@@ -117,18 +117,32 @@ export function fileResultStore(path: string): ResultStore {
 }
 
 /** A fileResultStore whose file (and its folder, the owner's alone) is created at the first
- * `add`: reading a wrong input creates nothing. */
+ * `add`, and a folder it created is removed on close when nothing else was written there:
+ * reading a wrong input, or a refused merge, leaves nothing behind. */
 export function lazyFileResultStore(path: string): ResultStore {
   let store: ResultStore | undefined;
+  let created: string | undefined;
   return {
     add(result) {
       if (!store) {
-        mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+        created = mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
         store = fileResultStore(path);
       }
       return store.add(result);
     },
     read: (host) => store?.read(host),
-    close: () => store?.close(),
+    close() {
+      store?.close();
+      if (!created) return;
+      for (let dir = dirname(path); ; dir = dirname(dir)) {
+        try {
+          rmdirSync(dir); // only when empty
+        } catch {
+          break;
+        }
+        if (dir === created) break;
+      }
+      created = undefined;
+    },
   };
 }

@@ -35,9 +35,10 @@ export function readTextChunks(path: string, chunkBytes = READ_CHUNK): Generator
 
 /**
  * Reads the JSON object in `path`. Every member but `streamKey` is returned (that one as
- * undefined, keeping its place, unless it is not an array); each item of the array `streamKey` is parsed alone and passed to `onItem` (with its index) as soon as it ends,
- * and what `onItem` returns is collected as that member. Throws JsonStreamError when the file is
- * not one JSON object (also when a second value follows it).
+ * undefined, keeping its place, unless it is not an array); each item of the array `streamKey`
+ * is parsed alone and passed to `onItem` (with its index) as soon as it ends, and what `onItem`
+ * returns is collected as `items`. Throws JsonStreamError when the file is not one JSON object
+ * (also when a second value follows it).
  */
 export function readJsonObjectStreaming<T>(path: string, streamKey: string, onItem: (item: unknown, index: number) => T): { members: Record<string, unknown>; items: T[] | undefined } {
   const members: Record<string, unknown> = {};

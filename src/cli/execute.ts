@@ -13,8 +13,8 @@ import { afterPendingSignals, runPlan, type RunOptions } from '../run/runner.js'
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
-import { PRIVATE_DIR_MODE } from '../report/write-reports.js';
-import { buildReport, createFileReporter, redactArgv, writeReports, TEMP_MARK, type ReportFormat } from '../report/index.js';
+import { PRIVATE_DIR_MODE, TEMP_MARK } from '../io/atomic-file.js';
+import { buildReport, createFileReporter, redactArgv, writeReports, type ReportFormat } from '../report/index.js';
 import { openEventLog, readEventLog } from '../store/index.js';
 import { createConsoleReporter, useColor } from '../console/index.js';
 import { fileResultStore } from '../store/result-store.js';

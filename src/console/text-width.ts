@@ -1,42 +1,28 @@
-/** Terminal display width: CJK text (Japanese labels, device names) takes two columns per
- * character, so cutting a line by `.length` would still wrap a `--lang ja` progress line. */
-
-/** East Asian Wide and Fullwidth ranges (the ones Japanese text uses), per UAX #11. */
-function isWide(code: number): boolean {
-  return (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0x303e) ||
-    (code >= 0x3041 && code <= 0x33ff) ||
-    (code >= 0x3400 && code <= 0x4dbf) ||
-    (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0xa000 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1f64f) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  );
-}
+/** Terminal display width: CJK text (Japanese labels, device names) and most emoji take two
+ * columns, combining marks and zero-width characters none, so cutting a line by `.length`
+ * would wrap a `--lang ja` progress line or misalign the recap. The widths are string-width's
+ * (Unicode East Asian Width and emoji data, one grapheme at a time). */
+import stringWidth from 'string-width';
 
 /** Columns `text` takes on a terminal (no control characters expected: see toOneLine). */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += isWide(ch.codePointAt(0) ?? 0) ? 2 : 1;
-  return width;
+  return stringWidth(text);
 }
 
-/** Cuts `text` to at most `maxColumns` terminal columns, ending in `…` when cut. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Cuts `text` to at most `maxColumns` terminal columns, ending in `…` when cut. Cuts between
+ * graphemes only: an accent stays on its letter, an emoji sequence stays whole. */
 export function cutToWidth(text: string, maxColumns: number): string {
   if (displayWidth(text) <= maxColumns) return text;
+  if (maxColumns < 1) return '';
   let out = '';
   let width = 0;
-  for (const ch of text) {
-    const w = isWide(ch.codePointAt(0) ?? 0) ? 2 : 1;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = stringWidth(segment);
     if (width + w > maxColumns - 1) break;
-    out += ch;
+    out += segment;
     width += w;
   }
-  return maxColumns >= 1 ? `${out}…` : '';
+  return `${out}…`;
 }

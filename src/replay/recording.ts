@@ -4,9 +4,10 @@
  * files with no SSH, so a recording re-evaluates to the same results (and offline analysis
  * of captured output works with the same playbooks).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from '../io/atomic-file.js';
 import type { ConnectionSpec } from '../model/inventory.js';
 import type { Level } from '../model/playbook.js';
 import { connectionSecrets, redact } from '../model/redact.js';
@@ -41,12 +42,6 @@ export function recordingFile(dir: string, host: string): string {
   return join(dir, `${host.toLowerCase().replace(/[^a-z0-9._-]/g, '_').replace(/^\./, '_')}-${hash}.json`);
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 }); // the owner's alone (docs/secrets.md "File modes")
-  renameSync(tmp, path);
-}
-
 /** Wraps a connector; every session's commands are saved (secrets redacted) when it closes. */
 export class RecordingConnector implements Connector {
   /** One recording per host for the whole run: a reconnect appends to it, never starts over. */
@@ -55,7 +50,7 @@ export class RecordingConnector implements Connector {
     private readonly inner: Connector,
     private readonly dir: string,
   ) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   }
 
   async connect(spec: ConnectionSpec, signal?: AbortSignal, hooks?: ConnectHooks): Promise<DeviceSession> {
@@ -64,7 +59,8 @@ export class RecordingConnector implements Connector {
     const rec: Recording = this.recordings.get(spec.name) ?? { formatVersion: 1, host: spec.name, recordedAt: new Date().toISOString(), facts: session.facts, commands: [] };
     this.recordings.set(spec.name, rec);
     const path = recordingFile(this.dir, spec.name);
-    const save = () => writeAtomic(path, JSON.stringify(rec, null, 2) + '\n');
+    // The owner's alone (docs/secrets.md "File modes"); whole or not at all, fsynced.
+    const save = () => writeFileAtomic(path, JSON.stringify(rec, null, 2) + '\n', PRIVATE_FILE_MODE);
     return {
       facts: session.facts,
       async run(command: string, level: Level, opts?: RunOptions): Promise<CommandResult> {

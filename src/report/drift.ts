@@ -2,8 +2,7 @@
 import type { RunReport } from '../model/result.js';
 import { formatLabel, type Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
-import type { DriftView } from './view-types.js';
-import type { ViewLimits } from './view-model.js';
+import type { DriftView, ViewLimits } from './view-types.js';
 
 /** Drift as data: `host\u0000checkId` pairs. A failure is status `fail` (an `error` is not a
  * verdict about the device, so it is neither a new failure nor a fix). */

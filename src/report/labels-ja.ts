@@ -1,6 +1,6 @@
-/** The Japanese report labels: one entry for every English label in labels.ts (the type makes
+/** The Japanese report labels: one entry for every English label in labels-en.ts (the type makes
  * a missing or extra key a compile error). */
-import type { Labels } from './labels.js';
+import type { Labels } from './labels-en.js';
 
 export const JA: Labels = {
   reportTitle: 'firebook 実行レポート',

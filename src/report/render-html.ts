@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { UserError } from '../model/errors.js';
 import type { RunReport } from '../model/result.js';
-import { buildReportView, type RenderOptions } from './view-model.js';
+import { buildReportView } from './view-model.js';
+import type { RenderOptions } from './view-types.js';
 
 /** Where the built-in templates live (src/report/templates, copied to dist by the build). */
 export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));

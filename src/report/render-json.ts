@@ -2,7 +2,7 @@
  * (schemas/report.schema.json, schemaVersion 1). */
 import type { RunReport } from '../model/result.js';
 import { escapeInvisibleJson, maskArgv } from './sanitize.js';
-import type { RenderOptions } from './view-model.js';
+import type { RenderOptions } from './view-types.js';
 
 /** Where the hosts go in the pretty-printed report: the only key at the top level's indent. */
 const HOSTS_SLOT = '\n  "hosts": []';

@@ -3,7 +3,7 @@ import type { CheckResult, HostResult, RunReport } from '../model/result.js';
 import { labelsFor } from './labels.js';
 import { escapeXml, toOneLine } from './sanitize.js';
 import { textOf } from './view-format.js';
-import type { RenderOptions } from './view-model.js';
+import type { RenderOptions } from './view-types.js';
 
 type Lang = 'en' | 'ja';
 

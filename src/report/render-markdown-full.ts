@@ -3,8 +3,8 @@
  * summary is report.md (render-markdown.ts). */
 import type { RunReport } from '../model/result.js';
 import { formatLabel } from './labels.js';
-import { buildReportView, DEFAULT_LIMITS, type RenderOptions } from './view-model.js';
-import type { EvidenceView, ReportView } from './view-types.js';
+import { buildReportView, DEFAULT_LIMITS } from './view-model.js';
+import type { EvidenceView, ReportView, RenderOptions } from './view-types.js';
 import { listNames } from './view-format.js';
 import { changesMarkdown, escapeMarkdown, fixedMarkdown, markdownCode, markdownFence, markdownTable as table, MARKDOWN_MAX_ITEMS } from './render-markdown.js';
 

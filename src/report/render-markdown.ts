@@ -5,8 +5,8 @@
 import type { RunReport } from '../model/result.js';
 import { formatLabel } from './labels.js';
 import { toVisibleText } from './sanitize.js';
-import { buildReportView, DEFAULT_LIMITS, type RenderOptions } from './view-model.js';
-import type { ReportView } from './view-types.js';
+import { buildReportView, DEFAULT_LIMITS } from './view-model.js';
+import type { ReportView, RenderOptions } from './view-types.js';
 import { listNames } from './view-format.js';
 
 /** Items (finding samples, matrix rows, remediations, waivers) per section of report.full.md before cutting. */

@@ -1,7 +1,7 @@
 /** firebook.prom: metrics for node_exporter's textfile collector. */
 import { CHECK_STATUSES, type RunReport } from '../model/result.js';
 import { toOneLine } from './sanitize.js';
-import type { RenderOptions } from './view-model.js';
+import type { RenderOptions } from './view-types.js';
 
 /** Escapes a label value per the exposition format: backslash, double quote, newline. */
 export function escapePromLabel(value: string): string {

@@ -8,8 +8,7 @@ import { formatLabel, type Labels } from './labels.js';
 import { fieldText, toOneLine, toVisibleText, truncateText } from './sanitize.js';
 import { formatDurationMs, listNames, remediationCls, remediationWord, hostVerdict, severityWord, statusView, textOf } from './view-format.js';
 import { columnsOf } from './view-matrix.js';
-import type { ViewLimits } from './view-model.js';
-import type { ConditionView, EvidenceView, FindingGroupView, FindingView, FixedView, FixFirstView, RemediationView, SkippedView, WaiverView } from './view-types.js';
+import type { ConditionView, EvidenceView, FindingGroupView, FindingView, FixedView, FixFirstView, RemediationView, SkippedView, ViewLimits, WaiverView } from './view-types.js';
 
 type Lang = 'en' | 'ja';
 

@@ -3,8 +3,7 @@ import type { CheckResult, HostResult, RunReport } from '../model/result.js';
 import type { Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
 import { hostVerdict, statusView, textOf } from './view-format.js';
-import type { MatrixGroupView, MatrixRowView, ReportView } from './view-types.js';
-import type { ViewLimits } from './view-model.js';
+import type { MatrixGroupView, MatrixRowView, ReportView, ViewLimits } from './view-types.js';
 
 /** Every check id the report knows, planned order first (for reports whose plan list is empty). */
 export function columnsOf(report: RunReport): Array<{ id: string; title: RunReport['checks'][number]['title'] }> {

@@ -2,7 +2,6 @@
  * grouping, sorting and labels are decided for the HTML and Markdown reports. */
 import { SEVERITIES } from '../model/playbook.js';
 import { CHECK_STATUSES, type RunReport } from '../model/result.js';
-import type { HostResults } from '../model/events.js';
 import { TRIAGE_CAUSE } from '../model/triage.js';
 import { buildChangesView, changesFromReport, changesTitle } from './view-changes.js';
 import { buildDriftView } from './drift.js';
@@ -11,33 +10,7 @@ import { toOneLine, toVisibleText } from './sanitize.js';
 import { formatDurationMs, severityWord, statusView, textOf, verdictLine } from './view-format.js';
 import { buildFindings, buildFixed, buildFixFirst, buildRemediations, buildSkipped, buildWaivers } from './view-findings.js';
 import { buildMatrix } from './view-matrix.js';
-import type { BarView, HeaderRow, ReportView } from './view-types.js';
-
-/** Options every renderer takes. */
-export interface RenderOptions {
-  lang: 'en' | 'ja';
-  /** Folder with user templates overriding the built-in ones (same file names). */
-  templatesDir?: string;
-  /** An earlier report: adds a drift section. */
-  baseline?: RunReport;
-  /** Full host results (the run's result store) when the report's hosts are summaries without
-   * evidence; the evidence shown is read from here, one host at a time. */
-  results?: HostResults;
-}
-
-/** Limits that keep a 5,000-host report readable and fast. */
-export interface ViewLimits {
-  /** Hosts whose evidence is shown per failing check. */
-  evidencePerCheck: number;
-  /** Passing hosts shown as matrix rows before they are listed by name only. */
-  passingRows: number;
-  /** Host names listed in one cell before "and N more". */
-  namesPerList: number;
-  /** Characters of one command's output. */
-  outputChars: number;
-  /** Remediation and waiver rows. */
-  rows: number;
-}
+import type { BarView, HeaderRow, RenderOptions, ReportView, ViewLimits } from './view-types.js';
 
 export const DEFAULT_LIMITS: ViewLimits = { evidencePerCheck: 10, passingRows: 200, namesPerList: 40, outputChars: 20_000, rows: 500 };
 

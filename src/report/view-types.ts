@@ -1,6 +1,34 @@
 /** The view model: everything a report template prints, already computed, sorted, labelled,
  * localized and made safe to print (control characters visible). Templates only loop and print. */
+import type { HostResults } from '../model/events.js';
+import type { RunReport } from '../model/result.js';
 import type { Labels } from './labels.js';
+
+/** Options every renderer takes. */
+export interface RenderOptions {
+  lang: 'en' | 'ja';
+  /** Folder with user templates overriding the built-in ones (same file names). */
+  templatesDir?: string;
+  /** An earlier report: adds a drift section. */
+  baseline?: RunReport;
+  /** Full host results (the run's result store) when the report's hosts are summaries without
+   * evidence; the evidence shown is read from here, one host at a time. */
+  results?: HostResults;
+}
+
+/** Limits that keep a 5,000-host report readable and fast. */
+export interface ViewLimits {
+  /** Hosts whose evidence is shown per failing check. */
+  evidencePerCheck: number;
+  /** Passing hosts shown as matrix rows before they are listed by name only. */
+  passingRows: number;
+  /** Host names listed in one cell before "and N more". */
+  namesPerList: number;
+  /** Characters of one command's output. */
+  outputChars: number;
+  /** Remediation and waiver rows. */
+  rows: number;
+}
 
 /** A status as shown: text (never colour alone) and a CSS class. */
 export interface StatusView {

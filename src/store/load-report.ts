@@ -1,81 +1,112 @@
-/** Reads what `firebook report render` is given: a report.json or an events.jsonl. */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { changesFromJournal } from '../change/remaining.js';
-import { resumeCommand } from '../model/change.js';
-import type { JournalEntry } from '../model/change.js';
+/** Reads what a run left: its report.json (validated against the schema) or its events.jsonl,
+ * a host at a time (docs/scale.md "Reading a report back"). Turning events into a report is
+ * the report stage's (buildReport); adding a change run's journal is change/'s. */
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import type { RunEvent } from '../model/events.js';
 import { schemaValidator } from '../validate/schema.js';
-import { UserError } from '../model/errors.js';
-import type { RunReport } from '../model/result.js';
-import { buildReport } from '../report/build-report.js';
-import { parseEventLog } from './event-log.js';
+import { UserError, type UserIssue } from '../model/errors.js';
+import type { HostResult, RunReport } from '../model/result.js';
 import { missingFileHint } from '../io/missing-file.js';
+import { streamEventLog } from './event-log.js';
+import { JsonStreamError, readJsonObjectStreaming } from './json-stream.js';
 
 /** The report schema (schemas/report.schema.json). */
 export function reportValidator(): ValidateFunction {
   return schemaValidator('report');
 }
 
+/** A run's record as read: a report, or the events of a log to rebuild one from. */
+export type RunInput = { kind: 'report'; report: RunReport } | { kind: 'events'; events: RunEvent[] };
+
+/** What is kept of each host read (its full result; e.g. a result store's `add` keeps the full
+ * result on disk and returns its summary). */
+export type KeepHost = (result: HostResult) => HostResult;
+
+const HINT = 'pass a report.json or events.jsonl from a run folder';
+/** The first line of an event log is looked at up to this size to tell the two apart. */
+const SNIFF_BYTES = 1 << 20;
+
 /**
- * Loads a RunReport from a report.json (validated against the schema) or from an event log
- * (one JSON event per line; a killed run's log renders as an incomplete report).
- * Bad input is a UserError `report-input`.
+ * Reads a report.json or an events.jsonl. Each host's full result is read alone and passed to
+ * `keep`; the input holds what it returns, so with a result store memory holds summaries, never
+ * the whole file. Bad input is a UserError `report-input`.
  */
-export function loadReportInput(path: string): RunReport {
-  let text: string;
+export function readRunInput(path: string, keep: KeepHost = (h) => h): RunInput {
+  const head = firstBytes(path);
+  const firstLine = head.trimStart().split('\n', 1)[0]!;
+  let first: unknown;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError({ code: 'report-input', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: missingFileHint(path, 'pass a report.json or events.jsonl from a run folder') });
+    first = JSON.parse(firstLine);
+  } catch {
+    first = undefined; // a pretty-printed report.json, or a first line longer than SNIFF_BYTES
   }
-  const trimmed = text.trimStart();
-  let whole: unknown;
-  if (trimmed.startsWith('{')) {
-    try {
-      whole = JSON.parse(text);
-    } catch {
-      whole = undefined; // not one JSON document: an event log (one object per line)
+  const isEvent = first && typeof first === 'object' ? !('schemaVersion' in first) && 'type' in first : /^\{\s*"type"\s*:/.test(firstLine);
+  if (isEvent) {
+    const events: RunEvent[] = [];
+    for (const e of streamEventLog(path)) {
+      if (e.type === 'host-end') events.push({ ...e, result: keep(e.result) });
+      else if (e.type === 'run-end' && e.report.hosts.length > 0) events.push({ ...e, report: { ...e.report, hosts: e.report.hosts.map(keep) } });
+      else events.push(e);
     }
+    return { kind: 'events', events };
   }
-  if (whole && typeof whole === 'object' && 'schemaVersion' in whole) {
-    const validate = reportValidator();
-    if (!validate(whole)) {
-      const issues = (validate.errors ?? []).slice(0, 10).map((e) => ({
-        code: 'report-input' as const,
-        message: `${path}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`,
-        hint: 'the file does not match schemas/report.schema.json (schemaVersion 1)',
-      }));
-      throw new UserError(issues);
-    }
-    return whole as RunReport;
-  }
-  if (whole && typeof whole === 'object' && 'type' in whole) return withJournalChanges(buildReport(parseEventLog(text, path)), path);
-  if (whole !== undefined || !trimmed.startsWith('{')) {
-    throw new UserError({ code: 'report-input', message: `${path} is neither a firebook report.json nor an events.jsonl`, hint: missingFileHint(path, 'pass a report.json or events.jsonl from a run folder') });
-  }
-  return withJournalChanges(buildReport(parseEventLog(text, path)), path);
+  if (!head.trimStart().startsWith('{')) throw neither(path);
+  return { kind: 'report', report: readReportJson(path, keep) };
 }
 
-/** A killed change run's events end without its changes: they are in journal.jsonl beside
- * the event log (docs/change-window.md "After a crash"). */
-function withJournalChanges(report: RunReport, eventsPath: string): RunReport {
-  if (report.changes || report.meta.mode !== 'apply') return report;
-  let text: string;
+function firstBytes(path: string): string {
+  let fd: number;
   try {
-    text = readFileSync(join(dirname(eventsPath), 'journal.jsonl'), 'utf8');
-  } catch {
-    return report;
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new UserError({ code: 'report-input', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: missingFileHint(path, HINT) });
   }
   try {
-    const journal = join(dirname(eventsPath), 'journal.jsonl');
-    const changes = changesFromJournal(parseEventLog<JournalEntry>(text, journal), report.meta.runId);
-    if (!changes.length) return report;
-    // The next step of a change run is resume, not a re-run.
-    const next = { en: `The change run was interrupted before this host finished: ${resumeCommand(journal)} finishes it.`, ja: `このホストの完了前に変更の実行が中断されました。${resumeCommand(journal)} で続きを実行してください。` };
-    const hosts = report.hosts.map((h) => (h.triage?.class === 'interrupted' ? { ...h, triage: { ...h.triage, next } } : h));
-    return { ...report, hosts, changes };
-  } catch {
-    return report; // a journal that cannot be read: the report stays as the events tell it
+    const buf = Buffer.allocUnsafe(SNIFF_BYTES);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } catch (err) {
+    throw new UserError({ code: 'report-input', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: missingFileHint(path, HINT) });
+  } finally {
+    closeSync(fd);
   }
+}
+
+const neither = (path: string) => new UserError({ code: 'report-input', message: `${path} is neither a firebook report.json nor an events.jsonl`, hint: missingFileHint(path, HINT) });
+
+/** Schema errors as issues, `/hosts/0` (the one host validated) named by its place in the file. */
+function schemaIssues(path: string, validate: ValidateFunction, hostIndex?: number): UserIssue[] {
+  return (validate.errors ?? [])
+    .filter((e) => hostIndex === undefined || e.instancePath.startsWith('/hosts/0'))
+    .slice(0, 10)
+    .map((e) => ({
+      code: 'report-input' as const,
+      message: `${path}: ${(hostIndex === undefined ? e.instancePath : e.instancePath.replace('/hosts/0', `/hosts/${hostIndex}`)) || '/'} ${e.message ?? 'is invalid'}`,
+      hint: 'the file does not match schemas/report.schema.json (schemaVersion 1)',
+    }));
+}
+
+/** Reads report.json a host at a time: each host is validated alone (inside an otherwise empty
+ * report, keeping only its own errors), the rest of the report once at the end. */
+function readReportJson(path: string, keep: KeepHost): RunReport {
+  const validate = reportValidator();
+  let read: ReturnType<typeof readJsonObjectStreaming<HostResult>>;
+  try {
+    read = readJsonObjectStreaming(path, 'hosts', (host, i) => {
+      if (!validate({ schemaVersion: 1, hosts: [host] })) {
+        const issues = schemaIssues(path, validate, i);
+        if (issues.length > 0) throw new UserError(issues);
+      }
+      return keep(host as HostResult);
+    });
+  } catch (err) {
+    if (err instanceof JsonStreamError) throw new UserError({ code: 'report-input', message: `${path} is not valid JSON: ${err.message}`, hint: missingFileHint(path, HINT) });
+    throw err;
+  }
+  const { members, items } = read;
+  if (!('schemaVersion' in members)) throw neither(path);
+  const frame = items ? { ...members, hosts: [] } : members;
+  if (!validate(frame)) throw new UserError(schemaIssues(path, validate));
+  return items ? { ...(frame as unknown as RunReport), hosts: items } : (frame as unknown as RunReport);
 }

@@ -4,31 +4,14 @@
  * that would make the combination lie: a missing or duplicated shard, a folder that is not a
  * shard's, shards of different counts, playbooks, mode or selection, a host in two shards.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { UserError, type UserIssue } from '../model/errors.js';
 import { computeExitCode, computeSummary } from '../model/outcome.js';
 import type { RunMeta, RunReport } from '../model/result.js';
-import { loadReportInput } from './load-report.js';
-import type { ResultStore } from './result-store.js';
 
 /** One shard's report and where it came from. */
 export interface ShardReport {
   path: string;
   report: RunReport;
-}
-
-/** Loads a run folder's report.json, or its events.jsonl when the run was killed before it.
- * With a `store`, the full host results go there and the report keeps their summaries, so
- * merging N shards holds one shard's evidence at a time, not all of it. */
-export function loadRunFolder(dir: string, store?: ResultStore): ShardReport {
-  for (const name of ['report.json', 'events.jsonl']) {
-    const path = join(dir, name);
-    if (!existsSync(path)) continue;
-    const report = loadReportInput(path);
-    return { path, report: store ? { ...report, hosts: report.hosts.map((h) => store.add(h)) } : report };
-  }
-  throw new UserError({ code: 'report-input', message: `${dir}: no report.json or events.jsonl`, hint: "name the run folders that 'firebook run --shard I/N --out DIR' wrote" });
 }
 
 /** What must be equal across shards for their union to be one run. */

@@ -4,7 +4,9 @@
  * same result without evidence). Reporters read full results back one host at a time, so
  * memory grows with the number of hosts, not with what the devices printed.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../io/atomic-file.js';
 import type { HostResults } from '../model/events.js';
 import type { CheckResult, HostResult, RemediationResult } from '../model/result.js';
 
@@ -62,7 +64,7 @@ export function memoryResultStore(): ResultStore {
  * line's place. The file is removed on close: report.json is the durable record.
  */
 export function fileResultStore(path: string): ResultStore {
-  let fd: number | undefined = openSync(path, 'w+', 0o600);
+  let fd: number | undefined = openSync(path, 'w+', PRIVATE_FILE_MODE);
   let size = 0;
   const places = new Map<string, { at: number; length: number }>();
   // Every host's check has the same title and tags: one copy of each, shared by the summaries.
@@ -110,6 +112,37 @@ export function fileResultStore(path: string): ResultStore {
       places.clear();
       shared.clear();
       rmSync(path, { force: true });
+    },
+  };
+}
+
+/** A fileResultStore whose file (and its folder, the owner's alone) is created at the first
+ * `add`, and a folder it created is removed on close when nothing else was written there:
+ * reading a wrong input, or a refused merge, leaves nothing behind. */
+export function lazyFileResultStore(path: string): ResultStore {
+  let store: ResultStore | undefined;
+  let created: string | undefined;
+  return {
+    add(result) {
+      if (!store) {
+        created = mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+        store = fileResultStore(path);
+      }
+      return store.add(result);
+    },
+    read: (host) => store?.read(host),
+    close() {
+      store?.close();
+      if (!created) return;
+      for (let dir = dirname(path); ; dir = dirname(dir)) {
+        try {
+          rmdirSync(dir); // only when empty
+        } catch {
+          break;
+        }
+        if (dir === created) break;
+      }
+      created = undefined;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, it, expect, vi } from 'vitest';
 import { Writable } from 'node:stream';
 import { createConsoleReporter, useColor } from '../../src/console/index.js';
+import { cutToWidth, displayWidth } from '../../src/console/text-width.js';
 import type { RunReport } from '../../src/model/result.js';
 import type { Reporter, RunEvent } from '../../src/model/events.js';
 import { loadSample } from '../report/helpers.js';
@@ -286,5 +287,82 @@ describe('console wording for an errored host (issue 23: the demo said "0 checks
     const lines = out.text().split('\n').filter((l) => l.includes('lockdown-sensor') && l.startsWith('  ERROR'));
     expect(lines).toEqual([`  ERROR ${h.host} ${h.checks.map((c) => c.checkId).join(', ')}: ${h.checks[0].reason}`]);
     expect(out.text()).not.toMatch(/\)\.;/);
+  });
+});
+
+describe('console widths (string-width: combining marks, zero-width characters, emoji, CJK)', () => {
+  // Each of these was measured wrong by the hand-listed East Asian ranges this replaced.
+  const COMBINING = 'cafe\u0301'; // "café" with a combining acute: 4 columns, 5 UTF-16 units
+  const ROCKET = '\u{1F680}'; // 🚀 (outside the old emoji range): 2 columns
+  const FAMILY = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}'; // one ZWJ sequence: 2 columns
+
+  it('measures graphemes as a terminal draws them', () => {
+    expect(displayWidth(COMBINING)).toBe(4);
+    expect(displayWidth('a\u200bb')).toBe(2); // zero-width space
+    expect(displayWidth('ok\ufe0f')).toBe(2); // variation selector
+    expect(displayWidth(ROCKET + '\u{1F98A}')).toBe(4);
+    expect(displayWidth(FAMILY)).toBe(2);
+    expect(displayWidth('東京ｶﾀ')).toBe(6); // wide kanji, half-width katakana
+  });
+
+  it('cuts between graphemes only: an accent stays on its letter, an emoji sequence stays whole', () => {
+    expect(cutToWidth('e\u0301'.repeat(6), 4)).toBe('e\u0301'.repeat(3) + '…');
+    expect(cutToWidth(`ab${FAMILY}cd`, 4)).toBe('ab…');
+    expect(cutToWidth(ROCKET.repeat(3), 4)).toBe(`${ROCKET}…`);
+    expect(cutToWidth('東京都庁', 6)).toBe('東京…');
+  });
+
+  it('the TTY progress line naming a running host with emoji, CJK and combining marks is cut by columns', async () => {
+    vi.useFakeTimers();
+    try {
+      const host = `fw-東京-${ROCKET}-${COMBINING}`;
+      const r = loadSample();
+      // Every character before the host name is one column wide.
+      const prefix = '[firebook] 0/1 hosts · 0 failing · 0 unreachable · 0 errored · 00:12 · running ';
+      const P = prefix.length;
+      const progressAt = async (columns: number) => {
+        const { stream, text } = terminalStream(columns);
+        const clock = { t: 0 };
+        const rep = createConsoleReporter({ mode: 'tty', stream, lang: 'en', tickMs: 1000, longWaitMs: 0, nowMs: () => clock.t });
+        await rep.onBegin?.({ type: 'run-begin', time: r.meta.startedAt, meta: r.meta, hosts: [host], checks: r.checks });
+        await rep.onHostBegin?.({ type: 'host-begin', time: 't', host });
+        await rep.onCheckBegin?.({ type: 'check-begin', time: 't', host, checkId: 'dns-resolves' });
+        clock.t = 12_000;
+        vi.advanceTimersByTime(1000);
+        await rep.onEnd?.(r);
+        return text().split('\r\x1b[K').filter((s) => s.startsWith('[firebook]')).pop()!;
+      };
+      // The line is cut one column short of the width, the `…` included: P + n + 2 columns
+      // leave n columns of the host name.
+      expect(await progressAt(P + 4 + 2)).toBe(`${prefix}fw-…`); // 東 (2 columns) does not fit in the 4th
+      expect(await progressAt(P + 9 + 2)).toBe(`${prefix}fw-東京-…`); // nor does 🚀 in the 9th
+      expect(await progressAt(P + 14 + 2)).toBe(`${prefix}fw-東京-${ROCKET}-caf…`);
+      expect(await progressAt(P + 15 + 2)).toBe(`${prefix}fw-東京-${ROCKET}-${COMBINING}…`); // the accent stays on its e
+      const whole = `${prefix}${host}: dns-resolves (00:12)`;
+      expect(displayWidth(whole)).toBe(whole.length + 1); // +2 for 東京, -1 for the combining accent
+      expect(await progressAt(whole.length + 2)).toBe(whole); // fits: not cut
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('recap lines wrap by columns, not by UTF-16 length', async () => {
+    const r = loadSample();
+    const h = r.hosts[1];
+    const reason = `${ROCKET.repeat(15)} ${'\u{1F98A}'.repeat(10)} ${'e\u0301'.repeat(30)} 東京`;
+    h.host = `fw-${COMBINING}`;
+    h.checks[0] = { ...h.checks[0], status: 'error', reason: { en: reason, ja: reason }, diagnosis: undefined };
+    const { stream, text } = terminalStream(41);
+    await createConsoleReporter({ mode: 'tty', stream, lang: 'en' }).onEnd?.(r);
+    const lines = text().split('\n');
+    // Wrapped to 40 columns (a word longer than that, e.g. a host name, stays whole).
+    for (const line of lines) if (line.trim().includes(' ')) expect(displayWidth(line)).toBeLessThanOrEqual(40);
+    // The emoji words are 30 and 20 columns: they cannot share a 40-column line (the old widths
+    // counted them 15 and 10). The 30 accented letters are 30 columns (not 60): with the indent
+    // and the next word they share a line.
+    const start = lines.findIndex((l) => l.includes(ROCKET));
+    expect(lines[start]).toMatch(new RegExp(`${ROCKET.repeat(15)}$`, 'u'));
+    expect(lines[start + 1]).toBe(`    ${'\u{1F98A}'.repeat(10)}`);
+    expect(lines[start + 2]).toBe(`    ${'e\u0301'.repeat(30)} 東京`);
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { loadReportInput } from '../../src/store/index.js';
+import { loadReportInput } from '../../src/cli/report-input.js';
 import type { RunReport } from '../../src/model/result.js';
 import { settledCount } from './support.js';
 

@@ -1,6 +1,6 @@
 /** `--shard I/N` + `firebook report merge`: four shard processes against the lab, merged, equal
  * one process running every host (same hosts, statuses, diagnoses, exit code). */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,7 @@ describe('shards on an existing scheduler', () => {
     const missing = await fb(['report', 'merge', shardDir(1), shardDir(2), shardDir(3), '--out', join(dir, 'm1')]);
     expect(missing.status).toBe(4);
     expect(missing.stderr).toMatch(/shard 4\/4 missing/);
+    expect(existsSync(join(dir, 'm1'))).toBe(false); // a refused merge writes nothing
     const dup = await fb(['report', 'merge', shardDir(1), shardDir(2), shardDir(3), shardDir(3), '--out', join(dir, 'm2')]);
     expect(dup.status).toBe(4);
     expect(dup.stderr).toMatch(/both shard 3\/4/);

@@ -1,12 +1,12 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { command } from '../../src/cli/commands/report.js';
 import type { CliIO } from '../../src/cli/command.js';
 import { UserError } from '../../src/model/errors.js';
-import { createFileReporter, writeReports } from '../../src/report/index.js';
+import { createFileReporter, maskArgv, writeReports } from '../../src/report/index.js';
 import { FIXTURES, loadSample, makeTempDir, partialEventLines } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -93,6 +93,22 @@ describe('firebook report render', () => {
     await expectCode(command.run(['render', 'bad.json', '--format', 'pdf'], io), 'cli-usage');
     await expectCode(command.run(['render', 'bad.json', '--lang', 'fr'], io), 'cli-usage');
     await expectCode(command.run(['draw', 'bad.json'], io), 'cli-usage');
+    // A wrong input creates no folder (the result store is opened at the first host read).
+    await expectCode(command.run(['render', 'nowhere/report.json'], io), 'report-input');
+    await expectCode(command.run(['render', 'junk.txt', '--out', 'never'], io), 'report-input');
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
+  it('renders from the output folder without leaving its result store behind', async () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 'sample-report.json'), join(dir, 'report.json'));
+    const io = memoryIO(dir);
+    expect(await command.run(['render', 'report.json', '--format', 'json'], io)).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'report.json']);
+    // The same report (its command line masked), written back a host at a time from the store.
+    const sample = loadSample();
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual({ ...sample, meta: { ...sample.meta, argv: maskArgv(sample.meta.argv ?? []) } });
   });
 
   it('--format and --lang parse as in `firebook run`: same forms, same error texts', async () => {

@@ -1,10 +1,10 @@
 /** The result store keeps full results on disk and summaries in memory; the reports written
  * from it (one host at a time) equal the reports of the whole report held in memory. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileResultStore, memoryResultStore, summaryOf } from '../../src/store/result-store.js';
+import { fileResultStore, lazyFileResultStore, memoryResultStore, summaryOf } from '../../src/store/result-store.js';
 import { maskArgv, renderHtml, renderJson, renderJunit, renderMarkdownFull, writeReports } from '../../src/report/index.js';
 import { largeFleet, loadSample } from '../report/helpers.js';
 
@@ -57,5 +57,28 @@ describe('result store', () => {
       expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(whole);
       store.close();
     }
+  });
+});
+
+describe('lazy result store (report render and merge)', () => {
+  it('creates its folder at the first add, and removes the folders it made when nothing else was written', () => {
+    const base = tempDir();
+    const sample = loadSample();
+    const untouched = lazyFileResultStore(join(base, 'a', 'b', 'results.jsonl.tmp-1'));
+    expect(untouched.read(sample.hosts[0].host)).toBeUndefined();
+    untouched.close();
+    expect(existsSync(join(base, 'a'))).toBe(false);
+    // A refused merge: hosts were read, no report written.
+    const refused = lazyFileResultStore(join(base, 'a', 'b', 'results.jsonl.tmp-1'));
+    refused.add(sample.hosts[0]);
+    expect(existsSync(join(base, 'a', 'b', 'results.jsonl.tmp-1'))).toBe(true);
+    refused.close();
+    expect(existsSync(join(base, 'a'))).toBe(false);
+    // Reports written: the folder stays, the store file goes.
+    const used = lazyFileResultStore(join(base, 'out', 'results.jsonl.tmp-1'));
+    used.add(sample.hosts[0]);
+    writeFileSync(join(base, 'out', 'report.json'), '{}');
+    used.close();
+    expect(readdirSync(join(base, 'out'))).toEqual(['report.json']);
   });
 });

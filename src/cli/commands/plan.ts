@@ -17,7 +17,7 @@ import { runFolderIssue } from '../../change/exclusive.js';
 import { createHash } from 'node:crypto';
 
 import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js';
-import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../report/write-reports.js';
+import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../io/atomic-file.js';
 import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
 import { formatLabel, labelsFor } from '../../report/labels.js';
 import { toolVersion } from '../../io/package-files.js';

@@ -1,12 +1,12 @@
 /** `firebook report merge DIR... --out DIR`: the shards of one run (`run --shard I/N`) as one
  * report with one exit code. */
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TEMP_MARK } from '../../io/atomic-file.js';
 import type { RunReport } from '../../model/result.js';
-import { fileResultStore } from '../../store/result-store.js';
+import { lazyFileResultStore } from '../../store/result-store.js';
 import { UserError } from '../../model/errors.js';
-import { loadRunFolder, mergeShardReports } from '../../store/merge.js';
+import { mergeShardReports } from '../../store/merge.js';
+import { loadRunFolder } from '../report-input.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseFormats, parseLang } from '../options.js';
@@ -45,13 +45,15 @@ export const command: CliCommand = {
     if (!values.out) throw usage('--out DIR is required (the merged run folder)');
     const lang = parseLang('report merge', values.lang);
     const formats = parseFormats('report merge', values.format, REPORT_FORMATS);
-    // Shards' full results wait on disk, one line a host, while the merged reports are written.
-    const store = fileResultStore(join(tmpdir(), `firebook-merge-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`));
+    // Shards are read a host at a time: full results wait on disk in the merged folder, one line
+    // a host, while the merged reports are written; memory keeps summaries (docs/scale.md).
+    const outDir = resolve(io.cwd, values.out);
+    const store = lazyFileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
     let merged: RunReport;
     let written: string[];
     try {
-      merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d), store)));
-      written = writeReports(merged, resolve(io.cwd, values.out), formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined, results: store });
+      merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d), store.add)));
+      written = writeReports(merged, outDir, formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined, results: store });
     } finally {
       store.close();
     }

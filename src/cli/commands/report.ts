@@ -1,9 +1,12 @@
 /** `firebook report render FILE`: re-renders reports from a report.json or an events.jsonl
  * (a killed run still renders, marked incomplete); `firebook report prune` is report-prune.ts. */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { TEMP_MARK } from '../../io/atomic-file.js';
 import { EXIT, UserError } from '../../model/errors.js';
-import { loadReportInput } from '../../store/load-report.js';
+import type { RunReport } from '../../model/result.js';
+import { lazyFileResultStore, summaryOf } from '../../store/result-store.js';
 import { readAs } from '../file-kind.js';
+import { loadReportInput } from '../report-input.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, runSubcommand, type CliCommand, type OptionsSpec } from '../command.js';
 import { command as pruneCommand } from './report-prune.js';
@@ -53,14 +56,24 @@ export const renderCommand: CliCommand = {
     const lang = parseLang('report', values.lang);
     const formats = parseFormats('report', values.format, REPORT_FORMATS);
     const input = resolve(io.cwd, file);
-    const report = readAs(input, file, 'report', 'report render', () => loadReportInput(input));
-    const baseline = values.baseline ? loadReportInput(resolve(io.cwd, values.baseline)) : undefined;
     const outDir = values.out ? resolve(io.cwd, values.out) : dirname(input);
-    const written = writeReports(report, outDir, formats, {
-      lang,
-      templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined,
-      baseline,
-    });
+    // A host at a time (docs/scale.md "Reading a report back"): full results wait on disk in the
+    // output folder, memory keeps summaries; the baseline's evidence is not needed at all.
+    const baseline = values.baseline ? loadReportInput(resolve(io.cwd, values.baseline), summaryOf) : undefined;
+    const store = lazyFileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
+    let report: RunReport;
+    let written: string[];
+    try {
+      report = readAs(input, file, 'report', 'report render', () => loadReportInput(input, store.add));
+      written = writeReports(report, outDir, formats, {
+        lang,
+        templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined,
+        baseline,
+        results: store,
+      });
+    } finally {
+      store.close();
+    }
     for (const p of written) io.stdout.write(`${p}\n`);
     if (report.incomplete) io.stderr.write('firebook report: the run was incomplete (interrupted); the report says so\n');
     return EXIT.ok;

@@ -14,8 +14,8 @@ import { loadWaivers } from '../../load/waivers.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPORT_FORMATS } from '../../report/index.js';
-import { loadReportInput } from '../../store/index.js';
-import { isDirectory } from '../../report/write-reports.js';
+import { loadReportInput } from '../report-input.js';
+import { isDirectory } from '../../io/atomic-file.js';
 import { applyShard, parseShard } from '../../plan/shard.js';
 
 /** `--baseline FILE`, or `latest`: the newest report.json among the run folders under `root`. */

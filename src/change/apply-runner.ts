@@ -10,7 +10,7 @@ import type { ChangeRecord, ChangeStatus, CheckResult, CheckStatus, HostResult, 
 import type { DeviceSession, Facts } from '../model/transport.js';
 import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
 import { exceedsMaxFail, planBatches, type Serial } from '../plan/batches.js';
-import { selectChecks } from '../plan/plan.js';
+import { withDependencies } from './plan-document.js';
 import { computeChangeExitCode } from '../model/outcome.js';
 import { redact, redactDeep } from '../model/redact.js';
 import type { Connector } from '../model/transport.js';
@@ -186,7 +186,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
         registeredFor.set(planned, registered);
         const verifyIds = new Set(opts.kind === 'apply' ? p.step.verify : []);
         const ctx0 = contextFor(host, planned, session, registered, hostOpts, state);
-        for (const dep of selectChecks(planned.playbook.spec.checks, [...verifyIds]).filter((c) => !verifyIds.has(c.id) && verifyIds.size > 0)) {
+        for (const dep of withDependencies(planned.playbook.spec.checks, verifyIds).filter((c) => !verifyIds.has(c.id))) {
           registered[dep.id] = registerResult(await runCheck(dep, ctx0), dep);
         }
       }

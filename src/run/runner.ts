@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { runEndEvent, type RunEvent } from '../model/events.js';
-import type { Severity } from '../model/playbook.js';
+import type { PlaybookSpec, Severity } from '../model/playbook.js';
 import type { HostResult, RunMeta, RunReport } from '../model/result.js';
 import { TransportError, type Connector, type DeviceSession } from '../model/transport.js';
 import { redact, redactDeep } from '../model/redact.js';
@@ -55,6 +55,13 @@ export interface RunOptions {
   /** Where finished hosts' full results go (default: memory). With a file store the runner
    * keeps only summaries and the returned report's hosts are summaries; the caller closes it. */
   store?: ResultStore;
+}
+
+/** A playbook as the run's metadata records it; an extended read-only list is always said. */
+export function playbookMetaOf(p: { path: string; sha256: string; spec: Pick<PlaybookSpec, 'name' | 'readonly_commands'> }): RunMeta['playbooks'][number] {
+  const ext = p.spec.readonly_commands;
+  const extended = (ext?.cli?.length ?? 0) + (ext?.shell?.length ?? 0) > 0;
+  return { path: p.path, name: p.spec.name, sha256: p.sha256, ...(extended ? { readonlyCommands: ext } : {}) };
 }
 
 /** Unreachable = we never got a usable session; other connect failures are `error`. */

@@ -252,7 +252,7 @@ function hostFromPlan(h: PlanHost, doc: PlanDocument, inv: { host: InventoryHost
 }
 
 /** The plan's hosts that have steps to run, from plan.json and the plan's inventory. */
-async function hostsFromPlan(doc: PlanDocument, wanted: ReadonlySet<string>, opts: { cwd: string; vars: Record<string, unknown>; secrets: readonly string[]; connection: ChangeConnection; planFile: string }): Promise<HostPlan[]> {
+export async function hostsFromPlan(doc: PlanDocument, wanted: ReadonlySet<string>, opts: { cwd: string; vars: Record<string, unknown>; secrets: readonly string[]; connection: ChangeConnection; planFile: string }): Promise<HostPlan[]> {
   const inventory = await loadInventory(resolve(opts.cwd, doc.selection.inventory), { vault: opts.connection.vault });
   const issues: UserIssue[] = [];
   const hosts: HostPlan[] = [];

@@ -8,7 +8,6 @@ import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseL
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
-import { runPlan } from '../../run/runner.js';
 import { buildPlanDocument } from '../../change/plan-document.js';
 import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js';
 import { parseValidFor } from '../../change/window.js';
@@ -122,7 +121,7 @@ export const command: CliCommand = {
         playbooks: playbooks.map(playbookMeta),
         inventorySource: v.inventory,
         argv: ['plan', ...argv],
-        mode: 'check',
+        mode: 'plan',
         forks: conn.forks,
         connectRate: conn.connectRate,
         lang,
@@ -135,8 +134,6 @@ export const command: CliCommand = {
         formats,
         console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
         planning: true,
-        // Check mode plus each remediation's read-only capture: nothing is changed.
-        drive: (options) => runPlan(plan!, { ...options, mode: 'plan' }),
       },
       io,
     );

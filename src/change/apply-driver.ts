@@ -197,7 +197,9 @@ function hostFromPlan(h: PlanHost, doc: PlanDocument, inv: { host: InventoryHost
     });
   }
   secrets = [...new Set(secrets)];
-  return { name: h.host, connection: { ...connection, platform: h.platform, secrets }, platform: h.platform, playbooks, secrets };
+  // The connection logs in as when planned (the inventory's platform); the steps are for the
+  // platform the device reported then (apply-runner.ts refuses a device that reports another).
+  return { name: h.host, connection: { ...connection, secrets }, platform: h.platform, playbooks, secrets };
 }
 
 /** The plan's hosts that have steps to run, from plan.json and the plan's inventory. */

@@ -6,7 +6,7 @@
  * there; the hashes read the playbook's bytes, nothing parses them.)
  * The file hashes still refuse a plan whose inputs changed (change-window.test.ts).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,3 @@ describe('apply executes plan.json without re-planning', () => {
     expect(configCommands(lab, 'p1')).toEqual([]);
   });
 });
-
-// Keeps the child's trace honest: node must accept `--import` with module hooks.
-execFileSync(process.execPath, ['--import', TRACER, '-e', '0'], { env: { ...process.env, FIREBOOK_TRACE_MODULES: '' } });

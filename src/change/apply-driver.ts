@@ -1,83 +1,100 @@
 /**
- * What `apply`, `resume` and `rollback` share: refuse a plan before anything is sent (exit 4),
- * rebuild the hosts from the plan's selection, open the journal beside the reports and drive
- * the plan's steps through executeRun (same connector, reporters, run folder, Ctrl-C).
+ * apply, resume and rollback: refuse a plan before anything is sent (exit 4), rebuild the hosts
+ * from plan.json and the inventory (connection settings and secrets only: the playbooks are never
+ * read again), open the journal beside the reports and drive the plan's steps through the run
+ * the CLI sets up (same connector, reporters, run folder, Ctrl-C). docs/change-window.md.
  */
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { UserError, type UserIssue } from '../model/errors.js';
-import { resumeCommand, SENT_NOT_VERIFIED, type ExtraVarRef, type JournalKind, type PendingStep, type PlanDocument } from '../model/change.js';
-import { secretValuesOf } from '../model/redact.js';
+import { PLAN_VERSION, resumeCommand, SENT_NOT_VERIFIED, type JournalKind, type PendingStep, type PlanDocument, type PlanHost } from '../model/change.js';
+import { connectionSecrets, redact, secretValuesOf } from '../model/redact.js';
+import { coerceInput } from '../model/inputs.js';
+import type { ConnectionSpec, InventoryHost } from '../model/inventory.js';
+import type { PlaybookSpec } from '../model/playbook.js';
+import type { RunMeta, RunReport } from '../model/result.js';
 import type { Vault } from '../inventory/vault.js';
-import { parseExtraVars } from '../cli/options.js';
-import type { RunReport } from '../model/result.js';
-import { planRefusals } from './plan-document.js';
-import type { ChangeWindow } from './window.js';
+import { connectionSpec, loadInventory, withExtraVars } from '../inventory/index.js';
+import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
 import type { Serial } from '../plan/batches.js';
+import { playbookMetaOf, type RunOptions } from '../run/runner.js';
 import type { ReportFormat } from '../report/index.js';
+import { toolVersion } from '../io/package-files.js';
+import { oldPlan, planRefusals } from './plan-document.js';
+import { restoreExtraVars } from './extra-vars.js';
+import type { ChangeWindow } from './window.js';
 import { approverText, checkApproval, type ApprovalResult } from './approval.js';
 import { checkSeals, createJournal, type CheckedJournal } from './journal.js';
 import type { AllowedSigners } from './allowed-signers.js';
 import { createExclusive, lockPlan, runFolderIssue } from './exclusive.js';
 import type { SigningKey } from './sshsig.js';
-import { continuedMarker, recordApply } from '../cli/change-options.js';
+import { continuedMarker, earlierApplies, readHistory, recordApply, type ChangeNotes, type JournalReader } from './history.js';
+import { readSignatureFiles } from './approval.js';
+import { changesToUndo, remainingWork, stepKey } from './remaining.js';
+import { parseSerial } from '../plan/batches.js';
+import { selectHosts } from '../inventory/index.js';
 import { runChanges } from './apply-runner.js';
-import { toolVersion } from '../io/package-files.js';
-import type { CliIO } from '../cli/command.js';
-import { warnInsecure, type ConnectionSettings } from '../cli/connection-options.js';
-import { executeRun } from '../cli/execute.js';
-import { loadInputs, playbookMeta } from '../cli/load-inputs.js';
 
-/** `-e` values split into what the plan may store (given inline, no secret inside at any depth,
- * not a secret input, no known secret value) and what it names only (docs/secrets.md "What a
- * plan and a journal store"): a variable read from `-e @file` refers to its file, a secret
- * given inline is given again to apply by the operator. No secret and no digest of one is kept. */
-export function splitExtraVars(extra: Record<string, unknown>, opts: { origins: Record<string, string>; secretInputs: ReadonlySet<string>; secretValues: readonly string[]; cwd: string }): Pick<PlanDocument['selection'], 'extraVars' | 'extraVarRefs'> {
-  const extraVars: Record<string, unknown> = {};
-  const refs: Record<string, ExtraVarRef> = {};
-  const known = new Set(opts.secretValues);
-  for (const [k, v] of Object.entries(extra)) {
-    const origin = opts.origins[k];
-    if (origin?.startsWith('@')) refs[k] = { from: 'file', file: resolve(opts.cwd, origin.slice(1)) };
-    else if (opts.secretInputs.has(k) || secretValuesOf({ [k]: v }).length > 0 || secretValuesOf({ secret: v }).some((x) => known.has(x))) refs[k] = { from: 'operator' };
-    else extraVars[k] = v;
-  }
-  return Object.keys(refs).length ? { extraVars, extraVarRefs: refs } : { extraVars };
+/** What a change command needs of the shell it runs in. */
+export interface ChangeIO extends ChangeNotes {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
 }
 
-/** The environment variable that gives apply the secret `-e NAME` of a plan. */
-export const secretEnvName = (name: string) => `FIREBOOK_VAR_${name}`;
+/** Connection settings of the command line (cli/connection-options.ts). */
+export interface ChangeConnection {
+  forks?: number;
+  connectRate?: number;
+  connectionDefaults: Partial<ConnectionSpec>;
+  knownHostsFile?: string;
+  hostKeyPolicy: 'strict' | 'accept-new' | 'off';
+  vault: Vault;
+}
 
-/** The plan's `-e` variables again: stored ones as they are, `file` ones read again from their
- * file (vault-decrypted with the vault flags), `operator` ones from apply's `-e @file` or the
- * environment. Returns the values that are secret (for redaction). */
-function restoreExtraVars(doc: PlanDocument, given: Record<string, unknown>, cfg: { command: string; env: NodeJS.ProcessEnv; vault: Vault }): { vars: Record<string, unknown>; secrets: string[]; issues: UserIssue[] } {
-  const vars = { ...doc.selection.extraVars };
-  const refs = doc.selection.extraVarRefs ?? {};
-  const issues: UserIssue[] = [];
-  const secrets: string[] = [];
-  const files = new Map<string, Record<string, unknown>>();
-  for (const [name, ref] of Object.entries(refs)) {
-    if (ref.from === 'file') {
-      if (!files.has(ref.file)) files.set(ref.file, parseExtraVars(cfg.command, [`@${ref.file}`], cfg.vault));
-      const values = files.get(ref.file)!;
-      if (name in values) vars[name] = values[name];
-      else issues.push({ code: 'cli-usage', message: `-e @${ref.file} no longer defines ${name}`, hint: 'restore the file, or make a new plan' });
-      continue;
-    }
-    const env = cfg.env[secretEnvName(name)];
-    if (name in given) vars[name] = given[name];
-    else if (env !== undefined) vars[name] = env;
-    else {
-      issues.push({ code: 'cli-usage', message: `the plan needs the secret ${name} (it keeps only its name)`, hint: `give it to firebook ${cfg.command} in a file (-e @secrets.yml, may be vault-encrypted) or the environment (${secretEnvName(name)}=...), never on the command line` });
-      continue;
-    }
-    secrets.push(...secretValuesOf({ secret: vars[name] }));
-  }
-  for (const name of Object.keys(given)) {
-    if (refs[name]?.from !== 'operator') issues.push({ code: 'cli-usage', message: `-e ${name}: the plan fixes every variable; only the secrets it names may be given again`, hint: 'make a new plan to change a variable' });
-  }
-  return { vars, secrets, issues };
+/** A run as the CLI sets it up (cli/execute.ts): run folder, connector, reporters, event log,
+ * Ctrl-C; `drive` does the work with the options it prepared. */
+export interface ChangeExecution {
+  plan: RunPlan;
+  playbooks: RunMeta['playbooks'];
+  inventorySource: string;
+  argv: string[];
+  mode: 'apply';
+  changeRun: NonNullable<RunMeta['changeRun']>;
+  forks?: number;
+  connectRate?: number;
+  lang: 'en' | 'ja';
+  knownHostsFile?: string;
+  hostKeyPolicy: 'strict' | 'accept-new' | 'off';
+  outDir?: string;
+  outBase?: string;
+  formats: ReportFormat[];
+  console: 'tty' | 'plain' | 'json';
+  drive: (options: RunOptions, outDir: string) => Promise<RunReport>;
+}
+
+/** What the CLI hands a change command besides its parsed options. */
+export interface ChangeEnv {
+  io: ChangeIO;
+  execute: (run: ChangeExecution) => Promise<{ report: RunReport; outDir: string }>;
+  /** Reads `-e @FILE` (vault-decrypted) as the command line does. */
+  readVarsFile: (file: string) => Record<string, unknown>;
+  /** Told the hosts before any is contacted (the CLI warns about weak host-key checking). */
+  onHosts?: (hosts: readonly HostPlan[]) => void;
+}
+
+/** The options apply, resume and rollback share (cli/change-options.ts parses them). */
+export interface ChangeOptions {
+  signers?: AllowedSigners;
+  allowUnsigned: boolean;
+  signingKey?: SigningKey;
+  window?: ChangeWindow;
+  windowText?: string;
+  extraVars: Record<string, unknown>;
+  connection: ChangeConnection;
+  outDir?: string;
+  formats: ReportFormat[];
+  lang: 'en' | 'ja';
+  console: 'tty' | 'plain' | 'json';
 }
 
 /**
@@ -85,7 +102,7 @@ function restoreExtraVars(doc: PlanDocument, given: Record<string, unknown>, cfg
  * approvers' signatures over its exact text, against today's allowed_signers — and every seal
  * of the journal's ends. Refuses (UserError) otherwise.
  */
-export function journalApproval(journal: CheckedJournal, s: { signers?: AllowedSigners; allowUnsigned: boolean }, io: CliIO, command: string): { approval: ApprovalResult; signatures: string[]; planText: string } {
+function journalApproval(journal: CheckedJournal, s: { signers?: AllowedSigners; allowUnsigned: boolean }, io: ChangeNotes, command: string): { approval: ApprovalResult; signatures: string[]; planText: string } {
   const begin = journal.begin;
   const signatures = begin.signatures ?? [];
   const now = new Date();
@@ -103,7 +120,7 @@ function rollbackBy(operator: string, cfg: ChangeRunConfig): string {
   return `rolled back by ${operator}${cfg.signingKey ? ` (journal sealed by ${cfg.signingKey.publicKey.fingerprint})` : ''}`;
 }
 
-export interface ChangeRunConfig {
+interface ChangeRunConfig extends ChangeOptions {
   command: 'apply' | 'resume' | 'rollback';
   kind: JournalKind;
   resumed: boolean;
@@ -121,56 +138,116 @@ export interface ChangeRunConfig {
   /** The journal this run continues (resume, rollback): its exact lines are copied first, so
    * the new one is whole and its hash chain goes on; a marker beside it names the new one. */
   prior?: { path: string; lines: readonly string[] };
-  signingKey?: SigningKey;
   ticket?: string;
   checkExpiry: boolean;
-  window?: ChangeWindow;
-  windowText?: string;
   serial?: Serial;
   serialText?: string;
   maxFailPercentage?: number;
   limitHosts?: string[];
-  extraVars: Record<string, unknown>;
-  connection: ConnectionSettings;
   argv: string[];
-  outDir?: string;
-  formats: ReportFormat[];
-  lang: 'en' | 'ja';
-  console: 'tty' | 'plain' | 'json';
   now?: () => Date;
 }
 
+/** A host as apply runs it: the plan's target and variables, with the connection settings and
+ * secrets the inventory (and its vault) and the `-e` secrets give today. Never reads a playbook. */
+function hostFromPlan(h: PlanHost, doc: PlanDocument, inv: { host: InventoryHost; secretValues: readonly string[] }, opts: { vars: Record<string, unknown>; secrets: readonly string[]; connectionDefaults: Partial<ConnectionSpec>; planFile: string }, issues: UserIssue[]): HostPlan | undefined {
+  const problem = (message: string, hint = 'make a new plan from the current files and have it approved') => issues.push({ code: 'cli-usage', message: `${opts.planFile}: host ${h.host}: ${message}`, hint });
+  const specs = new Map(doc.playbooks.map((p) => [p.path, p] as const));
+  let connection: ConnectionSpec;
+  try {
+    // `-e` wins over the inventory for connection variables too, as when planned.
+    connection = connectionSpec({ ...inv.host, vars: withExtraVars(inv.host.vars, opts.vars) }, opts.connectionDefaults);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    issues.push(...err.issues.map((i) => ({ ...i, message: redact(i.message, [...inv.secretValues, ...opts.secrets]) })));
+    return undefined;
+  }
+  if (connection.address !== h.address || connection.port !== h.port || connection.user !== h.user) {
+    problem(`the inventory now connects to ${connection.user}@${connection.address}:${connection.port}, the plan was made for ${h.user}@${h.address}:${h.port}`);
+    return undefined;
+  }
+  const playbooks: PlannedPlaybook[] = [];
+  let secrets = [...inv.secretValues, ...opts.secrets, ...connectionSecrets(connection)];
+  for (const hv of h.vars) {
+    const pb = specs.get(hv.playbook);
+    if (!pb) {
+      problem(`its variables name the playbook ${hv.playbook}, which the plan does not hold`);
+      continue;
+    }
+    const spec: PlaybookSpec = pb.spec;
+    const secretInputs = Object.entries(spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k);
+    const vars: Record<string, unknown> = { ...hv.vars };
+    for (const name of hv.secretVars ?? []) {
+      const value = name in opts.vars ? opts.vars[name] : inv.host.vars[name];
+      if (value === undefined) {
+        problem(`the plan needs the variable ${name} (a secret it names only), which neither the inventory nor -e gives`, `give it again as when the plan was made (inventory, vault or -e @FILE)`);
+        continue;
+      }
+      const decl = spec.inputs?.[name];
+      vars[name] = decl ? coerceInput(decl.type, value) : value;
+    }
+    secrets.push(...secretValuesOf({ ...inv.host.vars, ...opts.vars }, secretInputs), ...secretValuesOf(vars, secretInputs));
+    playbooks.push({
+      // Steps name their playbook by path; nothing points into its file (it is not read).
+      playbook: { path: pb.path, sha256: pb.sha256, spec, locate: () => ({ file: pb.path, line: 1, col: 1 }) },
+      vars,
+      checks: [],
+      allChecks: new Map(spec.checks.map((c) => [c.id, c])),
+      remediations: new Map((spec.remediations ?? []).map((r) => [r.id, r])),
+    });
+  }
+  secrets = [...new Set(secrets)];
+  // The connection logs in as when planned (the inventory's platform); the steps are for the
+  // platform the device reported then (apply-runner.ts refuses a device that reports another).
+  return { name: h.host, connection: { ...connection, secrets }, platform: h.platform, playbooks, secrets };
+}
+
+/** The plan's hosts that have steps to run, from plan.json and the plan's inventory. */
+export async function hostsFromPlan(doc: PlanDocument, wanted: ReadonlySet<string>, opts: { cwd: string; vars: Record<string, unknown>; secrets: readonly string[]; connection: ChangeConnection; planFile: string }): Promise<HostPlan[]> {
+  const inventory = await loadInventory(resolve(opts.cwd, doc.selection.inventory), { vault: opts.connection.vault });
+  const issues: UserIssue[] = [];
+  const hosts: HostPlan[] = [];
+  for (const h of doc.hosts.filter((x) => wanted.has(x.host))) {
+    const invHost = inventory.hosts.get(h.host);
+    if (!invHost) {
+      issues.push({ code: 'cli-usage', message: `${opts.planFile}: host ${h.host} is no longer in the plan's inventory ${doc.selection.inventory}`, hint: 'make a new plan' });
+      continue;
+    }
+    const host = hostFromPlan(h, doc, { host: invHost, secretValues: [...(inventory.secretValues ?? []), ...opts.connection.vault.revealed] }, { vars: opts.vars, secrets: opts.secrets, connectionDefaults: opts.connection.connectionDefaults, planFile: opts.planFile }, issues);
+    if (host) hosts.push(host);
+  }
+  if (issues.length) throw new UserError(issues);
+  return hosts;
+}
+
 /** Refuses (UserError, exit 4, nothing sent) or runs the steps; returns the exit code. */
-export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
+async function runChangeCommand(cfg: ChangeRunConfig, env: ChangeEnv): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
+  const { io } = env;
   const now = cfg.now ?? (() => new Date());
   /** A path as the operator can paste it (relative to where they are, when shorter). */
   const shown = (p: string) => {
     const r = relative(io.cwd, p);
     return r && !r.startsWith('..') ? r : p;
   };
-  const { vars, secrets, issues } = restoreExtraVars(cfg.doc, cfg.extraVars, { command: cfg.command, env: io.env, vault: cfg.connection.vault });
+  // A plan of another version does not carry what this apply acts on (a journal may hold one).
+  if (cfg.doc.planVersion !== PLAN_VERSION) throw new UserError(oldPlan(cfg.planFile, cfg.doc.planVersion));
+  const { vars, secrets, issues } = restoreExtraVars(cfg.doc, cfg.extraVars, { command: cfg.command, env: io.env, readVarsFile: env.readVarsFile });
   issues.push(...planRefusals(cfg.doc, cfg.planFile, { now: now(), window: cfg.window, checkFiles: true, checkExpiry: cfg.checkExpiry }));
   const folder = cfg.outDir === undefined ? undefined : runFolderIssue(cfg.outDir);
   if (folder) issues.push(folder);
   if (issues.length > 0) throw new UserError(issues);
-  const sel = cfg.doc.selection;
-  const { playbooks, plan, inventory } = await loadInputs(io.cwd, sel.playbooks, sel.inventory, { limit: sel.limit, tags: sel.tags, skipTags: sel.skipTags, extraVars: vars, secretValues: secrets, connectionDefaults: cfg.connection.connectionDefaults }, cfg.connection.vault);
-  const wanted = new Set(cfg.steps.map((s) => s.host));
-  const missing = [...wanted].filter((h) => !plan!.hosts.some((x) => x.name === h));
-  if (missing.length) throw new UserError({ code: 'cli-usage', message: `${cfg.planFile}: host(s) ${missing.join(', ')} are no longer selected by the plan's inventory and playbooks`, hint: 'make a new plan' });
-  const hosts = plan!.hosts.filter((h) => wanted.has(h.name));
-  warnInsecure(io, cfg.connection, { hosts, checks: [] });
+  const hosts = await hostsFromPlan(cfg.doc, new Set(cfg.steps.map((s) => s.host)), { cwd: io.cwd, vars, secrets, connection: cfg.connection, planFile: cfg.planFile });
+  env.onHosts?.(hosts);
   const haGroups = new Map(cfg.doc.hosts.filter((h) => h.haGroup).map((h) => [h.host, h.haGroup!]));
   const approvedBy = approverText(cfg.approval);
   if (!cfg.approval.verified) io.stderr.write(`firebook: ${cfg.command}: warning: ${approvedBy} (--allow-unsigned): the reports and every journal line say so\n`);
   const unlock = cfg.lockPlan ? lockPlan(cfg.lockPlan, cfg.outDir, now()) : undefined;
-  let ran: Awaited<ReturnType<typeof executeRun>>;
+  let ran: { report: RunReport; outDir: string };
   try {
-    ran = await executeRun(
-      {
+    ran = await env.execute({
         plan: { hosts, checks: [] },
-        playbooks: playbooks.map(playbookMeta),
-        inventorySource: inventory!.source,
+        playbooks: cfg.doc.playbooks.map((p) => playbookMetaOf(p)),
+        inventorySource: cfg.doc.selection.inventory,
         argv: cfg.argv,
         mode: 'apply',
         changeRun: cfg.command,
@@ -247,9 +324,7 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
             journal.close();
           }
         },
-      },
-      io,
-    );
+    });
   } finally {
     unlock?.();
   }
@@ -271,4 +346,127 @@ export async function runChangeCommand(cfg: ChangeRunConfig, io: CliIO): Promise
     io.stderr.write(`firebook: ${cfg.command}: next: ${resumeCommand(journalPath)} finishes what this run left${cfg.kind === 'apply' ? `; firebook rollback ${journalPath} undoes it` : ''}\n`);
   }
   return { report, exitCode: report.exitCode, outDir };
+}
+
+/** Flags of apply beside the shared change options (cli/commands/apply.ts parses them). */
+export interface ApplyOptions extends ChangeOptions {
+  /** plan.json as named on the command line. */
+  planArg: string;
+  expectSha256?: string;
+  minApprovals?: number;
+  ticket?: string;
+  serial?: Serial;
+  serialText?: string;
+  maxFailPercentage?: number;
+  argv: string[];
+}
+
+/** `firebook apply plan.json`: refuses (exit 4) a plan that is not the ticket's, not approved,
+ * changed, expired, outside the window; otherwise runs exactly its steps. Returns the exit code. */
+export async function applyPlan(o: ApplyOptions, env: ChangeEnv, readPlan: (path: string) => { doc: PlanDocument; sha256: string; bytes: Buffer }): Promise<number> {
+  const { io } = env;
+  const usage = (message: string, hint = "run 'firebook apply --help' for the options") => new UserError({ code: 'cli-usage', message: `firebook apply: ${message}`, hint });
+  const planFile = resolve(io.cwd, o.planArg);
+  const { doc, sha256, bytes } = readPlan(planFile);
+  // The journal keeps the plan as text: bytes that are not UTF-8 could not be kept exactly.
+  if (!Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) throw usage(`${o.planArg} is not UTF-8 text`, 'apply the plan file firebook plan wrote, unchanged');
+  if (o.expectSha256 !== undefined && o.expectSha256 !== sha256) throw usage(`${o.planArg} has sha256 ${sha256}, not the --expect-sha256 ${o.expectSha256}: this is not the plan the ticket approved`, 'apply the plan file the ticket names, unchanged');
+  const signatures = readSignatureFiles(planFile);
+  const { result: approval, issues } = checkApproval({ planBytes: bytes, signatures, signers: o.signers, allowUnsigned: o.allowUnsigned, now: new Date(), planName: o.planArg });
+  if (!approval) throw new UserError(issues);
+  const minApprovals = o.minApprovals ?? 1;
+  if (o.minApprovals !== undefined && !approval.verified) throw usage('--min-approvals counts verified signatures; this run has none (--allow-unsigned)', 'give --allowed-signers FILE, or leave --min-approvals out');
+  if (approval.verified && approval.approvers.length < minApprovals) throw usage(`${o.planArg} has ${approval.approvers.length} approver(s) (${approval.approvers.map((a) => a.principal).join(', ')}); --min-approvals is ${minApprovals}`, 'more approvers sign with firebook approve');
+  // An earlier apply of this very plan: a device it left in the planned values is already-applied.
+  const earlier = earlierApplies(planFile, sha256, io);
+  const steps = doc.hosts.flatMap((h) =>
+    h.steps.map((step) => {
+      const by = earlier.get(stepKey(h.host, step.stepId));
+      return { host: h.host, step, uncertain: false, ...(by ? { appliedBy: by } : {}) };
+    }),
+  );
+  if (earlier.size > 0) io.stderr.write(`firebook: apply: ${o.planArg} was applied before (${[...new Set([...earlier.values()].map((e) => e.journal))].join(', ')}): a device still holding what it set is already-applied, nothing sent\n`);
+  const { exitCode } = await runChangeCommand({ ...o, command: 'apply', kind: 'apply', resumed: false, doc, planFile: o.planArg, planSha256: sha256, planText: bytes.toString('utf8'), signatures: signatures.map((s) => s.text), approval, lockPlan: planFile, steps, checkExpiry: true }, env);
+  return exitCode;
+}
+
+/** `firebook resume JOURNAL`: finishes what the newest journal of the change left. */
+export async function resumeChange(journalArg: string, o: ChangeOptions & { argv: string[] }, env: ChangeEnv, read?: JournalReader): Promise<number> {
+  const { io } = env;
+  const { journal, path, checked } = readHistory(journalArg, io.cwd, io, 'resume', read);
+  const work = remainingWork(checked.entries, journal);
+  const verified = journalApproval(checked, o, io, 'resume');
+  if (work.steps.length === 0) {
+    io.stderr.write(`firebook: resume: ${journal} has nothing left to ${work.kind === 'apply' ? 'apply' : 'undo'}\n`);
+    return 0;
+  }
+  const h = work.header;
+  // The approved window binds a resume of an apply; only a new --window (journaled) widens it.
+  const approved = work.kind === 'apply' && h.window ? { start: new Date(h.window.start), end: new Date(h.window.end), text: h.window.text, from: `the window approved in ${journal}` } : undefined;
+  // Judging the changes a rollback refused sends nothing new: recovery is never blocked by the
+  // plan's expiry or a closed window (docs/change-window.md "After a crash").
+  const recoveryOnly = work.steps.every((s) => s.judgeOnly);
+  const { exitCode } = await runChangeCommand(
+    {
+      ...o,
+      command: 'resume',
+      kind: work.kind,
+      resumed: true,
+      doc: work.plan,
+      planFile: journal,
+      planSha256: checked.planSha256,
+      ...verified,
+      steps: work.steps,
+      prior: { path, lines: checked.lines },
+      ticket: h.ticket,
+      checkExpiry: work.kind === 'apply' && !recoveryOnly,
+      serial: h.serial ? parseSerial(h.serial) : undefined,
+      serialText: h.serial,
+      maxFailPercentage: h.maxFailPercentage,
+      limitHosts: h.limit,
+      window: o.window ?? (recoveryOnly ? undefined : approved),
+    },
+    env,
+  );
+  return exitCode;
+}
+
+/** `firebook rollback JOURNAL`: undoes what the history of the change applied (`limit`: an
+ * Ansible pattern over the plan's inventory). */
+export async function rollbackChange(journalArg: string, o: ChangeOptions & { argv: string[]; limit?: string; ticket?: string }, env: ChangeEnv, read?: JournalReader): Promise<number> {
+  const { io } = env;
+  const { journal, path, checked } = readHistory(journalArg, io.cwd, io, 'rollback', read);
+  const entries = checked.entries;
+  const verified = journalApproval(checked, o, io, 'rollback');
+  let hosts: Set<string> | undefined;
+  if (o.limit) {
+    const first = changesToUndo(entries, { file: journal });
+    hosts = new Set(selectHosts(await loadInventory(first.plan.selection.inventory, { vault: o.connection.vault }), o.limit));
+    if (!first.steps.some((s) => hosts!.has(s.host))) throw new UserError({ code: 'cli-usage', message: `firebook rollback: --limit '${o.limit}' matches no host with a change to undo`, hint: `hosts with changes: ${[...new Set(first.steps.map((s) => s.host))].join(', ') || 'none'}` });
+  }
+  const work = changesToUndo(entries, { hosts, file: journal });
+  if (work.steps.length === 0) {
+    io.stderr.write(`firebook: rollback: ${journal} records no applied change left to undo\n`);
+    return 0;
+  }
+  const { exitCode } = await runChangeCommand(
+    {
+      ...o,
+      command: 'rollback',
+      kind: 'rollback',
+      resumed: false,
+      doc: work.plan,
+      planFile: journal,
+      planSha256: checked.planSha256,
+      ...verified,
+      steps: work.steps,
+      prior: { path, lines: checked.lines },
+      // The rollback's own ticket: its records name who ran it, never the apply's approval.
+      ticket: o.ticket,
+      checkExpiry: false,
+      limitHosts: hosts ? [...hosts] : undefined,
+    },
+    env,
+  );
+  return exitCode;
 }

@@ -1,25 +1,25 @@
 /**
- * The change window's driver: the runner with a different source of work (a plan's steps, in
- * batches) and one more sink (the journal). Connections, budgets, grace and events are the
- * runner's (runPlan with `hostWork`); each step is the one remediation path (remediate.ts)
- * held to the plan by a ChangeControl.
+ * A change window's steps on their hosts: the runner (runPlan) with another source of work (the
+ * plan's steps, `hostWork`), a batch schedule, and one more sink (the journal). Connections,
+ * budgets, grace, batches and events are the runner's, in one run; each step is the one
+ * remediation path (remediate.ts) held to the plan by a ChangeControl.
  */
 import { resumeCommand, SENT_NOT_VERIFIED, valuesLine, type ChangePhase, type JournalEntry, type PendingStep, type StepOutcome } from '../model/change.js';
-import { runEndEvent, type RunEvent } from '../model/events.js';
+import type { RunEvent } from '../model/events.js';
 import type { ChangeRecord, ChangeStatus, CheckResult, CheckStatus, HostResult, RemediationResult, RunMeta, RunReport } from '../model/result.js';
 import type { DeviceSession, Facts } from '../model/transport.js';
 import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
-import { exceedsMaxFail, planBatches, type Serial } from '../plan/batches.js';
-import { selectChecks } from '../plan/plan.js';
+import type { Serial } from '../plan/batches.js';
+import { withDependencies } from './plan-document.js';
 import { computeChangeExitCode } from '../model/outcome.js';
 import { redact, redactDeep } from '../model/redact.js';
 import type { Connector } from '../model/transport.js';
-import { EventBus } from '../run/emitter.js';
+import type { EventBus } from '../run/emitter.js';
 import { contextFor, type HostRunOptions, type HostState } from '../run/host-runner.js';
 import { registerResult, runCheck, type CheckRunContext } from '../run/check-runner.js';
 import { pickValues, runRemediation, usedCaptures, type ChangeControl } from '../run/remediate.js';
-import { finishReport, guardedEventSink, runPlan } from '../run/runner.js';
-import { memoryResultStore, type ResultStore } from '../store/result-store.js';
+import { runPlan } from '../run/runner.js';
+import type { ResultStore } from '../store/result-store.js';
 
 /** A window the driver stops starting hosts after (the start was checked before). */
 export interface OpenWindow {
@@ -57,17 +57,6 @@ export interface ChangeRunOptions {
   onEventError?: (error: Error) => void;
   /** Where finished hosts' full results go (see RunOptions.store). */
   store?: ResultStore;
-}
-
-/** Hands batch events to the real bus, without the batch's own begin and end. */
-class BatchBus extends EventBus {
-  constructor(private readonly target: EventBus) {
-    super([]);
-  }
-  override async emit(event: RunEvent): Promise<void> {
-    if (event.type !== 'run-begin') await this.target.emit(event);
-  }
-  override async end(): Promise<void> {}
 }
 
 const UNDO_STATUS: Partial<Record<RemediationResult['status'], StepOutcome>> = { verified: 'undone', drifted: 'drifted' };
@@ -121,7 +110,6 @@ function journaledSession(session: DeviceSession, host: HostPlan, journal: (e: J
 export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
   const now = opts.now ?? (() => new Date());
   const signal = opts.signal ?? new AbortController().signal;
-  const startedAt = Date.now();
   const stepsByHost = new Map<string, PendingStep[]>();
   for (const s of opts.steps) stepsByHost.set(s.host, [...(stepsByHost.get(s.host) ?? []), s]);
   const hostPlans = new Map(opts.plan.hosts.map((h) => [h.name, h]));
@@ -153,7 +141,6 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
       ...(why !== undefined || status !== REPORT_STATUS[status] ? { reason: [status !== REPORT_STATUS[status] ? status : undefined, why].filter(Boolean).join(': ') } : {}),
     });
   };
-  let stoppedBecause: string | undefined;
   const windowClosed = () => opts.window !== undefined && now().getTime() >= opts.window.end.getTime();
   const stopReason = () => (signal.aborted ? 'the run was interrupted' : windowClosed() ? 'the change window closed' : undefined);
 
@@ -166,7 +153,14 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     const registeredFor = new Map<PlannedPlaybook, CheckRunContext['registered']>();
     opts.journal({ type: 'host-begin', time: now().toISOString(), host: host.name });
     const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, startedAt: new Date(hostStart).toISOString() };
+    // The steps were rendered for the platform the device reported when planned.
+    const platform = (session.facts as Facts | undefined)?.platform;
+    const otherPlatform = platform !== undefined && platform !== host.platform ? `the device reports platform ${platform}; the plan was made for ${host.platform}: nothing was sent` : undefined;
     for (const [i, p] of pending.entries()) {
+      if (otherPlatform) {
+        record(p, 'failed', undefined, otherPlatform);
+        continue;
+      }
       const stop = stopReason();
       if (stop) {
         if (signal.aborted) state.interrupted = true;
@@ -186,7 +180,7 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
         registeredFor.set(planned, registered);
         const verifyIds = new Set(opts.kind === 'apply' ? p.step.verify : []);
         const ctx0 = contextFor(host, planned, session, registered, hostOpts, state);
-        for (const dep of selectChecks(planned.playbook.spec.checks, [...verifyIds]).filter((c) => !verifyIds.has(c.id) && verifyIds.size > 0)) {
+        for (const dep of withDependencies(planned.playbook.spec.checks, verifyIds).filter((c) => !verifyIds.has(c.id))) {
           registered[dep.id] = registerResult(await runCheck(dep, ctx0), dep);
         }
       }
@@ -245,69 +239,63 @@ export async function runChanges(opts: ChangeRunOptions): Promise<RunReport> {
     return { ...base, status: triage ? 'error' : 'ok', triage, checks: verificationsOf(state.remediations), remediations: state.remediations, durationMs: Date.now() - hostStart };
   };
 
-  const log = guardedEventSink(opts);
-  const begin: RunEvent = { type: 'run-begin', time: now().toISOString(), meta: opts.meta, hosts: [...stepsByHost.keys()], checks: [] };
-  log(begin);
-  await opts.bus.emit(begin);
-  // Each batch is a run of its own: only the whole run begins and ends in the event log.
-  const events = (e: RunEvent) => {
-    if (e.type !== 'run-begin' && e.type !== 'run-end') log(e);
-  };
-  const batches = planBatches([...stepsByHost.keys()].map((name) => ({ name, haGroup: opts.haGroups.get(name) })), opts.serial);
-  const hosts: HostResult[] = [];
-  const store = opts.store ?? memoryResultStore();
-  for (const [index, names] of batches.entries()) {
-    stoppedBecause ??= stopReason();
-    if (stoppedBecause) break;
-    opts.journal({ type: 'batch-begin', time: now().toISOString(), batch: index + 1, hosts: names });
-    const batchPlan: RunPlan = { hosts: names.map((n) => hostPlans.get(n)!), checks: [] };
-    const report = await runPlan(batchPlan, { connector: opts.connector, bus: new BatchBus(opts.bus), meta: opts.meta, mode: 'apply', forks: opts.forks, connectRate: opts.connectRate, signal, graceMs: opts.graceMs, now, lang: opts.lang, onEvent: events, hostWork, store });
-    for (const h of report.hosts) {
-      hosts.push(h);
-      opts.journal({ type: 'host-end', time: now().toISOString(), host: h.host, status: h.status, ...(h.triage ? { message: h.triage.message } : {}) });
-      // A host that never connected: its steps did not start (resume tries them again).
-      for (const p of stepsByHost.get(h.host) ?? []) {
-        if (!ended.has(`${p.host}\u0000${p.step.stepId}`)) record(p, 'not-started', undefined, `${h.status}: ${h.triage?.message ?? 'not started'}`);
+  // One run: batches of the changed hosts (plan order of their steps), one run-begin, one run-end.
+  const plan: RunPlan = { hosts: [...stepsByHost.keys()].map((n) => hostPlans.get(n)!), checks: [] };
+  let batches: readonly (readonly string[])[] = [];
+  const report = await runPlan(plan, {
+    connector: opts.connector,
+    bus: opts.bus,
+    meta: opts.meta,
+    mode: 'apply',
+    forks: opts.forks,
+    connectRate: opts.connectRate,
+    signal,
+    graceMs: opts.graceMs,
+    now,
+    lang: opts.lang,
+    onEvent: opts.onEvent,
+    onEventError: opts.onEventError,
+    hostWork,
+    store: opts.store,
+    batches: {
+      serial: opts.serial,
+      haGroups: opts.haGroups,
+      maxFailPercentage: opts.maxFailPercentage,
+      // A host fails its batch when it did not end ok or one of its changes did not hold.
+      failed: (h) => h.status !== 'ok' || outcomes.some((o) => o.host === h.host && ['rolled-back', 'rollback-failed', 'failed', 'undo-failed'].includes(o.status)),
+      stopBefore: stopReason,
+      onBatchBegin: (batch, names) => opts.journal({ type: 'batch-begin', time: now().toISOString(), batch, hosts: [...names] }),
+      onBatchEnd: ({ batch, hosts: names, results, failed, stop }) => {
+        for (const h of results) {
+          opts.journal({ type: 'host-end', time: now().toISOString(), host: h.host, status: h.status, ...(h.triage ? { message: h.triage.message } : {}) });
+          // A host that never connected: its steps did not start (resume tries them again).
+          for (const p of stepsByHost.get(h.host) ?? []) {
+            if (!ended.has(`${p.host}\u0000${p.step.stepId}`)) record(p, 'not-started', undefined, `${h.status}: ${h.triage?.message ?? 'not started'}`);
+          }
+        }
+        opts.journal({ type: 'batch-end', time: now().toISOString(), batch, failed, total: names.length, ...(stop ? { stop } : {}) });
+      },
+    },
+    conclude: (ending) => {
+      batches = ending.batches;
+      for (const name of ending.notRun) {
+        for (const p of stepsByHost.get(name) ?? []) record(p, 'not-started', undefined, ending.stoppedBecause ?? 'not started');
       }
-    }
-    const failedHosts = names.filter((n) => {
-      const h = report.hosts.find((x) => x.host === n);
-      return !h || h.status !== 'ok' || outcomes.some((o) => o.host === n && ['rolled-back', 'rollback-failed', 'failed', 'undo-failed'].includes(o.status));
-    }).length;
-    const stop = exceedsMaxFail(failedHosts, names.length, opts.maxFailPercentage)
-      ? opts.maxFailPercentage === undefined
-        ? `every host of batch ${index + 1} failed`
-        : `${failedHosts} of ${names.length} hosts of batch ${index + 1} failed (more than --max-fail-percentage ${opts.maxFailPercentage})`
-      : undefined;
-    opts.journal({ type: 'batch-end', time: now().toISOString(), batch: index + 1, failed: failedHosts, total: names.length, ...(stop ? { stop } : {}) });
-    if (stop) stoppedBecause = stop;
-  }
-  const notRun: string[] = [];
-  for (const [name, steps] of stepsByHost) {
-    if (hosts.some((h) => h.host === name)) continue;
-    notRun.push(name);
-    for (const p of steps) record(p, 'not-started', undefined, stoppedBecause ?? 'not started');
-  }
-  // Plan order (batch, then the plan's order of steps), never completion order: two reports of
-  // one change list its changes alike.
-  const batchOf = new Map(batches.flatMap((names, b) => names.map((n) => [n, b] as const)));
-  const stepIndex = new Map(opts.steps.map((s, i) => [`${s.host}\u0000${s.step.stepId}`, i]));
-  const rank = (c: ChangeRecord, i: number) => [batchOf.get(c.host) ?? batches.length, stepIndex.get(`${c.host}\u0000${changeStep[i]}`) ?? 0];
-  const order = changes.map((c, i) => ({ c, key: rank(c, i) }));
-  order.sort((x, y) => x.key[0] - y.key[0] || x.key[1] - y.key[1]);
-  changes.splice(0, changes.length, ...order.map((o) => o.c));
-  const interrupted = signal.aborted;
-  const endedAt = now();
-  const report = finishReport(opts.meta, startedAt, endedAt, {
-    checks: [...new Map(hosts.flatMap((h) => h.checks).map((c) => [c.checkId, { id: c.checkId, title: c.title, severity: c.severity }])).values()],
-    hosts,
-    notRun,
-    interrupted,
-    exitCode: computeChangeExitCode(hosts, outcomes.map((o) => o.status), { interrupted }),
-    changes,
+      // Plan order (batch, then the plan's order of steps), never completion order: two reports of
+      // one change list its changes alike.
+      const batchOf = new Map(batches.flatMap((names, b) => names.map((n) => [n, b] as const)));
+      const stepIndex = new Map(opts.steps.map((s, i) => [`${s.host}\u0000${s.step.stepId}`, i]));
+      const rank = (c: ChangeRecord, i: number) => [batchOf.get(c.host) ?? batches.length, stepIndex.get(`${c.host}\u0000${changeStep[i]}`) ?? 0];
+      const order = changes.map((c, i) => ({ c, key: rank(c, i) }));
+      order.sort((x, y) => x.key[0] - y.key[0] || x.key[1] - y.key[1]);
+      const exitCode = computeChangeExitCode(ending.hosts, outcomes.map((o) => o.status), { interrupted: ending.interrupted });
+      opts.journal({ type: 'journal-end', time: ending.endedAt.toISOString(), exitCode, interrupted: ending.interrupted, ...(ending.stoppedBecause ? { stoppedBecause: ending.stoppedBecause } : {}) });
+      return {
+        checks: [...new Map(ending.hosts.flatMap((h) => h.checks).map((c) => [c.checkId, { id: c.checkId, title: c.title, severity: c.severity }])).values()],
+        exitCode,
+        changes: order.map((o) => o.c),
+      };
+    },
   });
-  opts.journal({ type: 'journal-end', time: endedAt.toISOString(), exitCode: report.exitCode, interrupted, ...(stoppedBecause ? { stoppedBecause } : {}) });
-  log(runEndEvent(endedAt.toISOString(), report));
-  await opts.bus.end(report, store);
   return report;
 }

@@ -4,12 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { PLAN_VERSION, type PlanDocument, type PlanFile, type PlanHost, type PlanStep } from '../model/change.js';
+import { PLAN_VERSION, type PlanDocument, type PlanFile, type PlanHost, type PlanHostVars, type PlanPlaybook, type PlanStep } from '../model/change.js';
 import { UserError, type UserIssue } from '../model/errors.js';
 import type { Inventory } from '../model/inventory.js';
-import { localize } from '../model/playbook.js';
+import { localize, type CheckSpec, type LoadedPlaybook, type PlaybookSpec } from '../model/playbook.js';
 import type { RemediationResult, RunReport } from '../model/result.js';
-import type { RunPlan } from '../plan/plan.js';
+import { redactDeep, redactVars } from '../model/redact.js';
+import { checkDependencies } from '../checks/index.js';
+import type { HostPlan, RunPlan } from '../plan/plan.js';
 import { schemaValidator, humanPath } from '../validate/schema.js';
 import { changedFiles } from './files.js';
 import { inOffsetOf, windowState, windowText, type ChangeWindow } from './window.js';
@@ -48,6 +50,62 @@ function stepOf(r: RemediationResult, plan: RunPlan, host: string): PlanStep {
   };
 }
 
+/** The checks `ids` name, with every check they read (`checks.<id>.…`), in playbook order. */
+export function withDependencies(checks: readonly CheckSpec[], ids: Iterable<string>): CheckSpec[] {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const chosen = new Set<string>();
+  const queue = [...ids];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    const check = byId.get(id);
+    if (!check || chosen.has(id)) continue;
+    chosen.add(id);
+    queue.push(...checkDependencies(check));
+  }
+  return checks.filter((c) => chosen.has(c.id));
+}
+
+/** What of a playbook the plan keeps: the remediations its steps use, their verification checks
+ * (with the checks those read), and what types and allows its commands (variables' declarations,
+ * read-only additions). Known secret values are masked. */
+function planPlaybook(pb: LoadedPlaybook, remediationIds: ReadonlySet<string>, secrets: readonly string[]): PlanPlaybook {
+  const { spec } = pb;
+  const remediations = (spec.remediations ?? []).filter((r) => remediationIds.has(r.id));
+  const kept: PlaybookSpec = {
+    name: spec.name,
+    ...(spec.vars ? { vars: spec.vars } : {}),
+    ...(spec.platform_vars ? { platform_vars: spec.platform_vars } : {}),
+    ...(spec.vars_by_input ? { vars_by_input: spec.vars_by_input } : {}),
+    ...(spec.inputs ? { inputs: spec.inputs } : {}),
+    ...(spec.readonly_commands ? { readonly_commands: spec.readonly_commands } : {}),
+    checks: withDependencies(spec.checks, remediations.flatMap((r) => r.verify)),
+    remediations,
+  };
+  return { path: pb.path, sha256: pb.sha256, spec: redactDeep(kept, secrets) };
+}
+
+/** A host's variables for one playbook, a variable holding a secret (by name, by input
+ * declaration, or by a known secret value at any depth) named only. */
+function hostVars(playbook: string, vars: Readonly<Record<string, unknown>>, secretInputs: readonly string[], secrets: readonly string[]): PlanHostVars {
+  const kept: Record<string, unknown> = {};
+  const secretVars: string[] = [];
+  for (const [k, v] of Object.entries(vars)) {
+    const one = { [k]: v };
+    if (JSON.stringify(redactVars(one, { secretNames: secretInputs, secretValues: secrets })) === JSON.stringify(one)) kept[k] = v;
+    else secretVars.push(k);
+  }
+  return { playbook, vars: kept, ...(secretVars.length ? { secretVars } : {}) };
+}
+
+/** What apply needs of a planned host: its target (no credentials), platform and variables. */
+function hostTarget(host: HostPlan, platform: HostPlan['platform'], steps: readonly PlanStep[]): Omit<PlanHost, 'host' | 'haGroup' | 'steps'> {
+  const used = new Set(steps.map((s) => s.playbook));
+  const vars = host.playbooks
+    .filter((p) => used.has(p.playbook.path))
+    .map((p) => hostVars(p.playbook.path, p.varsByPlatform?.[platform] ?? p.vars, Object.entries(p.playbook.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k), host.secrets));
+  return { address: host.connection.address, port: host.connection.port, user: host.connection.user, platform, vars };
+}
+
 /** The plan: per host the remediations a plan-mode run found it needs, exactly as rendered. */
 export function buildPlanDocument(input: PlanDocumentInput): PlanDocument {
   const hosts: PlanHost[] = [];
@@ -62,12 +120,20 @@ export function buildPlanDocument(input: PlanDocumentInput): PlanDocument {
     const failedWithout = h.checks.filter((c) => c.status === 'fail' && !(c.remediation?.length));
     if (steps.length > 0) {
       const ha = input.inventory.hosts.get(h.host)?.vars.ha_group;
-      hosts.push({ host: h.host, address: h.address, ...(ha !== undefined && ha !== null && ha !== '' ? { haGroup: String(ha) } : {}), steps });
+      const planned = input.plan.hosts.find((x) => x.name === h.host)!;
+      // The platform the device reported wins over the inventory's (transport/ssh-session.ts).
+      const target = hostTarget(planned, h.facts?.platform ?? planned.platform, steps);
+      hosts.push({ host: h.host, ...target, ...(ha !== undefined && ha !== null && ha !== '' ? { haGroup: String(ha) } : {}), steps });
     } else if (h.remediations.length === 0) {
       notPlanned.push({ host: h.host, reason: failedWithout.length ? `${failedWithout.map((c) => c.checkId).join(', ')} failed with no remediation` : 'nothing to change' });
     }
   }
   for (const name of input.report.notRun) notPlanned.push({ host: name, reason: 'not checked (interrupted)' });
+  const secrets = [...new Set(input.plan.hosts.flatMap((h) => h.secrets))];
+  const byPlaybook = new Map<string, Set<string>>();
+  for (const step of hosts.flatMap((h) => h.steps)) byPlaybook.set(step.playbook, (byPlaybook.get(step.playbook) ?? new Set()).add(step.remediationId));
+  const loaded = new Map(input.plan.hosts.flatMap((h) => h.playbooks.map((p) => [p.playbook.path, p.playbook] as const)));
+  const playbooks = [...byPlaybook].map(([path, ids]) => planPlaybook(loaded.get(path)!, ids, secrets));
   return {
     $schema: PLAN_SCHEMA_URL,
     planVersion: PLAN_VERSION,
@@ -78,6 +144,7 @@ export function buildPlanDocument(input: PlanDocumentInput): PlanDocument {
     argv: input.argv,
     selection: input.selection,
     files: input.files,
+    playbooks,
     hosts,
     notPlanned,
   };
@@ -98,12 +165,20 @@ export function readPlanDocument(path: string): { doc: PlanDocument; sha256: str
   } catch (err) {
     throw new UserError({ code: 'report-input', message: `${path} is not JSON: ${(err as Error).message}`, location: { file: path, line: 1, col: 1 } });
   }
+  // An older plan does not carry what apply acts on: it is made again, never guessed at.
+  const version = value && typeof value === 'object' ? (value as { planVersion?: unknown }).planVersion : undefined;
+  if (typeof version === 'number' && version !== PLAN_VERSION) throw new UserError(oldPlan(path, version));
   const validate = schemaValidator('plan');
   if (!validate(value)) {
     const issues: UserIssue[] = (validate.errors ?? []).slice(0, 5).map((e) => ({ code: 'schema', message: `plan ${humanPath(e.instancePath)} ${e.message ?? 'is invalid'}`, location: { file: path, line: 1, col: 1 }, hint: 'plan.json is written by firebook plan; make a new plan instead of editing it' }));
     throw new UserError(issues);
   }
   return { doc: value as PlanDocument, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+}
+
+/** A plan of another planVersion: made again with this firebook. */
+export function oldPlan(file: string, version: unknown): UserIssue {
+  return { code: 'report-input', message: `${file} is a planVersion ${String(version)} plan; this firebook applies planVersion ${PLAN_VERSION} plans only`, hint: 're-run firebook plan with the same playbooks and inventory, and have the new plan approved' };
 }
 
 export interface RefusalInput {

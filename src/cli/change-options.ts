@@ -1,18 +1,17 @@
 /** Options `apply`, `resume` and `rollback` share (beside the connection options). */
-import { dirname, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import { parseWindow, type ChangeWindow } from '../change/window.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, type ConnectionSettings } from './connection-options.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure, type ConnectionSettings } from './connection-options.js';
+import type { ChangeEnv } from '../change/apply-driver.js';
+import { executeRun } from './execute.js';
 import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
 import type { CliIO } from './command.js';
-import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { appliedValues } from '../change/remaining.js';
-import type { Fields } from '../model/result.js';
 import { allowedSignersFrom } from '../change/approval.js';
 import type { AllowedSigners } from '../change/allowed-signers.js';
-import { readCheckedJournal, type CheckedJournal } from '../change/journal.js';
-import { journalBusy, type JournalWriterInfo } from '../change/exclusive.js';
+import { readCheckedJournal } from '../change/journal.js';
+import { readHistory, type JournalReader } from '../change/history.js';
 import { readAs } from './file-kind.js';
 import { keyPassphrase, loadSigningKey, type SigningKey } from '../change/sshsig.js';
 
@@ -87,74 +86,32 @@ export interface ChangeSettings {
   console: 'tty' | 'plain' | 'json';
 }
 
-/** The file beside a journal that names the journal continuing it (resume, rollback). */
-export const continuedMarker = (journalPath: string) => `${journalPath}.next`;
-
-/**
- * The newest journal of the change `path` belongs to: each `JOURNAL.next` names the journal that
- * continues it (docs/change-window.md "One change, one history"). Refuses (exit 4) a marker that
- * names a journal that is gone, or a loop.
- */
-export function newestJournal(path: string, shownAs = path, cwd = process.cwd()): { path: string; shownAs: string; hops: number; writer?: JournalWriterInfo } {
-  let current = path;
-  let shown = shownAs;
-  let writer: JournalWriterInfo | undefined;
-  const seen = new Set<string>([current]);
-  for (;;) {
-    const marker = continuedMarker(current);
-    if (!existsSync(marker)) return { path: current, shownAs: shown, hops: seen.size - 1, ...(writer ? { writer } : {}) };
-    let next: string | undefined;
-    try {
-      const named = JSON.parse(readFileSync(marker, 'utf8')) as { journal?: string } & JournalWriterInfo;
-      next = named.journal;
-      writer = { pid: named.pid, host: named.host, since: named.since };
-    } catch {
-      // unreadable: refused below
-    }
-    if (!next) throw new UserError({ code: 'cli-usage', message: `${marker} does not name the journal that continues ${shown}`, hint: 'a .next file is written by firebook resume and rollback only; name the newest journal of the change' });
-    const nextPath = resolve(dirname(current), next);
-    if (seen.has(nextPath)) throw new UserError({ code: 'cli-usage', message: `${marker}: the journals of this change name each other in a loop`, hint: 'name the newest journal of the change' });
-    if (!existsSync(nextPath)) throw new UserError({ code: 'cli-usage', message: `${shown} was continued by ${nextPath}, which does not exist (the run that continued it stopped before writing it)`, hint: `check that no resume or rollback of this change is running, then remove ${marker} and run the command again` });
-    seen.add(nextPath);
-    current = nextPath;
-    shown = relative(cwd, nextPath) || nextPath;
-  }
-}
-
-/**
- * A journal and the whole history of its change: the newest journal reached through the `.next`
- * links, read and checked (schema, hash chain, one plan, one apply), which must start with the
- * named journal's lines (one history). Used by resume, rollback and change status.
- */
-export function readHistory(journal: string, cwd: string, io: Pick<CliIO, 'stderr'>, command: string): { journal: string; path: string; checked: CheckedJournal } {
-  const named = resolve(cwd, journal);
-  const first = readAs(named, journal, 'journal', command, () => readCheckedJournal(named, journal));
-  const newest = newestJournal(named, journal, cwd);
-  if (newest.hops === 0) return { journal, path: named, checked: first };
-  const lastBegin = (c: CheckedJournal) => c.entries.map((e) => e.type).lastIndexOf('journal-begin');
-  const checked = readCheckedJournal(newest.path, newest.shownAs);
-  if (first.lines.length > checked.lines.length || first.lines.some((l, i) => l !== checked.lines[i])) {
-    throw new UserError({ code: 'report-input', message: `${newest.shownAs} does not continue ${journal} (its lines are not a copy of it): the history of this change is broken`, location: { file: newest.shownAs, line: 1, col: 1 }, hint: 'name the newest journal of the change that holds the whole history' });
-  }
-  // Never continue (nor report as final) a history a live run is still writing.
-  const ended = checked.entries.slice(lastBegin(checked)).some((e) => e.type === 'journal-end');
-  const busy = journalBusy(newest.shownAs, ended, newest.writer);
-  if (busy && command !== 'change status') throw new UserError(busy);
-  if (busy) io.stderr.write(`firebook: ${command}: note: ${busy.message}; this is the history so far\n`);
-  io.stderr.write(`firebook: ${command}: ${journal} was continued; the history goes on in ${newest.shownAs}: using that journal\n`);
-  return { journal: newest.shownAs, path: newest.path, checked };
-}
-
 /**
  * resume's and rollback's one argument, a journal of the change — any of them: the newest is
  * found through the `.next` links — read and checked, with the change options.
  */
-export function readJournalArgs(command: 'resume' | 'rollback', positionals: string[], v: Values, io: CliIO): { journal: string; path: string; checked: CheckedJournal; entries: CheckedJournal['entries']; settings: ChangeSettings } {
-  if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: `firebook ${command}: name one journal (reports/<run-id>/journal.jsonl)`, hint: `run 'firebook ${command} --help'` });
-  const settings = parseChangeOptions(command, v, io);
-  const { journal, path, checked } = readHistory(positionals[0]!, io.cwd, io, command);
-  return { journal, path, checked, entries: checked.entries, settings };
+/** What a change command gets from the CLI besides its options: the run set-up (cli/execute.ts),
+ * the `-e @FILE` reader and the host-key warning. */
+export function changeEnv(command: string, io: CliIO, settings: ChangeSettings): ChangeEnv {
+  return {
+    io,
+    execute: (run) => executeRun(run, io),
+    readVarsFile: (file) => parseExtraVars(command, [`@${file}`], settings.connection.vault),
+    onHosts: (hosts) => warnInsecure(io, settings.connection, { hosts: [...hosts], checks: [] }),
+  };
 }
+
+export function readJournalArgs(command: 'resume' | 'rollback', positionals: string[], v: Values, io: CliIO): { journal: string; settings: ChangeSettings } {
+  if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: `firebook ${command}: name one journal (reports/<run-id>/journal.jsonl)`, hint: `run 'firebook ${command} --help'` });
+  return { journal: positionals[0]!, settings: parseChangeOptions(command, v, io) };
+}
+
+/** The journal reader of resume, rollback and change status: a file of another kind (a plan, a
+ * report) is refused naming the command that takes it (cli/file-kind.ts). */
+export const journalReader = (command: string): JournalReader => (path, shownAs) => readAs(path, shownAs, 'journal', command, () => readCheckedJournal(path, shownAs));
+
+/** readHistory with the CLI's journal reader. */
+export const readJournalHistory = (journal: string, io: CliIO, command: string) => readHistory(journal, io.cwd, io, command, journalReader(command));
 
 export function parseChangeOptions(command: string, v: Values, io: CliIO): ChangeSettings {
   let window: ChangeWindow | undefined;
@@ -183,42 +140,4 @@ export function parseChangeOptions(command: string, v: Values, io: CliIO): Chang
     lang: parseLang(command, v.lang),
     console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
   };
-}
-
-/** Beside a plan: one line per apply of it, naming its journal (docs/change-window.md "After a
- * crash"), so a later apply of the same plan can say what an earlier one already made. */
-export const appliedRecord = (planPath: string) => `${planPath}.applied`;
-
-/** Notes this apply's journal beside the plan (appended; never through a symlink). */
-export function recordApply(planPath: string, journal: string, runId: string): void {
-  const fd = openSync(appliedRecord(planPath), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
-  try {
-    writeSync(fd, JSON.stringify({ journal, runId }) + '\n');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** What earlier applies of this plan (their whole histories) left verified and not undone:
- * `host\0stepId` → the journal and the values. A record that cannot be read is skipped, said. */
-export function earlierApplies(planPath: string, planSha256: string, io: Pick<CliIO, 'stderr' | 'cwd'>): Map<string, { journal: string; after: Record<string, Fields> }> {
-  const out = new Map<string, { journal: string; after: Record<string, Fields> }>();
-  let text: string;
-  try {
-    text = readFileSync(appliedRecord(planPath), 'utf8');
-  } catch {
-    return out;
-  }
-  for (const line of text.split('\n').filter(Boolean)) {
-    try {
-      const named = (JSON.parse(line) as { journal: string }).journal;
-      const newest = newestJournal(resolve(dirname(planPath), named), named, io.cwd);
-      const checked = readCheckedJournal(newest.path, newest.shownAs);
-      if (checked.planSha256 !== planSha256) continue;
-      for (const [k, after] of appliedValues(checked.entries, newest.shownAs)) out.set(k, { journal: relative(io.cwd, newest.path) || newest.path, after });
-    } catch (err) {
-      io.stderr.write(`firebook: apply: note: ${appliedRecord(planPath)}: an earlier apply's journal cannot be read (${err instanceof UserError ? err.issues[0]?.message : (err as Error).message}); its changes are not taken into account\n`);
-    }
-  }
-  return out;
 }

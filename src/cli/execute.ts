@@ -29,7 +29,8 @@ export interface ExecuteConfig {
   playbooks: RunMeta['playbooks'];
   inventorySource: string;
   argv: string[];
-  mode: 'check' | 'apply';
+  /** `plan`: check mode plus each remediation's read-only capture (firebook plan). */
+  mode: 'check' | 'plan' | 'apply';
   /** `plan`: the console's verdict is what the plan found, without an exit code. */
   planning?: boolean;
   /** apply, resume or rollback of a plan (RunMeta.changeRun). */

@@ -9,6 +9,7 @@ import { loadInventory } from '../inventory/index.js';
 import { buildPlan, checkExtraVars, type PlanOptions, type RunPlan } from '../plan/plan.js';
 import type { Vault } from '../inventory/vault.js';
 import { redact, secretValuesOf } from '../model/redact.js';
+import { playbookMetaOf } from '../run/runner.js';
 
 export interface LoadedInputs {
   playbooks: LoadedPlaybook[];
@@ -16,12 +17,8 @@ export interface LoadedInputs {
   plan?: RunPlan;
 }
 
-/** A playbook as the run's metadata records it; an extended read-only list is always said. */
-export function playbookMeta(p: LoadedPlaybook): RunMeta['playbooks'][number] {
-  const ext = p.spec.readonly_commands;
-  const extended = (ext?.cli?.length ?? 0) + (ext?.shell?.length ?? 0) > 0;
-  return { path: p.path, name: p.spec.name, sha256: p.sha256, ...(extended ? { readonlyCommands: ext } : {}) };
-}
+/** A playbook as the run's metadata records it (run/runner.ts). */
+export const playbookMeta = (p: LoadedPlaybook): RunMeta['playbooks'][number] => playbookMetaOf(p);
 
 /** Loads everything, collecting playbook and inventory errors together before throwing.
  * `vault` decrypts the inventory's vaulted data; every value it revealed is redacted. */

@@ -3,11 +3,12 @@
  * consumes, the journal lines `apply`/`resume`/`rollback` write, and the change records the
  * reports show. All plain JSON.
  */
-import type { Level, LocalizedText } from './playbook.js';
+import type { Level, LocalizedText, Platform, PlaybookSpec } from './playbook.js';
 import type { CheckStatus, Fields } from './result.js';
 
-/** plan.json's format version (schemas/plan.schema.json). */
-export const PLAN_VERSION = 1;
+/** plan.json's format version (schemas/plan.schema.json). Version 2 carries what apply acts on
+ * (connection targets, variables, the playbook parts the steps use); apply refuses version 1. */
+export const PLAN_VERSION = 2;
 
 /** A file the plan was built from; `apply` refuses the plan when any of them changed. */
 export interface PlanFile {
@@ -45,12 +46,36 @@ export interface PlanStep {
   rollback: PlannedCommand[];
 }
 
+/** A playbook as the plan keeps it: what its steps run (their remediations, the verification
+ * checks and the checks those read, the declarations of its variables), never the rest. */
+export interface PlanPlaybook {
+  /** Absolute path (its sha256 is in the plan's files). */
+  path: string;
+  sha256: string;
+  spec: PlaybookSpec;
+}
+
+/** A host's variables for one playbook, as the plan's steps were rendered with them. A variable
+ * holding a secret is named only (`secretVars`): apply reads it again from the inventory (and its
+ * vault) or the `-e` secrets (docs/secrets.md). */
+export interface PlanHostVars {
+  playbook: string;
+  vars: Record<string, unknown>;
+  secretVars?: string[];
+}
+
 /** One host of the plan. */
 export interface PlanHost {
   host: string;
+  /** Where apply connects (the inventory's target when planned); its credentials stay in the inventory. */
   address: string;
+  port: number;
+  user: string;
+  /** The platform the device reported when planned. */
+  platform: Platform;
   /** The `ha_group` inventory variable: members are never changed in the same batch. */
   haGroup?: string;
+  vars: PlanHostVars[];
   steps: PlanStep[];
 }
 
@@ -70,7 +95,8 @@ export interface PlanDocument {
   createdBy: string;
   /** The command line that made the plan (secrets redacted). */
   argv: string[];
-  /** What `apply` rebuilds the hosts' variables from (same selection, same extra vars). */
+  /** What the plan was made from; apply reads `inventory` (connection settings and secrets) and
+   * the `-e` variables again, never the playbooks. */
   selection: {
     playbooks: string[];
     inventory: string;
@@ -83,6 +109,8 @@ export interface PlanDocument {
     extraVarRefs?: Record<string, ExtraVarRef>;
   };
   files: PlanFile[];
+  /** The playbook parts the steps run (apply never reads the playbook files). */
+  playbooks: PlanPlaybook[];
   hosts: PlanHost[];
   /** Hosts selected that the plan does not change, each with why (nothing to fix, unreachable,
    * a remediation that could not be planned). */

@@ -115,7 +115,8 @@ export interface RunMeta {
   /** `readonlyCommands`: what a playbook added to the read-only allow-list (docs/commands.md). */
   playbooks: Array<{ path: string; name: string; sha256: string; readonlyCommands?: { cli?: string[]; shell?: string[] } }>;
   inventory: string;
-  mode: 'check' | 'apply';
+  /** `plan`: firebook plan (check mode plus each remediation's read-only capture). */
+  mode: 'check' | 'plan' | 'apply';
   /** Set by `apply`, `resume` and `rollback` (docs/change-window.md): the report is about the
    * plan's changes, and says which command made them. */
   changeRun?: 'apply' | 'resume' | 'rollback';

@@ -11,6 +11,7 @@ import { checkDependencies, templateVariables } from '../checks/index.js';
 import { canonicalChoice, commandSites, playbookTemplates, validateVarValue } from '../command/index.js';
 import { RUNTIME_ROOTS } from '../validate/playbook-rules.js';
 import { suggest } from '../model/suggest.js';
+import { coerceInput } from '../model/inputs.js';
 import { commandValueIssues, commandVariablesOf, sayOnce, type HostIssue } from './command-values.js';
 
 
@@ -131,13 +132,7 @@ export function resolveVars(pb: LoadedPlaybook, hostVars: Record<string, unknown
   return merged;
 }
 
-/** `-e` and INI values arrive as strings: a list input takes `a,b`, a number input `22`. */
-export function coerceInput(type: string, value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  if (type.endsWith('-list')) return value.split(',').map((s) => s.trim()).filter(Boolean);
-  if ((type === 'port' || type === 'integer') && /^-?\d+$/.test(value.trim())) return Number(value);
-  return value;
-}
+export { coerceInput };
 
 const USES = new WeakMap<LoadedPlaybook, Array<{ pointer: string; root: string }>>();
 

@@ -7,6 +7,7 @@ export const EN = {
   inventory: 'Inventory',
   mode: 'Mode',
   modeCheck: 'check (read-only)',
+  modePlan: 'plan (read-only: checks and the before values of each change)',
   modeApply: 'apply (changes devices)',
   modeChangeApply: 'apply of a signed plan (changes devices)',
   modeChangeResume: 'resume of an interrupted apply (changes devices)',

@@ -9,6 +9,7 @@ export const JA: Labels = {
   inventory: 'インベントリ',
   mode: 'モード',
   modeCheck: 'check（読み取りのみ）',
+  modePlan: 'plan（読み取りのみ: チェックと各変更の変更前の値）',
   modeApply: 'apply（機器を変更）',
   modeChangeApply: '署名済みプランの apply（機器を変更）',
   modeChangeResume: '中断した apply の resume（機器を変更）',

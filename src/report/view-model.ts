@@ -102,7 +102,7 @@ function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
   // meta.argv is deliberately never shown: it can carry `-e password=...` (see maskArgv).
   const rows: HeaderRow[] = [
     { label: l.inventory, value: toOneLine(m.inventory) },
-    { label: l.mode, value: m.changeRun ? { apply: l.modeChangeApply, resume: l.modeChangeResume, rollback: l.modeChangeRollback }[m.changeRun] : m.mode === 'apply' ? l.modeApply : l.modeCheck, loud: m.mode === 'apply' },
+    { label: l.mode, value: m.changeRun ? { apply: l.modeChangeApply, resume: l.modeChangeResume, rollback: l.modeChangeRollback }[m.changeRun] : m.mode === 'apply' ? l.modeApply : m.mode === 'plan' ? l.modePlan : l.modeCheck, loud: m.mode === 'apply' },
     { label: l.operator, value: toOneLine(m.operator) },
     { label: l.started, value: toOneLine(m.startedAt) },
     { label: l.ended, value: m.endedAt ? toOneLine(m.endedAt) : l.notRecorded },

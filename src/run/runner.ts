@@ -5,8 +5,9 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { runEndEvent, type RunEvent } from '../model/events.js';
-import type { Severity } from '../model/playbook.js';
+import type { PlaybookSpec, Severity } from '../model/playbook.js';
 import type { HostResult, RunMeta, RunReport } from '../model/result.js';
+import { exceedsMaxFail, planBatches, type Serial } from '../plan/batches.js';
 import { TransportError, type Connector, type DeviceSession } from '../model/transport.js';
 import { redact, redactDeep } from '../model/redact.js';
 import type { HostPlan, RunPlan } from '../plan/plan.js';
@@ -25,6 +26,40 @@ export const DEFAULT_FORKS = 50;
  * remediation already started may need to verify and roll back, so it gets longer. */
 export const CHECK_GRACE_MS = 3_000;
 export const APPLY_GRACE_MS = 120_000;
+
+/**
+ * Which hosts run together (docs/change-window.md "Batches"; plan/batches.ts): batches one after
+ * the other, in one run (one run-begin, one run-end). Without a schedule every host is in one batch.
+ */
+export interface BatchSchedule {
+  /** `--serial N|N%`: hosts per batch (default: all). */
+  serial?: Serial;
+  /** HA group per host: members never share a batch. */
+  haGroups?: ReadonlyMap<string, string>;
+  /** `--max-fail-percentage P`: the remaining batches stop when more than P% of a batch failed
+   * (default: only when every host of a batch failed). */
+  maxFailPercentage?: number;
+  /** Whether a finished host counts as failed (default: its status is not `ok`). A host of the
+   * batch that did not finish always counts. */
+  failed?: (result: HostResult) => boolean;
+  /** Asked before each batch: a reason to start no more batches (e.g. the change window closed). */
+  stopBefore?: () => string | undefined;
+  onBatchBegin?: (batch: number, hosts: readonly string[]) => void;
+  /** After each batch (numbered from 1): its hosts' results in batch order, the failed count, and
+   * why the remaining batches stop, when they do. */
+  onBatchEnd?: (end: { batch: number; hosts: readonly string[]; results: readonly HostResult[]; failed: number; stop?: string }) => void;
+}
+
+/** How the run ended, for a caller that judges it itself (the change window). */
+export interface RunEnding {
+  hosts: readonly HostResult[];
+  notRun: readonly string[];
+  interrupted: boolean;
+  /** Why batches were left unstarted (max-fail, stopBefore, interrupted), if they were. */
+  stoppedBecause?: string;
+  batches: readonly (readonly string[])[];
+  endedAt: Date;
+}
 
 export interface RunOptions {
   connector: Connector;
@@ -55,6 +90,18 @@ export interface RunOptions {
   /** Where finished hosts' full results go (default: memory). With a file store the runner
    * keeps only summaries and the returned report's hosts are summaries; the caller closes it. */
   store?: ResultStore;
+  /** Batches of hosts (default: one batch of every host). */
+  batches?: BatchSchedule;
+  /** The report's checks, exit code and changes, when the caller judges the run (the change
+   * window: its changes and their exit code). Called once, before `run-end` is logged. */
+  conclude?: (ending: RunEnding) => Partial<Pick<RunReport, 'checks' | 'exitCode' | 'changes'>>;
+}
+
+/** A playbook as the run's metadata records it; an extended read-only list is always said. */
+export function playbookMetaOf(p: { path: string; sha256: string; spec: Pick<PlaybookSpec, 'name' | 'readonly_commands'> }): RunMeta['playbooks'][number] {
+  const ext = p.spec.readonly_commands;
+  const extended = (ext?.cli?.length ?? 0) + (ext?.shell?.length ?? 0) > 0;
+  return { path: p.path, name: p.spec.name, sha256: p.sha256, ...(extended ? { readonlyCommands: ext } : {}) };
 }
 
 /** Unreachable = we never got a usable session; other connect failures are `error`. */
@@ -215,15 +262,41 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     await finish(redactDeep(result, host.secrets));
   };
 
-  // runHost never throws by design; if it does, the host is still accounted for.
-  await Promise.all(plan.hosts.map((h) => limit(() => runHost(h).catch((err) => finish(failedHost(h, err, Date.now()))))));
+  const schedule = opts.batches ?? {};
+  const byName = new Map(plan.hosts.map((h) => [h.name, h]));
+  const batches = planBatches(plan.hosts.map((h) => ({ name: h.name, haGroup: schedule.haGroups?.get(h.name) })), schedule.serial);
+  const isFailed = schedule.failed ?? ((r: HostResult) => r.status !== 'ok');
+  let stoppedBecause: string | undefined;
+  for (const [index, names] of batches.entries()) {
+    stoppedBecause ??= schedule.stopBefore?.() ?? (index > 0 && signal.aborted ? 'the run was interrupted' : undefined);
+    if (stoppedBecause) break;
+    schedule.onBatchBegin?.(index + 1, names);
+    const batch = names.map((n) => byName.get(n)!);
+    // runHost never throws by design; if it does, the host is still accounted for.
+    await Promise.all(batch.map((h) => limit(() => runHost(h).catch((err) => finish(failedHost(h, err, Date.now()))))));
+    const ran = names.map((n) => results.get(n)).filter((r): r is HostResult => r !== undefined);
+    const failed = names.filter((n) => {
+      const r = results.get(n);
+      return !r || isFailed(r);
+    }).length;
+    const stop = exceedsMaxFail(failed, names.length, schedule.maxFailPercentage)
+      ? schedule.maxFailPercentage === undefined
+        ? `every host of batch ${index + 1} failed`
+        : `${failed} of ${names.length} hosts of batch ${index + 1} failed (more than --max-fail-percentage ${schedule.maxFailPercentage})`
+      : undefined;
+    schedule.onBatchEnd?.({ batch: index + 1, hosts: names, results: ran, failed, stop });
+    // One batch is the whole run unless a schedule was given: then a failed batch stops the rest.
+    if (stop && opts.batches) stoppedBecause = stop;
+  }
 
   await afterPendingSignals();
-  const hosts = plan.hosts.map((h) => results.get(h.name)).filter((r): r is HostResult => r !== undefined);
+  // Batch order (plan order without a schedule): two reports of one run list hosts alike.
+  const hosts = batches.flat().map((n) => results.get(n)).filter((r): r is HostResult => r !== undefined);
   const notRun = plan.hosts.filter((h) => !results.has(h.name)).map((h) => h.name);
   const interrupted = signal.aborted;
   const endedAt = now();
-  const report = finishReport(opts.meta, startedAt, endedAt, { checks, hosts, notRun, interrupted, exitCode: computeExitCode(hosts, { interrupted, failOn: opts.failOn }) });
+  const judged = opts.conclude?.({ hosts, notRun, interrupted, stoppedBecause, batches, endedAt }) ?? {};
+  const report = finishReport(opts.meta, startedAt, endedAt, { checks: judged.checks ?? checks, hosts, notRun, interrupted, exitCode: judged.exitCode ?? computeExitCode(hosts, { interrupted, failOn: opts.failOn }), changes: judged.changes });
   log(runEndEvent(endedAt.toISOString(), report));
   await opts.bus.end(report, store);
   return report;

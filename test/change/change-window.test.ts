@@ -10,7 +10,8 @@ import { approve, BAD_DNS, configCommands, fb, GOOD_DNS, makeApprover, readJourn
 import { runChanges } from '../../src/change/apply-runner.js';
 import { remainingWork } from '../../src/change/remaining.js';
 import { readCheckedJournal } from '../../src/change/journal.js';
-import { loadInputs } from '../../src/cli/load-inputs.js';
+import { hostsFromPlan } from '../../src/change/apply-driver.js';
+import { Vault } from '../../src/inventory/vault.js';
 import { EventBus } from '../../src/run/emitter.js';
 import type { JournalEntry } from '../../src/model/change.js';
 import { META } from '../integration/helpers.js';
@@ -95,6 +96,10 @@ describe('change window on the lab', () => {
       expect(sent.filter((e) => (e as { host: string }).host === h).map((e) => e.type)).toEqual(['command', 'answer']);
     }
     expect(journal.at(-1)).toMatchObject({ type: 'journal-end', exitCode: 0, interrupted: false });
+    // Batches are one run: one run-begin and one run-end in the event log.
+    const events = readFileSync(join(out, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type);
+    expect([events[0], events.filter((t) => t === 'run-begin').length, events.at(-1), events.filter((t) => t === 'run-end').length]).toEqual(['run-begin', 1, 'run-end', 1]);
+    expect(events.filter((t) => t === 'host-end')).toHaveLength(4);
     const report = readReport(out);
     expect(report.changes?.map((c) => [c.host, c.remediation, c.status, c.approver, c.commands])).toEqual(
       ['a1', 'b1', 'a2', 'b2'].map((h) => [h, 'fix-dns-servers', 'verified', 'cab-chair@example.com (CHG-42)', ['configure network dns servers 192.0.2.53,192.0.2.54']]),
@@ -216,13 +221,13 @@ describe('change window on the lab', () => {
   it('stops starting new hosts when the window ends; hosts in flight finish', async () => {
     expect((await plan('e2,e3', 'win-plan')).code).toBe(0);
     const doc = readPlan(join(ws.dir, 'win-plan.json'));
-    const { plan: hosts } = await loadInputs(ws.dir, doc.selection.playbooks, doc.selection.inventory, { limit: doc.selection.limit, extraVars: doc.selection.extraVars });
+    const hosts = await hostsFromPlan(doc, new Set(['e2', 'e3']), { cwd: ws.dir, vars: doc.selection.extraVars, secrets: [], connection: { connectionDefaults: {}, hostKeyPolicy: 'strict', vault: new Vault() }, planFile: 'win-plan.json' });
     // An injected clock: the window closes once the first batch has ended.
     const start = Date.parse('2026-12-01T01:00:00Z');
     let closed = false;
     const journal: JournalEntry[] = [];
     const report = await runChanges({
-      plan: hosts!,
+      plan: { hosts, checks: [] },
       kind: 'apply',
       steps: doc.hosts.flatMap((h) => h.steps.map((step) => ({ host: h.host, step, uncertain: false }))),
       connector: new SshConnector({ knownHostsFile: lab.knownHostsPath, hostKeyPolicy: 'strict' }),

@@ -1,14 +1,11 @@
 /** `firebook apply plan.json`: executes exactly an approved plan, journaled. */
-import { resolve } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { readPlanDocument } from '../../change/plan-document.js';
 import { readAs } from '../file-kind.js';
-import { checkApproval, readSignatureFiles } from '../../change/approval.js';
 import { parseSerial } from '../../plan/batches.js';
-import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, earlierApplies, parseChangeOptions } from '../change-options.js';
-import { stepKey } from '../../change/remaining.js';
-import { runChangeCommand } from '../../change/apply-driver.js';
+import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, parseChangeOptions } from '../change-options.js';
+import { applyPlan } from '../../change/apply-driver.js';
 
 const USAGE = `Usage: firebook apply plan.json --allowed-signers FILE [--expect-sha256 HASH] [--ticket ID] [options]
 
@@ -71,48 +68,11 @@ export const command: CliCommand = {
     const expect = v['expect-sha256']?.trim().toLowerCase();
     if (expect !== undefined && !/^[0-9a-f]{64}$/.test(expect)) throw usage(`--expect-sha256 must be 64 hexadecimal digits (plan.md prints the plan's sha256), not '${v['expect-sha256']}'`);
     const settings = parseChangeOptions('apply', v, io);
-    const planFile = resolve(io.cwd, positionals[0]);
-    const { doc, sha256, bytes } = readAs(planFile, positionals[0], 'plan', 'apply', () => readPlanDocument(planFile));
-    // The journal keeps the plan as text: bytes that are not UTF-8 could not be kept exactly.
-    if (!Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) throw usage(`${positionals[0]} is not UTF-8 text`, 'apply the plan file firebook plan wrote, unchanged');
-    if (expect !== undefined && expect !== sha256) throw usage(`${positionals[0]} has sha256 ${sha256}, not the --expect-sha256 ${expect}: this is not the plan the ticket approved`, 'apply the plan file the ticket names, unchanged');
-    const signatures = readSignatureFiles(planFile);
-    const { result: approval, issues } = checkApproval({ planBytes: bytes, signatures, signers: settings.signers, allowUnsigned: settings.allowUnsigned, now: new Date(), planName: positionals[0] });
-    if (!approval) throw new UserError(issues);
-    if (v['min-approvals'] !== undefined && !approval.verified) throw usage('--min-approvals counts verified signatures; this run has none (--allow-unsigned)', 'give --allowed-signers FILE, or leave --min-approvals out');
-    if (approval.verified && approval.approvers.length < minApprovals) throw usage(`${positionals[0]} has ${approval.approvers.length} approver(s) (${approval.approvers.map((a) => a.principal).join(', ')}); --min-approvals is ${minApprovals}`, 'more approvers sign with firebook approve');
-    // An earlier apply of this very plan: a device it left in the planned values is already-applied.
-    const earlier = earlierApplies(planFile, sha256, io);
-    const steps = doc.hosts.flatMap((h) =>
-      h.steps.map((step) => {
-        const by = earlier.get(stepKey(h.host, step.stepId));
-        return { host: h.host, step, uncertain: false, ...(by ? { appliedBy: by } : {}) };
-      }),
+    const plan = positionals[0]!;
+    return applyPlan(
+      { ...settings, planArg: plan, expectSha256: expect, minApprovals: v['min-approvals'] === undefined ? undefined : minApprovals, ticket: v.ticket, serial, serialText: v.serial, maxFailPercentage: maxFail, argv: ['apply', ...argv] },
+      changeEnv('apply', io, settings),
+      (path) => readAs(path, plan, 'plan', 'apply', () => readPlanDocument(path)),
     );
-    if (earlier.size > 0) io.stderr.write(`firebook: apply: ${positionals[0]} was applied before (${[...new Set([...earlier.values()].map((e) => e.journal))].join(', ')}): a device still holding what it set is already-applied, nothing sent\n`);
-    const { exitCode } = await runChangeCommand(
-      {
-        command: 'apply',
-        kind: 'apply',
-        resumed: false,
-        doc,
-        planFile: positionals[0],
-        planSha256: sha256,
-        planText: bytes.toString('utf8'),
-        signatures: signatures.map((s) => s.text),
-        approval,
-        lockPlan: planFile,
-        steps,
-        ticket: v.ticket,
-        checkExpiry: true,
-        serial,
-        serialText: v.serial,
-        maxFailPercentage: maxFail,
-        argv: ['apply', ...argv],
-        ...settings,
-      },
-      io,
-    );
-    return exitCode;
   },
 };

@@ -2,10 +2,8 @@
 import { resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { readPlanDocument } from '../../change/plan-document.js';
-import { createExclusive } from '../../change/exclusive.js';
-import { keyPassphrase, loadSigningKey, parseSignature, PLAN_NAMESPACE } from '../../change/sshsig.js';
-import { readSignatureFiles, signatureFile } from '../../change/approval.js';
+import { keyPassphrase, loadSigningKey } from '../../change/sshsig.js';
+import { approvePlan } from '../../change/approve.js';
 
 const USAGE = `Usage: firebook approve plan.json --key ~/.ssh/id_ed25519 [--expect-sha256 HASH]
 
@@ -40,29 +38,9 @@ export const command: CliCommand = {
     const usage = (message: string, hint = "run 'firebook approve --help'") => new UserError({ code: 'cli-usage', message: `firebook approve: ${message}`, hint });
     if (positionals.length !== 1) throw usage('name one plan file (e.g. plan.json)');
     if (!v.key) throw usage('--key FILE is required (the approver\'s SSH private key)', 'e.g. --key ~/.ssh/id_ed25519');
-    const planFile = resolve(io.cwd, positionals[0]);
-    const { doc, sha256, bytes } = readPlanDocument(planFile);
-    const expect = v['expect-sha256']?.trim().toLowerCase();
-    if (expect !== undefined && expect !== sha256) throw usage(`${positionals[0]} has sha256 ${sha256}, not ${expect}: not the plan the ticket names`, 'sign only the plan the change board reviewed');
-    if (Date.now() >= Date.parse(doc.expiresAt)) throw usage(`${positionals[0]} expired at ${doc.expiresAt}`, 'make a new plan');
-    const key = loadSigningKey(resolve(io.cwd, v.key), keyPassphrase(v['key-passphrase-file'] === undefined ? undefined : resolve(io.cwd, v['key-passphrase-file']), io.env));
-    const existing = readSignatureFiles(planFile);
-    for (const s of existing) {
-      try {
-        if (parseSignature(s.text).publicKey.fingerprint === key.publicKey.fingerprint) throw usage(`${s.source} already holds a signature by ${key.publicKey.fingerprint}`, 'each approver signs once');
-      } catch (err) {
-        if (err instanceof UserError) throw err;
-      }
-    }
-    const signature = key.sign(PLAN_NAMESPACE, bytes);
-    // The next free name, created exclusively: two approvers signing at once never overwrite.
-    for (let n = existing.length + 1; n < existing.length + 100; n++) {
-      const file = signatureFile(planFile, n);
-      if (createExclusive(file, signature)) {
-        io.stderr.write(`firebook: approve: ${file}: ${key.publicKey.type} key ${key.publicKey.fingerprint} signed ${positionals[0]} (sha256 ${sha256})\n`);
-        return EXIT.ok;
-      }
-    }
-    throw usage(`no free signature file beside ${positionals[0]}`);
+    const key = v.key;
+    const loadKey = () => loadSigningKey(resolve(io.cwd, key), keyPassphrase(v['key-passphrase-file'] === undefined ? undefined : resolve(io.cwd, v['key-passphrase-file']), io.env));
+    approvePlan(resolve(io.cwd, positionals[0]), positionals[0], loadKey, v['expect-sha256']?.trim().toLowerCase(), io);
+    return EXIT.ok;
   },
 };

@@ -1,8 +1,8 @@
 /** `firebook change status JOURNAL`: what the whole history of a change says, per host. */
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, runSubcommand, type CliCommand, type OptionsSpec } from '../command.js';
-import { stepHistories } from '../../change/remaining.js';
-import { readHistory } from '../change-options.js';
+import { changeStatus } from '../../change/status.js';
+import { journalReader } from '../change-options.js';
 
 const STATUS_USAGE = `Usage: firebook change status JOURNAL [--json]
 
@@ -25,22 +25,7 @@ const status: CliCommand = {
   async run(argv, io) {
     const { values: v, positionals } = parseCommandArgs('change status', argv, STATUS_OPTIONS);
     if (positionals.length !== 1) throw new UserError({ code: 'cli-usage', message: 'firebook change status: name one journal (reports/<run-id>/journal.jsonl)', hint: "run 'firebook change status --help'" });
-    const { journal, checked } = readHistory(positionals[0]!, io.cwd, io, 'change status');
-    const rows = stepHistories(checked.entries, journal);
-    if (v.json) {
-      for (const r of rows) io.stdout.write(`${JSON.stringify(r)}\n`);
-      return EXIT.ok;
-    }
-    const segments = checked.entries.filter((e) => e.type === 'journal-begin').map((e) => (e.type === 'journal-begin' ? `${e.kind}${e.resumed ? ' (resumed)' : ''}` : ''));
-    io.stdout.write(`Change of plan sha256 ${checked.planSha256}\nHistory: ${journal} (${segments.join(' → ')})\n\n`);
-    const width = (k: 'host' | 'stepId' | 'state', title: string) => Math.max(title.length, ...rows.map((r) => r[k].length));
-    const [wh, ws, wt] = [width('host', 'HOST'), width('stepId', 'STEP'), width('state', 'STATE')];
-    const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(wh)}  ${b.padEnd(ws)}  ${c.padEnd(wt)}  ${d}`.trimEnd() + '\n';
-    io.stdout.write(line('HOST', 'STEP', 'STATE', 'DETAIL'));
-    for (const r of rows) io.stdout.write(line(r.host, r.stepId, r.state, r.detail ?? ''));
-    const count = (s: string) => rows.filter((r) => r.state === s).length;
-    io.stdout.write(`\n${['planned', 'sent', 'verified', 'rolled back', 'unknown'].map((s) => `${count(s)} ${s}`).join(' · ')}\n`);
-    if (count('unknown') + count('sent') > 0) io.stdout.write(`next: firebook resume ${journal} (re-captures what was sent and not verified)\n`);
+    changeStatus(positionals[0]!, { json: !!v.json }, io, journalReader('change status'));
     return EXIT.ok;
   },
 };

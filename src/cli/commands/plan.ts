@@ -1,27 +1,15 @@
 /** `firebook plan`: the read-only half of a change window — check, then write the plan. */
 import { warnReadonlyCommands } from '../../validate/warnings.js';
-import { dirname, join, basename, extname, resolve } from 'node:path';
-import { existsSync, mkdirSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
-import { runPlan } from '../../run/runner.js';
-import { buildPlanDocument } from '../../change/plan-document.js';
-import { extraVarsFiles, hashFiles, inventoryFiles } from '../../change/files.js';
 import { durationError, parseDuration } from '../../model/duration.js';
-import { signatureFiles } from '../../change/approval.js';
-import { runFolderIssue } from '../../change/exclusive.js';
-import { createHash } from 'node:crypto';
-
-import { renderPlanHtml, renderPlanMarkdown } from '../../report/render-plan.js';
-import { PRIVATE_FILE_MODE, writeFileAtomic } from '../../io/atomic-file.js';
-import { REPORT_FORMATS, redactArgv } from '../../report/index.js';
-import { formatLabel, labelsFor } from '../../report/labels.js';
-import { toolVersion } from '../../io/package-files.js';
-import { secretEnvName, splitExtraVars } from '../../change/apply-driver.js';
+import { planInputFiles, planOutputIssue, writePlan } from '../../change/make-plan.js';
+import { REPORT_FORMATS } from '../../report/index.js';
 
 /** The longest a plan may stay valid unless --max-valid-for says otherwise. */
 const DEFAULT_MAX_VALID_FOR = '7d';
@@ -94,12 +82,8 @@ export const command: CliCommand = {
     if (validForMs > maxValidMs) throw usage(`--valid-for ${v['valid-for']} is longer than the ${v['max-valid-for'] ?? DEFAULT_MAX_VALID_FOR} a plan may stay valid: an approval should not outlive what it approved`);
     const output = resolve(io.cwd, v.output ?? 'plan.json');
     if (extname(output) !== '.json') throw usage(`-o ${v.output}: the plan is JSON; name it *.json (plan.md and plan.html go beside it)`);
-    // An approved plan is evidence: a new one never replaces it unless asked.
-    if (existsSync(output) && !v.force) throw new UserError({ code: 'cli-usage', message: `firebook plan: -o ${output} already exists: a plan is never overwritten silently`, hint: 'name another file with -o, or give --force to replace it' });
-    const folder = v.out === undefined ? undefined : runFolderIssue(resolve(io.cwd, v.out));
-    if (folder) throw new UserError(folder);
-    const stale = signatureFiles(output);
-    if (stale.length) throw usage(`${stale.join(', ')} already sign${stale.length === 1 ? 's' : ''} an earlier ${basename(output)}: a new plan would sit beside signatures it does not have`);
+    const refused = planOutputIssue(output, { force: !!v.force, outDir: v.out === undefined ? undefined : resolve(io.cwd, v.out) });
+    if (refused) throw new UserError(refused);
     const formats = parseFormats('plan', v.format, ['json', 'html', 'md']);
     const lang = parseLang('plan', v.lang);
     const tags = parseList(v.tags);
@@ -110,20 +94,14 @@ export const command: CliCommand = {
     const { playbooks, plan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars: given, extraVarOrigins, connectionDefaults: conn.connectionDefaults }, conn.vault);
     warnInsecure(io, conn, plan);
     warnReadonlyCommands(io.stderr, playbooks);
-    const secretInputs = new Set(playbooks.flatMap((p) => Object.entries(p.spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k)));
-    const files = hashFiles([
-      ...playbooks.map((p) => ({ path: resolve(io.cwd, p.path), role: 'playbook' as const })),
-      ...inventoryFiles(inventory!).map((path) => ({ path, role: 'inventory' as const })),
-      ...extraVarsFiles(io.cwd, v['extra-vars']).map((path) => ({ path, role: 'vars' as const })),
-    ]);
-    const secrets = [...new Set(plan!.hosts.flatMap((h) => h.secrets))];
+    const files = planInputFiles(io.cwd, playbooks, inventory!, v['extra-vars']);
     const { report } = await executeRun(
       {
         plan: plan!,
         playbooks: playbooks.map(playbookMeta),
         inventorySource: v.inventory,
         argv: ['plan', ...argv],
-        mode: 'check',
+        mode: 'plan',
         forks: conn.forks,
         connectRate: conn.connectRate,
         lang,
@@ -136,8 +114,6 @@ export const command: CliCommand = {
         formats,
         console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
         planning: true,
-        // Check mode plus each remediation's read-only capture: nothing is changed.
-        drive: (options) => runPlan(plan!, { ...options, mode: 'plan' }),
       },
       io,
     );
@@ -145,39 +121,6 @@ export const command: CliCommand = {
       io.stderr.write('firebook: plan: interrupted; no plan was written\n');
       return EXIT.interrupted;
     }
-    const doc = buildPlanDocument({
-      report,
-      plan: plan!,
-      inventory: inventory!,
-      files,
-      selection: {
-        playbooks: playbooks.map((p) => resolve(io.cwd, p.path)),
-        inventory: resolve(io.cwd, v.inventory),
-        ...(v.limit ? { limit: v.limit } : {}),
-        ...(tags ? { tags } : {}),
-        ...(skipTags ? { skipTags } : {}),
-        ...splitExtraVars(given, { origins: extraVarOrigins, secretInputs, secretValues: secrets, cwd: io.cwd }),
-      },
-      argv: redactArgv(['plan', ...argv], secrets),
-      createdBy: report.meta.operator,
-      now: new Date(),
-      validForMs,
-      toolVersion: toolVersion(),
-    });
-    mkdirSync(dirname(output), { recursive: true });
-    const stem = join(dirname(output), basename(output, '.json'));
-    const text = JSON.stringify(doc, null, 2) + '\n';
-    const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
-    writeFileAtomic(output, text, PRIVATE_FILE_MODE);
-    writeFileAtomic(`${stem}.md`, renderPlanMarkdown(doc, sha256, basename(output)));
-    writeFileAtomic(`${stem}.html`, renderPlanHtml(doc, sha256, basename(output)));
-    const operator = Object.entries(doc.selection.extraVarRefs ?? {}).filter(([, r]) => r.from === 'operator').map(([k]) => k);
-    if (operator.length) io.stderr.write(`firebook: plan: the plan names the secret(s) ${operator.join(', ')} without storing them: give them to apply in a file (-e @FILE) or as ${operator.map(secretEnvName).join(', ')} (docs/secrets.md)\n`);
-    const steps = doc.hosts.reduce((n, h) => n + h.steps.length, 0);
-    io.stderr.write(`firebook: plan ${output} (+ .md, .html): ${steps} change(s) on ${doc.hosts.length} host(s), expires ${doc.expiresAt}, sha256 ${sha256}\n`);
-    const exit = report.hosts.some((h) => h.status !== 'ok') ? EXIT.hostFailed : EXIT.ok;
-    // The console's verdict said what the plan found; its last line says what it plans.
-    io.stderr.write(`firebook: ${formatLabel(labelsFor(lang).planSummary, { changes: steps, hosts: doc.hosts.length, left: doc.notPlanned.length, exit })}\n`);
-    return exit;
+    return writePlan({ report, plan: plan!, inventory: inventory!, playbooks, files, inventoryArg: v.inventory, limit: v.limit, tags, skipTags, given, origins: extraVarOrigins, argv: ['plan', ...argv], output, validForMs, lang }, io);
   },
 };

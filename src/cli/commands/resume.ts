@@ -1,10 +1,7 @@
 /** `firebook resume JOURNAL`: finishes an interrupted apply (or rollback) from its journal. */
-import { EXIT } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { remainingWork } from '../../change/remaining.js';
-import { parseSerial } from '../../plan/batches.js';
-import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
-import { journalApproval, runChangeCommand } from '../../change/apply-driver.js';
+import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, journalReader, readJournalArgs } from '../change-options.js';
+import { resumeChange } from '../../change/apply-driver.js';
 
 const USAGE = `Usage: firebook resume JOURNAL [options]
 
@@ -34,43 +31,7 @@ export const command: CliCommand = {
   choices: CHANGE_CHOICES,
   async run(argv, io) {
     const { values: v, positionals } = parseCommandArgs('resume', argv, OPTIONS);
-    const { journal, path, checked, entries, settings } = readJournalArgs('resume', positionals, v, io);
-    const work = remainingWork(entries, journal);
-    const verified = journalApproval(checked, settings, io, 'resume');
-    if (work.steps.length === 0) {
-      io.stderr.write(`firebook: resume: ${journal} has nothing left to ${work.kind === 'apply' ? 'apply' : 'undo'}\n`);
-      return EXIT.ok;
-    }
-    const h = work.header;
-    // The approved window binds a resume of an apply; only a new --window (journaled) widens it.
-    const approved = work.kind === 'apply' && h.window ? { start: new Date(h.window.start), end: new Date(h.window.end), text: h.window.text, from: `the window approved in ${journal}` } : undefined;
-    // Judging the changes a rollback refused sends nothing new: recovery is never blocked by the
-    // plan's expiry or a closed window (docs/change-window.md "After a crash").
-    const recoveryOnly = work.steps.every((s) => s.judgeOnly);
-    const window = settings.window ?? (recoveryOnly ? undefined : approved);
-    const { exitCode } = await runChangeCommand(
-      {
-        command: 'resume',
-        kind: work.kind,
-        resumed: true,
-        doc: work.plan,
-        planFile: journal,
-        planSha256: checked.planSha256,
-        ...verified,
-        steps: work.steps,
-        prior: { path, lines: checked.lines },
-        ticket: h.ticket,
-        checkExpiry: work.kind === 'apply' && !recoveryOnly,
-        serial: h.serial ? parseSerial(h.serial) : undefined,
-        serialText: h.serial,
-        maxFailPercentage: h.maxFailPercentage,
-        limitHosts: h.limit,
-        argv: ['resume', ...argv],
-        ...settings,
-        window,
-      },
-      io,
-    );
-    return exitCode;
+    const { journal, settings } = readJournalArgs('resume', positionals, v, io);
+    return resumeChange(journal, { ...settings, argv: ['resume', ...argv] }, changeEnv('resume', io, settings), journalReader('resume'));
   },
 };

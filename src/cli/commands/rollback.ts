@@ -1,10 +1,8 @@
 /** `firebook rollback JOURNAL`: undoes, newest first, every change a journal says was applied. */
-import { EXIT, UserError } from '../../model/errors.js';
+import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { changesToUndo } from '../../change/remaining.js';
-import { loadInventory, selectHosts } from '../../inventory/index.js';
-import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, readJournalArgs } from '../change-options.js';
-import { journalApproval, runChangeCommand } from '../../change/apply-driver.js';
+import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, journalReader, readJournalArgs } from '../change-options.js';
+import { rollbackChange } from '../../change/apply-driver.js';
 
 const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
 
@@ -43,39 +41,7 @@ export const command: CliCommand = {
   async run(argv, io) {
     const { values: v, positionals } = parseCommandArgs('rollback', argv, PARSED);
     if (v['approved-by'] !== undefined) throw new UserError({ code: 'cli-usage', message: 'firebook rollback: --approved-by is gone: the approvers are the verified signers of the plan the journal holds', hint: 'name the change with --ticket ID' });
-    const { journal, path, checked, entries, settings } = readJournalArgs('rollback', positionals, v, io);
-    const verified = journalApproval(checked, settings, io, 'rollback');
-    let hosts: Set<string> | undefined;
-    if (v.limit) {
-      const first = changesToUndo(entries, { file: journal });
-      hosts = new Set(selectHosts(await loadInventory(first.plan.selection.inventory, { vault: settings.connection.vault }), v.limit));
-      if (!first.steps.some((s) => hosts!.has(s.host))) throw new UserError({ code: 'cli-usage', message: `firebook rollback: --limit '${v.limit}' matches no host with a change to undo`, hint: `hosts with changes: ${[...new Set(first.steps.map((s) => s.host))].join(', ') || 'none'}` });
-    }
-    const work = changesToUndo(entries, { hosts, file: journal });
-    if (work.steps.length === 0) {
-      io.stderr.write(`firebook: rollback: ${journal} records no applied change left to undo\n`);
-      return EXIT.ok;
-    }
-    const { exitCode } = await runChangeCommand(
-      {
-        command: 'rollback',
-        kind: 'rollback',
-        resumed: false,
-        doc: work.plan,
-        planFile: journal,
-        planSha256: checked.planSha256,
-        ...verified,
-        steps: work.steps,
-        prior: { path, lines: checked.lines },
-        // The rollback's own ticket: its records name who ran it, never the apply's approval.
-        ticket: v.ticket,
-        checkExpiry: false,
-        limitHosts: hosts ? [...hosts] : undefined,
-        argv: ['rollback', ...argv],
-        ...settings,
-      },
-      io,
-    );
-    return exitCode;
+    const { journal, settings } = readJournalArgs('rollback', positionals, v, io);
+    return rollbackChange(journal, { ...settings, argv: ['rollback', ...argv], limit: v.limit, ticket: v.ticket }, changeEnv('rollback', io, settings), journalReader('rollback'));
   },
 };

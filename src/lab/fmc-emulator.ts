@@ -66,6 +66,12 @@ export interface FmcEmulatorOptions {
   /** `hostname` of serverversion (the FMC's own name). */
   fmcName?: string;
   serverVersion?: string;
+  /** `name` of the current cloud region (`/integration/cloudregions`; value format UNCONFIRMED). */
+  cloudRegion?: string;
+  /** `/integration/securexconfigs` `enabled` (default true). */
+  securexEnabled?: boolean;
+  /** `/integration/cloudeventsconfigs` send* flags (default true). */
+  cloudEvents?: boolean;
   /** Name of the child domain (shown as `Global/ <name>`). */
   childDomain?: string;
   /** Where to write ca.pem; default a temp dir removed by close(). */
@@ -170,6 +176,7 @@ export async function startFmcEmulator(opts: FmcEmulatorOptions): Promise<FmcEmu
   const groupIds = new Map<string, string>();
   for (const d of devices) if (d.deviceGroup && !groupIds.has(d.deviceGroup)) groupIds.set(d.deviceGroup, randomUUID());
 
+  const singletons = { region: randomUUID(), securex: randomUUID(), events: randomUUID() };
   const faults: FmcFaults = { ...opts.faults };
   const stats: FmcEmulatorStats = { requests: 0, logins: 0, refreshes: 0, byPath: {}, answered429: 0, maxInWindow: 0, earlyAfterRetryAfter: 0, rejectedTokens: 0 };
   let token: Token | undefined;
@@ -229,11 +236,13 @@ export async function startFmcEmulator(opts: FmcEmulatorOptions): Promise<FmcEmu
       case '/devicegroups/devicegrouprecords':
         return [...groupIds].map(([name, id]) => ({ id, type: 'DeviceGroup', name, members: mine.filter((d) => d.deviceGroup === name).map(ref) }));
       case '/integration/cloudregions':
-        return [{ id: randomUUID(), type: 'CloudRegion', name: 'us-east-1', current: true, domain: domainRef({}) }];
+        return [{ id: singletons.region, type: 'CloudRegion', name: opts.cloudRegion ?? 'us-east-1', current: true, domain: domainRef({}) }];
       case '/integration/securexconfigs':
-        return [{ id: randomUUID(), type: 'SecurexConfig', name: 'SecureX', enabled: true }];
-      case '/integration/cloudeventsconfigs':
-        return [{ id: randomUUID(), type: 'CloudEventsConfig', name: 'CloudEventsConfig', sendIntrusionEvents: true, sendFileEvents: true, sendConnectionEvents: true, sendAllConnectionEvents: false }];
+        return [{ id: singletons.securex, type: 'SecurexConfig', name: 'SecureX', enabled: opts.securexEnabled ?? true }];
+      case '/integration/cloudeventsconfigs': {
+        const send = opts.cloudEvents ?? true;
+        return [{ id: singletons.events, type: 'CloudEventsConfig', name: 'CloudEventsConfig', sendIntrusionEvents: send, sendFileEvents: send, sendConnectionEvents: send, sendAllConnectionEvents: false }];
+      }
       default: {
         const m = /^\/devices\/devicerecords\/([^/]+)$/.exec(rest);
         const d = m ? mine.find((x) => x.id === m[1]) : undefined;

@@ -36,7 +36,7 @@ export function generateHostSpecs(count: number, scenarios: ScenarioName[] = ['h
 }
 
 /** A word for ssh args, quoted the way shlex (and so firebook and Ansible) splits it back. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 

@@ -3,10 +3,11 @@ import type { CliCommand, CliIO } from '../command.js';
 import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { UserError, EXIT } from '../../model/errors.js';
 import { SCENARIOS, type ScenarioName } from '../../lab/types.js';
+import type { LabFmc } from '../../lab/fmc-lab.js';
 import { packagePath, packageRoot } from '../../io/package-files.js';
 import { isAbsolute, relative } from 'node:path';
 
-const USAGE = `Usage: firebook lab --hosts N [--scenarios a,b,...] [--latency-ms X] [--dir DIR]
+const USAGE = `Usage: firebook lab --hosts N [--scenarios a,b,...] [--latency-ms X] [--dir DIR] [--fmc]
 
 Starts N simulated FTD/FMC devices over SSH on 127.0.0.1 (one port each), writes an
 Ansible inventory and a known_hosts file, prints their paths, the password and one line
@@ -19,6 +20,9 @@ Options:
   --latency-ms X      delay before each command's output
   --dir DIR           where to write inventory.yml, known_hosts and the client key
                       (default: a temp dir removed on exit)
+  --fmc               also run an FMC REST API emulator over HTTPS that manages the
+                      lab's FTDs (HA pairs, device groups); writes its CA, fmc.yml
+                      (plugin: firebook.fmc) and host_vars/ + group_vars/ beside it
 `;
 
 function usageError(message: string, hint = "run 'firebook lab --help' for the options"): UserError {
@@ -37,6 +41,7 @@ const OPTIONS = {
   scenarios: { type: 'string' },
   'latency-ms': { type: 'string' },
   dir: { type: 'string' },
+  fmc: { type: 'boolean' },
 } as const satisfies OptionsSpec;
 
 /** A word as the shell reads it: bare when safe, else single-quoted. */
@@ -77,6 +82,13 @@ export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Pr
   // Loaded here: every other command starts without the lab's modules.
   const { startLab } = await import('../../lab/index.js');
   const lab = await startLab({ hosts, scenarios, latencyMs, dir: values.dir });
+  let fmc: LabFmc | undefined;
+  try {
+    if (values.fmc) fmc = await (await import('../../lab/fmc-lab.js')).startLabFmc(lab);
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
   io.stdout.write(`inventory:   ${lab.inventoryPath}\n`);
   io.stdout.write(`known_hosts: ${lab.knownHostsPath}\n`);
   io.stdout.write(`client key:  ${lab.clientKeyPath}\n`);
@@ -86,8 +98,16 @@ export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Pr
     io.stdout.write(`${h.name.padEnd(8)} ${h.platform} ${h.version} 127.0.0.1:${h.port} scenario=${h.scenario}${login}\n`);
   }
   io.stdout.write(`\nrun the SecureX playbook against the lab (copy this):\n  ${labRunCommand(io.cwd, lab.inventoryPath, lab.knownHostsPath)}\n\n`);
+  if (fmc) {
+    const e = fmc.emulator;
+    io.stdout.write(`FMC:         ${e.url} user ${e.username}, ${e.devices.length} devices, ${e.haPairs.length} HA pairs\n`);
+    io.stdout.write(`FMC CA:      ${e.caFile}\n`);
+    io.stdout.write(`FMC inventory (plugin: firebook.fmc): ${fmc.inventoryPath}\n`);
+    io.stdout.write(`\nor ask the FMC for the fleet (copy this):\n  export FMC_PASSWORD=${shellWord(fmc.password)}\n  ${labRunCommand(io.cwd, fmc.inventoryPath, lab.knownHostsPath)}\n\n`);
+  }
   io.stdout.write('lab running; press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  await fmc?.stop();
   await lab.stop();
   io.stdout.write('lab stopped\n');
   return EXIT.ok;

@@ -222,6 +222,14 @@ export async function startFmcEmulator(opts: FmcEmulatorOptions): Promise<FmcEmu
     };
   }
 
+  /** True when the FMC's version is at least `min` (endpoints newer than the FMC answer 404). */
+  const atLeast = (min: string) => {
+    const have = (opts.serverVersion ?? '7.2.4').split(/[ .]/).map(Number);
+    const want = min.split('.').map(Number);
+    for (let i = 0; i < want.length; i++) if ((have[i] || 0) !== want[i]) return (have[i] || 0) > want[i];
+    return true;
+  };
+
   function collection(domainUuid: string, rest: string): Json[] | Json | undefined {
     const base = `/api/fmc_config/v1/domain/${domainUuid}`;
     const mine = devices.filter((d) => inDomain(d, domainUuid));
@@ -236,10 +244,13 @@ export async function startFmcEmulator(opts: FmcEmulatorOptions): Promise<FmcEmu
       case '/devicegroups/devicegrouprecords':
         return [...groupIds].map(([name, id]) => ({ id, type: 'DeviceGroup', name, members: mine.filter((d) => d.deviceGroup === name).map(ref) }));
       case '/integration/cloudregions':
+        if (!atLeast('6.5')) return undefined;
         return [{ id: singletons.region, type: 'CloudRegion', name: opts.cloudRegion ?? 'us-east-1', current: true, domain: domainRef({}) }];
       case '/integration/securexconfigs':
+        if (!atLeast('7.0')) return undefined;
         return [{ id: singletons.securex, type: 'SecurexConfig', name: 'SecureX', enabled: opts.securexEnabled ?? true }];
       case '/integration/cloudeventsconfigs': {
+        if (!atLeast('6.4')) return undefined;
         const send = opts.cloudEvents ?? true;
         return [{ id: singletons.events, type: 'CloudEventsConfig', name: 'CloudEventsConfig', sendIntrusionEvents: send, sendFileEvents: send, sendConnectionEvents: send, sendAllConnectionEvents: false }];
       }

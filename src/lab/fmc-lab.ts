@@ -52,6 +52,7 @@ export async function startLabFmc(lab: Lab, opts: { user?: string } & Partial<Om
   const emulator = await startFmcEmulator({
     ...fleet,
     fmcName: fmcHost?.name ?? 'fmc',
+    serverVersion: `${fmcHost?.version ?? '7.2.4'} (build 1)`,
     cloudRegion: FMC_CLOUD_REGION[fmcHost ? regionOfSpec(fmcHost) : 'us'],
     ...opts,
     password,

@@ -302,3 +302,19 @@ describe('secrets', () => {
     for (const t of texts) for (const s of secrets) expect(t).not.toContain(s);
   });
 });
+
+describe('cloud settings', () => {
+  it('reads the cloud region, SecureX and cloud-events singletons; an FMC older than an endpoint answers 404', async () => {
+    const e = await emulator({ cloudRegion: 'eu-central-1', securexEnabled: false });
+    const c = await connectFmc(optsOf(e));
+    expect(await c.getAll('/integration/cloudregions')).toMatchObject([{ name: 'eu-central-1', current: true }]);
+    expect(await c.getAll('/integration/securexconfigs')).toMatchObject([{ enabled: false }]);
+    expect(await c.getAll('/integration/cloudeventsconfigs')).toMatchObject([{ sendIntrusionEvents: true, sendConnectionEvents: true }]);
+    const old = await emulator({ serverVersion: '6.6.1 (build 91)' });
+    const oc = await connectFmc(optsOf(old));
+    const err = await failure(oc.getAll('/integration/securexconfigs'));
+    expect(err).toMatchObject({ triage: 'bad-response' });
+    expect(err.message).toMatch(/HTTP 404/);
+    expect(await oc.getAll('/integration/cloudregions')).toHaveLength(1);
+  });
+});

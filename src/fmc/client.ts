@@ -267,6 +267,10 @@ class Session {
     return this.token;
   }
 
+  get loggedIn(): boolean {
+    return this.token !== undefined;
+  }
+
   /** A live token: the current one, renewed at 5/6 of its lifetime, or a first login. */
   async current(): Promise<Token> {
     if (this.flight) return this.flight;
@@ -345,7 +349,14 @@ export async function connectFmc(opts: FmcConnectOptions): Promise<FmcClient> {
     session = new Session(origin, opts.username, opts.password, opts);
     sessions.set(key, session);
   }
-  await session.current();
+  try {
+    await session.current();
+  } catch (err) {
+    // Never reached the FMC's login (TLS, network): a later caller may bring other settings.
+    // A refused login stays: it is never sent again in this process.
+    if (err instanceof FmcError && (err.triage === 'tls' || err.triage === 'timeout') && !session.loggedIn) sessions.delete(key);
+    throw err;
+  }
   const domain = pickDomain(session, opts.domain);
   if (!domain)
     throw new FmcError('domain-not-found', `FMC ${origin}: no domain '${opts.domain ?? 'Global'}' for user ${opts.username}`, `use one of: ${session.domains.map((d) => d.name).join(', ') || '(none listed)'}`);

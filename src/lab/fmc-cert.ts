@@ -53,7 +53,7 @@ interface CertInput {
 
 function makeCert(c: CertInput): string {
   const serial = randomBytes(16);
-  serial[0] &= 0x7f; // a positive INTEGER
+  serial[0] = (serial[0] & 0x7f) | 0x40; // positive, and no leading zero byte (DER is minimal)
   const now = Date.now();
   const exts = c.ca
     ? [extension('2.5.29.19', true, seq(tlv(0x01, Buffer.from([0xff])))), extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x01, 0x06])))] // CA:true; keyCertSign|cRLSign

@@ -214,37 +214,44 @@ class Session {
 
   /** The one login (single flight). A failed login is never tried again in this process. */
   private login(after401: boolean): Promise<Token> {
-    if (this.failed) return Promise.reject(this.failed);
-    return (this.flight ??= (async () => {
-      try {
-        const basic = Buffer.from(`${this.username}:${this.password}`).toString('base64');
-        const a = await this.authPost(LOGIN, () => ({ authorization: `Basic ${basic}`, 'content-length': '0' }));
-        this.stats.logins++;
-        if (a.status >= 500) throw this.fail('http-5xx', `login answered HTTP ${a.status}${fmcDescription(a.body)}`, 'the FMC failed internally: check its health, then run again (a login is not retried)');
-        if (a.status === 401 || a.status === 403) {
-          this.failed = this.fail('auth', `login refused for user ${this.username} (HTTP ${a.status})`, 'check the username and password (firebook does not retry a refused login, so one-time-password accounts are not locked)');
-          throw this.failed;
-        }
-        return this.take(a, 0, after401, 'login');
-      } finally {
-        this.flight = undefined;
-      }
-    })());
+    return (this.flight ??= this.inFlight(() => this.postLogin(after401)));
   }
 
   /** Refresh (single flight), or a fresh login when refreshes are spent or refused. */
   private renew(old: Token): Promise<Token> {
-    if (old.refreshes >= this.maxRefreshes) return this.login(false);
-    return (this.flight ??= (async () => {
-      try {
+    return (this.flight ??= this.inFlight(async () => {
+      if (old.refreshes < this.maxRefreshes) {
         const a = await this.authPost(REFRESH, () => ({ 'x-auth-access-token': old.access, 'x-auth-refresh-token': old.refresh, 'content-length': '0' }));
-        if (a.status === 401 || a.status === 403) return undefined; // refresh token dead: log in afresh below
-        this.stats.refreshes++;
-        return this.take(a, old.refreshes + 1, false, 'refresh');
-      } finally {
-        this.flight = undefined;
+        if (a.status !== 401 && a.status !== 403) {
+          this.stats.refreshes++;
+          return this.take(a, old.refreshes + 1, false, 'refresh');
+        }
+        // the refresh token is dead (`Invalid refresh token`): log in afresh, in this same flight
       }
-    })().then((t) => t ?? this.login(false)));
+      return this.postLogin(false);
+    }));
+  }
+
+  /** Runs one authentication flight; the flight ends when it settles. */
+  private async inFlight(work: () => Promise<Token>): Promise<Token> {
+    try {
+      return await work();
+    } finally {
+      this.flight = undefined;
+    }
+  }
+
+  private async postLogin(after401: boolean): Promise<Token> {
+    if (this.failed) throw this.failed;
+    const basic = Buffer.from(`${this.username}:${this.password}`).toString('base64');
+    const a = await this.authPost(LOGIN, () => ({ authorization: `Basic ${basic}`, 'content-length': '0' }));
+    this.stats.logins++;
+    if (a.status >= 500) throw this.fail('http-5xx', `login answered HTTP ${a.status}${fmcDescription(a.body)}`, 'the FMC failed internally: check its health, then run again (a login is not retried)');
+    if (a.status === 401 || a.status === 403) {
+      this.failed = this.fail('auth', `login refused for user ${this.username} (HTTP ${a.status})`, 'check the username and password (firebook does not retry a refused login, so one-time-password accounts are not locked)');
+      throw this.failed;
+    }
+    return this.take(a, 0, after401, 'login');
   }
 
   private take(a: Answer, refreshes: number, after401: boolean, what: string): Token {

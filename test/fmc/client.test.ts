@@ -141,6 +141,19 @@ describe('tokens', () => {
     expect(c.stats).toMatchObject({ refreshes: 3, logins: 2 });
   });
 
+  it('a refused refresh (Invalid refresh token) is followed by one fresh login, shared by 20 parallel callers', async () => {
+    const e = await emulator({ tokenLifetimeSec: 1.2, maxRefreshes: 1 }); // the FMC allows fewer refreshes than the client expects
+    const c = await connectFmc(optsOf(e, { tokenLifetimeSec: 0.9 }));
+    for (let i = 0; i < 2; i++) {
+      await sleep(800);
+      await Promise.all(Array.from({ length: 20 }, () => c.get('/devices/devicerecords')));
+    }
+    expect(e.stats.refreshes).toBe(1);
+    expect(e.stats.byPath['/api/fmc_platform/v1/auth/refreshtoken']).toBe(2);
+    expect(e.stats.logins).toBe(2);
+    expect(e.stats.rejectedTokens).toBe(0);
+  });
+
   it('a token expiring mid-run: one fresh login, shared by 20 parallel callers, and the run goes on', async () => {
     const e = await emulator({ devices: 40 });
     const c = await connectFmc(optsOf(e));

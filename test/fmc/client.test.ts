@@ -1,4 +1,5 @@
 /** The FMC API client against the lab's FMC emulator over real HTTPS (docs/fmc.md). */
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectFmc, FmcError, type FmcConnectOptions } from '../../src/fmc/index.js';
 import { startFmcEmulator, type FmcEmulator, type FmcEmulatorOptions } from '../../src/lab/fmc-emulator.js';
@@ -300,9 +301,11 @@ describe('secrets', () => {
   it('a canary password and the tokens appear in no error, next step or stats', async () => {
     const canary = 'CANARY-pw-7f3a9c';
     const texts: string[] = [];
-    const keep = (err: FmcError) => texts.push(err.message, err.nextStep, String(err.stack), JSON.stringify(err));
-    const e = await emulator({ password: canary, tokenLifetimeSec: 0 });
-    keep(await failure(connectFmc(optsOf(e, { password: canary }))).catch((x: FmcError) => x).then(async () => failure((await connectFmc(optsOf(e))).get('/devices/devicerecords'))));
+    const keep = (err: FmcError) => texts.push(err.message, err.nextStep, String(err.stack), JSON.stringify(err), inspect(err, { depth: 5 }));
+    const e = await emulator({ password: canary, tokenLifetimeSec: 0 }); // every token dead: a 401 after a fresh login
+    const c1 = await connectFmc(optsOf(e));
+    keep(await failure(c1.get('/devices/devicerecords')));
+    texts.push(inspect(c1, { depth: 5 }), JSON.stringify(c1));
     const e2 = await emulator({ password: canary });
     const c2 = await connectFmc(optsOf(e2));
     for (const f of [{ storm429: Infinity }, { http5xx: Infinity }, { malformedJson: 1 }] as const) {

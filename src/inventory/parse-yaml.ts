@@ -6,7 +6,7 @@
  * (an unknown key in a group, a group body that is not a mapping), firebook stops with an
  * `inventory` error, because a skipped typo silently drops hosts from a fleet run.
  */
-import { isMap, isPair, isScalar, visit, type Node, type Pair, type Tags } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, visit, type Node, type Pair, type Tags } from 'yaml';
 import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
@@ -121,6 +121,12 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
     let node: unknown = doc.contents;
     let keyNode: unknown;
     for (const seg of path) {
+      if (isSeq(node) && typeof seg === 'number') {
+        if (!node.items[seg]) break;
+        node = node.items[seg];
+        keyNode = undefined;
+        continue;
+      }
       if (!isMap(node)) break;
       const pair = (node.items as Pair[]).filter((p) => isScalar(p.key) && p.key.value === seg).pop();
       if (!pair) break;

@@ -130,17 +130,11 @@ export interface LoadInventoryOptions {
   fmc?: FmcSourceOptions;
 }
 
-export async function loadInventory(path: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
+export async function loadInventory(path: string | readonly string[], opts: LoadInventoryOptions = {}): Promise<Inventory> {
   const vault = opts.vault ?? new Vault();
-  const source = resolve(path);
-  const st = statOrUndefined(source);
-  if (!st) {
-    throw new UserError({
-      code: 'file-not-found',
-      message: `inventory ${path} does not exist`,
-      hint: missingFileHint(path, 'pass an Ansible inventory file with -i (for example inventory/example.yml)'),
-    });
-  }
+  // Several sources (Ansible's `-i a -i b`) merge in order into one inventory; each one's
+  // group_vars/ and host_vars/ apply, a later source's winning.
+  const paths = typeof path === 'string' ? [path] : [...path];
   const builder = new InventoryBuilder();
   const fromFmc = new Map<string, FmcSourceConfig>();
   // Files in name order; an FMC source is read where it stands, so later files add to its hosts.
@@ -151,22 +145,33 @@ export async function loadInventory(path: string, opts: LoadInventoryOptions = {
     addFmcHosts(mapped, cfg, builder);
     for (const h of mapped.hosts) fromFmc.set(h.name, cfg);
   };
-  let baseDir: string;
-  if (st.isDirectory()) {
-    baseDir = source;
-    const files = readdirSync(source)
-      .sort()
-      .filter((f) => !f.startsWith('.') && !IGNORED_IN_FOLDER.some((e) => f.endsWith(e)))
-      .map((f) => join(source, f))
-      .filter((f) => statOrUndefined(f)?.isFile());
-    for (const f of files) await addInventoryFile(f);
-  } else {
-    baseDir = dirname(source);
-    await addInventoryFile(source);
+  const baseDirs: string[] = [];
+  for (const one of paths) {
+    const source = resolve(one);
+    const st = statOrUndefined(source);
+    if (!st) {
+      throw new UserError({
+        code: 'file-not-found',
+        message: `inventory ${one} does not exist`,
+        hint: missingFileHint(one, 'pass an Ansible inventory file with -i (for example inventory/example.yml)'),
+      });
+    }
+    if (st.isDirectory()) {
+      baseDirs.push(source);
+      const files = readdirSync(source)
+        .sort()
+        .filter((f) => !f.startsWith('.') && !IGNORED_IN_FOLDER.some((e) => f.endsWith(e)))
+        .map((f) => join(source, f))
+        .filter((f) => statOrUndefined(f)?.isFile());
+      for (const f of files) await addInventoryFile(f);
+    } else {
+      baseDirs.push(dirname(source));
+      await addInventoryFile(source);
+    }
   }
   builder.reconcile();
-  rejectHostGroupClashes(builder, path);
-  const resolved = resolveInventory(builder, source, baseDir, vault);
+  rejectHostGroupClashes(builder, paths[0]);
+  const resolved = resolveInventory(builder, resolve(paths[0]), [...new Set(baseDirs)], vault);
   const inventory = vault.revealed.size > 0 ? { ...resolved, secretValues: [...vault.revealed] } : resolved;
   if (fromFmc.size > 0) fmcSources.set(inventory, fromFmc);
   return inventory;
@@ -183,7 +188,12 @@ function rejectHostGroupClashes(builder: InventoryBuilder, path: string): void {
   }
 }
 
-function resolveInventory(builder: InventoryBuilder, source: string, baseDir: string, vault: Vault): Inventory {
+function resolveInventory(builder: InventoryBuilder, source: string, baseDirs: readonly string[], vault: Vault): Inventory {
+  const varsFor = (kind: 'group_vars' | 'host_vars', name: string, origins: Record<string, string>) => {
+    let out: Record<string, unknown> = {};
+    for (const dir of baseDirs) out = { ...out, ...loadVarsFor(dir, kind, name, vault, origins) };
+    return out;
+  };
   const groupFileVars = new Map<string, Record<string, unknown>>();
   // Where each value comes from, kept small (docs/scale.md): per group, and per host only for a
   // host with its own vars; varSource() walks the precedence below when a message needs it.
@@ -192,7 +202,7 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
   const groups = new Map<string, InventoryGroup>();
   for (const g of builder.groups.values()) {
     const files: Record<string, string> = {};
-    const fileVars = loadVarsFor(baseDir, 'group_vars', g.name, vault, files);
+    const fileVars = varsFor('group_vars', g.name, files);
     groupFileVars.set(g.name, fileVars);
     groupFiles.set(g.name, files);
     const vars: Record<string, unknown> = { ...g.vars, ...fileVars };
@@ -209,7 +219,7 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
     vars = { ...vars, ...groupFileVars.get('all') };
     for (const g of others) vars = { ...vars, ...groupFileVars.get(g.name) };
     const files: Record<string, string> = {};
-    vars = { ...vars, ...h.vars, ...loadVarsFor(baseDir, 'host_vars', h.name, vault, files) };
+    vars = { ...vars, ...h.vars, ...varsFor('host_vars', h.name, files) };
     const hasFiles = Object.keys(files).length > 0;
     if (hasFiles || Object.keys(h.vars).length > 0) hostSources.set(h.name, { inline: h.vars, ...(hasFiles ? { files } : {}) });
     hosts.set(h.name, { name: h.name, groups: mine.map((g) => g.name), vars });

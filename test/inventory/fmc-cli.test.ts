@@ -107,6 +107,18 @@ describe('firebook inventory -i fmc.yml from a recorded FMC', () => {
     expect(fmc.logins).toBe(2);
   });
 
+  it('several -i merge in order: the FMC source and a static file, each with its own group_vars/', async () => {
+    const { root, env } = setup('', { 'static/hosts.yml': 'all:\n  children:\n    linux:\n      hosts:\n        jump1: { ansible_host: 192.0.2.99, platform: linux }\n', 'static/group_vars/linux.yml': 'ansible_user: ops\n', 'static/host_vars/Cat.yml': 'ansible_host: 198.51.100.1\n' });
+    const m = memoryIo(root, env);
+    expect(await inventoryCommand.run(['-i', 'fmc.yml', '-i', 'static/hosts.yml', '--list'], m.io)).toBe(0);
+    const doc = JSON.parse(m.out());
+    expect(doc.linux.hosts).toEqual(['jump1']);
+    expect(doc.ftd.hosts).toContain('Cat');
+    expect(doc._meta.hostvars.jump1).toEqual({ ansible_host: '192.0.2.99', ansible_user: 'ops', platform: 'linux' });
+    // group_vars/all.yml beside fmc.yml applies to every host; static/host_vars/ beats the FMC's hostName.
+    expect(doc._meta.hostvars.Cat).toMatchObject({ ansible_user: 'admin', ansible_host: '198.51.100.1' });
+  });
+
   it('validate_certs: false is warned on stderr', async () => {
     const { root, env } = setup('validate_certs: false\n');
     const m = memoryIo(root, env);

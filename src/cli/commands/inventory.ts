@@ -14,7 +14,7 @@ a 'plugin: firebook.fmc' file that asks an FMC: docs/fmc.md) as firebook resolve
 --list prints the same JSON as 'ansible-inventory --list'.
 
 Options:
-  -i, --inventory FILE   inventory file or folder (required)
+  -i, --inventory FILE   inventory file or folder (required; several -i merge, in order)
       --list             all groups and every host's variables, as JSON
       --graph [GROUP]    the group tree (from GROUP, default all)
       --host NAME        one host's variables, as JSON
@@ -35,7 +35,7 @@ function usageError(message: string): UserError {
 
 /** inventory's flags: parsed here, listed by completion. */
 const OPTIONS = {
-  inventory: { type: 'string', short: 'i' },
+  inventory: { type: 'string', short: 'i', multiple: true },
   list: { type: 'boolean' },
   graph: { type: 'boolean' },
   host: { type: 'string' },
@@ -53,11 +53,11 @@ export const command: CliCommand = {
   options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('inventory', argv, OPTIONS);
-    if (!values.inventory) throw usageError('-i FILE is required');
+    if (!values.inventory?.length) throw usageError('-i FILE is required');
     const actions = [values.list, values.graph, values.host !== undefined].filter(Boolean).length;
     if (actions !== 1) throw usageError('choose exactly one of --list, --graph or --host');
     if (positionals.length > (values.graph ? 1 : 0)) throw usageError(`unexpected argument '${positionals[values.graph ? 1 : 0]}'`);
-    const inv = await loadInventory(resolve(io.cwd, values.inventory), {
+    const inv = await loadInventory(values.inventory.map((p) => resolve(io.cwd, p)), {
       vault: openVault('inventory', values, io),
       fmc: { flushCache: values['flush-cache'] === true, env: io.env, warn: (line) => void io.stderr.write(line + '\n') },
     });
@@ -75,7 +75,7 @@ export const command: CliCommand = {
       const name = values.host!;
       const host = inv.hosts.get(name);
       if (!host || (onlyHosts && !onlyHosts.has(name))) {
-        throw new UserError({ code: 'inventory', message: `host '${name}' is not in ${values.inventory}${host ? ` (excluded by --limit)` : ''}`, hint: `hosts: ${[...inv.hosts.keys()].slice(0, 20).join(', ')}` });
+        throw new UserError({ code: 'inventory', message: `host '${name}' is not in ${values.inventory.join(', ')}${host ? ` (excluded by --limit)` : ''}`, hint: `hosts: ${[...inv.hosts.keys()].slice(0, 20).join(', ')}` });
       }
       const vars = showSecrets ? host.vars : redactHostVars(host.vars, inv.secretValues);
       io.stdout.write(JSON.stringify(sortKeysDeep(vars), null, 2) + '\n');

@@ -18,8 +18,6 @@ export interface KeyedGroup {
   key: string;
   prefix: string;
   separator: string;
-  /** Ansible's `leading_separator`: with an empty prefix, `_value` (true) or `value` (false). */
-  leadingSeparator: boolean;
 }
 
 /** A checked `firebook.fmc` file. Holds the password in memory only: never written anywhere. */
@@ -40,6 +38,9 @@ export interface FmcSourceConfig {
   rateLimit: number;
   includeFmc: boolean;
   keyedGroups: KeyedGroup[];
+  /** Ansible's `leading_separator` (a key of the file, not of an entry): with an empty prefix,
+   * `_value` (true) or `value` (false). */
+  leadingSeparator: boolean;
   /** variable → field path. */
   compose: Record<string, string>;
   cache: boolean;
@@ -50,7 +51,7 @@ export interface FmcSourceConfig {
 }
 
 /** Every key the file may hold. */
-export const FMC_KEYS = ['plugin', 'url', 'username', 'password', 'password_env', 'domain', 'ca_file', 'validate_certs', 'rate_limit', 'include_fmc', 'keyed_groups', 'compose', 'cache', 'cache_ttl'] as const;
+export const FMC_KEYS = ['plugin', 'url', 'username', 'password', 'password_env', 'domain', 'ca_file', 'validate_certs', 'rate_limit', 'include_fmc', 'keyed_groups', 'leading_separator', 'compose', 'cache', 'cache_ttl'] as const;
 
 /** Defaults (docs/fmc.md "Keys"). */
 export const FMC_DEFAULTS = { domain: 'Global', validateCerts: true, rateLimit: 110, includeFmc: false, cacheTtl: 3600 } as const;
@@ -60,7 +61,7 @@ export const MAX_RATE_LIMIT = 300;
 /** A field path: names and list indexes joined by dots (`hostName`, `metadata.domain.name`). */
 export const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.(?:[A-Za-z_][A-Za-z0-9_]*|\d+))*$/;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const KEYED_KEYS = ['key', 'prefix', 'separator', 'leading_separator'];
+const KEYED_KEYS = ['key', 'prefix', 'separator'];
 
 /** Locates a key path in the file: the value's node (or the key's, `wantKey`). */
 export type Locate = (path: unknown[], wantKey?: boolean) => SourceLocation;
@@ -148,6 +149,7 @@ export function parseFmcConfig(data: Map<unknown, unknown>, file: string, locate
   if (!validateCerts && caRaw !== undefined) problem(['validate_certs'], "'validate_certs: false' contradicts 'ca_file'", 'keep ca_file and remove validate_certs: false (the certificate is then checked against that CA)');
   const rateLimit = int('rate_limit', FMC_DEFAULTS.rateLimit, 1, MAX_RATE_LIMIT);
   const includeFmc = bool('include_fmc', FMC_DEFAULTS.includeFmc);
+  const leadingSeparator = bool('leading_separator', true);
   const cache = bool('cache', false);
   const cacheTtl = int('cache_ttl', FMC_DEFAULTS.cacheTtl, 0, 31 * 86_400);
 
@@ -177,9 +179,7 @@ export function parseFmcConfig(data: Map<unknown, unknown>, file: string, locate
           }
           return v;
         };
-        const lead = entry.get('leading_separator');
-        if (lead !== undefined && typeof lead !== 'boolean') problem([...path, 'leading_separator'], `keyed_groups entry ${i + 1}: 'leading_separator' must be true or false`);
-        keyedGroups.push({ key, prefix: text('prefix', ''), separator: text('separator', '_'), leadingSeparator: lead !== false });
+        keyedGroups.push({ key, prefix: text('prefix', ''), separator: text('separator', '_') });
       });
     }
   }
@@ -214,6 +214,7 @@ export function parseFmcConfig(data: Map<unknown, unknown>, file: string, locate
     rateLimit,
     includeFmc,
     keyedGroups,
+    leadingSeparator,
     compose,
     cache,
     cacheTtl,

@@ -86,7 +86,7 @@ export function fmcHostName(url: string): string {
  *   set above;
  * - `include_fmc` adds the FMC as a host of `fmc`, `platform: fmc`.
  */
-export function mapFmcAnswers(answers: FmcAnswers, cfg: Pick<FmcSourceConfig, 'url' | 'includeFmc' | 'keyedGroups' | 'compose'>): FmcMapped {
+export function mapFmcAnswers(answers: FmcAnswers, cfg: Pick<FmcSourceConfig, 'url' | 'includeFmc' | 'keyedGroups' | 'compose'> & { leadingSeparator?: boolean }): FmcMapped {
   const groups: string[] = [];
   const addGroup = (g: string) => {
     if (!groups.includes(g)) groups.push(g);
@@ -191,7 +191,7 @@ export function mapFmcAnswers(answers: FmcAnswers, cfg: Pick<FmcSourceConfig, 'u
       const values = Array.isArray(v) ? v : [v];
       for (const one of values) {
         if (one === undefined || one === null || one === '' || typeof one === 'object') continue;
-        const sep = kg.prefix === '' && !kg.leadingSeparator ? '' : kg.separator;
+        const sep = kg.prefix === '' && cfg.leadingSeparator === false ? '' : kg.separator;
         join(h, sanitizeGroupName(`${kg.prefix}${sep}${String(one)}`));
       }
     }

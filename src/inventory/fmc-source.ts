@@ -87,7 +87,7 @@ export function fmcCacheFile(cfg: Pick<FmcSourceConfig, 'url' | 'username' | 'do
 
 /** What the mapping depends on besides the answers: a cache written under other settings is a miss. */
 function fingerprint(cfg: FmcSourceConfig): string {
-  const parts = { url: cfg.url, username: cfg.username, domain: cfg.domain, includeFmc: cfg.includeFmc, keyedGroups: cfg.keyedGroups, compose: cfg.compose };
+  const parts = { url: cfg.url, username: cfg.username, domain: cfg.domain, includeFmc: cfg.includeFmc, keyedGroups: cfg.keyedGroups, leadingSeparator: cfg.leadingSeparator, compose: cfg.compose };
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 

@@ -1,7 +1,11 @@
 /** firebook.fmc: the mapping from the FMC's answers to hosts, groups and variables (docs/fmc.md). */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fieldAt, mapFmcAnswers, sanitizeGroupName, type FmcAnswers, type KeyedGroup } from '../../src/inventory/index.js';
+import { requireProgram } from '../support/requires.js';
 import { DEVICE_GROUPS, DEVICES, DOMAIN_UUID, HA_PAIRS } from './fmc-fixture.js';
+import { writeTree } from './helpers.js';
 
 const answers = (over: Partial<FmcAnswers> = {}): FmcAnswers => ({
   devices: structuredClone(DEVICES),
@@ -11,8 +15,8 @@ const answers = (over: Partial<FmcAnswers> = {}): FmcAnswers => ({
   serverVersion: '7.6.4 (build 31)',
   ...over,
 });
-const cfg = (over: { includeFmc?: boolean; keyedGroups?: KeyedGroup[]; compose?: Record<string, string> } = {}) => ({ url: 'https://fmc.example.net', includeFmc: false, keyedGroups: [], compose: {}, ...over });
-const kg = (key: string, prefix = '', extra: Partial<KeyedGroup> = {}): KeyedGroup => ({ key, prefix, separator: '_', leadingSeparator: true, ...extra });
+const cfg = (over: { includeFmc?: boolean; keyedGroups?: KeyedGroup[]; compose?: Record<string, string>; leadingSeparator?: boolean } = {}) => ({ url: 'https://fmc.example.net', includeFmc: false, keyedGroups: [], compose: {}, ...over });
+const kg = (key: string, prefix = '', extra: Partial<KeyedGroup> = {}): KeyedGroup => ({ key, prefix, separator: '_', ...extra });
 
 describe('firebook.fmc mapping', () => {
   it('each device is a host named as in the FMC, platform ftd, with ansible_host and the fmc_* variables', () => {
@@ -65,8 +69,10 @@ describe('firebook.fmc mapping', () => {
   });
 
   it('keyed_groups: prefix + separator + value, sanitised; an empty prefix keeps the leading separator unless told', () => {
-    const m = mapFmcAnswers(answers(), cfg({ keyedGroups: [kg('model', 'model'), kg('sw_version', 'v'), kg('healthStatus'), kg('fmc_ha_role', 'role', { separator: '-' }), kg('license_caps', 'cap'), kg('ftdMode', '', { leadingSeparator: false })] }));
-    expect(m.hosts[0].groups).toEqual(['ftd', 'Lab', 'model_Cisco_Firepower_Threat_Defense_for_VMWare', 'v_6_5_0', '_green', 'cap_BASE', 'ROUTED']);
+    const m = mapFmcAnswers(answers(), cfg({ keyedGroups: [kg('model', 'model'), kg('sw_version', 'v'), kg('healthStatus'), kg('fmc_ha_role', 'role', { separator: '-' }), kg('license_caps', 'cap'), kg('ftdMode')] }));
+    expect(m.hosts[0].groups).toEqual(['ftd', 'Lab', 'model_Cisco_Firepower_Threat_Defense_for_VMWare', 'v_6_5_0', '_green', 'cap_BASE', '_ROUTED']);
+    const bare = mapFmcAnswers(answers(), cfg({ keyedGroups: [kg('ftdMode')], leadingSeparator: false }));
+    expect(bare.hosts[0].groups).toEqual(['ftd', 'Lab', 'ROUTED']);
     expect(m.hosts[1].groups).toContain('role_primary');
     expect(m.hosts[3].groups).toContain('v_7_6_4');
     // Cat has no HA role: no group, no error (Ansible's non-strict keyed_groups).
@@ -100,5 +106,30 @@ describe('firebook.fmc mapping', () => {
   it('two devices of one name are refused, not merged', () => {
     const devices = [...structuredClone(DEVICES), { ...structuredClone(DEVICES[0]), id: 'other' }];
     expect(() => mapFmcAnswers(answers({ devices }), cfg())).toThrow(/two devices named 'Cat'/);
+  });
+});
+
+const ANSIBLE_INVENTORY = requireProgram('firebook.fmc keyed_groups parity', ['/usr/bin/ansible-inventory', '/usr/local/bin/ansible-inventory'], 'apt-get install ansible-core');
+
+describe.skipIf(!ANSIBLE_INVENTORY)('keyed_groups names equal those of the real Ansible constructed plugin', () => {
+  it.each([true, false])('leading_separator: %s', (leading) => {
+    // Without deviceGroup: only the keyed groups are compared.
+    const devices = [...structuredClone(DEVICES).map(({ deviceGroup: _g, ...d }: Record<string, unknown>) => d as (typeof DEVICES)[number]), { id: 'odd', name: 'odd-1', model: 'FPR 4110 (SM-24) / Zürich', sw_version: '7.2.5-208', healthStatus: '1-red', license_caps: ['THREAT', 'URL Filtering'], ftdMode: '' }];
+    const keyed = [kg('model', 'model'), kg('sw_version', 'v'), kg('healthStatus'), kg('license_caps', 'cap', { separator: '-' }), kg('ftdMode')];
+    const ours = mapFmcAnswers(answers({ devices, deviceGroups: [], haPairs: [] }), cfg({ keyedGroups: keyed, leadingSeparator: leading }));
+    const fields = ['model', 'sw_version', 'healthStatus', 'license_caps', 'ftdMode'];
+    const hosts = Object.fromEntries(devices.map((d) => [d.name, Object.fromEntries(fields.filter((f) => f in d).map((f) => [f, (d as Record<string, unknown>)[f]]))]));
+    const root = writeTree({
+      'a.yml': JSON.stringify({ all: { hosts } }),
+      'b.constructed.yml': JSON.stringify({ plugin: 'constructed', leading_separator: leading, keyed_groups: keyed.map((k) => ({ key: k.key, prefix: k.prefix, separator: k.separator })) }),
+    });
+    const out = execFileSync(ANSIBLE_INVENTORY!, ['-i', join(root, 'a.yml'), '-i', join(root, 'b.constructed.yml'), '--list'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_INVENTORY_ENABLED: 'yaml,constructed', ANSIBLE_NOCOLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const theirs = JSON.parse(out) as Record<string, { hosts?: string[] }>;
+    for (const h of ours.hosts) {
+      const expected = Object.entries(theirs).filter(([g, v]) => g !== '_meta' && v.hosts?.includes(h.name) && g !== 'ungrouped').map(([g]) => g).sort();
+      expect(h.groups.filter((g) => g !== 'ftd').sort(), h.name).toEqual(expected);
+    }
+    expect(ours.hosts.at(-1)!.groups).toContain('model_FPR_4110__SM_24____Zürich');
+    expect(ours.hosts.at(-1)!.groups).toContain(leading ? '_1_red' : '__red'); // a leading digit becomes _, as in Ansible
   });
 });

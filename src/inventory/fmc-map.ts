@@ -131,7 +131,8 @@ export function mapFmcAnswers(answers: FmcAnswers, cfg: Pick<FmcSourceConfig, 'u
     h.vars.ha_group = pair;
     h.vars.fmc_ha_pair = pair;
     if (role) h.vars.fmc_ha_role = role;
-    if (pairId) pairUnits.set(pairId, [...(pairUnits.get(pairId) ?? []).filter((x) => x !== h), h]);
+    // A device group may name the pair by id or by name: both lead to its units.
+    for (const k of [pairId, `name:${pair}`]) if (k) pairUnits.set(k, [...(pairUnits.get(k) ?? []).filter((x) => x !== h), h]);
   };
   const unit = (ref: unknown) => byId.get(idOf(ref) ?? '') ?? byName.get(nameOf(ref) ?? '');
   for (const p of answers.haPairs) {
@@ -161,7 +162,8 @@ export function mapFmcAnswers(answers: FmcAnswers, cfg: Pick<FmcSourceConfig, 'u
     addGroup(group);
     const members = fieldAt(g, 'members');
     for (const m of Array.isArray(members) ? members : []) {
-      const units = pairUnits.get(idOf(m) ?? '') ?? (unit(m) ? [unit(m)!] : []);
+      const pairRef = text(fieldAt(m, 'type')) === 'DeviceHAPair';
+      const units = pairUnits.get(idOf(m) ?? '') ?? (pairRef ? pairUnits.get(`name:${nameOf(m) ?? ''}`) : undefined) ?? (unit(m) ? [unit(m)!] : []);
       for (const h of units) {
         join(h, group);
         inGroup.add(h.name);

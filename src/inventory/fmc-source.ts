@@ -173,9 +173,8 @@ export async function loadFmcSource(cfg: FmcSourceConfig, vault: Vault, opts: Fm
   vault.markRevealed(settings.password);
   const secrets = [settings.password];
   const connect = opts.connect ?? registered;
-  if (!connect) {
-    throw new UserError({ code: 'inventory', message: `${cfg.file} is a ${'firebook.fmc'} inventory, but this command cannot reach an FMC`, location: cfg.at('plugin'), hint: 'use firebook inventory or firebook run with it' });
-  }
+  // A wiring mistake of firebook itself, not of the user: an internal error (exit 1).
+  if (!connect) throw new Error(`${cfg.file}: no FMC API client was given (pass fmc.connect to loadInventory, or call setFmcConnector once at start)`);
   let mapped: FmcMapped;
   try {
     const reader = await connect(settings);

@@ -133,3 +133,11 @@ describe.skipIf(!ANSIBLE_INVENTORY)('keyed_groups names equal those of the real 
     expect(ours.hosts.at(-1)!.groups).toContain(leading ? '_1_red' : '__red'); // a leading digit becomes _, as in Ansible
   });
 });
+
+describe('device group members that name an HA pair', () => {
+  it('by name only (no id): both units join', () => {
+    const deviceGroups = [{ id: 'g-9', type: 'DeviceGroup', name: 'Core', members: [{ type: 'DeviceHAPair', name: 'ha-dc1' }] }];
+    const m = mapFmcAnswers(answers({ deviceGroups }), cfg());
+    expect(m.hosts.filter((h) => h.groups.includes('Core')).map((h) => h.name)).toEqual(['ftd-dc1-01', 'ftd-dc1-02']);
+  });
+});

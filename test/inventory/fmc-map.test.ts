@@ -141,3 +141,11 @@ describe('device group members that name an HA pair', () => {
     expect(m.hosts.filter((h) => h.groups.includes('Core')).map((h) => h.name)).toEqual(['ftd-dc1-01', 'ftd-dc1-02']);
   });
 });
+
+describe('compose replaces a mapped variable (a field an FMC release names differently)', () => {
+  it('fmc_is_connected from another field', () => {
+    const m = mapFmcAnswers(answers(), cfg({ compose: { fmc_is_connected: 'metadata.isPartOfContainer' } }));
+    expect(m.hosts[0].vars.fmc_is_connected).toBe(false);
+    expect(m.hosts[1].vars.fmc_is_connected).toBe(true);
+  });
+});

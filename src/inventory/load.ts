@@ -9,7 +9,10 @@ import { checkFileSize } from '../io/input-limits.js';
 import type { Inventory, InventoryGroup, InventoryHost } from '../model/inventory.js';
 import { UserError } from '../model/errors.js';
 import { missingFileHint } from '../io/missing-file.js';
-import { InventoryBuilder, type GroupNode } from './builder.js';
+import { InventoryBuilder, InventoryGraphError, type GroupNode } from './builder.js';
+import { parseFmcConfig, type FmcSourceConfig } from './fmc-config.js';
+import type { FmcMapped } from './fmc-map.js';
+import { loadFmcSource, type FmcSourceOptions } from './fmc-source.js';
 import { parseIniInventory } from './parse-ini.js';
 import { parseYamlInventory, PYYAML_COMPAT } from './parse-yaml.js';
 import { loadVarsFor } from './vars-files.js';
@@ -51,14 +54,47 @@ function statOrUndefined(path: string) {
   }
 }
 
-function parseInventoryFile(file: string, builder: InventoryBuilder, vault: Vault): void {
+/** Parses one file into `builder`; a `firebook.fmc` file is checked and returned, to be read
+ * from the FMC by the caller. */
+function parseInventoryFile(file: string, builder: InventoryBuilder, vault: Vault): FmcSourceConfig | undefined {
   checkFileSize(file);
   const raw = readFileSync(file, 'utf8');
   // A vault-encrypted inventory file is decrypted first. Unlike a vars file, its values are not
   // all marked secret: host and group names must stay readable (secret names still are).
   const text = isVaultText(raw) ? vault.open(raw, { file, line: 1, col: 1 }, file) : raw;
-  if (detectInventoryFormat(file, text) === 'yaml') parseYamlInventory(text, file, builder, vault);
-  else parseIniInventory(text, file, builder);
+  if (detectInventoryFormat(file, text) !== 'yaml') {
+    parseIniInventory(text, file, builder);
+    return undefined;
+  }
+  const plugin = parseYamlInventory(text, file, builder, vault);
+  if (!plugin) return undefined;
+  const cfg = parseFmcConfig(plugin.data, file, plugin.locate);
+  if (cfg.password !== undefined) vault.markRevealed(cfg.password);
+  return cfg;
+}
+
+/** Adds what a `firebook.fmc` source mapped to `builder`. */
+function addFmcHosts(mapped: FmcMapped, cfg: FmcSourceConfig, builder: InventoryBuilder): void {
+  try {
+    for (const g of mapped.groups) builder.addGroup(g);
+    for (const h of mapped.hosts) {
+      builder.addHost(h.name);
+      for (const g of h.groups) builder.addHost(h.name, g);
+      for (const [k, v] of Object.entries(h.vars)) builder.setHostVar(h.name, k, v);
+    }
+  } catch (err) {
+    if (!(err instanceof InventoryGraphError)) throw err;
+    throw new UserError({ code: 'inventory', message: `the FMC at ${cfg.url}: ${err.message}`, location: cfg.at('url') });
+  }
+}
+
+/** The `firebook.fmc` source each host came from, per loaded inventory (for API checks). */
+const fmcSources = new WeakMap<Inventory, Map<string, FmcSourceConfig>>();
+
+/** The `firebook.fmc` file that listed `host` in `inv`, if any (the FMC host of
+ * `include_fmc` and its devices); connectSettingsOf() turns it into login settings. */
+export function fmcSourceOf(inv: Inventory, host: string): FmcSourceConfig | undefined {
+  return fmcSources.get(inv)?.get(host);
 }
 
 /** Ansible's sort_groups(): by depth, then ansible_group_priority, then name. */
@@ -90,37 +126,55 @@ export interface LoadInventoryOptions {
   /** Vault passwords for inline `!vault` values and vault-encrypted files (default: none, so
    * vaulted data is refused with a clear error). */
   vault?: Vault;
+  /** For `plugin: firebook.fmc` files: the API client's connect, the cache, warnings. */
+  fmc?: FmcSourceOptions;
 }
 
-export async function loadInventory(path: string, opts: LoadInventoryOptions = {}): Promise<Inventory> {
+export async function loadInventory(path: string | readonly string[], opts: LoadInventoryOptions = {}): Promise<Inventory> {
   const vault = opts.vault ?? new Vault();
-  const source = resolve(path);
-  const st = statOrUndefined(source);
-  if (!st) {
-    throw new UserError({
-      code: 'file-not-found',
-      message: `inventory ${path} does not exist`,
-      hint: missingFileHint(path, 'pass an Ansible inventory file with -i (for example inventory/example.yml)'),
-    });
-  }
+  // Several sources (Ansible's `-i a -i b`) merge in order into one inventory; each one's
+  // group_vars/ and host_vars/ apply, a later source's winning.
+  const paths = typeof path === 'string' ? [path] : [...path];
   const builder = new InventoryBuilder();
-  let baseDir: string;
-  if (st.isDirectory()) {
-    baseDir = source;
-    const files = readdirSync(source)
-      .sort()
-      .filter((f) => !f.startsWith('.') && !IGNORED_IN_FOLDER.some((e) => f.endsWith(e)))
-      .map((f) => join(source, f))
-      .filter((f) => statOrUndefined(f)?.isFile());
-    for (const f of files) parseInventoryFile(f, builder, vault);
-  } else {
-    baseDir = dirname(source);
-    parseInventoryFile(source, builder, vault);
+  const fromFmc = new Map<string, FmcSourceConfig>();
+  // Files in name order; an FMC source is read where it stands, so later files add to its hosts.
+  const addInventoryFile = async (file: string) => {
+    const cfg = parseInventoryFile(file, builder, vault);
+    if (!cfg) return;
+    const mapped = await loadFmcSource(cfg, vault, opts.fmc);
+    addFmcHosts(mapped, cfg, builder);
+    for (const h of mapped.hosts) fromFmc.set(h.name, cfg);
+  };
+  const baseDirs: string[] = [];
+  for (const one of paths) {
+    const source = resolve(one);
+    const st = statOrUndefined(source);
+    if (!st) {
+      throw new UserError({
+        code: 'file-not-found',
+        message: `inventory ${one} does not exist`,
+        hint: missingFileHint(one, 'pass an Ansible inventory file with -i (for example inventory/example.yml)'),
+      });
+    }
+    if (st.isDirectory()) {
+      baseDirs.push(source);
+      const files = readdirSync(source)
+        .sort()
+        .filter((f) => !f.startsWith('.') && !IGNORED_IN_FOLDER.some((e) => f.endsWith(e)))
+        .map((f) => join(source, f))
+        .filter((f) => statOrUndefined(f)?.isFile());
+      for (const f of files) await addInventoryFile(f);
+    } else {
+      baseDirs.push(dirname(source));
+      await addInventoryFile(source);
+    }
   }
   builder.reconcile();
-  rejectHostGroupClashes(builder, path);
-  const inventory = resolveInventory(builder, source, baseDir, vault);
-  return vault.revealed.size > 0 ? { ...inventory, secretValues: [...vault.revealed] } : inventory;
+  rejectHostGroupClashes(builder, paths[0]);
+  const resolved = resolveInventory(builder, resolve(paths[0]), [...new Set(baseDirs)], vault);
+  const inventory = vault.revealed.size > 0 ? { ...resolved, secretValues: [...vault.revealed] } : resolved;
+  if (fromFmc.size > 0) fmcSources.set(inventory, fromFmc);
+  return inventory;
 }
 
 function rejectHostGroupClashes(builder: InventoryBuilder, path: string): void {
@@ -134,7 +188,12 @@ function rejectHostGroupClashes(builder: InventoryBuilder, path: string): void {
   }
 }
 
-function resolveInventory(builder: InventoryBuilder, source: string, baseDir: string, vault: Vault): Inventory {
+function resolveInventory(builder: InventoryBuilder, source: string, baseDirs: readonly string[], vault: Vault): Inventory {
+  const varsFor = (kind: 'group_vars' | 'host_vars', name: string, origins: Record<string, string>) => {
+    let out: Record<string, unknown> = {};
+    for (const dir of baseDirs) out = { ...out, ...loadVarsFor(dir, kind, name, vault, origins) };
+    return out;
+  };
   const groupFileVars = new Map<string, Record<string, unknown>>();
   // Where each value comes from, kept small (docs/scale.md): per group, and per host only for a
   // host with its own vars; varSource() walks the precedence below when a message needs it.
@@ -143,7 +202,7 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
   const groups = new Map<string, InventoryGroup>();
   for (const g of builder.groups.values()) {
     const files: Record<string, string> = {};
-    const fileVars = loadVarsFor(baseDir, 'group_vars', g.name, vault, files);
+    const fileVars = varsFor('group_vars', g.name, files);
     groupFileVars.set(g.name, fileVars);
     groupFiles.set(g.name, files);
     const vars: Record<string, unknown> = { ...g.vars, ...fileVars };
@@ -160,7 +219,7 @@ function resolveInventory(builder: InventoryBuilder, source: string, baseDir: st
     vars = { ...vars, ...groupFileVars.get('all') };
     for (const g of others) vars = { ...vars, ...groupFileVars.get(g.name) };
     const files: Record<string, string> = {};
-    vars = { ...vars, ...h.vars, ...loadVarsFor(baseDir, 'host_vars', h.name, vault, files) };
+    vars = { ...vars, ...h.vars, ...varsFor('host_vars', h.name, files) };
     const hasFiles = Object.keys(files).length > 0;
     if (hasFiles || Object.keys(h.vars).length > 0) hostSources.set(h.name, { inline: h.vars, ...(hasFiles ? { files } : {}) });
     hosts.set(h.name, { name: h.name, groups: mine.map((g) => g.name), vars });

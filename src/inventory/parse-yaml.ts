@@ -6,7 +6,7 @@
  * (an unknown key in a group, a group body that is not a mapping), firebook stops with an
  * `inventory` error, because a skipped typo silently drops hosts from a fleet run.
  */
-import { isMap, isPair, isScalar, visit, type Node, type Pair, type Tags } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, visit, type Node, type Pair, type Tags } from 'yaml';
 import { suggest } from '../model/suggest.js';
 import { UserError } from '../model/errors.js';
 import type { SourceLocation } from '../model/playbook.js';
@@ -103,8 +103,16 @@ export function toPlainValue(value: unknown): unknown {
   return value;
 }
 
-/** Parses a YAML/JSON inventory `text` (from `file`) into `builder`. */
-export function parseYamlInventory(text: string, file: string, builder: InventoryBuilder, vault?: Vault): void {
+/** An inventory plugin file (a mapping with a `plugin` key): handed back to the caller. */
+export interface PluginFile {
+  data: Map<unknown, unknown>;
+  /** Position of the value (or the key, `wantKey`) at a path of keys. */
+  locate: (path: unknown[], wantKey?: boolean) => SourceLocation;
+}
+
+/** Parses a YAML/JSON inventory `text` (from `file`) into `builder`; a plugin file
+ * (`plugin: firebook.fmc`) adds nothing and is returned instead. */
+export function parseYamlInventory(text: string, file: string, builder: InventoryBuilder, vault?: Vault): PluginFile | undefined {
   const { doc, at, toJS } = parseYamlWithPositions(text, file, vault);
   // Maps keep key order and key types (a host written as 1 must be rejected, not renamed).
   const data = toJS();
@@ -113,6 +121,12 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
     let node: unknown = doc.contents;
     let keyNode: unknown;
     for (const seg of path) {
+      if (isSeq(node) && typeof seg === 'number') {
+        if (!node.items[seg]) break;
+        node = node.items[seg];
+        keyNode = undefined;
+        continue;
+      }
       if (!isMap(node)) break;
       const pair = (node.items as Pair[]).filter((p) => isScalar(p.key) && p.key.value === seg).pop();
       if (!pair) break;
@@ -128,9 +142,8 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
     fail([], 'the YAML inventory is empty', 'start it with `all:` and list hosts under `hosts:`');
   }
   if (!(data instanceof Map)) return fail([], 'a YAML inventory must be a mapping of group names', 'start it with `all:`');
-  if (data.has('plugin')) {
-    fail(['plugin'], 'inventory plugin configuration files are not supported', 'list hosts and groups in a static YAML or INI inventory', true);
-  }
+  // Ansible's auto plugin: a mapping with a `plugin` key configures an inventory plugin.
+  if (data.has('plugin')) return { data, locate };
 
   const parseGroup = (name: unknown, body: unknown, path: unknown[]): string => {
     if (typeof name !== 'string' || name === '') fail(path, `group name ${JSON.stringify(name)} must be a non-empty string`, 'quote the name', true);
@@ -195,4 +208,5 @@ export function parseYamlInventory(text: string, file: string, builder: Inventor
   };
 
   for (const [k, v] of data) parseGroup(k, v, [k]);
+  return undefined;
 }

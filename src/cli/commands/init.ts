@@ -6,7 +6,7 @@ import { EXIT, UserError } from '../../model/errors.js';
 import { packagePath } from '../../io/package-files.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 
-const USAGE = `Usage: firebook init [DIR]
+const USAGE = `Usage: firebook init [DIR] [--fmc]
 
 Creates a working folder in DIR (default: the current folder):
   inventory/hosts.yml, inventory/group_vars/   an Ansible inventory example
@@ -14,10 +14,12 @@ Creates a working folder in DIR (default: the current folder):
   waivers.yml                                  a waivers example (with expiry dates)
   README.md, .gitignore                        the everyday commands; reports/ left out of git
   .firebook/schemas/                           the schemas the $schema lines name (editor help)
+With --fmc, also:
+  inventory/fmc.yml                            an inventory read from an FMC (docs/fmc.md)
 Existing files are never overwritten: if one of these exists, nothing is written (exit 4).
 `;
 
-const OPTIONS = {} as const satisfies OptionsSpec;
+const OPTIONS = { fmc: { type: 'boolean' } } as const satisfies OptionsSpec;
 
 /** Template files whose name cannot be shipped as is (npm never packs a .gitignore). */
 const RENAMED: Record<string, string> = { gitignore: '.gitignore' };
@@ -42,12 +44,14 @@ function schemaRef(dir: string, fromDir: string, name: string): string {
   return relative(fromDir, join(dir, SCHEMA_DIR, `${name}.schema.json`));
 }
 
-/** The scaffold as target path → content; pure apart from reading the templates. */
-export function scaffoldFiles(dir: string, today: Date): Map<string, string> {
-  const templates = packagePath('templates/init');
+/** The scaffold as target path → content; pure apart from reading the templates. `fmc` adds
+ * templates/init-fmc (inventory/fmc.yml). */
+export function scaffoldFiles(dir: string, today: Date, opts: { fmc?: boolean } = {}): Map<string, string> {
   const expires = new Date(today.getTime() + WAIVER_DAYS * 86_400_000).toISOString().slice(0, 10);
   const files = new Map<string, string>();
-  for (const rel of listFiles(templates).sort()) {
+  const sources = opts.fmc ? ['templates/init', 'templates/init-fmc'] : ['templates/init'];
+  const entries = sources.flatMap((s) => listFiles(packagePath(s)).map((rel) => ({ templates: packagePath(s), rel })));
+  for (const { templates, rel } of entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))) {
     const target = join(dir, dirname(rel), RENAMED[rel.split('/').pop()!] ?? rel.split('/').pop()!);
     const text = readFileSync(join(templates, rel), 'utf8')
       .replaceAll('@@PLAYBOOK_SCHEMA@@', schemaRef(dir, dirname(target), 'playbook'))
@@ -67,12 +71,13 @@ export const command: CliCommand = {
   usage: USAGE,
   options: OPTIONS,
   async run(argv, io) {
-    const { positionals } = parseCommandArgs('init', argv, OPTIONS);
-    if (positionals.length > 1) throw new UserError({ code: 'cli-usage', message: `firebook init: unexpected argument '${positionals[1]}'`, hint: 'usage: firebook init [DIR]' });
+    const { values, positionals } = parseCommandArgs('init', argv, OPTIONS);
+    if (positionals.length > 1) throw new UserError({ code: 'cli-usage', message: `firebook init: unexpected argument '${positionals[1]}'`, hint: 'usage: firebook init [DIR] [--fmc]' });
     const dirArg = positionals[0] ?? '.';
     const dir = resolve(io.cwd, dirArg);
     if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError({ code: 'cli-usage', message: `firebook init: ${dirArg} is a file, not a folder` });
-    const files = scaffoldFiles(dir, new Date());
+    const fmc = values.fmc === true;
+    const files = scaffoldFiles(dir, new Date(), { fmc });
     const shown = (p: string) => relative(io.cwd, p) || p;
     // All or nothing: a half-written scaffold over someone's files is worse than none.
     const taken = [...files.keys()].filter((p) => existsSync(p));
@@ -87,6 +92,7 @@ export const command: CliCommand = {
     }
     const cd = dir === io.cwd ? '' : `cd ${shown(dir)} && `;
     io.stdout.write(`\nnext: ${cd}firebook validate playbooks/site.yml -i inventory/hosts.yml   (README.md lists the everyday commands)\n`);
+    if (fmc) io.stdout.write(`FMC: edit inventory/fmc.yml (url, username, ca_file), then ${cd}FMC_PASSWORD=... firebook inventory -i inventory/fmc.yml --graph   (docs/fmc.md)\n`);
     return EXIT.ok;
   },
 };

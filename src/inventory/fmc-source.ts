@@ -53,8 +53,8 @@ export interface FmcSourceOptions {
 
 let registered: FmcConnect | undefined;
 
-/** Sets the connect function every `firebook.fmc` source uses unless given one (the CLI sets
- * src/fmc's connectFmc once at start). */
+/** Sets the connect function every `firebook.fmc` source uses unless given one (tests give a
+ * recorded FMC; by default it is src/fmc's connectFmc). */
 export function setFmcConnector(connect: FmcConnect | undefined): void {
   registered = connect;
 }
@@ -172,9 +172,8 @@ export async function loadFmcSource(cfg: FmcSourceConfig, vault: Vault, opts: Fm
   const settings = connectSettingsOf(cfg, env);
   vault.markRevealed(settings.password);
   const secrets = [settings.password];
-  const connect = opts.connect ?? registered;
-  // A wiring mistake of firebook itself, not of the user: an internal error (exit 1).
-  if (!connect) throw new Error(`${cfg.file}: no FMC API client was given (pass fmc.connect to loadInventory, or call setFmcConnector once at start)`);
+  // The API client of src/fmc/ unless a test gave a recorded one; loaded only when an FMC is asked.
+  const connect: FmcConnect = opts.connect ?? registered ?? (await import('../fmc/client.js')).connectFmc;
   let mapped: FmcMapped;
   try {
     const reader = await connect(settings);

@@ -63,7 +63,10 @@ export async function startLabFmc(lab: Lab, opts: { user?: string } & Partial<Om
     await mkdir(join(dir, 'group_vars'), { recursive: true });
     for (const h of lab.hosts) {
       const region = regionOfSpec(h);
-      await writeFile(join(dir, 'host_vars', `${h.name}.yml`), stringify({ ansible_port: h.port, ...(region !== 'us' ? { sse_region: region } : {}) }));
+      const vars = stringify({ ansible_port: h.port, ...(region !== 'us' ? { sse_region: region } : {}) });
+      await writeFile(join(dir, 'host_vars', `${h.name}.yml`), vars);
+      // include_fmc names the FMC host by the url's host name (docs/fmc.md "The mapping").
+      if (h === fmcHost) await writeFile(join(dir, 'host_vars', `${new URL(emulator.url).hostname}.yml`), vars);
     }
     await writeFile(
       join(dir, 'group_vars', 'all.yml'),

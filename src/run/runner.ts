@@ -179,9 +179,10 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     log(e);
     await opts.bus.emit(e);
   };
-  // A host's final result is written once (the store) and sent once (host-end); memory keeps its
+  // A host's final result is written to the store and sent once (host-end); memory keeps its
   // summary. A host with a check across hosts (group-checks.ts) is final only once its group has
-  // finished: it is kept in the store meanwhile, and its host-end waits (docs/architecture.md).
+  // finished: its result waits in the store, its host-end waits, and the pair check is added to
+  // what the store gives back, then written again (docs/architecture.md "A host's way through").
   const groups = new GroupChecks(plan.hosts);
   const secretsOf = new Map(plan.hosts.map((h) => [h.name, h.secrets]));
   const today = now().toISOString().slice(0, 10);

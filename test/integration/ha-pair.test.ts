@@ -1,7 +1,8 @@
 /** The check across each HA pair (`scope: ha_group`, docs/playbooks.md "Checks across hosts"):
  * judged after both units finished, from their `ha-state` results, reported under each unit.
- * Hosts answer `show failover` from recordings (--replay) in the form Cisco documents (docs/health.md;
- * the FTDv 7.x sample there); an unreachable unit is a real refused SSH connection. */
+ * Hosts answer `show failover` from recordings (--replay) in the form of a public FTDv 7.x sample
+ * (Lina 9.18, with the FTD snort and diskstatus slots); an unreachable unit is a real refused SSH
+ * connection. */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,8 +23,9 @@ import type { CheckResult, RunReport } from '../../src/model/result.js';
 
 const PLAYBOOK = join(ROOT, 'test/fixtures/playbooks/ha-pair/pair.yml');
 
-/** `show failover` as an FTD prints it (docs/health.md, "High availability"). */
+/** `show failover` as an FTD prints it (abridged: the lines the test playbook reads). */
 function showFailover(unit: 'Primary' | 'Secondary', self: string, other: string): string {
+  if (self === 'off') return ['Failover Off', `Failover unit ${unit}`, 'Failover LAN Interface: not Configured'].join('\n');
   const mate = unit === 'Primary' ? 'Secondary' : 'Primary';
   return [
     'Failover On',
@@ -58,6 +60,8 @@ const UNITS: Record<string, [('Primary' | 'Secondary'), string, string, string |
   'fw-s1': ['Primary', 'Standby Ready', 'Cold Standby', 'pair-s'],
   'fw-s2': ['Secondary', 'Cold Standby', 'Standby Ready', 'pair-s'],
   'fw-e1': ['Primary', 'Active', 'Standby Ready', 'pair-e'],
+  'fw-f1': ['Primary', 'Active', 'Standby Ready', 'pair-f'],
+  'fw-f2': ['Secondary', 'off', '', 'pair-f'],
   solo: ['Primary', 'Active', 'Standby Ready', undefined],
 };
 
@@ -113,7 +117,8 @@ describe('ha-pair-consistent: a check across the two units of each ha_group', ()
       expect(c.status).toBe('fail');
       expect(c.severity).toBe('critical');
       expect(c.diagnosis?.id).toBe('split-brain');
-      expect(c.conditions[0]).toMatchObject({ holds: false, actual: '["Active", "Active"]', message: 'exactly one unit must be Active' });
+      expect(c.conditions[1]).toMatchObject({ holds: false, actual: '["Active", "Active"]', message: { en: 'exactly one unit must be Active: Active, Active' } });
+      expect(en(c.diagnosis?.cause)).toBe('Split brain: both units are Active (fw-b1, fw-b2)');
     }
   });
 
@@ -122,8 +127,14 @@ describe('ha-pair-consistent: a check across the two units of each ha_group', ()
     expect(c.status).toBe('fail');
     expect(c.diagnosis?.id).toBe('views-disagree');
     expect(en(c.diagnosis?.cause)).toBe('The units disagree: fw-c2 sees its mate as Failed, fw-c1 says it is Active');
-    expect(c.conditions[2]).toMatchObject({ holds: false, actual: 'fw-c1: "Standby Ready"; fw-c2: "Failed"' });
+    expect(c.conditions[3]).toMatchObject({ holds: false, actual: 'fw-c1: "Standby Ready"; fw-c2: "Failed"' });
     expect(pairCheck(report, 'fw-c2').diagnosis?.id).toBe('views-disagree');
+  });
+
+  it('failover off on a unit of a pair: not judged as a pair, and said so', () => {
+    const c = pairCheck(report, 'fw-f1');
+    expect(c).toMatchObject({ status: 'error', diagnosis: { id: 'failover-off' } });
+    expect(en(c.diagnosis?.cause)).toBe('Failover is off on a unit of ha_group fw-f1, fw-f2 (On, Off)');
   });
 
   it('no Active unit fails with its own diagnosis', () => {

@@ -169,6 +169,27 @@ describe('ha-pair-consistent: a check across the two units of each ha_group', ()
   });
 });
 
+describe('ha-pair-consistent when the run is interrupted before the mate starts', () => {
+  it("the unit that ran still ends, with the pair check in error naming its mate", async () => {
+    const { recordings, inventory } = setUp(await closedPort());
+    const abort = new AbortController();
+    const events: RunEvent[] = [];
+    const plan = buildPlan([loadPlaybook(PLAYBOOK)], await loadInventory(inventory), { limit: 'fw-a*' });
+    const report = await runPlan(plan, {
+      connector: new ReplayConnector(recordings), bus: new EventBus([]), meta: META, mode: 'check', forks: 1, signal: abort.signal, graceMs: 10,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'host-begin') abort.abort();
+      },
+    });
+    expect(report.notRun).toEqual(['fw-a2']);
+    const c = pairCheck(report, 'fw-a1');
+    expect(c.status).toBe('error');
+    expect(en(c.reason)).toMatch(/fw-a2 was not run \(the run was interrupted\)/);
+    expect(events.filter((e) => e.type === 'host-end').map((e) => (e as Extract<RunEvent, { type: 'host-end' }>).result.host)).toEqual(['fw-a1']);
+  });
+});
+
 describe('ha-pair-consistent in the run folder: report.json, JUnit and Prometheus', () => {
   it('shows it like any other check', async () => {
     const { recordings, inventory } = setUp(await closedPort());

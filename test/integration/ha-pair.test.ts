@@ -207,5 +207,6 @@ describe('ha-pair-consistent in the run folder: report.json, JUnit and Prometheu
     const r = fb(['explain', 'ha-pair-consistent', '-p', PLAYBOOK]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Judged across hosts: once per ha_group, from the ha-state results of its two units; it sends nothing/);
+    expect(fb(['explain', '--all', '--format', 'md', '-p', PLAYBOOK]).stdout).toMatch(/\*\*Across hosts\*\*: judged once per `ha_group`, from the `ha-state` results of its two units; it sends nothing/);
   });
 });

@@ -134,7 +134,7 @@ export class GroupChecks {
     }
     if (problems.length > 0) return syntheticResult(spec, 'error', `cannot judge ha_group '${p.group}': ${problems.join('; ')}`);
     if (skipped.length > 0) return syntheticResult(spec, 'skipped', skipped.join('; '));
-    const fields = names.map((n) => ({ host: n, ...records.get(n)!.read!.fields }));
+    const fields = names.map((n) => ({ ...records.get(n)!.read!.fields, host: n }));
     const verdicts = names.map((_, i) => evaluateCheck(spec, memberContext(fields[i], fields[1 - i], fields)));
     const { reason: _none, ...base } = syntheticResult(spec, 'pass', '');
     return { ...base, attempts: 1, ...combine(names, verdicts) };

@@ -44,7 +44,7 @@ export function buildTextContext(ctx: EvalContext, defaultStep?: string): Record
     steps[name] = { ...recordView(records[0]), records: records.map(recordView) };
   }
   const first = defaultStep !== undefined ? ctx.steps[defaultStep]?.[0] : undefined;
-  return { steps, fields: first?.fields ?? {}, facts: ctx.facts, vars: ctx.vars, checks: ctx.checks };
+  return { ...ctx.operands, steps, fields: first?.fields ?? {}, facts: ctx.facts, vars: ctx.vars, checks: ctx.checks };
 }
 
 function missingReason(undecided: ConditionEvaluation[]): LocalizedText {

@@ -17,7 +17,7 @@ import { compilePlaybookRegex, playbookRegexError, regexCount, regexText } from 
 function withOperands(c: Condition, ctx: EvalContext): Condition {
   const needs = [c.equals, c.not_equals, c.contains, c.not_contains, ...(c.in ?? []), ...(c.not_in ?? [])].some((v) => typeof v === 'string' && v.includes('{{'));
   if (!needs) return c;
-  const text = { vars: ctx.vars, facts: ctx.facts, checks: ctx.checks };
+  const text = { ...ctx.operands, vars: ctx.vars, facts: ctx.facts, checks: ctx.checks };
   const fill = <T>(v: T): T => (typeof v === 'string' && v.includes('{{') ? (renderTextLenient(v, text) as T) : v);
   const out: Condition = { ...c };
   if (out.equals !== undefined) out.equals = fill(out.equals);

@@ -23,6 +23,9 @@ export interface EvalContext {
   vars: Record<string, unknown>;
   /** Results registered by earlier checks on the host: fields + `status`. */
   checks: Record<string, Record<string, unknown>>;
+  /** More roots for operand and message templates: a check across hosts gives `peer`,
+   * `members` and `host` (docs/playbooks.md "Checks across hosts"). */
+  operands?: Record<string, unknown>;
 }
 
 /** A subject value read for one record (or once, for facts/vars/checks). */

@@ -17,6 +17,8 @@ export function checkDependencies(check: CheckSpec): string[] {
       }
     }
   }
+  // A check across hosts reads its `reads` check on every member (docs/playbooks.md).
+  if (check.reads !== undefined) paths.push(`checks.${check.reads}`);
   return [...new Set(paths.filter((p) => p.startsWith('checks.')).map((p) => p.split('.')[1]))];
 }
 

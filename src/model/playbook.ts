@@ -129,6 +129,12 @@ export interface CheckSpec {
   remediation?: string[];
   /** Fields to register for later checks (default: all parsed fields of all steps). */
   register?: string[];
+  /** A check across hosts (docs/playbooks.md "Checks across hosts"): it collects nothing; the
+   * runner judges it once every host sharing the inventory variable `ha_group` has finished,
+   * from their results of the check named by `reads`, and reports it under each of them. */
+  scope?: 'ha_group';
+  /** With `scope`: the id of an earlier per-host check of this playbook whose fields it judges. */
+  reads?: string;
 }
 
 export interface RemediationStep {

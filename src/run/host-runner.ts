@@ -80,7 +80,8 @@ async function runPlaybook(host: HostPlan, planned: PlannedPlaybook, opts: HostR
   const registered: CheckRunContext['registered'] = {};
   const ctx = contextFor(host, planned, state.session, registered, opts, state);
   let notApplicable: LocalizedText | undefined;
-  const pending = orderChecks(planned.checks);
+  // Checks across hosts are judged by the runner once the host's group has finished (group-checks.ts).
+  const pending = orderChecks(planned.checks.filter((c) => c.scope === undefined));
   for (const [i, spec] of pending.entries()) {
     if (opts.signal.aborted) {
       state.interrupted = true;

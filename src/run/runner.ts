@@ -13,6 +13,8 @@ import { redact, redactDeep } from '../model/redact.js';
 import type { HostPlan, RunPlan } from '../plan/plan.js';
 import { computeExitCode, computeSummary } from '../model/outcome.js';
 import { EventBus } from './emitter.js';
+import { GroupChecks } from './group-checks.js';
+import { applyWaivers } from './waivers.js';
 import { runHostOnSession, type HostRunOptions } from './host-runner.js';
 import { createLoginPacer, type PacerClock } from './pacing.js';
 import { TRIAGE_NEXT } from '../model/triage.js';
@@ -177,10 +179,24 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     log(e);
     await opts.bus.emit(e);
   };
-  // A host's final result is written once (the store) and sent once (host-end); memory keeps its summary.
-  const finish = async (result: HostResult) => {
-    results.set(result.host, store.add(result));
+  // A host's final result is written to the store and sent once (host-end); memory keeps its
+  // summary. A host with a check across hosts (group-checks.ts) is final only once its group has
+  // finished: its result waits in the store, its host-end waits, and the pair check is added to
+  // what the store gives back, then written again (docs/architecture.md "A host's way through").
+  const groups = new GroupChecks(plan.hosts);
+  const secretsOf = new Map(plan.hosts.map((h) => [h.name, h.secrets]));
+  const today = now().toISOString().slice(0, 10);
+  const release = async (name: string, full: HostResult) => {
+    const added = groups.judge(name).map((c) => redactDeep(applyWaivers(c, name, opts.waivers ?? [], today), secretsOf.get(name) ?? []));
+    for (const c of added) await emit({ type: 'check-end', time: now().toISOString(), host: name, result: c });
+    const result = added.length > 0 ? { ...full, checks: [...full.checks, ...added] } : full;
+    results.set(name, store.add(result));
     await emit({ type: 'host-end', time: now().toISOString(), result });
+  };
+  const finish = async (result: HostResult) => {
+    const ready = groups.finished(result);
+    if (!ready.includes(result.host)) results.set(result.host, store.add(result));
+    for (const name of ready) await release(name, name === result.host ? result : store.read(name)!);
   };
   const pace = createLoginPacer(opts.connectRate, signal, opts.pacerClock);
   const limit = pLimit(Math.max(1, opts.forks ?? DEFAULT_FORKS));
@@ -290,6 +306,8 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
   }
 
   await afterPendingSignals();
+  // A group whose other member never ran (interrupted, a batch not started): judged now, naming it.
+  for (const name of groups.stillWaiting()) await release(name, store.read(name)!);
   // Batch order (plan order without a schedule): two reports of one run list hosts alike.
   const hosts = batches.flat().map((n) => results.get(n)).filter((r): r is HostResult => r !== undefined);
   const notRun = plan.hosts.filter((h) => !results.has(h.name)).map((h) => h.name);

@@ -4,7 +4,7 @@
  * undecided check. `properties` fields are the file's keys and are not known in advance.
  * See docs/playbooks.md "Conditions". */
 import type { UserIssue } from '../model/errors.js';
-import type { CollectStep, Condition, PlaybookSpec, SourceLocation } from '../model/playbook.js';
+import type { CheckSpec, CollectStep, Condition, PlaybookSpec, SourceLocation } from '../model/playbook.js';
 import { compileRegexSpec, groupNames, PARSER_FIELDS, stepNamesOf } from '../checks/index.js';
 import { suggest } from '../model/suggest.js';
 
@@ -38,6 +38,7 @@ function subjectOf(cond: Condition, defaultStep: string | undefined): { step: st
 export function conditionFieldIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
   const issues: UserIssue[] = [];
   spec.checks.forEach((c, ci) => {
+    if (c.scope !== undefined) return groupFieldIssues(spec, c, ci, locate, issues);
     const names = stepNamesOf(c.collect);
     const steps = new Map((c.collect ?? []).map((s, i) => [names[i], s]));
     const visit = (list: Condition[] | undefined, base: string) =>
@@ -64,4 +65,25 @@ export function conditionFieldIssues(spec: PlaybookSpec, locate: Locate): UserIs
     (c.diagnose ?? []).forEach((r, ri) => visit(r.when, `/checks/${ci}/diagnose/${ri}/when`));
   });
   return issues;
+}
+
+/** A check across hosts reads the fields its `reads` check registers (its steps' fields, or its
+ * `register:` list), `status` and `host`, bare or under `peer.` / `members.` (docs/playbooks.md). */
+function groupFieldIssues(spec: PlaybookSpec, c: CheckSpec, ci: number, locate: Locate, issues: UserIssue[]): void {
+  const read = spec.checks.find((x) => x.id === c.reads && x.scope === undefined);
+  if (!read) return; // a bad reads: is reported by the playbook rules
+  const produced = (read.collect ?? []).map(fieldsOf);
+  if (produced.some((f) => f === undefined)) return;
+  const known = [...new Set([...(read.register ?? produced.flat() as string[]), 'status', 'host'])];
+  const visit = (list: Condition[], base: string) =>
+    list.forEach((cond, i) => {
+      const [head, ...rest] = cond.of.split('.');
+      const field = (head === 'peer' || head === 'members') && rest.length > 0 ? rest.join('.') : cond.of;
+      if (cond.of.includes('.') && field === cond.of) return; // another root: refused by the playbook rules
+      if (known.includes(field)) return;
+      const guess = suggest(field, known);
+      issues.push({ code: 'unknown-reference', message: `condition reads '${field}', which check '${read.id}' does not register`, location: locate(`${base}/${i}/of`), hint: `${guess ? `did you mean '${guess}'? ` : ''}fields: ${known.join(', ')}` });
+    });
+  visit(c.expect, `/checks/${ci}/expect`);
+  (c.diagnose ?? []).forEach((r, ri) => visit(r.when, `/checks/${ci}/diagnose/${ri}/when`));
 }

@@ -14,7 +14,7 @@ import { commandSites, playbookTemplates, type CommandSite } from '../command/si
 type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => SourceLocation;
 
 /** Names a template may use without a variable of that name: filled in at run time. */
-export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'steps', 'fields', 'vars', 'host']);
+export const RUNTIME_ROOTS = new Set(['facts', 'item', 'captured', 'checks', 'steps', 'fields', 'vars', 'host', 'peer', 'members']);
 
 /** Playbook regexes run on RE2, linear in the text by construction (docs/playbooks.md "Regexes"):
  * a pattern RE2 cannot compile (lookaround, backreference, possessive quantifier, …) is refused here. */
@@ -157,6 +157,42 @@ function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locat
   return seen;
 }
 
+/** Keys a check across hosts cannot have: it collects nothing and is judged after its hosts finish. */
+const NOT_ACROSS_HOSTS = ['collect', 'when', 'applicability', 'retries', 'delay_s', 'remediation', 'register'] as const;
+/** Roots of a path a check across hosts can read (docs/playbooks.md "Checks across hosts"). */
+const NOT_ACROSS_ROOTS = new Set(['steps', 'facts', 'vars', 'checks']);
+
+/** A check across hosts (`scope: ha_group`): reads an earlier per-host check of this playbook, has
+ * nothing of its own to collect, and its conditions read its members' fields only. */
+function groupCheckIssues(spec: PlaybookSpec, c: CheckSpec, base: string, locate: Locate, issues: UserIssue[]): void {
+  if (c.scope === undefined) {
+    issues.push({ code: 'schema', message: `check '${c.id}' has reads: but no scope:`, location: locate(`${base}/reads`), hint: 'reads: names the check a check across hosts judges: add scope: ha_group (docs/playbooks.md "Checks across hosts")' });
+    return;
+  }
+  if (c.reads === undefined) {
+    issues.push({ code: 'schema', message: `check '${c.id}' has scope: ${c.scope} but no reads:`, location: locate(`${base}/scope`), hint: 'name the per-host check whose results it judges, e.g. reads: ha-state' });
+  } else {
+    const at = spec.checks.findIndex((x) => x.id === c.reads);
+    const self = spec.checks.findIndex((x) => x.id === c.id);
+    const ids = spec.checks.slice(0, self).filter((x) => x.scope === undefined).map((x) => x.id);
+    if (at < 0 || at >= self || spec.checks[at].scope !== undefined) {
+      const guess = suggest(c.reads, ids);
+      const why = at < 0 ? 'which is not a check of this playbook' : at >= self ? 'which is not an earlier check' : 'which is itself a check across hosts';
+      issues.push({ code: 'unknown-reference', message: `check '${c.id}' reads '${c.reads}', ${why}`, location: locate(`${base}/reads`), hint: guess ? `did you mean '${guess}'?` : 'reads: names an earlier per-host check of the same playbook' });
+    }
+  }
+  for (const key of NOT_ACROSS_HOSTS) {
+    if (c[key] !== undefined) issues.push({ code: 'schema', message: `check '${c.id}' is a check across hosts (scope: ${c.scope}) and cannot have ${key}:`, location: locate(`${base}/${key}`, { key: true }), hint: 'it sends nothing: it judges the results of its reads: check on every member of the group' });
+  }
+  const conds: Array<[Condition, string]> = [...c.expect.map((x, i): [Condition, string] => [x, `${base}/expect/${i}`]), ...(c.diagnose ?? []).flatMap((r, ri) => r.when.map((x, i): [Condition, string] => [x, `${base}/diagnose/${ri}/when/${i}`]))];
+  for (const [cond, pointer] of conds) {
+    const root = cond.of.split('.')[0];
+    if (cond.step !== undefined || (NOT_ACROSS_ROOTS.has(root) && cond.of.includes('.'))) {
+      issues.push({ code: 'unknown-reference', message: `a check across hosts reads its members' fields, not ${cond.step !== undefined ? `step: ${cond.step}` : `${root}.…`}`, location: locate(`${pointer}/${cond.step !== undefined ? 'step' : 'of'}`), hint: 'paths: <field>, status, host (this unit), peer.<field> (the other unit), members.<field> (the list over the group)' });
+    }
+  }
+}
+
 function checkUnique(items: Array<{ id: string }>, base: string, what: string, locate: Locate, issues: UserIssue[]): Set<string> {
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
@@ -175,7 +211,14 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
   spec.checks.forEach((c: CheckSpec, ci) => {
     const base = `/checks/${ci}`;
     const earlier = new Set(spec.checks.slice(0, ci).map((x) => x.id));
+    if (c.scope !== undefined || c.reads !== undefined) groupCheckIssues(spec, c, base, locate, issues);
     for (const dep of checkDependencies(c)) {
+      const read = spec.checks.find((x) => x.id === dep);
+      if (read?.scope !== undefined && c.scope === undefined) {
+        issues.push({ code: 'unknown-reference', message: `check '${c.id}' reads checks.${dep}, a check across hosts: it is judged after the host has finished`, location: locate(base), hint: 'only a per-host check can be read by a later check' });
+        continue;
+      }
+      if (dep === c.reads) continue; // said by groupCheckIssues
       if (!earlier.has(dep)) issues.push({ code: 'unknown-reference', message: `check '${c.id}' reads checks.${dep}, which is not an earlier check of this playbook`, location: locate(base), hint: 'a check can only read results registered by checks before it' });
     }
     const steps = checkSteps(c.collect, `${base}/collect`, locate, issues);
@@ -194,7 +237,9 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
     const steps = checkSteps(r.capture, `${base}/capture`, locate, issues);
     checkConditions(r.when, `${base}/when`, steps, locate, issues);
     r.verify.forEach((id, i) => {
-      if (!checkIds.has(id)) {
+      if (spec.checks.find((x) => x.id === id)?.scope !== undefined) {
+        issues.push({ code: 'unknown-reference', message: `remediation '${r.id}' verifies with check '${id}', a check across hosts, which cannot be re-run on one host`, location: locate(`${base}/verify/${i}`), hint: `verify with the per-host check it reads` });
+      } else if (!checkIds.has(id)) {
         const guess = suggest(id, checkIds);
         issues.push({ code: 'unknown-reference', message: `remediation '${r.id}' verifies with check '${id}', which is not defined`, location: locate(`${base}/verify/${i}`), hint: guess ? `did you mean '${guess}'?` : undefined });
       }

@@ -120,7 +120,7 @@ export function renderShowManagers(device: Device): string {
       field('Identifier', 'f7dc6cd2-633c-11f0-a89d-df27a2da9458'),
     );
   }
-  lines.push(field('Registration', 'Completed'));
+  lines.push(field('Registration', device.profile.scenario === 'registration-pending' ? 'Pending' : 'Completed'));
   if (device.profile.isSevenX) lines.push(field('Management type', 'Configuration and analytics'));
   return lines.join('\n');
 }

@@ -12,7 +12,15 @@ export type ScenarioName =
   | 'connector-stopped'
   | 'tls-intercepted'
   | 'region-eu'
-  | 'region-apj';
+  | 'region-apj'
+  // Health scenarios (docs/health.md "Lab"): one failure of playbooks/health.yml each.
+  | 'tunnel-down'
+  | 'registration-pending'
+  | 'ha-unit-failed'
+  | 'ha-split-brain'
+  | 'disk-full'
+  | 'ntp-unsynced'
+  | 'process-down';
 
 /** Every scenario, in the order generated hosts cycle through them by default. */
 export const SCENARIOS: readonly ScenarioName[] = [
@@ -27,6 +35,13 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'tls-intercepted',
   'region-eu',
   'region-apj',
+  'tunnel-down',
+  'registration-pending',
+  'ha-unit-failed',
+  'ha-split-brain',
+  'disk-full',
+  'ntp-unsynced',
+  'process-down',
 ];
 
 /** Misbehaviours a host can be told to show, for transport robustness tests. */
@@ -84,6 +99,12 @@ export interface LabHostSpec {
   /** bash PS1 of the expert and root shells (default `\u@\h:\w\$ `), e.g. a customised `.bashrc`
    * prompt with colours and non-ASCII: see FANCY_PS1. */
   ps1?: string;
+  /** An HA pair: the two FTDs with the same `haGroup` are the pair's units (`haRole` primary:
+   * Active, secondary: Standby Ready, each seeing the other). The inventory gets `ha_group`.
+   * Scenario 'ha-unit-failed' makes that unit Failed (its mate sees "Other host: … - Failed");
+   * 'ha-split-brain' on either unit makes both Active, each seeing the other Failed. */
+  haGroup?: string;
+  haRole?: 'primary' | 'secondary';
   faults?: LabFaults;
 }
 

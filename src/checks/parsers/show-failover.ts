@@ -87,6 +87,7 @@ export function parseShowFailover(output: string): ParseResult {
   }
   if (failover === undefined) return { fields: {}, error: detectShellError(output) ?? unrecognised('show-failover', lines) };
   fields.failover = failover;
+  fields.failover_on = failover === 'on';
   if (failover === 'on') {
     const t = sides.this, o = sides.other;
     if (t.state === undefined || o.state === undefined) return { fields: {}, error: 'show-failover: "Failover On" without a "This host:" and an "Other host:" line' };

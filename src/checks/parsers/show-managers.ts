@@ -54,6 +54,7 @@ export function parseShowManagers(output: string): ParseResult {
       registrations: real.map((m) => `${m.host ?? '(none)'}: ${m.registration ?? '(none)'}`),
       completed_hosts: unique(real.filter((m) => m.registration === 'Completed').map((m) => m.host ?? '(none)')),
       pending_hosts: unique(real.filter((m) => m.registration === 'Pending').map((m) => m.host ?? '(none)')),
+      ...(real.find((m) => m.registration === 'Completed')?.host !== undefined ? { completed_host: real.find((m) => m.registration === 'Completed')!.host } : {}),
       ...(real[0]?.host !== undefined ? { host: real[0].host } : {}),
       ...(real[0]?.registration !== undefined ? { registration: real[0].registration } : {}),
       unrecognised_count: strange.length,

@@ -21,7 +21,8 @@ function amount(value: string, unit: string): number | undefined {
 }
 
 /** Parses `show ntp`: servers[], statuses[] (`IP: STATUS`), used_count, used_server, and the
- * used server's offset_ms, abs_offset_ms and last_update_s. */
+ * used server's offset_ms, abs_offset_ms and last_update_s. With no server in use,
+ * abs_offset_ms and last_update_s are 0 (nothing to measure; the check fails on used_count). */
 export function parseShowNtp(output: string): ParseResult {
   const lines = contentLines(output).filter((l) => l.trim() !== '');
   const servers: Server[] = [];
@@ -47,8 +48,8 @@ export function parseShowNtp(output: string): ParseResult {
       statuses: servers.map((s) => `${s.server}: ${s.status ?? '(none)'}`),
       used_count: used.length,
       ...(u ? { used_server: u.server } : {}),
-      ...(u?.offset !== undefined ? { offset_ms: u.offset, abs_offset_ms: Math.abs(u.offset) } : {}),
-      ...(u?.age !== undefined ? { last_update_s: u.age } : {}),
+      ...(u?.offset !== undefined ? { offset_ms: u.offset, abs_offset_ms: Math.abs(u.offset) } : u ? {} : { abs_offset_ms: 0 }),
+      ...(u?.age !== undefined ? { last_update_s: u.age } : u ? {} : { last_update_s: 0 }),
     },
   };
 }

@@ -16,7 +16,8 @@ import { displayWidth } from '../../console/text-width.js';
 const padColumns = (s: string, n: number) => s + ' '.repeat(Math.max(1, n - displayWidth(s)));
 import { renderChecksMarkdown } from './explain-md.js';
 
-const DEFAULT_PLAYBOOK = 'playbooks/securex.yml';
+/** The shipped playbooks (docs/checks.md explains every check of them). */
+const DEFAULT_PLAYBOOKS = ['playbooks/securex.yml', 'playbooks/health.yml'];
 
 const L = {
   en: { severity: 'severity', tags: 'tags', playbook: 'playbook', collects: 'Collects', passes: 'Passes when', outcomes: 'Outcomes', diagnoses: 'Diagnoses (first match wins)', fixes: 'Remediation', why: 'Why', always: '(otherwise)', runsWhen: 'Runs only when', gate: 'Gate: if this check fails, it and every other check on the host are skipped (not applicable)', pass: 'pass: every condition above holds', fail: 'fail: a condition does not hold — the device is not compliant; the diagnosis says why', error: 'error: the evidence is missing or unreadable (we could not tell) — never counted as pass', skipped: 'skipped: not applicable to this host (a when-condition or the version gate)', waived: 'waived: a failure covered by a valid waiver', next: 'next step', verify: 'verified by re-running' },
@@ -68,7 +69,7 @@ export const command: CliCommand = {
   usage: `Usage: firebook explain [CHECK_ID...] [--all] [--format text|md] [-p PLAYBOOK]... [--lang en|ja]
 
 Without CHECK_ID, lists the checks; --all explains every check. --format md prints Markdown
-(docs/checks.md is \`firebook explain --all --format md\`). Default playbook: ${DEFAULT_PLAYBOOK}
+(docs/checks.md is \`firebook explain --all --format md\`). Default playbooks: ${DEFAULT_PLAYBOOKS.join(', ')}
 as shipped with firebook (found from the installed package, whatever the current folder).
 `,
   options: OPTIONS,
@@ -78,7 +79,7 @@ as shipped with firebook (found from the installed package, whatever the current
     const lang = parseLang('explain', values.lang);
     const format = parseChoice('explain', '--format', values.format, ['text', 'md'] as const) ?? 'text';
     // The default is the shipped playbook, found from the package, so explain works from any folder.
-    const paths = values.playbook ?? [packagePath(DEFAULT_PLAYBOOK)];
+    const paths = values.playbook ?? DEFAULT_PLAYBOOKS.map((p) => packagePath(p));
     const playbooks = loadPlaybooks(paths.map((p) => resolve(io.cwd, p)), io.cwd);
     const all = playbooks.flatMap((pb) => pb.spec.checks.map((c) => ({ pb, c })));
     if (values.all && positionals.length > 0) {

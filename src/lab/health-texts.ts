@@ -28,6 +28,8 @@ export function renderSftunnelBrief(device: Device, now = new Date()): string {
   const mgmt = device.managementAddress();
   const ago = (s: number) => sftunnelTime(new Date(now.getTime() - s * 1000));
   const { scenario } = device.profile;
+  // FDM-managed: "this command does not show any information" (docs/health.md).
+  if (scenario === 'fdm-managed') return '';
   if (scenario === 'registration-pending') return [`PEER:${LAB_FMC}`, `Connection to peer '${LAB_FMC}' Attempted at ${ago(20)}`].join('\n');
   if (scenario === 'tunnel-down') {
     return [

@@ -112,6 +112,7 @@ export function renderShowNetwork(device: Device): string {
 
 /** CLISH `show managers` on a registered FTD (docs/devices.md "show managers"; 7.x adds fields). */
 export function renderShowManagers(device: Device): string {
+  if (device.profile.scenario === 'fdm-managed') return 'Managed locally.';
   const lines = [field('Type', 'Manager'), field('Host', '192.0.2.10')];
   if (device.profile.isSevenX) {
     lines.push(

@@ -20,7 +20,8 @@ export type ScenarioName =
   | 'ha-split-brain'
   | 'disk-full'
   | 'ntp-unsynced'
-  | 'process-down';
+  | 'process-down'
+  | 'fdm-managed';
 
 /** Every scenario, in the order generated hosts cycle through them by default. */
 export const SCENARIOS: readonly ScenarioName[] = [
@@ -42,6 +43,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'disk-full',
   'ntp-unsynced',
   'process-down',
+  'fdm-managed',
 ];
 
 /** Misbehaviours a host can be told to show, for transport robustness tests. */

@@ -24,6 +24,7 @@ export const HEALTH_FLEET: LabHostSpec[] = [
   { name: 'fmc-disk', platform: 'fmc', scenario: 'disk-full', fmcLogin: 'bash' },
   { name: 'ftd-ntp', platform: 'ftd', scenario: 'ntp-unsynced' },
   { name: 'ftd-proc', platform: 'ftd', scenario: 'process-down' },
+  { name: 'ftd-fdm', platform: 'ftd', scenario: 'fdm-managed' },
   { name: 'ftd-orphan', platform: 'ftd', scenario: 'healthy' },
   { name: 'ftd-other-fmc', platform: 'ftd', scenario: 'healthy' },
   { name: 'ha-a1', platform: 'ftd', scenario: 'healthy', haGroup: 'pair-a', haRole: 'primary' },
@@ -44,6 +45,7 @@ const EXPECTED = {
   'fmc-disk': row(S, S, F, S, P, S),
   'ftd-ntp': row(P, P, P, F, P, P),
   'ftd-proc': row(P, P, P, P, F, P),
+  'ftd-fdm': row(S, S, P, P, P, P),
   'ftd-orphan': row(P, P, P, P, P, F),
   'ftd-other-fmc': row(F, P, P, P, P, P),
   'ha-a1': row(P, P, P, P, P, P),
@@ -93,6 +95,23 @@ describe('health playbook on the lab', () => {
     expect(d.id).toBe(diag);
     expect(localize(d.cause)).toMatch(cause);
     expect(localize(d.cause, 'ja')).not.toBe(localize(d.cause));
+  });
+
+  it('an FDM-managed device ("Managed locally.") is skipped, not failed, with the reason', () => {
+    expect(localize(check('ftd-fdm', 'manager-registered').reason!)).toMatch(/managed locally by FDM/);
+    expect(check('ftd-fdm', 'manager-registered').evidence[0].fields).toMatchObject({ managed_locally: true });
+  });
+
+  it('thresholds come from inputs: disk_warn_percent 10 fails a healthy 12 % volume, ntp_max_age_s 30 a 36 s update', async () => {
+    const one = lab.hosts.filter((h) => h.name === 'ftd-ok');
+    const inv = writeInventory({ ...lab, hosts: one }, [], undefined, { 'ftd-ok': { disk_warn_percent: 10, ntp_max_age_s: 30, sftunnel_heartbeat_max_age: 1 } });
+    const { report: r } = await runOn(inv, lab, { playbooks: [HEALTH] });
+    const st = statusTable(r)['ftd-ok'];
+    expect(st).toMatchObject({ 'disk-usage': F, 'ntp-synced': F, 'sftunnel-connected': F });
+    const c = (id: string) => r.hosts[0].checks.find((x) => x.checkId === id)!;
+    expect(c('disk-usage').diagnosis!.id).toBe('disk-high');
+    expect(c('ntp-synced').diagnosis!.id).toBe('ntp-stale');
+    expect(c('sftunnel-connected').diagnosis!.id).toBe('heartbeat-stale');
   });
 
   it('ha-state publishes the fields ha-pair-consistent reads; a pair agrees with itself', () => {

@@ -8,13 +8,14 @@ import type { LabHostSpec } from '../../src/lab/types.js';
 import { localize } from '../../src/model/playbook.js';
 import type { RunReport } from '../../src/model/result.js';
 import { ROOT, runOn, statusTable, writeInventory } from './helpers.js';
+import { DEMO_FLEET, DEMO_PLAYBOOKS } from '../../src/cli/commands/demo.js';
 
 const HEALTH = join(ROOT, 'playbooks/health.yml');
 const P = 'pass', F = 'fail', S = 'skipped';
 const ids = ['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state'];
 const row = (...s: string[]) => Object.fromEntries(ids.map((id, i) => [id, s[i]]));
 
-export const HEALTH_FLEET: LabHostSpec[] = [
+const HEALTH_FLEET: LabHostSpec[] = [
   { name: 'ftd-ok', platform: 'ftd', scenario: 'healthy' },
   { name: 'ftd-ok-7', platform: 'ftd', scenario: 'healthy', version: '7.2.4' },
   { name: 'fmc-ok', platform: 'fmc', scenario: 'healthy' },
@@ -124,5 +125,35 @@ describe('health playbook on the lab', () => {
     // Split brain: both units Active.
     expect([f('ha-c1').this_state, f('ha-c2').this_state]).toEqual(['Active', 'Active']);
     expect(f('ftd-ok')).toMatchObject({ failover: 'off' });
+  });
+});
+
+describe('the demo: SecureX and health in one run over the demo fleet', () => {
+  let lab: Lab;
+  let report: RunReport;
+  beforeAll(async () => {
+    lab = await startLab({ hosts: DEMO_FLEET });
+    ({ report } = await runOn(lab.inventoryPath, lab, { playbooks: DEMO_PLAYBOOKS.map((p) => join(ROOT, p)) }));
+  }, 180_000);
+  afterAll(() => lab?.stop());
+
+  it('every host gets the checks of both playbooks in one report', () => {
+    for (const h of report.hosts) {
+      const got = new Set(h.checks.map((c) => c.checkId));
+      expect(got.has('version-in-scope') && got.has('ha-state') && got.has('processes-running'), h.host).toBe(true);
+    }
+  });
+
+  it('each health failure of the demo fleet has its diagnosis; healthy HA pairs pass', () => {
+    const st = statusTable(report);
+    const diag = (host: string, id: string) => report.hosts.find((h) => h.host === host)!.checks.find((c) => c.checkId === id)!.diagnosis?.id;
+    expect(diag('ftd-tunnel', 'sftunnel-connected')).toBe('tunnel-down');
+    expect(diag('ftd-pending', 'manager-registered')).toBe('registration-pending');
+    expect(diag('ftd-disk', 'disk-usage')).toBe('disk-critical');
+    expect(diag('ftd-ntp', 'ntp-synced')).toBe('ntp-unsynchronised');
+    expect(diag('ftd-proc', 'processes-running')).toBe('process-down');
+    expect(diag('ftd-ha-b1', 'ha-state')).toBe('other-unit-failed');
+    expect([st['ftd-ha-a1']['ha-state'], st['ftd-ha-a2']['ha-state'], st['ftd-healthy']['ha-state']]).toEqual([P, P, P]);
+    expect(Object.values(st['ftd-healthy']).every((s) => s === P)).toBe(true);
   });
 });

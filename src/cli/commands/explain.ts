@@ -20,8 +20,8 @@ import { renderChecksMarkdown } from './explain-md.js';
 const DEFAULT_PLAYBOOKS = ['playbooks/securex.yml', 'playbooks/health.yml'];
 
 const L = {
-  en: { severity: 'severity', tags: 'tags', playbook: 'playbook', collects: 'Collects', passes: 'Passes when', outcomes: 'Outcomes', diagnoses: 'Diagnoses (first match wins)', fixes: 'Remediation', why: 'Why', always: '(otherwise)', runsWhen: 'Runs only when', gate: 'Gate: if this check fails, it and every other check on the host are skipped (not applicable)', pass: 'pass: every condition above holds', fail: 'fail: a condition does not hold — the device is not compliant; the diagnosis says why', error: 'error: the evidence is missing or unreadable (we could not tell) — never counted as pass', skipped: 'skipped: not applicable to this host (a when-condition or the version gate)', waived: 'waived: a failure covered by a valid waiver', next: 'next step', verify: 'verified by re-running' },
-  ja: { severity: '重大度', tags: 'タグ', playbook: 'プレイブック', collects: '収集するもの', passes: '合格条件', outcomes: '結果の意味', diagnoses: '診断 (最初に一致したもの)', fixes: '修復', why: '理由', always: '(その他)', runsWhen: '実行条件', gate: 'ゲート: このチェックが不合格の場合、このチェックとホスト上の他の全チェックはスキップ (対象外) になります', pass: 'pass: 上記の全条件を満たす', fail: 'fail: 条件を満たさない — 機器は準拠していません。診断が理由を示します', error: 'error: 証跡がない、または読めない (判定不能) — 合格とはみなしません', skipped: 'skipped: このホストには対象外 (when 条件またはバージョンゲート)', waived: 'waived: 有効な例外承認の対象となる失敗', next: '次の手順', verify: '検証: 再実行するチェック' },
+  en: { severity: 'severity', tags: 'tags', playbook: 'playbook', collects: 'Collects', passes: 'Passes when', outcomes: 'Outcomes', diagnoses: 'Diagnoses (first match wins)', fixes: 'Remediation', why: 'Why', always: '(otherwise)', runsWhen: 'Runs only when', skipWhen: 'Skipped when the evidence shows', gate: 'Gate: if this check fails, it and every other check on the host are skipped (not applicable)', pass: 'pass: every condition above holds', fail: 'fail: a condition does not hold — the device is not compliant; the diagnosis says why', error: 'error: the evidence is missing or unreadable (we could not tell) — never counted as pass', skipped: 'skipped: not applicable to this host (a when-condition or the version gate)', waived: 'waived: a failure covered by a valid waiver', next: 'next step', verify: 'verified by re-running' },
+  ja: { severity: '重大度', tags: 'タグ', playbook: 'プレイブック', collects: '収集するもの', passes: '合格条件', outcomes: '結果の意味', diagnoses: '診断 (最初に一致したもの)', fixes: '修復', why: '理由', always: '(その他)', runsWhen: '実行条件', skipWhen: '証跡による対象外の条件', gate: 'ゲート: このチェックが不合格の場合、このチェックとホスト上の他の全チェックはスキップ (対象外) になります', pass: 'pass: 上記の全条件を満たす', fail: 'fail: 条件を満たさない — 機器は準拠していません。診断が理由を示します', error: 'error: 証跡がない、または読めない (判定不能) — 合格とはみなしません', skipped: 'skipped: このホストには対象外 (when 条件またはバージョンゲート)', waived: 'waived: 有効な例外承認の対象となる失敗', next: '次の手順', verify: '検証: 再実行するチェック' },
 };
 
 function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): string {
@@ -34,6 +34,7 @@ function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): stri
     lines.push('', `${t.collects}:`);
     for (const s of c.collect) lines.push(`  - [${s.level}] ${s.command ?? `cat ${s.file}`}${s.loop ? `   (for each of ${Array.isArray(s.loop) ? s.loop.join(', ') : s.loop})` : ''}${s.parse ? `   → ${'parser' in s.parse ? s.parse.parser : 'regex'}` : ''}`);
   }
+  if (c.skip_when?.length) lines.push('', `${t.skipWhen}:`, ...c.skip_when.map((w) => `  - ${describeCondition(w)}`));
   lines.push('', `${t.passes}:`, ...c.expect.map((e) => `  - ${describeCondition(e)}${e.step ? ` (step ${e.step})` : ''}`));
   lines.push('', `${t.outcomes}:`, ...[t.pass, t.fail, t.error, t.skipped, t.waived].map((s) => `  - ${s}`));
   if (c.diagnose?.length) {

@@ -9,6 +9,7 @@ import { localize } from '../../src/model/playbook.js';
 import type { RunReport } from '../../src/model/result.js';
 import { ROOT, runOn, statusTable, writeInventory } from './helpers.js';
 import { DEMO_FLEET, DEMO_PLAYBOOKS } from '../../src/cli/commands/demo.js';
+import { fbAsync } from '../cli/helpers.js';
 
 const HEALTH = join(ROOT, 'playbooks/health.yml');
 const P = 'pass', F = 'fail', S = 'skipped';
@@ -155,5 +156,13 @@ describe('the demo: SecureX and health in one run over the demo fleet', () => {
     expect(diag('ftd-ha-b1', 'ha-state')).toBe('other-unit-failed');
     expect([st['ftd-ha-a1']['ha-state'], st['ftd-ha-a2']['ha-state'], st['ftd-healthy']['ha-state']]).toEqual([P, P, P]);
     expect(Object.values(st['ftd-healthy']).every((s) => s === P)).toBe(true);
+  });
+});
+
+describe('firebook validate playbooks/health.yml', () => {
+  it('passes (exit 0, six checks)', async () => {
+    const r = await fbAsync(['validate', join(ROOT, 'playbooks/health.yml')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ok: 1 playbook\(s\), 6 check\(s\)/);
   });
 });

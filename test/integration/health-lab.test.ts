@@ -165,4 +165,10 @@ describe('firebook validate playbooks/health.yml', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ok: 1 playbook\(s\), 6 check\(s\)/);
   });
+  it('firebook explain knows every health check id (the shipped playbooks are the default)', async () => {
+    const ids = ['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state'];
+    const r = await fbAsync(['explain', ...ids]);
+    expect(r.status, r.stderr).toBe(0);
+    for (const id of ids) expect(r.stdout).toContain(`${id} — `);
+  });
 });

@@ -17,6 +17,8 @@ function epochOf(year: string, month: string, day: string, time: string): number
 
 /** Seconds since 1970 (UTC) of a device timestamp, or undefined when the layout is not known. */
 export function parseDeviceTime(text: string): number | undefined {
+  // A timestamp is about 30 characters: anything much longer is not one (and is not split).
+  if (text.length > 80) return undefined;
   const w = text.trim().split(/\s+/);
   if (w.length === 6 && w[5] === 'UTC' && DAYS.has(w[0].toLowerCase())) return epochOf(w[4], w[1], w[2], w[3]);
   if (w.length === 6 && w[4] === 'UTC' && DAYS.has(w[0].toLowerCase())) return epochOf(w[5], w[1], w[2], w[3]);

@@ -11,7 +11,7 @@ import { renderLocalized } from './template.js';
 
 /** What evaluateCheck returns; the runner adds evidence, timing and attempts. */
 export interface CheckEvaluation {
-  status: 'pass' | 'fail' | 'error';
+  status: 'pass' | 'fail' | 'error' | 'skipped';
   conditions: ConditionEvaluation[];
   diagnosis?: Diagnosis;
   reason?: LocalizedText;
@@ -80,6 +80,13 @@ export function evaluateCheck(spec: CheckSpec, ctx: EvalContext, _lang: 'en' | '
   // Built only when a message is rendered: a passing check without messages needs none.
   let built: Record<string, unknown> | undefined;
   const text = (): Record<string, unknown> => (built ??= buildTextContext(judged, defaultStep));
+  // `skip_when`: the evidence says the check does not apply (docs/playbooks.md "Checks").
+  if (spec.skip_when?.length && spec.skip_when.every((c) => {
+    const r = evaluateCondition(c, judged);
+    return r.holds && !r.undecidable;
+  })) {
+    return { status: 'skipped', conditions: [], reason: spec.skip_reason ? renderLocalized(spec.skip_reason, text()) : { en: 'not applicable', ja: '対象外' } };
+  }
   const conditions = spec.expect.map((c) => {
     const r = evaluateCondition(c, judged);
     if (r.message !== undefined) r.message = renderLocalized(r.message, text());

@@ -13,12 +13,19 @@ import { renderTextLenient } from './template.js';
 import { compilePlaybookRegex, playbookRegexError, regexCount, regexText } from './parsers/regex.js';
 
 /** A string operand may name a variable (`equals: "{{vars.sse_api_host}}"`), so one condition
- * holds for every region; it is filled from `vars`, `facts` and `checks`. Others are literal. */
+ * holds for every region; it is filled from `vars`, `facts`, `checks` and the check's `steps`
+ * (`steps.<name>.fields.<f>`). A numeric bound (`gt`, `gte`, `lt`, `lte`) may be such a template
+ * too (`lt: "{{vars.disk_warn_percent}}"`): it must render to a number, else the condition is
+ * undecidable (docs/playbooks.md "Conditions"). Others are literal. */
 function withOperands(c: Condition, ctx: EvalContext): Condition {
-  const needs = [c.equals, c.not_equals, c.contains, c.not_contains, ...(c.in ?? []), ...(c.not_in ?? [])].some((v) => typeof v === 'string' && v.includes('{{'));
+  const raw = c as unknown as Record<string, unknown>;
+  const isTemplate = (v: unknown) => typeof v === 'string' && v.includes('{{');
+  const needs = [c.equals, c.not_equals, c.contains, c.not_contains, ...(c.in ?? []), ...(c.not_in ?? []), ...NUMERIC.map((k) => raw[k])].some(isTemplate);
   if (!needs) return c;
-  const text = { ...ctx.operands, vars: ctx.vars, facts: ctx.facts, checks: ctx.checks };
-  const fill = <T>(v: T): T => (typeof v === 'string' && v.includes('{{') ? (renderTextLenient(v, text) as T) : v);
+  const steps: Record<string, unknown> = {};
+  for (const [name, records] of Object.entries(ctx.steps)) if (records.length > 0) steps[name] = { fields: records[0].fields };
+  const text = { ...ctx.operands, vars: ctx.vars, facts: ctx.facts, checks: ctx.checks, steps };
+  const fill = <T>(v: T): T => (isTemplate(v) ? (renderTextLenient(v as string, text) as T) : v);
   const out: Condition = { ...c };
   if (out.equals !== undefined) out.equals = fill(out.equals);
   if (out.not_equals !== undefined) out.not_equals = fill(out.not_equals);
@@ -26,6 +33,8 @@ function withOperands(c: Condition, ctx: EvalContext): Condition {
   if (out.not_contains !== undefined) out.not_contains = fill(out.not_contains);
   if (out.in !== undefined) out.in = out.in.map(fill);
   if (out.not_in !== undefined) out.not_in = out.not_in.map(fill);
+  const bounds = out as unknown as Record<string, unknown>;
+  for (const k of NUMERIC) if (isTemplate(bounds[k])) bounds[k] = asNumber(fill(bounds[k])) ?? NaN;
   return out;
 }
 
@@ -190,6 +199,7 @@ function judge(cond: Condition, op: string, value: unknown): Judgement {
       if (value === null) return { holds: false };
       const n = asNumber(value);
       if (n === undefined) return { undecidable: `not a number: ${formatValue(value)}` };
+      if ([cond.gt, cond.gte, cond.lt, cond.lte].some((b) => Number.isNaN(b))) return { undecidable: 'a bound from a variable is not a number' };
       const ok = (cond.gt === undefined || n > cond.gt) && (cond.gte === undefined || n >= cond.gte) &&
         (cond.lt === undefined || n < cond.lt) && (cond.lte === undefined || n <= cond.lte);
       return { holds: ok };

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { TemplateError } from '../command/template-error.js';
 
 /** Helpers known to every firebook template environment (built-ins + ours). */
-export const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing', 'join']);
+export const KNOWN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing', 'join', 'add']);
 const CONTEXT_CHANGING = new Set(['each', 'with']);
 
 /** Converts a Handlebars exception (parse or strict-lookup) into a TemplateError with its position. */

@@ -55,6 +55,8 @@ function render(template: string, context: unknown): string {
   if (!env) {
     env = Handlebars.create();
     env.registerHelper('join', join);
+    // `{{add a b}}`: a sum of two numbers, for a bound that is a reading plus an input (docs/playbooks.md).
+    env.registerHelper('add', (a: unknown, b: unknown) => String(Number(a) + Number(b)));
   }
   try {
     let fn = cache.get(template);

@@ -134,7 +134,7 @@ const SHELL_PROGRAMS: Record<string, ProgramRule> = {
 };
 
 /** CLISH verbs that only read (level cli). */
-export const CLI_VERBS = new Set(['show', 'ping', 'traceroute', 'sftunnel-status', 'sftunnel-status_brief']);
+export const CLI_VERBS = new Set(['show', 'ping', 'traceroute', 'sftunnel-status', 'sftunnel-status_brief', 'sftunnel-status-brief']);
 
 /** Programs that run another program: never allowed in a read-only step, not even by extension. */
 const WRAPPERS = new Set(['sudo', 'su', 'doas', 'runuser', 'sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'csh', 'tcsh', 'fish', 'busybox', 'env', 'xargs', 'nohup', 'exec', 'eval', 'command', 'builtin', 'time', 'timeout', 'nice', 'ionice', 'chroot', 'setsid', 'stdbuf', 'watch', 'strace', 'ltrace', 'script', 'expect', 'parallel', '.', 'source', 'perl', 'python', 'python2', 'python3', 'flock', 'setpriv', 'unshare', 'nsenter', 'systemd-run', 'pkexec', 'ssh', 'taskset', 'chrt', 'prlimit', 'capsh', 'firejail', 'faketime', 'gdb', 'let', 'trap', 'alias']);

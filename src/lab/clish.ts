@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import type { Device } from './device.js';
 import { renderShowManagers, renderShowNetwork, renderShowVersion } from './texts.js';
+import { renderSftunnelBrief, renderShowClock, renderShowFailover, renderShowNtp } from './health-texts.js';
 
 /** What a CLISH line asks the terminal to do. */
 export type ClishOutcome =
@@ -19,9 +20,10 @@ export function runClishLine(device: Device, line: string): ClishOutcome {
   if (cmd === 'show version') return { kind: 'output', text: renderShowVersion(device), ok: true };
   if (cmd === 'show network') return { kind: 'output', text: renderShowNetwork(device), ok: true };
   if (cmd === 'show managers' && device.profile.platform === 'ftd') return { kind: 'output', text: renderShowManagers(device), ok: true };
-  if (cmd === 'sftunnel-status-brief' && device.profile.platform === 'ftd') {
-    return { kind: 'output', text: 'PEER:192.0.2.10\nRegistration: Completed.\nConnection to peer \'192.0.2.10\' Attempted at Mon Jun 15 09:21:57 2020 UTC', ok: true };
-  }
+  if (cmd === 'sftunnel-status-brief' && device.profile.platform === 'ftd') return { kind: 'output', text: renderSftunnelBrief(device), ok: true };
+  if (cmd === 'show clock') return { kind: 'output', text: renderShowClock(), ok: true };
+  if (cmd === 'show failover' && device.profile.platform === 'ftd') return { kind: 'output', text: renderShowFailover(device), ok: true };
+  if (cmd === 'show ntp' && device.profile.platform === 'ftd') return { kind: 'output', text: renderShowNtp(device), ok: true };
   if (words[0] === 'configure' && words[1] === 'network' && words[2] === 'dns') return configureDns(device, words.slice(3));
   if (['show', 'configure', 'system', 'show network', 'configure network'].includes(cmd)) {
     return { kind: 'output', text: 'Syntax error: The command is not completed', ok: false };

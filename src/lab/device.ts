@@ -39,6 +39,8 @@ export interface DeviceProfile {
   /** Last octet source for the 192.0.2.x management address. */
   index: number;
   uuid: string;
+  haGroup?: string;
+  haRole?: 'primary' | 'secondary';
 }
 
 /** Fills the defaults of a host spec. */
@@ -65,6 +67,7 @@ export function resolveProfile(spec: LabHostSpec, index: number, labLatencyMs?: 
     home: isSevenX ? '/Volume/home/admin' : '/home/admin',
     index,
     uuid: `9d4b06f4-f4d2-11e9-8c86-${hex}`,
+    ...(spec.haGroup !== undefined ? { haGroup: spec.haGroup, haRole: spec.haRole ?? 'primary' } : {}),
   };
 }
 
@@ -80,6 +83,8 @@ export class Device {
   socketConnected: boolean;
   /** sudo lectures once per user per host (its "lectured" file survives logouts). */
   lectured = false;
+  /** The other unit of this device's HA pair (set by startLab), if any. */
+  mate?: Device;
   /** Files written by redirections or `curl -o`. */
   readonly writtenFiles = new Map<string, string>();
   private readonly log: CommandLogEntry[] = [];

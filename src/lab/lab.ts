@@ -35,6 +35,21 @@ export function generateHostSpecs(count: number, scenarios: ScenarioName[] = ['h
   return specs;
 }
 
+/** Links the two units of each `haGroup` (each device's `mate`); a group must be two FTDs. */
+function linkHaPairs(specs: LabHostSpec[], devices: Map<string, Device>): void {
+  const groups = new Map<string, LabHostSpec[]>();
+  for (const s of specs) if (s.haGroup !== undefined) groups.set(s.haGroup, [...(groups.get(s.haGroup) ?? []), s]);
+  for (const [group, members] of groups) {
+    if (members.length > 2 || members.some((m) => m.platform !== 'ftd')) throw new Error(`lab: HA group '${group}' must be at most two FTDs`);
+    if (members.length === 2) {
+      const [a, b] = members.map((m) => devices.get(m.name)!);
+      a.mate = b;
+      b.mate = a;
+      if (a.profile.haRole === b.profile.haRole) b.profile.haRole = a.profile.haRole === 'primary' ? 'secondary' : 'primary';
+    }
+  }
+}
+
 /** A word for ssh args, quoted the way shlex (and so firebook and Ansible) splits it back. */
 export function shellWord(text: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'"'"'`)}'`;
@@ -47,7 +62,7 @@ export function renderInventory(hosts: Array<LabHostSpec & { port: number }>, us
   const groups: Record<string, { hosts: Record<string, unknown> }> = { ftd: { hosts: {} }, fmc: { hosts: {} } };
   for (const h of hosts) {
     const region = regionOfSpec(h);
-    groups[h.platform].hosts[h.name] = { ansible_host: '127.0.0.1', ansible_port: h.port, ansible_user: user, ansible_password: password, platform: h.platform, ...(region !== 'us' ? { sse_region: region } : {}) };
+    groups[h.platform].hosts[h.name] = { ansible_host: '127.0.0.1', ansible_port: h.port, ansible_user: user, ansible_password: password, platform: h.platform, ...(region !== 'us' ? { sse_region: region } : {}), ...(h.haGroup !== undefined ? { ha_group: h.haGroup } : {}) };
     const group = `scenario_${(h.scenario ?? 'healthy').replace(/-/g, '_')}`;
     groups[group] ??= { hosts: {} };
     groups[group].hosts[h.name] = null;
@@ -91,6 +106,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         return server.listen(0).then((port) => ({ port, key }));
       }),
     );
+    linkHaPairs(specs, devices);
     specs.forEach((spec, i) => {
       const { port, key } = ports[i];
       const p = devices.get(spec.name)!.profile;

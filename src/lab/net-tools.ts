@@ -1,10 +1,11 @@
-/** Network and process tools: nslookup, netstat, lsof, pmtool (+ curl from curl.ts).
+/** Network and process tools: nslookup, netstat, lsof, pmtool, df (+ curl from curl.ts).
  * Layouts follow the guide's captures (docs/securex.md steps 2, 5, 6) and docs/devices.md
  * ("Processes", "curl and nslookup"). */
 import type { CommandImpl } from './shell-context.js';
 import type { Device } from './device.js';
 import { GOOD_RESOLVERS } from './device.js';
 import { CLOUD_HOSTS, curl } from './curl.js';
+import { renderDf } from './health-texts.js';
 
 /** Time pmtool takes to restart a process (the device takes seconds; the lab stays fast). */
 const PMTOOL_RESTART_MS = 150;
@@ -98,7 +99,10 @@ const pmtool: CommandImpl = async ({ args, io, term, shell }) => {
   const sub = (args[0] ?? '').toLowerCase();
   if (sub === 'status') {
     const conn = d.connectorRunning ? `Running ${connectorPid(d)}` : 'User Disabled';
-    io.out(` EventHandler (normal) - Running 7741\n SSEConnector (system) - ${conn}\n sftunnel (system) - Running 7702\n CloudAgent (system) - Waiting\n`);
+    const lines = [' EventHandler (normal) - Running 7741', ` SSEConnector (system) - ${conn}`, ' sftunnel (system) - Running 7702', ' CloudAgent (system) - Waiting',
+      ` SFDataCorrelator (normal) - ${d.profile.scenario === 'process-down' ? 'Down' : 'Running 4871'}`, ' ntpd (normal) - Running 6335', ' diskmanager (normal) - Running 15189'];
+    if (d.profile.platform === 'ftd') lines.push(' lina (system) - Running 4560');
+    io.out(lines.join('\n') + '\n');
     return 0;
   }
   if (!['restartbyid', 'disablebyid', 'enablebyid'].includes(sub)) {
@@ -129,4 +133,7 @@ const pmtool: CommandImpl = async ({ args, io, term, shell }) => {
 };
 
 /** name → implementation. */
-export const NET_TOOLS: Record<string, CommandImpl> = { curl, nslookup, netstat, lsof, pmtool };
+/** `df -P` (POSIX columns; docs/health.md "disk-usage"); other flags print the same table. */
+const df: CommandImpl = ({ io, term }) => (io.out(renderDf(term.device) + '\n'), 0);
+
+export const NET_TOOLS: Record<string, CommandImpl> = { curl, nslookup, netstat, lsof, pmtool, df };

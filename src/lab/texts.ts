@@ -112,6 +112,7 @@ export function renderShowNetwork(device: Device): string {
 
 /** CLISH `show managers` on a registered FTD (docs/devices.md "show managers"; 7.x adds fields). */
 export function renderShowManagers(device: Device): string {
+  if (device.profile.scenario === 'fdm-managed') return 'Managed locally.';
   const lines = [field('Type', 'Manager'), field('Host', '192.0.2.10')];
   if (device.profile.isSevenX) {
     lines.push(
@@ -120,7 +121,7 @@ export function renderShowManagers(device: Device): string {
       field('Identifier', 'f7dc6cd2-633c-11f0-a89d-df27a2da9458'),
     );
   }
-  lines.push(field('Registration', 'Completed'));
+  lines.push(field('Registration', device.profile.scenario === 'registration-pending' ? 'Pending' : 'Completed'));
   if (device.profile.isSevenX) lines.push(field('Management type', 'Configuration and analytics'));
   return lines.join('\n');
 }

@@ -12,7 +12,16 @@ export type ScenarioName =
   | 'connector-stopped'
   | 'tls-intercepted'
   | 'region-eu'
-  | 'region-apj';
+  | 'region-apj'
+  // Health scenarios (docs/health.md "Lab"): one failure of playbooks/health.yml each.
+  | 'tunnel-down'
+  | 'registration-pending'
+  | 'ha-unit-failed'
+  | 'ha-split-brain'
+  | 'disk-full'
+  | 'ntp-unsynced'
+  | 'process-down'
+  | 'fdm-managed';
 
 /** Every scenario, in the order generated hosts cycle through them by default. */
 export const SCENARIOS: readonly ScenarioName[] = [
@@ -27,6 +36,14 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'tls-intercepted',
   'region-eu',
   'region-apj',
+  'tunnel-down',
+  'registration-pending',
+  'ha-unit-failed',
+  'ha-split-brain',
+  'disk-full',
+  'ntp-unsynced',
+  'process-down',
+  'fdm-managed',
 ];
 
 /** Misbehaviours a host can be told to show, for transport robustness tests. */
@@ -84,6 +101,12 @@ export interface LabHostSpec {
   /** bash PS1 of the expert and root shells (default `\u@\h:\w\$ `), e.g. a customised `.bashrc`
    * prompt with colours and non-ASCII: see FANCY_PS1. */
   ps1?: string;
+  /** An HA pair: the two FTDs with the same `haGroup` are the pair's units (`haRole` primary:
+   * Active, secondary: Standby Ready, each seeing the other). The inventory gets `ha_group`.
+   * Scenario 'ha-unit-failed' makes that unit Failed (its mate sees "Other host: … - Failed");
+   * 'ha-split-brain' on either unit makes both Active, each seeing the other Failed. */
+  haGroup?: string;
+  haRole?: 'primary' | 'secondary';
   faults?: LabFaults;
 }
 

@@ -117,6 +117,9 @@ export interface CheckSpec {
   /** Conditions on facts/vars; false → `skipped` with `skip_reason`. */
   when?: Condition[];
   skip_reason?: LocalizedText;
+  /** Conditions on the collected evidence: when all hold, the check is `skipped` with
+   * `skip_reason` instead of judged (e.g. `Managed locally.` on an FDM-managed device). */
+  skip_when?: Condition[];
   /** If this check fails, this and every other check on the host become `skipped`
    * (not applicable) with this check's `skip_reason`. Evaluated first. */
   applicability?: boolean;

@@ -62,6 +62,7 @@ export function conditionFieldIssues(spec: PlaybookSpec, locate: Locate): UserIs
       });
     visit(c.expect, `/checks/${ci}/expect`);
     visit(c.when, `/checks/${ci}/when`);
+    visit(c.skip_when, `/checks/${ci}/skip_when`);
     (c.diagnose ?? []).forEach((r, ri) => visit(r.when, `/checks/${ci}/diagnose/${ri}/when`));
   });
   return issues;

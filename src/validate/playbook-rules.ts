@@ -224,6 +224,7 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
     const steps = checkSteps(c.collect, `${base}/collect`, locate, issues);
     checkConditions(c.expect, `${base}/expect`, steps, locate, issues);
     checkConditions(c.when, `${base}/when`, steps, locate, issues);
+    checkConditions(c.skip_when, `${base}/skip_when`, steps, locate, issues);
     (c.diagnose ?? []).forEach((r, ri) => checkConditions(r.when, `${base}/diagnose/${ri}/when`, steps, locate, issues));
     (c.remediation ?? []).forEach((rid, i) => {
       if (!remediationIds.has(rid)) {

@@ -85,6 +85,7 @@ describe('read-only commands are accepted', () => {
     ['show network', 'cli'],
     ['show version', 'cli'],
     ['sftunnel-status_brief', 'cli'],
+    ['sftunnel-status-brief', 'cli'],
     ['cat /etc/sf/sf-version', 'expert'],
     ['curl -v -k --connect-timeout 10 -m 20 https://{{sse_api_host}}', 'root'],
     ['curl -v --connect-timeout 10 -m20 --cacert {{connector_ca}} {{item}}', 'root'],

@@ -24,6 +24,9 @@ const EXPECTED = {
   'ftd-apjc': row(P, P, P, P, P, P, P, P, P, P),
   'fmc-healthy': row(P, P, P, P, P, P, P, S, P, P),
   'fmc-bash': row(P, P, F, F, F, P, P, S, F, F),
+  // The health scenarios and HA pairs of the demo fleet are healthy for SecureX.
+  ...Object.fromEntries(['ftd-tunnel', 'ftd-pending', 'ftd-disk', 'ftd-ntp', 'ftd-proc', 'ftd-ha-a1', 'ftd-ha-a2', 'ftd-ha-b1', 'ftd-ha-b2', 'ftd-ha-c1', 'ftd-ha-c2']
+    .map((h) => [h, row(P, P, P, P, P, P, P, P, P, P)])),
 };
 
 describe('SecureX playbook on every lab scenario', () => {

@@ -2,6 +2,12 @@
 import type { ParseSpec } from '../../model/playbook.js';
 import type { ParseResult, Parser } from './types.js';
 import { parseActionQueue } from './action-queue.js';
+import { DF_OPTIONS, parseDf } from './df.js';
+import { parseShowClock } from './show-clock.js';
+import { parseShowFailover } from './show-failover.js';
+import { parseShowManagers } from './show-managers.js';
+import { parseShowNtp } from './show-ntp.js';
+import { parseSftunnelBrief } from './sftunnel.js';
 import { CONNECTOR_LOG_OPTIONS, parseConnectorLog } from './connector-log.js';
 import { parseCurl } from './curl.js';
 import { parseNslookup } from './nslookup.js';
@@ -29,6 +35,12 @@ const PARSERS: Record<string, Parser> = {
   'connector-log': parseConnectorLog,
   'action-queue': parseActionQueue,
   'pmtool-status': parsePmtoolStatus,
+  'show-managers': parseShowManagers,
+  'sftunnel-status-brief': parseSftunnelBrief,
+  'show-clock': parseShowClock,
+  'show-failover': parseShowFailover,
+  df: parseDf,
+  'show-ntp': parseShowNtp,
   lines: parseLines,
 };
 
@@ -51,7 +63,18 @@ export const PARSER_FIELDS: Readonly<Record<string, readonly string[]>> = Object
   'connector-log': ['line_count', 'error_count', 'ws_error_count', 'ws_error_classes', 'dns_error_count', 'egress_error_count',
     'tls_error_count', 'handshake_error_count', 'unknown_error_count', 'last_ws_error', 'dial_error_count', 'dial_error_ips',
     'lookup_hosts', 'lookup_dns_servers', 'last_error_time', 'newest_time', 'unrecognised_count', 'unrecognised_lines'],
-  'pmtool-status': ['processes', 'running', 'not_running', 'states', 'pids', 'process_count', 'unrecognised_count', 'unrecognised_lines'],
+  'pmtool-status': ['processes', 'running', 'not_running', 'states', 'pids', 'process_count', 'down', 'waiting', 'user_disabled', 'scheduled',
+    'unrecognised_count', 'unrecognised_lines'],
+  'show-managers': ['managed_locally', 'manager_count', 'hosts', 'registrations', 'completed_hosts', 'completed_host', 'pending_hosts', 'host', 'registration',
+    'unrecognised_count', 'unrecognised_lines'],
+  'sftunnel-status-brief': ['peers', 'peer_count', 'connected_peers', 'channels_missing', 'heartbeat_missing', 'oldest_heartbeat_epoch',
+    'registrations', 'last_disconnect_reasons', 'last_disconnect_reason', 'unrecognised_count', 'unrecognised_lines'],
+  'show-clock': ['epoch', 'clock'],
+  'show-failover': ['failover', 'failover_on', 'unit', 'this_role', 'this_state', 'other_role', 'other_state', 'states', 'transitional', 'pair_states_ok',
+    'version_ours', 'version_mate', 'versions_match', 'interfaces_failed', 'slots_down', 'interface_count', 'problems', 'unrecognised_count',
+    'unrecognised_lines'],
+  df: ['volumes', 'mounts', 'watched', 'use_percents', 'max_use_percent', 'max_use_mount', 'watched_volumes'],
+  'show-ntp': ['servers', 'statuses', 'used_count', 'used_server', 'offset_ms', 'abs_offset_ms', 'last_update_s'],
   'action-queue': ['probe_count', 'failed_count', 'exit_codes', 'unrecognised_count', 'last_exit_code'],
   lines: ['line_count', 'lines'],
   // `properties` fields are the file's keys: not known in advance.
@@ -64,7 +87,7 @@ export const NO_PARSER_OPTIONS = { type: 'object', additionalProperties: false, 
  * playbook schema applies the same schemas (its `$defs/parse`; a test keeps the two equal), so
  * `firebook validate` refuses an unknown or misspelt option at its file:line:col. */
 export const PARSER_OPTIONS: Readonly<Record<string, object>> = Object.freeze(
-  Object.fromEntries(PARSER_NAMES.map((name) => [name, name === 'connector-log' ? CONNECTOR_LOG_OPTIONS : NO_PARSER_OPTIONS])),
+  Object.fromEntries(PARSER_NAMES.map((name) => [name, name === 'connector-log' ? CONNECTOR_LOG_OPTIONS : name === 'df' ? DF_OPTIONS : NO_PARSER_OPTIONS])),
 );
 
 /** The built-in parser with this name, or undefined. */

@@ -1,5 +1,6 @@
 /** `firebook demo` (npm start): the main job on the built-in device lab — start a fleet with
- * healthy and broken devices, run the SecureX playbook, write reports, print where, stop the lab. */
+ * healthy and broken devices, run the SecureX and health playbooks in one run (one SSH session
+ * per host for both), write reports, print where, stop the lab. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { executeRun } from '../execute.js';
 import { packagePath } from '../../io/package-files.js';
 import type { LabHostSpec } from '../../lab/types.js';
 
-/** One device per scenario the SecureX procedure diagnoses, FTD and FMC. */
+/** One device per scenario the SecureX procedure and the health checks diagnose, FTD and FMC,
+ * and three HA pairs (docs/health.md "Lab"): a healthy one, one with a failed unit, one split. */
 export const DEMO_FLEET: LabHostSpec[] = [
   { name: 'ftd-healthy', platform: 'ftd', scenario: 'healthy' },
   { name: 'ftd-dns', platform: 'ftd', scenario: 'dns-broken' },
@@ -25,7 +27,21 @@ export const DEMO_FLEET: LabHostSpec[] = [
   { name: 'ftd-apjc', platform: 'ftd', scenario: 'region-apj', version: '7.0.1' },
   { name: 'fmc-healthy', platform: 'fmc', scenario: 'healthy', fmcLogin: 'cli' },
   { name: 'fmc-bash', platform: 'fmc', scenario: 'egress-blocked', fmcLogin: 'bash' },
+  { name: 'ftd-tunnel', platform: 'ftd', scenario: 'tunnel-down' },
+  { name: 'ftd-pending', platform: 'ftd', scenario: 'registration-pending' },
+  { name: 'ftd-disk', platform: 'ftd', scenario: 'disk-full' },
+  { name: 'ftd-ntp', platform: 'ftd', scenario: 'ntp-unsynced' },
+  { name: 'ftd-proc', platform: 'ftd', scenario: 'process-down' },
+  { name: 'ftd-ha-a1', platform: 'ftd', scenario: 'healthy', haGroup: 'ha-a', haRole: 'primary' },
+  { name: 'ftd-ha-a2', platform: 'ftd', scenario: 'healthy', haGroup: 'ha-a', haRole: 'secondary' },
+  { name: 'ftd-ha-b1', platform: 'ftd', scenario: 'healthy', haGroup: 'ha-b', haRole: 'primary' },
+  { name: 'ftd-ha-b2', platform: 'ftd', scenario: 'ha-unit-failed', haGroup: 'ha-b', haRole: 'secondary' },
+  { name: 'ftd-ha-c1', platform: 'ftd', scenario: 'ha-split-brain', haGroup: 'ha-c', haRole: 'primary' },
+  { name: 'ftd-ha-c2', platform: 'ftd', scenario: 'healthy', haGroup: 'ha-c', haRole: 'secondary' },
 ];
+
+/** The playbooks the demo runs together. */
+export const DEMO_PLAYBOOKS = ['playbooks/securex.yml', 'playbooks/health.yml'];
 
 /** demo's flags: parsed here, listed by completion. */
 const OPTIONS = {
@@ -35,11 +51,12 @@ const OPTIONS = {
 
 export const command: CliCommand = {
   name: 'demo',
-  summary: 'run the SecureX playbook on the built-in device lab and write reports (npm start)',
+  summary: 'run the SecureX and health playbooks on the built-in device lab and write reports (npm start)',
   usage: `Usage: firebook demo [--out DIR] [--lang en|ja]
 
-Starts the built-in device lab on loopback (healthy and broken FTD/FMC devices), runs
-playbooks/securex.yml against it in check mode, writes HTML/Markdown/JSON/JUnit reports,
+Starts the built-in device lab on loopback (healthy and broken FTD/FMC devices, HA pairs),
+runs playbooks/securex.yml and playbooks/health.yml against it in one run in check mode (one
+SSH session per host for both), writes HTML/Markdown/JSON/JUnit reports,
 prints a fleet summary and where the reports are, and stops the lab.
 Exits 0 when the run completed (the broken devices are expected to fail).
 `,
@@ -53,7 +70,7 @@ Exits 0 when the run completed (the broken devices are expected to fail).
     const lab = await startLab({ hosts: DEMO_FLEET, dir });
     try {
       io.stdout.write(`firebook demo: lab of ${lab.hosts.length} devices on 127.0.0.1 (inventory ${lab.inventoryPath})\n`);
-      const { playbooks, plan } = await loadInputs(io.cwd, [packagePath('playbooks/securex.yml')], lab.inventoryPath, {});
+      const { playbooks, plan } = await loadInputs(io.cwd, DEMO_PLAYBOOKS.map((p) => packagePath(p)), lab.inventoryPath, {});
       const { report, outDir } = await executeRun(
         {
           plan: plan!,

@@ -30,6 +30,7 @@ function renderCheck(c: CheckSpec): string[] {
   if (c.applicability) out.push('', `**Gate**: when this check fails, it and every other check on the host are \`skipped\` — ${localize(c.skip_reason, 'en')}`);
   if (c.when?.length) out.push('', `Runs only when: ${c.when.map((w) => code(describeCondition(w))).join(' and ')}; otherwise \`skipped\`${c.skip_reason ? ` (${localize(c.skip_reason, 'en')})` : ''}.`);
   if (c.scope !== undefined) out.push('', `**Across hosts**: judged once per \`ha_group\`, from the ${code(c.reads ?? '')} results of its two units; it sends nothing. Reported under each unit: \`error\` naming a unit that could not be judged, \`skipped\` on a host without \`ha_group\`.`);
+  if (c.skip_when?.length) out.push('', `Skipped when the evidence shows: ${c.skip_when.map((w) => code(describeCondition(w))).join(' and ')}.`);
   const deps = [...new Set((c.diagnose ?? []).flatMap((r) => r.when).map((w) => w.of).filter((p) => p.startsWith('checks.')).map((p) => p.split('.')[1]))];
   if (deps.length) out.push('', `Reads the results of: ${deps.map(code).join(', ')} (\`--tags\` brings them along).`);
   if (c.collect?.length) {

@@ -22,8 +22,8 @@ import { renderChecksMarkdown } from './explain-md.js';
 const DEFAULT_PLAYBOOKS = ['playbooks/securex.yml', 'playbooks/health.yml'];
 
 const L = {
-  en: { severity: 'severity', tags: 'tags', playbook: 'playbook', collects: 'Collects', passes: 'Passes when', outcomes: 'Outcomes', diagnoses: 'Diagnoses (first match wins)', fixes: 'Remediation', why: 'Why', always: '(otherwise)', runsWhen: 'Runs only when', gate: 'Gate: if this check fails, it and every other check on the host are skipped (not applicable)', pass: 'pass: every condition above holds', fail: 'fail: a condition does not hold — the device is not compliant; the diagnosis says why', error: 'error: the evidence is missing or unreadable (we could not tell) — never counted as pass', skipped: 'skipped: not applicable to this host (a when-condition or the version gate)', waived: 'waived: a failure covered by a valid waiver', next: 'next step', verify: 'verified by re-running', across: (reads: string) => `Judged across hosts: once per ha_group, from the ${reads} results of its two units; it sends nothing. Reported under each unit; error when a unit could not be judged (named), skipped on a host without ha_group.` },
-  ja: { severity: '重大度', tags: 'タグ', playbook: 'プレイブック', collects: '収集するもの', passes: '合格条件', outcomes: '結果の意味', diagnoses: '診断 (最初に一致したもの)', fixes: '修復', why: '理由', always: '(その他)', runsWhen: '実行条件', gate: 'ゲート: このチェックが不合格の場合、このチェックとホスト上の他の全チェックはスキップ (対象外) になります', pass: 'pass: 上記の全条件を満たす', fail: 'fail: 条件を満たさない — 機器は準拠していません。診断が理由を示します', error: 'error: 証跡がない、または読めない (判定不能) — 合格とはみなしません', skipped: 'skipped: このホストには対象外 (when 条件またはバージョンゲート)', waived: 'waived: 有効な例外承認の対象となる失敗', next: '次の手順', verify: '検証: 再実行するチェック', across: (reads: string) => `ホスト横断の判定: ha_group ごとに 1 回、2 台の ${reads} の結果から判定します。機器には何も送りません。各ユニットの下に報告します。判定できないユニットがあれば (名前を示して) error、ha_group のないホストでは skipped です。` },
+  en: { severity: 'severity', tags: 'tags', playbook: 'playbook', collects: 'Collects', passes: 'Passes when', outcomes: 'Outcomes', diagnoses: 'Diagnoses (first match wins)', fixes: 'Remediation', why: 'Why', always: '(otherwise)', runsWhen: 'Runs only when', skipWhen: 'Skipped when the evidence shows', gate: 'Gate: if this check fails, it and every other check on the host are skipped (not applicable)', pass: 'pass: every condition above holds', fail: 'fail: a condition does not hold — the device is not compliant; the diagnosis says why', error: 'error: the evidence is missing or unreadable (we could not tell) — never counted as pass', skipped: 'skipped: not applicable to this host (a when-condition or the version gate)', waived: 'waived: a failure covered by a valid waiver', next: 'next step', verify: 'verified by re-running', across: (reads: string) => `Judged across hosts: once per ha_group, from the ${reads} results of its two units; it sends nothing. Reported under each unit; error when a unit could not be judged (named), skipped on a host without ha_group.` },
+  ja: { severity: '重大度', tags: 'タグ', playbook: 'プレイブック', collects: '収集するもの', passes: '合格条件', outcomes: '結果の意味', diagnoses: '診断 (最初に一致したもの)', fixes: '修復', why: '理由', always: '(その他)', runsWhen: '実行条件', skipWhen: '証跡による対象外の条件', gate: 'ゲート: このチェックが不合格の場合、このチェックとホスト上の他の全チェックはスキップ (対象外) になります', pass: 'pass: 上記の全条件を満たす', fail: 'fail: 条件を満たさない — 機器は準拠していません。診断が理由を示します', error: 'error: 証跡がない、または読めない (判定不能) — 合格とはみなしません', skipped: 'skipped: このホストには対象外 (when 条件またはバージョンゲート)', waived: 'waived: 有効な例外承認の対象となる失敗', next: '次の手順', verify: '検証: 再実行するチェック', across: (reads: string) => `ホスト横断の判定: ha_group ごとに 1 回、2 台の ${reads} の結果から判定します。機器には何も送りません。各ユニットの下に報告します。判定できないユニットがあれば (名前を示して) error、ha_group のないホストでは skipped です。` },
 };
 
 function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): string {
@@ -37,6 +37,7 @@ function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): stri
     lines.push('', `${t.collects}:`);
     for (const s of c.collect) lines.push(`  - [${s.level}] ${s.command ?? `cat ${s.file}`}${s.loop ? `   (for each of ${Array.isArray(s.loop) ? s.loop.join(', ') : s.loop})` : ''}${s.parse ? `   → ${'parser' in s.parse ? s.parse.parser : 'regex'}` : ''}`);
   }
+  if (c.skip_when?.length) lines.push('', `${t.skipWhen}:`, ...c.skip_when.map((w) => `  - ${describeCondition(w)}`));
   lines.push('', `${t.passes}:`, ...c.expect.map((e) => `  - ${describeCondition(e)}${e.step ? ` (step ${e.step})` : ''}`));
   lines.push('', `${t.outcomes}:`, ...[t.pass, t.fail, t.error, t.skipped, t.waived].map((s) => `  - ${s}`));
   if (c.diagnose?.length) {
@@ -72,7 +73,7 @@ export const command: CliCommand = {
   usage: `Usage: firebook explain [CHECK_ID...] [--all] [--format text|md] [-p PLAYBOOK]... [--lang en|ja]
 
 Without CHECK_ID, lists the checks; --all explains every check. --format md prints Markdown
-(docs/checks.md is \`firebook explain --all --format md\`). Default playbooks: ${DEFAULT_PLAYBOOKS.join(' and ')}
+(docs/checks.md is \`firebook explain --all --format md\`). Default playbooks: ${DEFAULT_PLAYBOOKS.join(', ')}
 as shipped with firebook (found from the installed package, whatever the current folder).
 `,
   options: OPTIONS,
@@ -82,8 +83,7 @@ as shipped with firebook (found from the installed package, whatever the current
     const lang = parseLang('explain', values.lang);
     const format = parseChoice('explain', '--format', values.format, ['text', 'md'] as const) ?? 'text';
     // The default is the shipped playbook, found from the package, so explain works from any folder.
-    const shipped = DEFAULT_PLAYBOOKS.map((p) => packagePath(p));
-    const paths = values.playbook ?? [shipped[0], ...shipped.slice(1).filter((p) => existsSync(p))];
+    const paths = values.playbook ?? DEFAULT_PLAYBOOKS.map((p) => packagePath(p));
     const playbooks = loadPlaybooks(paths.map((p) => resolve(io.cwd, p)), io.cwd);
     const all = playbooks.flatMap((pb) => pb.spec.checks.map((c) => ({ pb, c })));
     if (values.all && positionals.length > 0) {

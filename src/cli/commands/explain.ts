@@ -7,7 +7,6 @@ import { parseChoice, parseLang } from '../options.js';
 import { loadPlaybooks } from '../../load/playbook.js';
 import { suggest } from '../../model/suggest.js';
 import { packagePath } from '../../io/package-files.js';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { labelsFor } from '../../report/labels.js';
 import { severityWord } from '../../report/view-format.js';

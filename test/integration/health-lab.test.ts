@@ -12,8 +12,8 @@ import { DEMO_FLEET, DEMO_PLAYBOOKS } from '../../src/cli/commands/demo.js';
 import { fbAsync } from '../cli/helpers.js';
 
 const HEALTH = join(ROOT, 'playbooks/health.yml');
-const P = 'pass', F = 'fail', S = 'skipped';
-const ids = ['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state'];
+const P = 'pass', F = 'fail', S = 'skipped', E = 'error';
+const ids = ['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state', 'ha-pair-consistent'];
 const row = (...s: string[]) => Object.fromEntries(ids.map((id, i) => [id, s[i]]));
 
 const HEALTH_FLEET: LabHostSpec[] = [
@@ -38,24 +38,24 @@ const HEALTH_FLEET: LabHostSpec[] = [
 ];
 
 const EXPECTED = {
-  'ftd-ok': row(P, P, P, P, P, P),
-  'ftd-ok-7': row(P, P, P, P, P, P),
-  'fmc-ok': row(S, S, P, S, P, S),
-  'ftd-tunnel': row(P, F, P, P, P, P),
-  'ftd-pending': row(F, F, P, P, P, P),
-  'ftd-disk': row(P, P, F, P, P, P),
-  'fmc-disk': row(S, S, F, S, P, S),
-  'ftd-ntp': row(P, P, P, F, P, P),
-  'ftd-proc': row(P, P, P, P, F, P),
-  'ftd-fdm': row(S, S, P, P, P, P),
-  'ftd-orphan': row(P, P, P, P, P, F),
-  'ftd-other-fmc': row(F, P, P, P, P, P),
-  'ha-a1': row(P, P, P, P, P, P),
-  'ha-a2': row(P, P, P, P, P, P),
-  'ha-b1': row(P, P, P, P, P, F),
-  'ha-b2': row(P, P, P, P, P, F),
-  'ha-c1': row(P, P, P, P, P, F),
-  'ha-c2': row(P, P, P, P, P, F),
+  'ftd-ok': row(P, P, P, P, P, P, S),
+  'ftd-ok-7': row(P, P, P, P, P, P, S),
+  'fmc-ok': row(S, S, P, S, P, S, S),
+  'ftd-tunnel': row(P, F, P, P, P, P, S),
+  'ftd-pending': row(F, F, P, P, P, P, S),
+  'ftd-disk': row(P, P, F, P, P, P, S),
+  'fmc-disk': row(S, S, F, S, P, S, S),
+  'ftd-ntp': row(P, P, P, F, P, P, S),
+  'ftd-proc': row(P, P, P, P, F, P, S),
+  'ftd-fdm': row(S, S, P, P, P, P, S),
+  'ftd-orphan': row(P, P, P, P, P, F, E),
+  'ftd-other-fmc': row(F, P, P, P, P, P, S),
+  'ha-a1': row(P, P, P, P, P, P, P),
+  'ha-a2': row(P, P, P, P, P, P, P),
+  'ha-b1': row(P, P, P, P, P, F, F),
+  'ha-b2': row(P, P, P, P, P, F, F),
+  'ha-c1': row(P, P, P, P, P, F, F),
+  'ha-c2': row(P, P, P, P, P, F, F),
 };
 
 describe('health playbook on the lab', () => {
@@ -92,6 +92,8 @@ describe('health playbook on the lab', () => {
     ['ha-b1', 'ha-state', 'other-unit-failed', /\(Secondary\) is Failed/],
     ['ha-b2', 'ha-state', 'this-unit-failed', /\(Secondary\) is Failed/],
     ['ha-c1', 'ha-state', 'other-unit-failed', /\(Secondary\) is Failed/],
+    ['ha-c1', 'ha-pair-consistent', 'split-brain', /both units are Active \(ha-c1, ha-c2\)/],
+    ['ha-c2', 'ha-pair-consistent', 'split-brain', /both units are Active \(ha-c1, ha-c2\)/],
   ])('%s %s → %s', (host, id, diag, cause) => {
     const d = check(host, id).diagnosis!;
     expect(d.id).toBe(diag);
@@ -155,18 +157,20 @@ describe('the demo: SecureX and health in one run over the demo fleet', () => {
     expect(diag('ftd-proc', 'processes-running')).toBe('process-down');
     expect(diag('ftd-ha-b1', 'ha-state')).toBe('other-unit-failed');
     expect([st['ftd-ha-a1']['ha-state'], st['ftd-ha-a2']['ha-state'], st['ftd-healthy']['ha-state']]).toEqual([P, P, P]);
-    expect(Object.values(st['ftd-healthy']).every((s) => s === P)).toBe(true);
+    expect(Object.entries(st['ftd-healthy']).every(([id, s]) => s === (id === 'ha-pair-consistent' ? S : P))).toBe(true);
+    expect([st['ftd-ha-a1']['ha-pair-consistent'], st['ftd-ha-a2']['ha-pair-consistent']]).toEqual([P, P]);
+    expect(diag('ftd-ha-c1', 'ha-pair-consistent')).toBe('split-brain');
   });
 });
 
 describe('firebook validate playbooks/health.yml', () => {
-  it('passes (exit 0, six checks)', async () => {
+  it('passes (exit 0, seven checks)', async () => {
     const r = await fbAsync(['validate', join(ROOT, 'playbooks/health.yml')]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/ok: 1 playbook\(s\), 6 check\(s\)/);
+    expect(r.stdout).toMatch(/ok: 1 playbook\(s\), 7 check\(s\)/);
   });
   it('firebook explain knows every health check id (the shipped playbooks are the default)', async () => {
-    const ids = ['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state'];
+    const ids = ['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state', 'ha-pair-consistent'];
     const r = await fbAsync(['explain', ...ids]);
     expect(r.status, r.stderr).toBe(0);
     for (const id of ids) expect(r.stdout).toContain(`${id} — `);

@@ -1,19 +1,18 @@
 /** Options `apply`, `resume` and `rollback` share (beside the connection options). */
 import { resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { REPORT_FORMATS } from '../report/index.js';
 import { parseWindow, type ChangeWindow } from '../change/window.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure, type ConnectionSettings } from './connection-options.js';
-import type { ChangeEnv } from '../change/apply-driver.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from './connection-options.js';
+import type { ChangeEnv, ChangeOptions } from '../change/apply-driver.js';
 import { executeRun } from './execute.js';
 import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
 import type { CliIO } from './command.js';
 import { allowedSignersFrom } from '../change/approval.js';
-import type { AllowedSigners } from '../change/allowed-signers.js';
 import { readCheckedJournal } from '../change/journal.js';
 import { readHistory, type JournalReader } from '../change/history.js';
 import { readAs } from './file-kind.js';
-import { keyPassphrase, loadSigningKey, type SigningKey } from '../change/sshsig.js';
+import { keyPassphrase, loadSigningKey } from '../change/sshsig.js';
 
 export const CHANGE_OPTIONS = {
   'allowed-signers': { type: 'string' },
@@ -72,19 +71,8 @@ type Values = {
   json?: boolean;
 } & Parameters<typeof parseConnectionOptions>[1];
 
-export interface ChangeSettings {
-  signers?: AllowedSigners;
-  allowUnsigned: boolean;
-  signingKey?: SigningKey;
-  window?: ChangeWindow;
-  windowText?: string;
-  extraVars: Record<string, unknown>;
-  connection: ConnectionSettings;
-  outDir?: string;
-  formats: ReportFormat[];
-  lang: 'en' | 'ja';
-  console: 'tty' | 'plain' | 'json';
-}
+/** What the change options mean, validated: the options change/ takes. */
+export type ChangeSettings = ChangeOptions;
 
 /**
  * resume's and rollback's one argument, a journal of the change — any of them: the newest is

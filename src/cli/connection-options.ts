@@ -8,7 +8,7 @@ import { hostsOfGroup } from '../inventory/index.js';
 import { UserError } from '../model/errors.js';
 import { missingFileHint } from '../io/missing-file.js';
 import type { RunPlan } from '../plan/plan.js';
-import type { Vault } from '../inventory/vault.js';
+import type { ChangeConnection } from '../change/apply-driver.js';
 import { openVault, parsePositiveInt, VAULT_OPTIONS } from './options.js';
 
 /** parseArgs options for connections and the vault (spread into a command's own options). */
@@ -37,15 +37,8 @@ export const CONNECTION_USAGE = `Connections:
 
 type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: (typeof CONNECTION_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof CONNECTION_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
-/** What the connection options mean, validated. */
-export interface ConnectionSettings {
-  forks?: number;
-  connectRate?: number;
-  connectionDefaults: Partial<ConnectionSpec>;
-  knownHostsFile?: string;
-  hostKeyPolicy: 'strict' | 'accept-new' | 'off';
-  vault: Vault;
-}
+/** What the connection options mean, validated (the shape change/ takes too). */
+export type ConnectionSettings = ChangeConnection;
 
 export function parseConnectionOptions(command: string, v: ConnectionValues, io: { cwd: string; env: NodeJS.ProcessEnv }): ConnectionSettings {
   const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook ${command}: ${message}`, hint: `run 'firebook ${command} --help' for the options` });

@@ -13,6 +13,7 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from '../io/atom
 import type { FmcSourceConfig } from './fmc-config.js';
 import { FmcMappingError, mapFmcAnswers, type ApiRecord, type FmcMapped } from './fmc-map.js';
 import type { Vault } from './vault.js';
+import type { FmcConnectOptions } from '../fmc/client.js';
 
 /** What the source needs of an FMC API client: the logged-in domain and paged GETs. */
 export interface FmcReader {
@@ -23,16 +24,8 @@ export interface FmcReader {
   getAll(path: string): Promise<ApiRecord[]>;
 }
 
-/** What a connect function is given (the shape of src/fmc's FmcConnectOptions). */
-export interface FmcConnectSettings {
-  url: string;
-  username: string;
-  password: string;
-  domain?: string;
-  caFile?: string;
-  validateCerts?: boolean;
-  rateLimit?: number;
-}
+/** What a connect function is given: src/fmc's options, less its tuning knobs. */
+export type FmcConnectSettings = Pick<FmcConnectOptions, 'url' | 'username' | 'password' | 'domain' | 'caFile' | 'validateCerts' | 'rateLimit'>;
 
 /** Logs in to an FMC. Errors carrying `triage` and `nextStep` are shown to the user. */
 export type FmcConnect = (settings: FmcConnectSettings) => Promise<FmcReader>;

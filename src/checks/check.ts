@@ -66,6 +66,7 @@ function pickDiagnosis(spec: CheckSpec, ctx: EvalContext, text: () => Record<str
     const d: Diagnosis = { cause: renderLocalized(rule.cause, text()) };
     if (rule.id !== undefined) d.id = rule.id;
     if (rule.next !== undefined) d.next = renderLocalized(rule.next, text());
+    if (rule.severity !== undefined) d.severity = rule.severity;
     return d;
   }
   return undefined;

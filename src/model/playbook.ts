@@ -99,6 +99,9 @@ export interface DiagnoseRule {
   next?: LocalizedText;
   /** Stable id of the cause, for dashboards (e.g. `dns-resolution`). */
   id?: string;
+  /** A failure this rule explains counts at this severity instead of the check's (e.g. a
+   * volume at 95 % is `high` where 85 % is the check's `medium`; docs/playbooks.md "Diagnoses"). */
+  severity?: Severity;
 }
 
 export interface Reference {

@@ -50,6 +50,8 @@ export interface Diagnosis {
   id?: string;
   cause: LocalizedText;
   next?: LocalizedText;
+  /** The rule's own severity, when it sets one (the result's severity is then this). */
+  severity?: Severity;
 }
 
 export interface CheckResult {

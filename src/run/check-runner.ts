@@ -70,7 +70,7 @@ export async function runCheck(spec: CheckSpec, ctx: CheckRunContext): Promise<C
       const collected = await collectSteps(spec.collect, ctx);
       evidence = collected.map((c) => c.evidence);
       const verdict = evaluateCheck(spec, evalContext(ctx, recordsByStep(collected), spec), ctx.lang);
-      result = { ...baseResult(spec, started), status: verdict.status, conditions: verdict.conditions, diagnosis: verdict.diagnosis, reason: verdict.reason, evidence, attempts: attempt };
+      result = { ...baseResult(spec, started), ...(verdict.diagnosis?.severity ? { severity: verdict.diagnosis.severity } : {}), status: verdict.status, conditions: verdict.conditions, diagnosis: verdict.diagnosis, reason: verdict.reason, evidence, attempts: attempt };
     } catch (err) {
       if (isLevelError(err)) {
         ctx.onLevelError?.(err);

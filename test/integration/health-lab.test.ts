@@ -101,6 +101,10 @@ describe('health playbook on the lab', () => {
     expect(localize(d.cause, 'ja')).not.toBe(localize(d.cause));
   });
 
+  it('a volume over disk_crit_percent fails at the rule\'s severity (high), not the check\'s (medium)', () => {
+    expect(check('ftd-disk', 'disk-usage')).toMatchObject({ status: 'fail', severity: 'high', diagnosis: { id: 'disk-critical', severity: 'high' } });
+  });
+
   it('an FDM-managed device ("Managed locally.") is skipped, not failed, with the reason', () => {
     expect(localize(check('ftd-fdm', 'manager-registered').reason!)).toMatch(/managed locally by FDM/);
     expect(check('ftd-fdm', 'manager-registered').evidence[0].fields).toMatchObject({ managed_locally: true });
@@ -114,6 +118,7 @@ describe('health playbook on the lab', () => {
     expect(st).toMatchObject({ 'disk-usage': F, 'ntp-synced': F, 'sftunnel-connected': F });
     const c = (id: string) => r.hosts[0].checks.find((x) => x.checkId === id)!;
     expect(c('disk-usage').diagnosis!.id).toBe('disk-high');
+    expect(c('disk-usage').severity).toBe('medium');
     expect(c('ntp-synced').diagnosis!.id).toBe('ntp-stale');
     expect(c('sftunnel-connected').diagnosis!.id).toBe('heartbeat-stale');
   });

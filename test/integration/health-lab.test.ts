@@ -10,6 +10,17 @@ import type { RunReport } from '../../src/model/result.js';
 import { ROOT, runOn, statusTable, writeInventory } from './helpers.js';
 import { DEMO_FLEET, DEMO_PLAYBOOKS } from '../../src/cli/commands/demo.js';
 import { fbAsync } from '../cli/helpers.js';
+import { createServer } from 'node:net';
+
+/** A port nothing listens on (bound, then released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 const HEALTH = join(ROOT, 'playbooks/health.yml');
 const P = 'pass', F = 'fail', S = 'skipped', E = 'error';
@@ -108,6 +119,18 @@ describe('health playbook on the lab', () => {
   it('an FDM-managed device ("Managed locally.") is skipped, not failed, with the reason', () => {
     expect(localize(check('ftd-fdm', 'manager-registered').reason!)).toMatch(/managed locally by FDM/);
     expect(check('ftd-fdm', 'manager-registered').evidence[0].fields).toMatchObject({ managed_locally: true });
+  });
+
+  it('ha-pair-consistent with one unit unreachable (its port closed): error on the other unit, naming it', async () => {
+    const pair = lab.hosts.filter((h) => h.haGroup === 'pair-a');
+    const closed = await closedPort();
+    const inv = writeInventory({ ...lab, hosts: pair }, [], undefined, { 'ha-a1': { ha_group: 'pair-a' }, 'ha-a2': { ha_group: 'pair-a', ansible_port: closed } });
+    const { report: r } = await runOn(inv, lab, { playbooks: [HEALTH], tags: ['ha'] });
+    const unit = (name: string) => r.hosts.find((h) => h.host === name)!;
+    expect(unit('ha-a2').status).toBe('unreachable');
+    const c = unit('ha-a1').checks.find((x) => x.checkId === 'ha-pair-consistent')!;
+    expect(c.status).toBe('error');
+    expect(localize(c.reason!)).toMatch(/ha-a2/);
   });
 
   it('thresholds come from inputs: disk_warn_percent 10 fails a healthy 12 % volume, ntp_max_age_s 30 a 36 s update', async () => {

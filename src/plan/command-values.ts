@@ -8,7 +8,7 @@
 import type { PlaybookSpec, LoadedPlaybook } from '../model/playbook.js';
 import type { UserIssue } from '../model/errors.js';
 import { getPath } from '../model/dotted-path.js';
-import { commandSites, commandTemplate, fillHole, loopPath, stepHoleTypes, TemplateError, validateVarValue, type CommandSite, type Hole } from '../command/index.js';
+import { apiSites, commandSites, commandTemplate, fillHole, loopPath, stepHoleTypes, TemplateError, validateVarValue, type CommandSite, type Hole } from '../command/index.js';
 import { renderReadOnly } from '../command/read-only.js';
 
 /** A problem found for one host (undefined: the same for all), before grouping. */
@@ -41,7 +41,8 @@ export function sayOnce(list: HostIssue[]): UserIssue[] {
 /** Every variable path the command templates use, with the pointer of the template. */
 export function commandVariablesOf(spec: PlaybookSpec): Array<{ pointer: string; path: string }> {
   const out: Array<{ pointer: string; path: string }> = [];
-  for (const site of commandSites(spec)) {
+  // `api:` paths too (docs/playbooks.md "API steps"): their holes are filled like a command's.
+  for (const site of [...commandSites(spec), ...apiSites(spec)]) {
     try {
       for (const h of commandTemplate(site.template).holes) out.push({ pointer: site.pointer, path: h.path });
     } catch {

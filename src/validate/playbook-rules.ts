@@ -157,6 +157,8 @@ function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locat
   (list ?? []).forEach((s, i) => {
     const at = () => locate(`${base}/${i}`);
     if (s.api === undefined && (s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command, file or api', location: at() });
+    if (s.api !== undefined && (s.level !== 'api' || s.command !== undefined || s.file !== undefined))
+      issues.push({ code: 'schema', message: 'an api: step reads the FMC REST API: it takes no level, command or file', location: at(), hint: 'split it into an api: step and a shell step (docs/playbooks.md "API steps")' });
     if (seen.has(names[i])) issues.push({ code: 'duplicate-id', message: `step name '${names[i]}' is used twice in this list`, location: at() });
     seen.add(names[i]);
     if (s.parse && 'parser' in s.parse && !PARSER_NAMES.includes(s.parse.parser)) {

@@ -82,6 +82,22 @@ describe('api: steps against the lab FMC', () => {
     }
   });
 
+  it('--record keeps the API answers and --replay gives them back without asking the FMC again', async () => {
+    const rec = join(out, 'rec');
+    const a = await run(['--record', rec]);
+    expect(a.status, a.stderr).toBe(0);
+    const dir = join(out, 'replayed');
+    const asked = () => Object.entries(fmc.emulator.stats.byPath).filter(([p]) => p.includes('/integration/')).reduce((n, [, c]) => n + c, 0);
+    const before = asked();
+    expect(before).toBeGreaterThan(0);
+    // the inventory is still read from the FMC; the api: steps are answered from the recording
+    const r = await fbAsync(['run', 'playbooks/securex.yml', '-i', fmc.inventoryPath, '--replay', rec, '--out', dir, '--format', 'json'], { env: env() });
+    expect(r.status, r.stderr).toBe(0);
+    expect(asked()).toBe(before);
+    const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    for (const id of ['fmc-cloud-region', 'fmc-cloud-events', 'fmc-device-connected']) expect(checkOf(rep, id).status, id).toBe('pass');
+  });
+
   it('GET only: an api: step with another method is refused at validate (exit 4), nothing runs', async () => {
     const pb = join(out, 'post.yml');
     writeFileSync(pb, 'name: t\nchecks:\n  - id: c\n    title: t\n    severity: low\n    collect:\n      - api: { post: /integration/securexconfigs }\n    expect: [{ of: exit, equals: 0 }]\n');

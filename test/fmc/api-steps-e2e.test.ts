@@ -129,3 +129,29 @@ describe('api: steps against the lab FMC', () => {
     expect(JSON.stringify(c.reason)).toMatch(/did not come from a plugin: firebook\.fmc inventory source/);
   });
 });
+
+describe('fmc-securex-enabled on an FMC 7.0 (the endpoint exists from 7.0)', () => {
+  let lab7: Lab;
+  let fmc7: LabFmc;
+  beforeAll(async () => {
+    lab7 = await startLab({ hosts: [{ name: 'ftd01', platform: 'ftd' }, { name: 'ftd02', platform: 'ftd' }, { name: 'fmc01', platform: 'fmc', version: '7.0.1' }] });
+    fmc7 = await startLabFmc(lab7);
+  });
+  afterAll(async () => {
+    await fmc7?.stop();
+    await lab7?.stop();
+  });
+  const run7 = async (name: string) => {
+    const dir = join(out, name);
+    const r = await fbAsync(['run', 'playbooks/securex.yml', '-i', fmc7.inventoryPath, '--tags', 'fmc-securex-enabled', '--known-hosts', lab7.knownHostsPath, '--out', dir, '--format', 'json'], { env: { FMC_PASSWORD: fmc7.password, XDG_CACHE_HOME: join(out, 'cache7') } });
+    const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    return { r, c: rep.hosts.find((h) => h.host === new URL(fmc7.emulator.url).hostname)!.checks.find((c) => c.checkId === 'fmc-securex-enabled')! };
+  };
+  it('passes when SecureX is enabled, and fails with fmc-securex-disabled when it is not', async () => {
+    const ok = await run7('securex-on');
+    expect(ok.c.status, ok.r.stderr).toBe('pass');
+    fmc7.emulator.setIntegration({ securexEnabled: false });
+    const off = await run7('securex-off');
+    expect(off.c).toMatchObject({ status: 'fail', diagnosis: { id: 'fmc-securex-disabled' } });
+  });
+});

@@ -155,3 +155,20 @@ describe('fmc-securex-enabled on an FMC 7.0 (the endpoint exists from 7.0)', () 
     expect(off.c).toMatchObject({ status: 'fail', diagnosis: { id: 'fmc-securex-disabled' } });
   });
 });
+
+describe('plan time', () => {
+  it('a value that is not one path segment is refused before anything runs (exit 4), naming the hole and not the value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-fmc-plan-'));
+    try {
+      writeFileSync(join(dir, 'inv.yml'), 'all:\n  hosts:\n    fmc1: { ansible_host: 127.0.0.1, platform: fmc, dev: SECRETVALUE/../../fmc_platform }\n');
+      writeFileSync(join(dir, 'pb.yml'), 'name: t\ninputs: { dev: { type: string } }\nchecks:\n  - id: c\n    title: t\n    severity: low\n    collect:\n      - api: { get: "/devices/devicerecords/{{dev}}" }\n        parse: { parser: json }\n    expect: [{ of: item_count, gte: 1 }]\n');
+      const r = await fbAsync(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.yml'), '--out', join(dir, 'out')]);
+      expect(r.status).toBe(4);
+      expect(r.stderr).toMatch(/dev is not one API path segment/);
+      expect(r.stderr).toMatch(/in an api: path/);
+      expect(r.stderr).not.toContain('SECRETVALUE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

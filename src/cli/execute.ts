@@ -13,6 +13,9 @@ import { afterPendingSignals, runPlan, type RunOptions } from '../run/runner.js'
 import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
+import { FmcApiConnector, type FmcApiOf } from '../fmc/session.js';
+import { connectSettingsOf, fmcSourceOf } from '../inventory/index.js';
+import type { Inventory } from '../model/inventory.js';
 import { PRIVATE_DIR_MODE, TEMP_MARK } from '../io/atomic-file.js';
 import { buildReport, createFileReporter, redactArgv, writeReports, type ReportFormat } from '../report/index.js';
 import { openEventLog, readEventLog } from '../store/index.js';
@@ -55,6 +58,9 @@ export interface ExecuteConfig {
   replay?: string;
   console: 'tty' | 'plain' | 'quiet' | 'json';
   shard?: Shard;
+  /** The inventory the plan came from: `api:` steps of an FMC host from a `firebook.fmc`
+   * source read that FMC (docs/playbooks.md "API steps"); without it they are refused. */
+  inventory?: Inventory;
   /** Runs the work instead of `runPlan(plan, …)`: the change window's apply, resume and
    * rollback drive their plan steps with the same connector, reporters, event log, run
    * folder and Ctrl-C handling. */
@@ -70,9 +76,11 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
   const runId = newRunId();
   const outDir = resolve(io.cwd, cfg.outDir ?? join(cfg.outBase ?? 'reports', runId));
   mkdirSync(outDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // `api:` steps are answered by the FMC's API inside the recorder, so a replay answers them
+  // from the recording without any network.
   let connector: Connector = cfg.replay
     ? new ReplayConnector(resolve(io.cwd, cfg.replay))
-    : new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy });
+    : new FmcApiConnector(new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy }), fmcApiOf(cfg.inventory, io.env));
   if (cfg.record) connector = new RecordingConnector(connector, resolve(io.cwd, cfg.record));
 
   const eventsPath = join(outDir, 'events.jsonl');
@@ -164,6 +172,17 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
       process.once('SIGTERM', exitNow);
     }
   }
+}
+
+/** Which FMC answers a host's `api:` steps: the `firebook.fmc` source that listed it, when the
+ * host is that FMC (include_fmc); otherwise why not (the check is then `error` with it). */
+function fmcApiOf(inventory: Inventory | undefined, env: NodeJS.ProcessEnv): FmcApiOf {
+  return (host) => {
+    const src = inventory ? fmcSourceOf(inventory, host.name) : undefined;
+    if (!src) return { none: `api: steps read an FMC's REST API, and host '${host.name}' did not come from a plugin: firebook.fmc inventory source (docs/playbooks.md "API steps")` };
+    if (host.platform !== 'fmc') return { none: `api: steps run on the FMC's own host (include_fmc: true); '${host.name}' is a device the FMC lists (docs/playbooks.md "API steps")` };
+    return connectSettingsOf(src, env);
+  };
 }
 
 /** The policy the report records: the weakest any host used (a host's own

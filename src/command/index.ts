@@ -13,3 +13,5 @@ export { stepHoleTypes, variableHoleTypes, inferHoleType, elementType, loopPath 
 export { validateVarValue, canonicalChoice } from './var-value.js';
 export { commandSites, playbookTemplates } from './sites.js';
 export type { CommandSite } from './sites.js';
+export { apiSites, apiPathProblems, renderApiPath, API_SEGMENT } from './api-path.js';
+export type { ApiSite } from './api-path.js';

@@ -3,3 +3,5 @@ export { connectFmc } from './client.js';
 export type { FmcClient, FmcConnectOptions, FmcStats } from './client.js';
 export { FmcError } from './errors.js';
 export type { FmcTriage } from './errors.js';
+export { FmcApiConnector, apiEvidence } from './session.js';
+export type { FmcApiOf } from './session.js';

@@ -107,6 +107,10 @@ export interface FmcEmulator {
   haPairs: Array<FmcHaPairSpec & { id: string }>;
   stats: FmcEmulatorStats;
   setFault(faults: FmcFaults): void;
+  /** Changes the cloud settings (`cloudRegion`, `securexEnabled`, `cloudEvents`) while running. */
+  setIntegration(s: Pick<FmcEmulatorOptions, 'cloudRegion' | 'securexEnabled' | 'cloudEvents'>): void;
+  /** Changes a device's `isConnected` / `healthStatus` while running. */
+  setDevice(name: string, s: Pick<FmcDeviceSpec, 'isConnected' | 'healthStatus'>): void;
   /** Every access and refresh token issued so far (for canary tests). */
   tokensIssued(): string[];
   /** Invalidate the live tokens now (a token expiring mid-run). */
@@ -414,6 +418,12 @@ export async function startFmcEmulator(opts: FmcEmulatorOptions): Promise<FmcEmu
     haPairs,
     stats,
     setFault: applyFaults,
+    setIntegration: (s) => void Object.assign(opts, s),
+    setDevice: (name, s) => {
+      const d = byName.get(name);
+      if (!d) throw new Error(`fmc emulator: no device '${name}'`);
+      Object.assign(devices.find((x) => x.name === name)!, s);
+    },
     tokensIssued: () => [...issued],
     expireTokens: () => {
       if (token) token.issuedAt = -Infinity;

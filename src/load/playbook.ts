@@ -31,6 +31,8 @@ export function readUserFile(path: string, what: string): string {
 function shellIsExpert(spec: PlaybookSpec): void {
   const steps = [...spec.checks.flatMap((c) => c.collect ?? []), ...(spec.remediations ?? []).flatMap((r) => [...(r.capture ?? []), ...r.apply, ...(r.rollback ?? [])])];
   for (const s of steps) if ((s.level as string) === 'shell') s.level = 'expert';
+  // An `api:` step is not a shell: its level is `api` (docs/playbooks.md "API steps").
+  for (const s of steps) if ('api' in s && s.api !== undefined && (s.level as string | undefined) === undefined) s.level = 'api';
 }
 
 /** Loads and validates one playbook. Throws a UserError listing every problem found. */

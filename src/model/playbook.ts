@@ -6,8 +6,10 @@
  */
 
 /** Shell level a command runs in. `cli` = FTD/FMC CLISH (`> `); `expert` = the Linux
- * shell of the login user (`admin@host:~$`, or FMC/linux login shell); `root` = after `sudo su`. */
-export type Level = 'cli' | 'expert' | 'root';
+ * shell of the login user (`admin@host:~$`, or FMC/linux login shell); `root` = after `sudo su`.
+ * `api`: not a shell — an `api:` step's GET on the FMC REST API (docs/playbooks.md "API steps");
+ * never written as `level:`, set by the loader for `api:` steps. */
+export type Level = 'cli' | 'expert' | 'root' | 'api';
 export const LEVELS: readonly Level[] = ['cli', 'expert', 'root'];
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -80,6 +82,10 @@ export interface CollectStep {
   command?: string;
   /** Read a file instead (`cat` at the given level); a command-language template. */
   file?: string;
+  /** Read the FMC REST API instead of a shell (docs/playbooks.md "API steps"): GET only; the
+   * path relative to `/api/fmc_config/v1/domain/{domainUUID}` or absolute under `/api/`, a
+   * command-language template whose holes hold one path segment each. Its level is `api`. */
+  api?: { get: string };
   parse?: ParseSpec;
   /** Run once per item; `{{item}}` in the command. A list variable's name (`sse_endpoints`, `{{x}}`), or a literal list. */
   loop?: string | Array<string | number>;

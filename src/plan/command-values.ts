@@ -8,7 +8,7 @@
 import type { PlaybookSpec, LoadedPlaybook } from '../model/playbook.js';
 import type { UserIssue } from '../model/errors.js';
 import { getPath } from '../model/dotted-path.js';
-import { commandSites, commandTemplate, fillHole, loopPath, stepHoleTypes, TemplateError, validateVarValue, type CommandSite, type Hole } from '../command/index.js';
+import { apiSites, commandSites, commandTemplate, fillHole, loopPath, renderApiPath, stepHoleTypes, TemplateError, validateVarValue, type CommandSite, type Hole } from '../command/index.js';
 import { renderReadOnly } from '../command/read-only.js';
 
 /** A problem found for one host (undefined: the same for all), before grouping. */
@@ -41,7 +41,8 @@ export function sayOnce(list: HostIssue[]): UserIssue[] {
 /** Every variable path the command templates use, with the pointer of the template. */
 export function commandVariablesOf(spec: PlaybookSpec): Array<{ pointer: string; path: string }> {
   const out: Array<{ pointer: string; path: string }> = [];
-  for (const site of commandSites(spec)) {
+  // `api:` paths too (docs/playbooks.md "API steps"): their holes are filled like a command's.
+  for (const site of [...commandSites(spec), ...apiSites(spec)]) {
     try {
       for (const h of commandTemplate(site.template).holes) out.push({ pointer: site.pointer, path: h.path });
     } catch {
@@ -74,7 +75,7 @@ export function commandValueIssues(pb: LoadedPlaybook, sites: CommandSite[], var
     if (!(err instanceof TemplateError)) throw err;
     const what = err.message.replace(/ \(template line \d+, column \d+\)$/, '');
     const extra = fromExtra(key);
-    const message = `${what} (in a ${site.level} command)`;
+    const message = `${what} (${site.level === 'api' ? 'in an api: path' : `in a ${site.level} command`})`;
     if (extra) issues.push({ issue: { code: 'invalid-variable', message: `${extra}: ${message}` } });
     else issues.push({ host, issue: { code: 'invalid-variable', message, location: pb.locate(site.pointer, { offset: hole.offset }), hint: 'fix the value in the inventory or the playbook (docs/commands.md: types of command values)' } });
   };
@@ -117,6 +118,24 @@ export function commandValueIssues(pb: LoadedPlaybook, sites: CommandSite[], var
       } catch (err) {
         report(site, hole, v.key, err);
       }
+    }
+  }
+  // `api:` paths (docs/playbooks.md "API steps"): rendered with the plan's values when every hole
+  // is a variable known now, so a value that is not one path segment is refused before any run.
+  for (const site of apiSites(pb.spec)) {
+    let holes: readonly Hole[];
+    try {
+      holes = commandTemplate(site.template).holes;
+    } catch {
+      continue;
+    }
+    const known = holes.map((h) => ({ h, v: variableOf(h.path) }));
+    if (holes.length === 0 || known.some(({ v }) => !v || badInput(v.key) || getPath(vars, v.parts) === undefined)) continue;
+    try {
+      renderApiPath(site.template, { ...vars, vars }, stepHoleTypes(pb.spec, site.step));
+    } catch (err) {
+      const hole = holes.find((h) => err instanceof TemplateError && err.line === h.line && err.col === h.col) ?? holes[0];
+      report({ pointer: site.pointer, template: site.template, level: 'api', readOnly: true, step: site.step }, hole, variableOf(hole.path)!.key, err);
     }
   }
   return issues;

@@ -7,7 +7,7 @@ import type { Evidence } from '../model/result.js';
 import { renderReadOnly } from '../command/read-only.js';
 import { parseOutput, stepNamesOf, type StepRecord } from '../checks/index.js';
 import { getPath } from '../model/dotted-path.js';
-import { loopPath, stepHoleTypes } from '../command/index.js';
+import { loopPath, renderApiPath, stepHoleTypes } from '../command/index.js';
 
 /** Errors that end a check (or a level) but leave the session usable. */
 export function isLevelError(err: unknown): err is TransportError {
@@ -34,6 +34,9 @@ export function commandsFor(step: CollectStep, ctx: Pick<CollectContext, 'templa
   const types = ctx.playbook ? stepHoleTypes(ctx.playbook, step) : undefined;
   return (items ?? [undefined]).map((item) => {
     const tctx = item === undefined ? ctx.templateContext : { ...ctx.templateContext, item };
+    // An `api:` step is a GET of a path whose holes hold one segment each (command/api-path.ts);
+    // the session of the host answers it (docs/playbooks.md "API steps").
+    if (step.api !== undefined) return { command: `GET ${renderApiPath(step.api.get, tctx, types)}`, item: item === undefined ? undefined : String(item) };
     // Read-only by construction: the words judged are the words sent, each single-quoted; a
     // file is read with `cat` and its path is one word (command/read-only.ts).
     const command = renderReadOnly(step.file ?? step.command!, tctx, step.level, types, ctx.playbook?.readonly_commands, step.file !== undefined);

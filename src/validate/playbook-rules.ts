@@ -9,6 +9,7 @@ import { suggest } from '../model/suggest.js';
 import { checkVarsByInput } from './vars-by-input.js';
 import { readOnlyProblems, refusedExtension, renderReadOnly } from '../command/read-only.js';
 import { commandSites, playbookTemplates, type CommandSite } from '../command/sites.js';
+import { apiPathProblems, apiSites } from '../command/api-path.js';
 
 
 type Locate = (pointer: string, opts?: { key?: boolean; offset?: number }) => SourceLocation;
@@ -116,6 +117,19 @@ function commandIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
   return issues;
 }
 
+/** `api:` paths (docs/playbooks.md "API steps"): the command language with one-segment holes; GET
+ * only is the schema's (an `api:` mapping has the one key `get`). */
+function apiIssues(spec: PlaybookSpec, locate: Locate): UserIssue[] {
+  return apiSites(spec).flatMap((site) =>
+    apiPathProblems(site.template).map((p) => ({
+      code: 'template',
+      message: p.message,
+      location: locate(site.pointer, { offset: p.offset }),
+      hint: 'an API path is literal text with {{variable}} holes, each holding one path segment (docs/playbooks.md "API steps")',
+    })),
+  );
+}
+
 function checkConditions(list: Condition[] | undefined, base: string, stepNames: Set<string>, locate: Locate, issues: UserIssue[]): void {
   (list ?? []).forEach((cond, i) => {
     // Located only when there is something to say: finding a node's position is not free.
@@ -142,7 +156,9 @@ function checkSteps(list: CollectStep[] | undefined, base: string, locate: Locat
   const seen = new Set<string>();
   (list ?? []).forEach((s, i) => {
     const at = () => locate(`${base}/${i}`);
-    if ((s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command or file', location: at() });
+    if (s.api === undefined && (s.command === undefined) === (s.file === undefined)) issues.push({ code: 'schema', message: 'a collect step needs exactly one of command, file or api', location: at() });
+    if (s.api !== undefined && (s.level !== 'api' || s.command !== undefined || s.file !== undefined))
+      issues.push({ code: 'schema', message: 'an api: step reads the FMC REST API: it takes no level, command or file', location: at(), hint: 'split it into an api: step and a shell step (docs/playbooks.md "API steps")' });
     if (seen.has(names[i])) issues.push({ code: 'duplicate-id', message: `step name '${names[i]}' is used twice in this list`, location: at() });
     seen.add(names[i]);
     if (s.parse && 'parser' in s.parse && !PARSER_NAMES.includes(s.parse.parser)) {
@@ -258,6 +274,7 @@ export function checkPlaybookRules(spec: PlaybookSpec, locate: Locate): UserIssu
   }
   issues.push(...checkVarsByInput(spec, locate));
   issues.push(...commandIssues(spec, locate));
+  issues.push(...apiIssues(spec, locate));
   for (const { pointer, template } of playbookTemplates(spec)) {
     try {
       templateVariables(template);

@@ -85,7 +85,7 @@ describe('show-version and sf-version', () => {
 
 describe('registry', () => {
   it('lists every parser and resolves each name', () => {
-    expect([...PARSER_NAMES].sort()).toEqual(['action-queue', 'connector-log', 'curl', 'lines', 'lsof-inet', 'netstat-unix', 'nslookup', 'pmtool-status', 'properties', 'sf-version', 'show-network', 'show-version', 'show-managers', 'sftunnel-status-brief', 'show-clock', 'show-failover', 'df', 'show-ntp'].sort());
+    expect([...PARSER_NAMES].sort()).toEqual(['action-queue', 'connector-log', 'curl', 'lines', 'lsof-inet', 'netstat-unix', 'nslookup', 'pmtool-status', 'properties', 'sf-version', 'show-network', 'show-version', 'show-managers', 'sftunnel-status-brief', 'show-clock', 'show-failover', 'df', 'show-ntp', 'json'].sort());
     for (const n of PARSER_NAMES) expect(typeof getParser(n)).toBe('function');
     expect(getParser('toString')).toBeUndefined();
   });

@@ -87,7 +87,9 @@ const withinRatio = (rs: Array<[number, number]>) => rs.every(([, r]) => r <= RA
 
 /** Every parser of device output: the built-in ones, and the facts read at login. */
 const PARSERS: Array<[string, (text: string) => unknown]> = [
-  ...PARSER_NAMES.map((name): [string, (text: string) => unknown] => [name, (t) => getParser(name)!(t, 0, name === 'connector-log' ? { window_minutes: 60 } : undefined)]),
+  ...PARSER_NAMES.filter((n) => n !== 'json').map((name): [string, (text: string) => unknown] => [name, (t) => getParser(name)!(t, 0, name === 'connector-log' ? { window_minutes: 60 } : undefined)]),
+  // json reads a JSON answer: the text is its lines as a JSON document, picked with `*` and `where`.
+  ['json', (t) => getParser('json')!(JSON.stringify({ items: t.split('\n').map((name) => ({ name, on: name.length % 2 === 0 })) }), 0, { fields: { names: 'items.*.name', on: { path: 'items.*.name', where: { on: true } } } })],
   ['facts: show version (login)', factsShowVersion],
   ['facts: sf-version (login)', factsSfVersion],
 ];

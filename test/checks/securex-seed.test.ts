@@ -47,6 +47,11 @@ describe('SecureX playbook on the seed evidence', () => {
         'eventhandler-socket': 'fail',
         'eventing-session': 'fail',
         'connector-log-clean': 'fail',
+        // Not an FMC from a firebook.fmc source: the FMC API checks are not applicable (issue 19).
+        'fmc-cloud-region': 'skipped',
+        'fmc-securex-enabled': 'skipped',
+        'fmc-cloud-events': 'skipped',
+        'fmc-device-connected': 'skipped',
       },
       'seed-healthy': {
         'version-in-scope': 'pass',
@@ -59,6 +64,10 @@ describe('SecureX playbook on the seed evidence', () => {
         'eventhandler-socket': 'pass',
         'eventing-session': 'pass',
         'connector-log-clean': 'pass',
+        'fmc-cloud-region': 'skipped',
+        'fmc-securex-enabled': 'skipped',
+        'fmc-cloud-events': 'skipped',
+        'fmc-device-connected': 'skipped',
       },
     });
   });

@@ -135,7 +135,7 @@ describe('issue 17: what the shell runs is what was approved', () => {
     const extra = command === 'validate' ? [] : ['-i', writeInventory(lab), '--known-hosts', lab.knownHostsPath, '--out', join(dir, `out-sse-${command}`)];
     const r = await fb([command, 'playbooks/securex.yml', '-e', '{"sse_endpoints":["gopher://127.0.0.1:6379/_FLUSHALL","file:///etc/shadow"]}', ...extra]);
     expect(r.status).toBe(4);
-    expect(r.stderr).toMatch(/sse_endpoints|securex\.yml:246:\d+/);
+    expect(r.stderr).toMatch(/sse_endpoints|securex\.yml:251:\d+/);
     expect(r.stderr).toMatch(/item is not an http:\/\/ or https:\/\/ URL/);
     sentNothing();
   });

@@ -28,6 +28,6 @@ describe('validate warnings', () => {
 
   it('the SecureX playbook has none', async () => {
     const r = await validate(['playbooks/securex.yml']);
-    expect(r).toEqual({ code: 0, stdout: 'ok: 1 playbook(s), 10 check(s)\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'ok: 1 playbook(s), 14 check(s)\n', stderr: '' });
   });
 });

@@ -10,6 +10,7 @@ import { parseShowNtp } from './show-ntp.js';
 import { parseSftunnelBrief } from './sftunnel.js';
 import { CONNECTOR_LOG_OPTIONS, parseConnectorLog } from './connector-log.js';
 import { parseCurl } from './curl.js';
+import { JSON_OPTIONS, parseJson } from './json.js';
 import { parseNslookup } from './nslookup.js';
 import { parsePmtoolStatus } from './pmtool.js';
 import { parseLines, parseProperties } from './properties.js';
@@ -42,6 +43,7 @@ const PARSERS: Record<string, Parser> = {
   df: parseDf,
   'show-ntp': parseShowNtp,
   lines: parseLines,
+  json: parseJson,
 };
 
 /** Names of the built-in parsers (for validation and "did you mean"). */
@@ -77,6 +79,7 @@ export const PARSER_FIELDS: Readonly<Record<string, readonly string[]>> = Object
   'show-ntp': ['servers', 'statuses', 'used_count', 'used_server', 'offset_ms', 'abs_offset_ms', 'last_update_s'],
   'action-queue': ['probe_count', 'failed_count', 'exit_codes', 'unrecognised_count', 'last_exit_code'],
   lines: ['line_count', 'lines'],
+  // `json` fields are the answer's keys or the names in options.fields: not known in advance.
   // `properties` fields are the file's keys: not known in advance.
 });
 
@@ -87,7 +90,7 @@ export const NO_PARSER_OPTIONS = { type: 'object', additionalProperties: false, 
  * playbook schema applies the same schemas (its `$defs/parse`; a test keeps the two equal), so
  * `firebook validate` refuses an unknown or misspelt option at its file:line:col. */
 export const PARSER_OPTIONS: Readonly<Record<string, object>> = Object.freeze(
-  Object.fromEntries(PARSER_NAMES.map((name) => [name, name === 'connector-log' ? CONNECTOR_LOG_OPTIONS : name === 'df' ? DF_OPTIONS : NO_PARSER_OPTIONS])),
+  Object.fromEntries(PARSER_NAMES.map((name) => [name, name === 'connector-log' ? CONNECTOR_LOG_OPTIONS : name === 'df' ? DF_OPTIONS : name === 'json' ? JSON_OPTIONS : NO_PARSER_OPTIONS])),
 );
 
 /** The built-in parser with this name, or undefined. */

@@ -36,7 +36,7 @@ function renderCheck(c: CheckSpec): string[] {
   if (c.collect?.length) {
     out.push('', '| step | level | command | parser |', '|---|---|---|---|');
     c.collect.forEach((s, i) => {
-      const cmd = s.command ?? `cat ${s.file}`;
+      const cmd = s.api ? `GET ${s.api.get}` : s.command ?? `cat ${s.file}`;
       const loop = s.loop ? ` (for each of ${Array.isArray(s.loop) ? s.loop.join(', ') : s.loop})` : '';
       const parser = s.parse ? ('parser' in s.parse ? s.parse.parser : 'regex') : '—';
       out.push(`| ${cell(s.name ?? (c.collect!.length === 1 ? 'main' : `step${i + 1}`))}${s.optional ? ' (optional)' : ''} | ${s.level} | ${cell(code(cmd))}${cell(loop)} | ${parser} |`);
@@ -87,7 +87,7 @@ export function renderChecksMarkdown(playbooks: LoadedPlaybook[], cwd: string): 
       out.push('', `## Remediation ${r.id}`, '', `**${localize(r.title, 'en')}**`);
       if (r.description) out.push('', localize(r.description, 'en'));
       if (r.when?.length) out.push('', `Planned only when: ${r.when.map((w) => code(describeCondition(w))).join(' and ')}.`);
-      const rows = [...(r.capture ?? []).map((s) => ['capture', s.level, s.command ?? `cat ${s.file}`]), ...r.apply.map((s) => ['apply', s.level, s.command]), ...(r.rollback ?? []).map((s) => ['rollback', s.level, s.command])];
+      const rows = [...(r.capture ?? []).map((s) => ['capture', s.level, s.api ? `GET ${s.api.get}` : s.command ?? `cat ${s.file}`]), ...r.apply.map((s) => ['apply', s.level, s.command]), ...(r.rollback ?? []).map((s) => ['rollback', s.level, s.command])];
       out.push('', '| phase | level | command |', '|---|---|---|', ...rows.map(([p, l, c]) => `| ${p} | ${l} | ${cell(code(c))} |`));
       out.push('', `Waits ${r.wait_s ?? 0} s, then verifies by re-running: ${r.verify.map(code).join(', ')}.`);
     }

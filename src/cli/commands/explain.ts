@@ -34,7 +34,7 @@ function explainCheck(pb: LoadedPlaybook, c: CheckSpec, lang: 'en' | 'ja'): stri
   if (c.when?.length) lines.push('', `${t.runsWhen}:`, ...c.when.map((w) => `  - ${describeCondition(w)}`));
   if (c.collect?.length) {
     lines.push('', `${t.collects}:`);
-    for (const s of c.collect) lines.push(`  - [${s.level}] ${s.command ?? `cat ${s.file}`}${s.loop ? `   (for each of ${Array.isArray(s.loop) ? s.loop.join(', ') : s.loop})` : ''}${s.parse ? `   → ${'parser' in s.parse ? s.parse.parser : 'regex'}` : ''}`);
+    for (const s of c.collect) lines.push(`  - [${s.level}] ${s.api ? `GET ${s.api.get}` : s.command ?? `cat ${s.file}`}${s.loop ? `   (for each of ${Array.isArray(s.loop) ? s.loop.join(', ') : s.loop})` : ''}${s.parse ? `   → ${'parser' in s.parse ? s.parse.parser : 'regex'}` : ''}`);
   }
   if (c.skip_when?.length) lines.push('', `${t.skipWhen}:`, ...c.skip_when.map((w) => `  - ${describeCondition(w)}`));
   lines.push('', `${t.passes}:`, ...c.expect.map((e) => `  - ${describeCondition(e)}${e.step ? ` (step ${e.step})` : ''}`));

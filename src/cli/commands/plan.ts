@@ -100,6 +100,7 @@ export const command: CliCommand = {
         plan: plan!,
         playbooks: playbooks.map(playbookMeta),
         inventorySource: v.inventory,
+        inventory,
         argv: ['plan', ...argv],
         mode: 'plan',
         forks: conn.forks,

@@ -126,6 +126,7 @@ export const command: CliCommand = {
         plan,
         playbooks: playbooks.map(playbookMeta),
         inventorySource: v.inventory,
+        inventory,
         argv: ['run', ...argv],
         mode: v.apply ? 'apply' : 'check',
         forks,

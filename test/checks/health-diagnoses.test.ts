@@ -26,8 +26,8 @@ function judge(id: string, texts: Record<string, string>, extra: Record<string, 
   return evaluateCheck(spec, { steps, facts: { platform: 'ftd', version: '7.2.4' }, vars: { ...resolveVars(pb, {}, 'ftd'), ...extra }, checks: {} });
 }
 
-it('the playbook has the issue\'s check ids, ha-state last, and no validation warning', () => {
-  expect(pb.spec.checks.map((c) => c.id)).toEqual(['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state']);
+it('the playbook has the issue\'s check ids, the pair check after ha-state, and no validation warning', () => {
+  expect(pb.spec.checks.map((c) => c.id)).toEqual(['manager-registered', 'sftunnel-connected', 'disk-usage', 'ntp-synced', 'processes-running', 'ha-state', 'ha-pair-consistent']);
   expect(playbookWarnings(pb.spec, () => ({ file: 'health.yml', line: 1, col: 1 }))).toEqual([]);
 });
 

@@ -185,7 +185,7 @@ describe('the demo: SecureX and health in one run over the demo fleet', () => {
     expect(diag('ftd-proc', 'processes-running')).toBe('process-down');
     expect(diag('ftd-ha-b1', 'ha-state')).toBe('other-unit-failed');
     expect([st['ftd-ha-a1']['ha-state'], st['ftd-ha-a2']['ha-state'], st['ftd-healthy']['ha-state']]).toEqual([P, P, P]);
-    expect(Object.entries(st['ftd-healthy']).every(([id, s]) => s === (id === 'ha-pair-consistent' ? S : P))).toBe(true);
+    expect(Object.entries(st['ftd-healthy']).every(([id, s]) => s === (id === 'ha-pair-consistent' || id.startsWith('fmc-') ? S : P))).toBe(true);
     expect([st['ftd-ha-a1']['ha-pair-consistent'], st['ftd-ha-a2']['ha-pair-consistent']]).toEqual([P, P]);
     expect(diag('ftd-ha-c1', 'ha-pair-consistent')).toBe('split-brain');
   });

@@ -1,21 +1,18 @@
 /**
- * apply, resume and rollback: refuse a plan before anything is sent (exit 4), rebuild the hosts
- * from plan.json and the inventory (connection settings and secrets only: the playbooks are never
- * read again), open the journal beside the reports and drive the plan's steps through the run
- * the CLI sets up (same connector, reporters, run folder, Ctrl-C). docs/change-window.md.
+ * apply, and the path resume and rollback take too (journal-commands.ts): refuse a plan before
+ * anything is sent (exit 4), build the hosts from plan.json and the inventory (plan-hosts.ts: the
+ * playbooks are never read again), open the journal beside the reports and drive the plan's steps
+ * through the run the CLI sets up (same connector, reporters, run folder, Ctrl-C).
+ * docs/change-window.md.
  */
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { UserError, type UserIssue } from '../model/errors.js';
-import { PLAN_VERSION, resumeCommand, SENT_NOT_VERIFIED, type JournalKind, type PendingStep, type PlanDocument, type PlanHost } from '../model/change.js';
-import { connectionSecrets, redact, secretValuesOf } from '../model/redact.js';
-import { coerceInput } from '../model/inputs.js';
-import type { ConnectionSpec, InventoryHost } from '../model/inventory.js';
-import type { PlaybookSpec } from '../model/playbook.js';
+import { UserError } from '../model/errors.js';
+import { PLAN_VERSION, resumeCommand, SENT_NOT_VERIFIED, type JournalKind, type PendingStep, type PlanDocument } from '../model/change.js';
+import type { ConnectionSpec } from '../model/inventory.js';
 import type { RunMeta, RunReport } from '../model/result.js';
 import type { Vault } from '../inventory/vault.js';
-import { connectionSpec, loadInventory, withExtraVars } from '../inventory/index.js';
-import type { HostPlan, PlannedPlaybook, RunPlan } from '../plan/plan.js';
+import type { HostPlan, RunPlan } from '../plan/plan.js';
 import type { Serial } from '../plan/batches.js';
 import { playbookMetaOf, type RunOptions } from '../run/runner.js';
 import type { ReportFormat } from '../report/index.js';
@@ -24,16 +21,15 @@ import { oldPlan, planRefusals } from './plan-document.js';
 import { restoreExtraVars } from './extra-vars.js';
 import type { ChangeWindow } from './window.js';
 import { approverText, checkApproval, type ApprovalResult } from './approval.js';
-import { checkSeals, createJournal, type CheckedJournal } from './journal.js';
+import { createJournal } from './journal.js';
 import type { AllowedSigners } from './allowed-signers.js';
 import { createExclusive, lockPlan, runFolderIssue } from './exclusive.js';
 import type { SigningKey } from './sshsig.js';
-import { continuedMarker, earlierApplies, readHistory, recordApply, type ChangeNotes, type JournalReader } from './history.js';
+import { continuedMarker, earlierApplies, recordApply, type ChangeNotes } from './history.js';
 import { readSignatureFiles } from './approval.js';
-import { changesToUndo, remainingWork, stepKey } from './remaining.js';
-import { parseSerial } from '../plan/batches.js';
-import { selectHosts } from '../inventory/index.js';
+import { stepKey } from './remaining.js';
 import { runChanges } from './apply-runner.js';
+import { hostsFromPlan } from './plan-hosts.js';
 
 /** What a change command needs of the shell it runs in. */
 export interface ChangeIO extends ChangeNotes {
@@ -97,30 +93,13 @@ export interface ChangeOptions {
   console: 'tty' | 'plain' | 'json';
 }
 
-/**
- * resume and rollback: the plan a journal holds is verified again, as apply verified it — its
- * approvers' signatures over its exact text, against today's allowed_signers — and every seal
- * of the journal's ends. Refuses (UserError) otherwise.
- */
-function journalApproval(journal: CheckedJournal, s: { signers?: AllowedSigners; allowUnsigned: boolean }, io: ChangeNotes, command: string): { approval: ApprovalResult; signatures: string[]; planText: string } {
-  const begin = journal.begin;
-  const signatures = begin.signatures ?? [];
-  const now = new Date();
-  const { result, issues } = checkApproval({ planBytes: Buffer.from(begin.planText, 'utf8'), signatures: signatures.map((text, i) => ({ source: `${journal.file}:1: signature ${i + 1}`, text })), signers: s.signers, allowUnsigned: s.allowUnsigned, now, planName: `the plan in ${journal.file}` });
-  const seals = checkSeals(journal, s.signers, now);
-  issues.push(...seals.issues);
-  if (!result || issues.length) throw new UserError(issues);
-  if (seals.unverified) io.stderr.write(`firebook: ${command}: warning: ${seals.unverified} seal(s) of ${journal.file} not checked against allowed_signers (none given)\n`);
-  return { approval: result, signatures, planText: begin.planText };
-}
-
 /** Who a rollback's change records name: the operator who ran it and the key that sealed its
  * journal (--key), never the apply's approvers (they approved the plan, not this undo). */
 function rollbackBy(operator: string, cfg: ChangeRunConfig): string {
   return `rolled back by ${operator}${cfg.signingKey ? ` (journal sealed by ${cfg.signingKey.publicKey.fingerprint})` : ''}`;
 }
 
-interface ChangeRunConfig extends ChangeOptions {
+export interface ChangeRunConfig extends ChangeOptions {
   command: 'apply' | 'resume' | 'rollback';
   kind: JournalKind;
   resumed: boolean;
@@ -148,80 +127,8 @@ interface ChangeRunConfig extends ChangeOptions {
   now?: () => Date;
 }
 
-/** A host as apply runs it: the plan's target and variables, with the connection settings and
- * secrets the inventory (and its vault) and the `-e` secrets give today. Never reads a playbook. */
-function hostFromPlan(h: PlanHost, doc: PlanDocument, inv: { host: InventoryHost; secretValues: readonly string[] }, opts: { vars: Record<string, unknown>; secrets: readonly string[]; connectionDefaults: Partial<ConnectionSpec>; planFile: string }, issues: UserIssue[]): HostPlan | undefined {
-  const problem = (message: string, hint = 'make a new plan from the current files and have it approved') => issues.push({ code: 'cli-usage', message: `${opts.planFile}: host ${h.host}: ${message}`, hint });
-  const specs = new Map(doc.playbooks.map((p) => [p.path, p] as const));
-  let connection: ConnectionSpec;
-  try {
-    // `-e` wins over the inventory for connection variables too, as when planned.
-    connection = connectionSpec({ ...inv.host, vars: withExtraVars(inv.host.vars, opts.vars) }, opts.connectionDefaults);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    issues.push(...err.issues.map((i) => ({ ...i, message: redact(i.message, [...inv.secretValues, ...opts.secrets]) })));
-    return undefined;
-  }
-  if (connection.address !== h.address || connection.port !== h.port || connection.user !== h.user) {
-    problem(`the inventory now connects to ${connection.user}@${connection.address}:${connection.port}, the plan was made for ${h.user}@${h.address}:${h.port}`);
-    return undefined;
-  }
-  const playbooks: PlannedPlaybook[] = [];
-  let secrets = [...inv.secretValues, ...opts.secrets, ...connectionSecrets(connection)];
-  for (const hv of h.vars) {
-    const pb = specs.get(hv.playbook);
-    if (!pb) {
-      problem(`its variables name the playbook ${hv.playbook}, which the plan does not hold`);
-      continue;
-    }
-    const spec: PlaybookSpec = pb.spec;
-    const secretInputs = Object.entries(spec.inputs ?? {}).filter(([, d]) => d.secret).map(([k]) => k);
-    const vars: Record<string, unknown> = { ...hv.vars };
-    for (const name of hv.secretVars ?? []) {
-      const value = name in opts.vars ? opts.vars[name] : inv.host.vars[name];
-      if (value === undefined) {
-        problem(`the plan needs the variable ${name} (a secret it names only), which neither the inventory nor -e gives`, `give it again as when the plan was made (inventory, vault or -e @FILE)`);
-        continue;
-      }
-      const decl = spec.inputs?.[name];
-      vars[name] = decl ? coerceInput(decl.type, value) : value;
-    }
-    secrets.push(...secretValuesOf({ ...inv.host.vars, ...opts.vars }, secretInputs), ...secretValuesOf(vars, secretInputs));
-    playbooks.push({
-      // Steps name their playbook by path; nothing points into its file (it is not read).
-      playbook: { path: pb.path, sha256: pb.sha256, spec, locate: () => ({ file: pb.path, line: 1, col: 1 }) },
-      vars,
-      checks: [],
-      allChecks: new Map(spec.checks.map((c) => [c.id, c])),
-      remediations: new Map((spec.remediations ?? []).map((r) => [r.id, r])),
-    });
-  }
-  secrets = [...new Set(secrets)];
-  // The connection logs in as when planned (the inventory's platform); the steps are for the
-  // platform the device reported then (apply-runner.ts refuses a device that reports another).
-  return { name: h.host, connection: { ...connection, secrets }, platform: h.platform, playbooks, secrets };
-}
-
-/** The plan's hosts that have steps to run, from plan.json and the plan's inventory. */
-export async function hostsFromPlan(doc: PlanDocument, wanted: ReadonlySet<string>, opts: { cwd: string; vars: Record<string, unknown>; secrets: readonly string[]; connection: ChangeConnection; planFile: string }): Promise<HostPlan[]> {
-  const inventory = await loadInventory(resolve(opts.cwd, doc.selection.inventory), { vault: opts.connection.vault });
-  const issues: UserIssue[] = [];
-  const hosts: HostPlan[] = [];
-  for (const h of doc.hosts.filter((x) => wanted.has(x.host))) {
-    const invHost = inventory.hosts.get(h.host);
-    if (!invHost) {
-      issues.push({ code: 'cli-usage', message: `${opts.planFile}: host ${h.host} is no longer in the plan's inventory ${doc.selection.inventory}`, hint: 'make a new plan' });
-      continue;
-    }
-    const host = hostFromPlan(h, doc, { host: invHost, secretValues: [...(inventory.secretValues ?? []), ...opts.connection.vault.revealed] }, { vars: opts.vars, secrets: opts.secrets, connectionDefaults: opts.connection.connectionDefaults, planFile: opts.planFile }, issues);
-    if (host) hosts.push(host);
-  }
-  if (issues.length) throw new UserError(issues);
-  return hosts;
-}
-
 /** Refuses (UserError, exit 4, nothing sent) or runs the steps; returns the exit code. */
-async function runChangeCommand(cfg: ChangeRunConfig, env: ChangeEnv): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
+export async function runChangeCommand(cfg: ChangeRunConfig, env: ChangeEnv): Promise<{ report?: RunReport; exitCode: number; outDir?: string }> {
   const { io } = env;
   const now = cfg.now ?? (() => new Date());
   /** A path as the operator can paste it (relative to where they are, when shorter). */
@@ -387,86 +294,5 @@ export async function applyPlan(o: ApplyOptions, env: ChangeEnv, readPlan: (path
   );
   if (earlier.size > 0) io.stderr.write(`firebook: apply: ${o.planArg} was applied before (${[...new Set([...earlier.values()].map((e) => e.journal))].join(', ')}): a device still holding what it set is already-applied, nothing sent\n`);
   const { exitCode } = await runChangeCommand({ ...o, command: 'apply', kind: 'apply', resumed: false, doc, planFile: o.planArg, planSha256: sha256, planText: bytes.toString('utf8'), signatures: signatures.map((s) => s.text), approval, lockPlan: planFile, steps, checkExpiry: true }, env);
-  return exitCode;
-}
-
-/** `firebook resume JOURNAL`: finishes what the newest journal of the change left. */
-export async function resumeChange(journalArg: string, o: ChangeOptions & { argv: string[] }, env: ChangeEnv, read?: JournalReader): Promise<number> {
-  const { io } = env;
-  const { journal, path, checked } = readHistory(journalArg, io.cwd, io, 'resume', read);
-  const work = remainingWork(checked.entries, journal);
-  const verified = journalApproval(checked, o, io, 'resume');
-  if (work.steps.length === 0) {
-    io.stderr.write(`firebook: resume: ${journal} has nothing left to ${work.kind === 'apply' ? 'apply' : 'undo'}\n`);
-    return 0;
-  }
-  const h = work.header;
-  // The approved window binds a resume of an apply; only a new --window (journaled) widens it.
-  const approved = work.kind === 'apply' && h.window ? { start: new Date(h.window.start), end: new Date(h.window.end), text: h.window.text, from: `the window approved in ${journal}` } : undefined;
-  // Judging the changes a rollback refused sends nothing new: recovery is never blocked by the
-  // plan's expiry or a closed window (docs/change-window.md "After a crash").
-  const recoveryOnly = work.steps.every((s) => s.judgeOnly);
-  const { exitCode } = await runChangeCommand(
-    {
-      ...o,
-      command: 'resume',
-      kind: work.kind,
-      resumed: true,
-      doc: work.plan,
-      planFile: journal,
-      planSha256: checked.planSha256,
-      ...verified,
-      steps: work.steps,
-      prior: { path, lines: checked.lines },
-      ticket: h.ticket,
-      checkExpiry: work.kind === 'apply' && !recoveryOnly,
-      serial: h.serial ? parseSerial(h.serial) : undefined,
-      serialText: h.serial,
-      maxFailPercentage: h.maxFailPercentage,
-      limitHosts: h.limit,
-      window: o.window ?? (recoveryOnly ? undefined : approved),
-    },
-    env,
-  );
-  return exitCode;
-}
-
-/** `firebook rollback JOURNAL`: undoes what the history of the change applied (`limit`: an
- * Ansible pattern over the plan's inventory). */
-export async function rollbackChange(journalArg: string, o: ChangeOptions & { argv: string[]; limit?: string; ticket?: string }, env: ChangeEnv, read?: JournalReader): Promise<number> {
-  const { io } = env;
-  const { journal, path, checked } = readHistory(journalArg, io.cwd, io, 'rollback', read);
-  const entries = checked.entries;
-  const verified = journalApproval(checked, o, io, 'rollback');
-  let hosts: Set<string> | undefined;
-  if (o.limit) {
-    const first = changesToUndo(entries, { file: journal });
-    hosts = new Set(selectHosts(await loadInventory(first.plan.selection.inventory, { vault: o.connection.vault }), o.limit));
-    if (!first.steps.some((s) => hosts!.has(s.host))) throw new UserError({ code: 'cli-usage', message: `firebook rollback: --limit '${o.limit}' matches no host with a change to undo`, hint: `hosts with changes: ${[...new Set(first.steps.map((s) => s.host))].join(', ') || 'none'}` });
-  }
-  const work = changesToUndo(entries, { hosts, file: journal });
-  if (work.steps.length === 0) {
-    io.stderr.write(`firebook: rollback: ${journal} records no applied change left to undo\n`);
-    return 0;
-  }
-  const { exitCode } = await runChangeCommand(
-    {
-      ...o,
-      command: 'rollback',
-      kind: 'rollback',
-      resumed: false,
-      doc: work.plan,
-      planFile: journal,
-      planSha256: checked.planSha256,
-      ...verified,
-      steps: work.steps,
-      prior: { path, lines: checked.lines },
-      // The rollback's own ticket: its records name who ran it, never the apply's approval.
-      ticket: o.ticket,
-      checkExpiry: false,
-      limitHosts: hosts ? [...hosts] : undefined,
-    },
-    env,
-  );
   return exitCode;
 }

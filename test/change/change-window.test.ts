@@ -10,7 +10,7 @@ import { approve, BAD_DNS, configCommands, fb, GOOD_DNS, makeApprover, readJourn
 import { runChanges } from '../../src/change/apply-runner.js';
 import { remainingWork } from '../../src/change/remaining.js';
 import { readCheckedJournal } from '../../src/change/journal.js';
-import { hostsFromPlan } from '../../src/change/apply-driver.js';
+import { hostsFromPlan } from '../../src/change/plan-hosts.js';
 import { Vault } from '../../src/inventory/vault.js';
 import { EventBus } from '../../src/run/emitter.js';
 import type { JournalEntry } from '../../src/model/change.js';

@@ -1,7 +1,7 @@
 /** `firebook resume JOURNAL`: finishes an interrupted apply (or rollback) from its journal. */
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, journalReader, readJournalArgs } from '../change-options.js';
-import { resumeChange } from '../../change/apply-driver.js';
+import { resumeChange } from '../../change/journal-commands.js';
 
 const USAGE = `Usage: firebook resume JOURNAL [options]
 

@@ -2,7 +2,7 @@
 import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, journalReader, readJournalArgs } from '../change-options.js';
-import { rollbackChange } from '../../change/apply-driver.js';
+import { rollbackChange } from '../../change/journal-commands.js';
 
 const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
 

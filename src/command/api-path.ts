@@ -6,9 +6,8 @@
  * path; the literal text around the holes is the playbook author's and is checked at validate.
  */
 import type { CollectStep, PlaybookSpec } from '../model/playbook.js';
-import { getPath } from '../model/dotted-path.js';
 import { commandTemplate, CommandSyntaxError, positionOf } from './template.js';
-import { fillValue } from './gate.js';
+import { fillTemplate, fillValue } from './gate.js';
 import { TemplateError } from './template-error.js';
 import type { HoleTypeOf } from './value-types.js';
 
@@ -84,20 +83,12 @@ export function renderApiPath(template: string, context: Record<string, unknown>
     const { line, col } = positionOf(template, problems[0].offset);
     throw new TemplateError(problems[0].message, line, col);
   }
-  let out = '';
-  for (const part of commandTemplate(template).parts) {
-    if (part.kind === 'text') {
-      out += part.text;
-      continue;
-    }
-    const { hole } = part;
-    const value = getPath(context, hole.path.split('.'));
-    if (value === undefined) throw new TemplateError(`"${hole.path}" not defined`, hole.line, hole.col);
+  const out = fillTemplate(template, context, (value, hole) => {
     if (Array.isArray(value)) throw new TemplateError(`${hole.path} is a list; an API path hole holds one path segment`, hole.line, hole.col);
     const text = fillValue(value, typeOf(hole.path), 'expert', hole.path, hole);
     if (!API_SEGMENT.test(text)) throw new TemplateError(`${hole.path} is not one API path segment (letters, digits, '_' and '-' only: no '/', '.', '?', '#', '%' or space)`, hole.line, hole.col);
-    out += text;
-  }
+    return text;
+  });
   const why = pathProblem(out);
   if (why) throw new TemplateError(why);
   return out;

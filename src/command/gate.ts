@@ -99,12 +99,11 @@ export function fillValue(value: unknown, type: HoleType, level: Level, name: st
   return texts.join(',');
 }
 
-/** Renders a command template for a level; every hole goes through fillHole. Throws TemplateError. */
-export function renderCommand(template: string, context: Record<string, unknown>, level: Level, typeOf: HoleTypeOf = () => 'value'): string {
-  checkCommandTemplate(template, level);
-  const parsed = commandTemplate(template);
+/** A template's literal text with each hole's value (looked up in `context`, which must define
+ * it) given to `fill`. Throws TemplateError. */
+export function fillTemplate(template: string, context: Record<string, unknown>, fill: (value: unknown, hole: Hole) => string): string {
   let out = '';
-  for (const part of parsed.parts) {
+  for (const part of commandTemplate(template).parts) {
     if (part.kind === 'text') {
       out += part.text;
       continue;
@@ -112,7 +111,13 @@ export function renderCommand(template: string, context: Record<string, unknown>
     const { hole } = part;
     const value = getPath(context, hole.path.split('.'));
     if (value === undefined) throw new TemplateError(`"${hole.path}" not defined`, hole.line, hole.col);
-    out += fillHole(value, typeOf(hole.path), level, hole.path, hole);
+    out += fill(value, hole);
   }
   return out;
+}
+
+/** Renders a command template for a level; every hole goes through fillHole. Throws TemplateError. */
+export function renderCommand(template: string, context: Record<string, unknown>, level: Level, typeOf: HoleTypeOf = () => 'value'): string {
+  checkCommandTemplate(template, level);
+  return fillTemplate(template, context, (value, hole) => fillHole(value, typeOf(hole.path), level, hole.path, hole));
 }

@@ -2,43 +2,29 @@
  * lab's FMC emulator through the DeviceSession seam, in the same report as the SSH checks of the
  * FTDs it lists; each fmc-* check fails with its own diagnosis when the emulator is set so; GET
  * only and one-segment path holes are refused at validate / at run; the password is in no file. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { startLabFmc, type LabFmc } from '../../src/lab/fmc-lab.js';
 import { fbAsync } from '../cli/helpers.js';
+import { filesUnder, useLabFmc } from './lab-fmc-fixture.js';
 import { renderApiPath } from '../../src/command/index.js';
 
-let lab: Lab;
-let fmc: LabFmc;
-const out = mkdtempSync(join(tmpdir(), 'fb-fmc-api-'));
-beforeAll(async () => {
-  lab = await startLab({ hosts: 6 });
-  fmc = await startLabFmc(lab);
-});
-afterAll(async () => {
-  await fmc?.stop();
-  await lab?.stop();
-  rmSync(out, { recursive: true, force: true });
-});
-
-const env = () => ({ FMC_PASSWORD: fmc.password, XDG_CACHE_HOME: join(out, 'cache') });
+const fx = useLabFmc(6, 'fb-fmc-api-');
+const { out, env } = fx;
 let runs = 0;
 type Check = { checkId: string; status: string; reason?: unknown; diagnosis?: { id?: string; cause?: unknown } };
 type Report = { hosts: { host: string; status: string; platform?: string; checks: Check[] }[] };
 
 async function run(args: string[] = []): Promise<{ report: Report; dir: string; status: number; stdout: string; stderr: string }> {
   const dir = join(out, `run${++runs}`);
-  const r = await fbAsync(['run', 'playbooks/securex.yml', '-i', fmc.inventoryPath, '--known-hosts', lab.knownHostsPath, '--out', dir, '--format', 'json,html,md,junit,prom', ...args], { env: env() });
+  const r = await fbAsync(['run', 'playbooks/securex.yml', '-i', fx.fmc.inventoryPath, '--known-hosts', fx.lab.knownHostsPath, '--out', dir, '--format', 'json,html,md,junit,prom', ...args], { env: env() });
   return { report: JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report, dir, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const fmcHost = () => new URL(fmc.emulator.url).hostname;
+const fmcHost = () => new URL(fx.fmc.emulator.url).hostname;
 const checkOf = (rep: Report, id: string) => rep.hosts.find((h) => h.host === fmcHost())!.checks.find((c) => c.checkId === id)!;
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
-}
 const FMC_CHECKS = ['fmc-cloud-region', 'fmc-securex-enabled', 'fmc-cloud-events', 'fmc-device-connected'];
 
 describe('api: steps against the lab FMC', () => {
@@ -56,17 +42,17 @@ describe('api: steps against the lab FMC', () => {
       for (const id of FMC_CHECKS) expect(h.checks.find((c) => c.checkId === id)?.status, `${h.host} ${id}`).toBe('skipped');
       expect(h.checks.some((c) => c.status === 'pass')).toBe(true);
     }
-    for (const f of filesUnder(r.dir)) expect(readFileSync(f, 'utf8'), f).not.toContain(fmc.password);
-    expect(r.stdout + r.stderr).not.toContain(fmc.password);
+    for (const f of filesUnder(r.dir)) expect(readFileSync(f, 'utf8'), f).not.toContain(fx.fmc.password);
+    expect(r.stdout + r.stderr).not.toContain(fx.fmc.password);
     // the evidence is the FMC's JSON answer
     const rep = readFileSync(join(r.dir, 'report.json'), 'utf8');
     expect(rep).toContain('GET /integration/cloudregions');
   });
 
   it('each fmc-* check fails with its own diagnosis when the FMC is set so', async () => {
-    const ftd = fmc.emulator.devices[0].name;
-    fmc.emulator.setIntegration({ cloudEvents: false, securexEnabled: false, cloudRegion: 'eu-central-1' });
-    fmc.emulator.setDevice(ftd, { isConnected: false });
+    const ftd = fx.fmc.emulator.devices[0].name;
+    fx.fmc.emulator.setIntegration({ cloudEvents: false, securexEnabled: false, cloudRegion: 'eu-central-1' });
+    fx.fmc.emulator.setDevice(ftd, { isConnected: false });
     try {
       const r = await run();
       const diag = (id: string) => checkOf(r.report, id);
@@ -75,10 +61,10 @@ describe('api: steps against the lab FMC', () => {
       expect(JSON.stringify(diag('fmc-cloud-region').diagnosis?.cause)).toContain('eu-central-1');
       expect(diag('fmc-device-connected')).toMatchObject({ status: 'fail', diagnosis: { id: 'fmc-device-disconnected' } });
       expect(JSON.stringify(diag('fmc-device-connected').diagnosis?.cause)).toContain(ftd);
-      for (const f of filesUnder(r.dir)) expect(readFileSync(f, 'utf8'), f).not.toContain(fmc.password);
+      for (const f of filesUnder(r.dir)) expect(readFileSync(f, 'utf8'), f).not.toContain(fx.fmc.password);
     } finally {
-      fmc.emulator.setIntegration({ cloudEvents: true, securexEnabled: true, cloudRegion: undefined });
-      fmc.emulator.setDevice(ftd, { isConnected: true });
+      fx.fmc.emulator.setIntegration({ cloudEvents: true, securexEnabled: true, cloudRegion: undefined });
+      fx.fmc.emulator.setDevice(ftd, { isConnected: true });
     }
   });
 
@@ -87,11 +73,11 @@ describe('api: steps against the lab FMC', () => {
     const a = await run(['--record', rec]);
     expect(a.status, a.stderr).toBe(0);
     const dir = join(out, 'replayed');
-    const asked = () => Object.entries(fmc.emulator.stats.byPath).filter(([p]) => p.includes('/integration/')).reduce((n, [, c]) => n + c, 0);
+    const asked = () => Object.entries(fx.fmc.emulator.stats.byPath).filter(([p]) => p.includes('/integration/')).reduce((n, [, c]) => n + c, 0);
     const before = asked();
     expect(before).toBeGreaterThan(0);
     // the inventory is still read from the FMC; the api: steps are answered from the recording
-    const r = await fbAsync(['run', 'playbooks/securex.yml', '-i', fmc.inventoryPath, '--replay', rec, '--out', dir, '--format', 'json'], { env: env() });
+    const r = await fbAsync(['run', 'playbooks/securex.yml', '-i', fx.fmc.inventoryPath, '--replay', rec, '--out', dir, '--format', 'json'], { env: env() });
     expect(r.status, r.stderr).toBe(0);
     expect(asked()).toBe(before);
     const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
@@ -122,7 +108,7 @@ describe('api: steps against the lab FMC', () => {
     const pb = join(out, 'static.yml');
     writeFileSync(pb, 'name: t\nchecks:\n  - id: regions\n    title: t\n    severity: low\n    collect:\n      - api: { get: /integration/cloudregions }\n        parse: { parser: json }\n    expect: [{ of: item_count, gte: 1 }]\n');
     const dir = join(out, 'static-run');
-    const r = await fbAsync(['run', pb, '-i', lab.inventoryPath, '--limit', lab.hosts[0].name, '--known-hosts', lab.knownHostsPath, '--out', dir, '--format', 'json']);
+    const r = await fbAsync(['run', pb, '-i', fx.lab.inventoryPath, '--limit', fx.lab.hosts[0].name, '--known-hosts', fx.lab.knownHostsPath, '--out', dir, '--format', 'json']);
     const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
     const c = rep.hosts[0].checks.find((x) => x.checkId === 'regions')!;
     expect(c.status, r.stderr).toBe('error');

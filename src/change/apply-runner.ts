@@ -17,7 +17,8 @@ import type { Connector } from '../model/transport.js';
 import type { EventBus } from '../run/emitter.js';
 import { contextFor, type HostRunOptions, type HostState } from '../run/host-runner.js';
 import { registerResult, runCheck, type CheckRunContext } from '../run/check-runner.js';
-import { pickValues, runRemediation, usedCaptures, type ChangeControl } from '../run/remediate.js';
+import { runRemediation, type ChangeControl } from '../run/remediate.js';
+import { pickValues, usedCaptures } from '../run/captured-values.js';
 import { runPlan } from '../run/runner.js';
 import type { ResultStore } from '../store/result-store.js';
 

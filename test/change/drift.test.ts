@@ -1,6 +1,6 @@
 /** The drift check: judged on the captured values a remediation's commands use. */
 import { describe, expect, it } from 'vitest';
-import { pickValues, sameValues, usedCaptures } from '../../src/run/remediate.js';
+import { pickValues, sameValues, usedCaptures } from '../../src/run/captured-values.js';
 
 const fixDns = {
   apply: [{ level: 'cli' as const, command: 'configure network dns servers {{dns_servers}}' }],

@@ -86,7 +86,10 @@ export class GroupChecks {
       this.records.set(p.spec.id, byHost);
     }
     this.waiting.add(result.host);
-    const ready = [...this.waiting].filter((h) => this.complete(h));
+    // Only this host and its groups' members can have become complete: a fleet-wide scan per
+    // finished host would be quadratic in the hosts waiting for a mate.
+    const touched = new Set([result.host, ...mine.flatMap((p) => this.groupOf(p))]);
+    const ready = [...touched].filter((h) => this.waiting.has(h) && this.complete(h));
     for (const h of ready) this.waiting.delete(h);
     return ready;
   }

@@ -6,20 +6,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { ROOT, writeInventory } from './helpers.js';
+import { memoryIo } from '../support/memory-io.js';
 
-function memoryIo(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (buf: string[]) => new Writable({ write(chunk, _enc, cb) { buf.push(String(chunk)); cb(); } });
-  const io: CliIO = { stdout: sink(out), stderr: sink(err), cwd: ROOT, env };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 interface HostRow { host: string; status: string; triage?: { class: string; message: string; next: { en: string } }; checks: unknown[] }
 
@@ -42,7 +34,7 @@ describe('an inventory value an input refuses, on one host of three', () => {
   afterAll(() => lab?.stop());
 
   const cli = async (args: string[]) => {
-    const m = memoryIo({ HOME: tmp });
+    const m = memoryIo(ROOT, { HOME: tmp });
     const code = await main(args, m.io);
     return { code, out: m.out(), err: m.err() };
   };

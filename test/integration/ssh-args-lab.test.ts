@@ -2,20 +2,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { ROOT, writeInventory } from './helpers.js';
+import { memoryIo } from '../support/memory-io.js';
 
-function memoryIo(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (buf: string[]) => new Writable({ write(chunk, _enc, cb) { buf.push(String(chunk)); cb(); } });
-  const io: CliIO = { stdout: sink(out), stderr: sink(err), cwd: ROOT, env };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 describe('host-key options in the inventory, against the lab', () => {
   let lab: Lab;
@@ -28,7 +20,7 @@ describe('host-key options in the inventory, against the lab', () => {
 
   const run = async (inventory: string, extra: string[] = []) => {
     const out = mkdtempSync(join(tmp, 'out-'));
-    const m = memoryIo({ HOME: tmp });
+    const m = memoryIo(ROOT, { HOME: tmp });
     const code = await main(['run', 'playbooks/securex.yml', '-i', inventory, '--out', out, '--format', 'json', '-q', '--tags', 'version-in-scope', ...extra], m.io);
     return { code, err: m.err(), report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) };
   };

@@ -1,26 +1,18 @@
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/inventory.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { REDACTED } from '../../src/model/redact.js';
 import { issuesOf, writeTree } from './helpers.js';
+import { memoryIo } from '../support/memory-io.js';
 
 const REPO = join(import.meta.dirname, '../..');
 
-function memoryIo(cwd = REPO) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (buf: string[]) => new Writable({ write(chunk, _enc, cb) { buf.push(String(chunk)); cb(); } });
-  const io: CliIO = { stdout: sink(out), stderr: sink(err), cwd, env: {} };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 const SECRET_INV = 'all:\n  hosts:\n    fw1:\n      ansible_host: 192.0.2.1\n      ansible_password: S3cret-pw\n      ansible_ssh_common_args: "-o Foo=S3cret-pw"\n      ansible_ssh_private_key_file: /keys/fw1\n      creds:\n        api_token: tok-123\n';
 
 describe('firebook inventory', () => {
   it('--list prints ansible-inventory JSON with 2-space indent', async () => {
-    const m = memoryIo();
+    const m = memoryIo(REPO);
     expect(await command.run(['-i', 'inventory/example.yml', '--list'], m.io)).toBe(0);
     const doc = JSON.parse(m.out());
     expect(doc.all.children).toEqual(['ungrouped', 'ftd', 'fmc', 'dc1', 'lab']);
@@ -51,13 +43,13 @@ describe('firebook inventory', () => {
   });
 
   it('--graph GROUP prints the subtree', async () => {
-    const m = memoryIo();
+    const m = memoryIo(REPO);
     await command.run(['-i', 'inventory/example.ini', '--graph', 'lab'], m.io);
     expect(m.out()).toBe('@lab:\n  |--ftd-lab-01\n  |--ftd-lab-02\n');
   });
 
   it('--limit filters hosts; groups left empty disappear', async () => {
-    const m = memoryIo();
+    const m = memoryIo(REPO);
     await command.run(['-i', 'inventory/example.yml', '--list', '--limit', 'ftd:&dc1'], m.io);
     const doc = JSON.parse(m.out());
     expect(Object.keys(doc._meta.hostvars)).toEqual(['ftd-dc1-01', 'ftd-dc1-02']);
@@ -66,7 +58,7 @@ describe('firebook inventory', () => {
   });
 
   it('warns on stderr when --limit matches nothing', async () => {
-    const m = memoryIo();
+    const m = memoryIo(REPO);
     await command.run(['-i', 'inventory/example.yml', '--graph', '--limit', 'nope'], m.io);
     expect(m.err()).toMatch(/matches no host/);
   });
@@ -80,7 +72,7 @@ describe('firebook inventory', () => {
     [['-i', 'inventory/example.yml', '--graph', 'nope'], 'inventory'],
     [['-i', 'missing.yml', '--list'], 'file-not-found'],
   ])('%j → %s', async (argv, code) => {
-    const [issue] = await issuesOf(() => command.run(argv, memoryIo().io));
+    const [issue] = await issuesOf(() => command.run(argv, memoryIo(REPO).io));
     expect(issue.code).toBe(code);
   });
 

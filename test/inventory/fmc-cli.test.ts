@@ -3,23 +3,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command as inventoryCommand } from '../../src/cli/commands/inventory.js';
 import { command as initCommand } from '../../src/cli/commands/init.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { loadInventory, setFmcConnector } from '../../src/inventory/index.js';
 import { fb } from '../cli/helpers.js';
 import { CANARY_PASSWORD, FMC_YML, RecordedFmc } from './fmc-fixture.js';
 import { writeTree } from './helpers.js';
+import { memoryIo } from '../support/memory-io.js';
 
-function memoryIo(cwd: string, env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (buf: string[]) => new Writable({ write(chunk, _enc, cb) { buf.push(String(chunk)); cb(); } });
-  const io: CliIO = { stdout: sink(out), stderr: sink(err), cwd, env };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 afterEach(() => setFmcConnector(undefined));
 

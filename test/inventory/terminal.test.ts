@@ -1,20 +1,12 @@
 /** Host names are inventory text, and inventory text reaches the terminal: `inventory --graph`
  * and error messages show control, ANSI, bidirectional and zero-width characters (as `␛` or
  * `<U+202E>`), never send them (issue 17, "Also"). */
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { writeTree } from './helpers.js';
+import { memoryIo } from '../support/memory-io.js';
 
-function memoryIo(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (buf: string[]) => new Writable({ write(chunk, _enc, cb) { buf.push(String(chunk)); cb(); } });
-  const io: CliIO = { stdout: sink(out), stderr: sink(err), cwd, env: {} };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 // Raw C0/C1 controls, bidi and zero-width characters (TAB and LF are layout, allowed).
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;

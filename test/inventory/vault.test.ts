@@ -3,10 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/command.js';
 import { parseExtraVars } from '../../src/cli/options.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { decryptVaultText, Vault, type VaultSecret } from '../../src/inventory/vault.js';
@@ -14,17 +12,11 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { REDACTED } from '../../src/model/redact.js';
 import { requireProgram } from '../support/requires.js';
 import { issuesOf } from './helpers.js';
+import { memoryIo } from '../support/memory-io.js';
 
 const ANSIBLE_VAULT = requireProgram('Ansible Vault interop', ['/usr/bin/ansible-vault', '/usr/local/bin/ansible-vault'], 'apt-get install ansible-core');
 const ROOT = join(import.meta.dirname, '../..');
 
-function memoryIo(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (buf: string[]) => new Writable({ write(chunk, _enc, cb) { buf.push(String(chunk)); cb(); } });
-  const io: CliIO = { stdout: sink(out), stderr: sink(err), cwd, env };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 const secret = (password: string, id = 'default'): VaultSecret => ({ id, password: Buffer.from(password), source: 'test' });
 

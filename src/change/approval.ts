@@ -9,8 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Approver } from '../model/change.js';
 import type { UserIssue } from '../model/errors.js';
-import { readAllowedSigners, trustedSigners, type AllowedSigners } from './allowed-signers.js';
-import { parseSignature, PLAN_NAMESPACE, verifySignature } from './sshsig.js';
+import { readAllowedSigners, trustedSigners, type AllowedSigners } from '../sign/allowed-signers.js';
+import { parseSignature, PLAN_NAMESPACE, verifySignature } from '../sign/sshsig.js';
 
 /** What reports and journal lines say when no signature was verified. */
 export const NOT_VERIFIED = 'approval not verified';

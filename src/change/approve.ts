@@ -2,7 +2,7 @@
 import { UserError } from '../model/errors.js';
 import { readPlanDocument } from './plan-document.js';
 import { createExclusive } from './exclusive.js';
-import { parseSignature, PLAN_NAMESPACE, type SigningKey } from './sshsig.js';
+import { parseSignature, PLAN_NAMESPACE, type SigningKey } from '../sign/sshsig.js';
 import { readSignatureFiles, signatureFile } from './approval.js';
 import type { ChangeNotes } from './history.js';
 

@@ -8,7 +8,7 @@ import type { PendingStep, PlanDocument } from '../model/change.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { parseSerial } from '../plan/batches.js';
 import { checkApproval, type ApprovalResult } from './approval.js';
-import type { AllowedSigners } from './allowed-signers.js';
+import type { AllowedSigners } from '../sign/allowed-signers.js';
 import { checkSeals, type CheckedJournal } from './journal.js';
 import { readHistory, type ChangeNotes, type JournalReader } from './history.js';
 import { changesToUndo, remainingWork } from './remaining.js';

@@ -12,9 +12,9 @@ import type { JournalChain, JournalEntry, PlanDocument } from '../model/change.j
 import { UserError, type UserIssue } from '../model/errors.js';
 import { openEventLog } from '../store/event-log.js';
 import { humanPath, schemaValidator } from '../validate/schema.js';
-import { JOURNAL_NAMESPACE, parseSignature, verifySignature, type SigningKey } from './sshsig.js';
-import type { AllowedSigners } from './allowed-signers.js';
-import { trustedSigners } from './allowed-signers.js';
+import { JOURNAL_NAMESPACE, parseSignature, verifySignature, type SigningKey } from '../sign/sshsig.js';
+import type { AllowedSigners } from '../sign/allowed-signers.js';
+import { trustedSigners } from '../sign/allowed-signers.js';
 
 export const digestOf = (line: string): string => createHash('sha256').update(line, 'utf8').digest('hex');
 

@@ -12,7 +12,7 @@ import { allowedSignersFrom } from '../change/approval.js';
 import { readCheckedJournal } from '../change/journal.js';
 import { readHistory, type JournalReader } from '../change/history.js';
 import { readAs } from './file-kind.js';
-import { keyPassphrase, loadSigningKey } from '../change/sshsig.js';
+import { keyPassphrase, loadSigningKey } from '../sign/sshsig.js';
 
 export const CHANGE_OPTIONS = {
   'allowed-signers': { type: 'string' },

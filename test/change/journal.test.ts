@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSeals, createJournal, digestOf, readCheckedJournal } from '../../src/change/journal.js';
-import { parseAllowedSigners } from '../../src/change/allowed-signers.js';
-import { loadSigningKey } from '../../src/change/sshsig.js';
+import { parseAllowedSigners } from '../../src/sign/allowed-signers.js';
+import { loadSigningKey } from '../../src/sign/sshsig.js';
 import type { JournalEntry, PlanDocument } from '../../src/model/change.js';
 import { parseEventLog } from '../../src/store/event-log.js';
 

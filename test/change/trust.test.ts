@@ -11,8 +11,8 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { connectionSpec, loadInventory } from '../../src/inventory/index.js';
 import { SshConnector } from '../../src/transport/index.js';
 import { digestOf } from '../../src/change/journal.js';
-import { parseAllowedSigners, trustedSigners } from '../../src/change/allowed-signers.js';
-import { parsePublicKey } from '../../src/change/sshsig.js';
+import { parseAllowedSigners, trustedSigners } from '../../src/sign/allowed-signers.js';
+import { parsePublicKey } from '../../src/sign/sshsig.js';
 import type { PlanDocument } from '../../src/model/change.js';
 import { approve, configCommands, fb, fbChild, GOOD_DNS, makeApprover, readJournal, readReport, workspace, type Approver } from './helpers.js';
 

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { keyPassphrase, loadSigningKey } from '../../change/sshsig.js';
+import { keyPassphrase, loadSigningKey } from '../../sign/sshsig.js';
 import { approvePlan } from '../../change/approve.js';
 
 const USAGE = `Usage: firebook approve plan.json --key ~/.ssh/id_ed25519 [--expect-sha256 HASH]

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSigningKey, parseSignature, PLAN_NAMESPACE, verifySignature } from '../../src/change/sshsig.js';
+import { loadSigningKey, parseSignature, PLAN_NAMESPACE, verifySignature } from '../../src/sign/sshsig.js';
 import { UserError } from '../../src/model/errors.js';
 
 const KEYS = [

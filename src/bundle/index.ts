@@ -1,0 +1,2 @@
+/** Troubleshoot bundles read offline (docs/bundles.md). */
+export {};

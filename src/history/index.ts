@@ -1,0 +1,2 @@
+/** The results database and the history views (docs/history.md). */
+export {};

@@ -14,6 +14,8 @@ export type UserErrorCode =
   | 'file-not-found'
   | 'inventory'
   | 'vault'
+  | 'history'
+  | 'bundle'
   | 'cli-usage'
   | 'waiver'
   | 'report-input'

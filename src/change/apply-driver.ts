@@ -66,6 +66,8 @@ export interface ChangeExecution {
   formats: ReportFormat[];
   console: 'tty' | 'plain' | 'json';
   drive: (options: RunOptions, outDir: string) => Promise<RunReport>;
+  /** `--sign-key`: the run folder's SHA256SUMS is signed once the reports are written. */
+  signKey?: SigningKey;
 }
 
 /** What the CLI hands a change command besides its parsed options. */
@@ -83,6 +85,8 @@ export interface ChangeOptions {
   signers?: AllowedSigners;
   allowUnsigned: boolean;
   signingKey?: SigningKey;
+  /** `--sign-key`: signs the run folder (docs/history.md "Signed evidence"). */
+  signKey?: SigningKey;
   window?: ChangeWindow;
   windowText?: string;
   extraVars: Record<string, unknown>;
@@ -168,6 +172,7 @@ export async function runChangeCommand(cfg: ChangeRunConfig, env: ChangeEnv): Pr
         ...(cfg.prior ? { outBase: dirname(dirname(cfg.prior.path)) } : {}),
         formats: cfg.formats,
         console: cfg.console,
+        ...(cfg.signKey ? { signKey: cfg.signKey } : {}),
         drive: async (options, dir) => {
           const path = join(dir, 'journal.jsonl');
           // One history: the continued journal names this one, and only one run may continue it.

@@ -13,6 +13,7 @@ import { readCheckedJournal } from '../change/journal.js';
 import { readHistory, type JournalReader } from '../change/history.js';
 import { readAs } from './file-kind.js';
 import { keyPassphrase, loadSigningKey } from '../sign/sshsig.js';
+import { parseSignKey, SIGN_OPTIONS, SIGN_USAGE } from './sign-options.js';
 
 export const CHANGE_OPTIONS = {
   'allowed-signers': { type: 'string' },
@@ -21,6 +22,7 @@ export const CHANGE_OPTIONS = {
   'key-passphrase-file': { type: 'string' },
   window: { type: 'string' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
+  ...SIGN_OPTIONS,
   ...CONNECTION_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const;
@@ -50,6 +52,7 @@ Output:
       --lang en|ja          language of reports and console (default en)
   -q, --quiet               plain one line per event
       --json                stream events as JSON lines to stdout
+${SIGN_USAGE}
 
 Exit codes: 0 everything applied and verified (or nothing to do) · 2 a change failed
             verification (rolled back), drifted or did not start · 3 a host unreachable or
@@ -62,6 +65,8 @@ type Values = {
   'allow-unsigned'?: boolean;
   key?: string;
   'key-passphrase-file'?: string;
+  'sign-key'?: string;
+  'sign-key-passphrase-file'?: string;
   window?: string;
   'extra-vars'?: string[];
   out?: string;
@@ -119,6 +124,7 @@ export function parseChangeOptions(command: string, v: Values, io: CliIO): Chang
     ...(signers ? { signers } : {}),
     allowUnsigned: !!v['allow-unsigned'],
     ...(v.key !== undefined ? { signingKey: loadSigningKey(resolve(io.cwd, v.key), passphrase) } : {}),
+    ...(v['sign-key'] !== undefined ? { signKey: parseSignKey(v, io) } : {}),
     window,
     windowText: v.window,
     extraVars: parseExtraVars(command, v['extra-vars'], connection.vault),

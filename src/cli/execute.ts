@@ -26,6 +26,8 @@ import { EXIT } from '../model/errors.js';
 import type { CliIO } from './command.js';
 import { toolVersion } from '../io/package-files.js';
 import type { Shard } from '../plan/shard.js';
+import type { SigningKey } from '../sign/sshsig.js';
+import { signEvidence } from './sign-options.js';
 
 export interface ExecuteConfig {
   plan: RunPlan;
@@ -65,6 +67,8 @@ export interface ExecuteConfig {
    * rollback drive their plan steps with the same connector, reporters, event log, run
    * folder and Ctrl-C handling. */
   drive?: (options: RunOptions, outDir: string) => Promise<RunReport>;
+  /** `--sign-key`: signs the run folder's SHA256SUMS once the reports are written. */
+  signKey?: SigningKey;
 }
 
 /** A run folder name that sorts by time and is unique. */
@@ -158,6 +162,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
     // A signal still pending (it came during the last synchronous stretch) is handled now, while
     // the handler is installed: an interrupted run never exits 0 (docs/faults.md "interrupted").
     await afterPendingSignals();
+    if (cfg.signKey) signEvidence(cfg.changeRun ?? 'run', outDir, cfg.signKey, io);
     return { report: interrupts > 0 && report.exitCode !== EXIT.interrupted ? { ...report, exitCode: EXIT.interrupted } : report, outDir };
   } finally {
     events.close();

@@ -15,9 +15,11 @@ const END = '-----END SSH SIGNATURE-----';
 /** The hash SSHSIG applies to the message before signing (ssh-keygen's default). */
 const HASH = 'sha512';
 
-/** Namespaces: a plan's approval, and the seal at a journal's end. */
+/** Namespaces: a plan's approval, the seal at a journal's end, and a run folder's SHA256SUMS
+ * (docs/history.md "Signed evidence"). */
 export const PLAN_NAMESPACE = 'firebook-plan';
 export const JOURNAL_NAMESPACE = 'firebook-journal';
+export const EVIDENCE_NAMESPACE = 'firebook';
 
 const str = (b: Buffer | string): Buffer => {
   const data = typeof b === 'string' ? Buffer.from(b) : b;
@@ -183,6 +185,12 @@ function armor(blob: Buffer): string {
   return `${BEGIN}\n${lines.join('\n')}\n${END}\n`;
 }
 
+/** Where the passphrase of a key flag comes from: `--key` → `--key-passphrase-file` and
+ * FIREBOOK_KEY_PASSPHRASE; `--sign-key` → `--sign-key-passphrase-file` and FIREBOOK_SIGN_KEY_PASSPHRASE. */
+export function passphraseSources(flag: string): { fileFlag: string; envVar: string } {
+  return { fileFlag: `${flag}-passphrase-file`, envVar: `FIREBOOK_${flag.replace(/^-+/, '').replace(/-/g, '_').toUpperCase()}_PASSPHRASE` };
+}
+
 /**
  * Reads a private key (OpenSSH or PEM; `passphrase` for an encrypted one). Errors are
  * UserErrors naming `flag`, never the passphrase.
@@ -198,7 +206,7 @@ export function loadSigningKey(path: string, passphrase: string | undefined, fla
   const fail = (why: string, hint: string) => new UserError({ code: 'cli-usage', message: `${flag} ${path}: ${why}`, hint });
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
-    throw fail(encrypted ? (passphrase === undefined ? 'the key is encrypted' : 'wrong passphrase') : `not a private key this tool reads (${parsed.message})`, encrypted ? 'give the passphrase with --key-passphrase-file FILE or the environment variable FIREBOOK_KEY_PASSPHRASE' : 'use an OpenSSH or PEM private key (ed25519, RSA or ECDSA)');
+    throw fail(encrypted ? (passphrase === undefined ? 'the key is encrypted' : 'wrong passphrase') : `not a private key this tool reads (${parsed.message})`, encrypted ? `give the passphrase with ${passphraseSources(flag).fileFlag} FILE or the environment variable ${passphraseSources(flag).envVar}` : 'use an OpenSSH or PEM private key (ed25519, RSA or ECDSA)');
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || !key.isPrivateKey()) throw fail('holds no private key', 'name the private key file, not the .pub');
@@ -230,14 +238,16 @@ export function loadSigningKey(path: string, passphrase: string | undefined, fla
   };
 }
 
-/** The passphrase of `--key`: from `--key-passphrase-file` or FIREBOOK_KEY_PASSPHRASE (never a flag value). */
-export function keyPassphrase(file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+/** The passphrase of `flag` (`--key`): from its `--key-passphrase-file` or FIREBOOK_KEY_PASSPHRASE
+ * (passphraseSources; never a flag value). */
+export function keyPassphrase(file: string | undefined, env: NodeJS.ProcessEnv, flag = '--key'): string | undefined {
+  const { fileFlag, envVar } = passphraseSources(flag);
   if (file !== undefined) {
     try {
       return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
-      throw new UserError({ code: 'file-not-found', message: `--key-passphrase-file ${file}: ${(err as Error).message}` });
+      throw new UserError({ code: 'file-not-found', message: `${fileFlag} ${file}: ${(err as Error).message}` });
     }
   }
-  return env.FIREBOOK_KEY_PASSPHRASE;
+  return env[envVar];
 }

@@ -10,6 +10,7 @@ import { loadRunFolder } from '../report-input.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseFormats, parseLang } from '../options.js';
+import { parseSignKey, signEvidence, SIGN_OPTIONS, SIGN_USAGE } from '../sign-options.js';
 
 const USAGE = `Usage: firebook report merge DIR... --out DIR [--format LIST] [--lang en|ja]
 
@@ -22,6 +23,7 @@ Options:
   --format LIST     formats to write: html,md,json,junit,prom (default: all); report.json always
   --lang en|ja      report language (default: en)
   --templates DIR   folder with templates overriding the built-in ones
+${SIGN_USAGE}
 `;
 
 const OPTIONS = {
@@ -29,6 +31,7 @@ const OPTIONS = {
   format: { type: 'string', multiple: true },
   lang: { type: 'string' },
   templates: { type: 'string' },
+  ...SIGN_OPTIONS,
 } as const satisfies OptionsSpec;
 
 /** `firebook report merge`. */
@@ -45,6 +48,7 @@ export const command: CliCommand = {
     if (!values.out) throw usage('--out DIR is required (the merged run folder)');
     const lang = parseLang('report merge', values.lang);
     const formats = parseFormats('report merge', values.format, REPORT_FORMATS);
+    const signKey = parseSignKey(values, io);
     // Shards are read a host at a time: full results wait on disk in the merged folder, one line
     // a host, while the merged reports are written; memory keeps summaries (docs/scale.md).
     const outDir = resolve(io.cwd, values.out);
@@ -57,7 +61,8 @@ export const command: CliCommand = {
     } finally {
       store.close();
     }
-    for (const p of written) io.stdout.write(`${p}\n`);
+    const signature = signKey && signEvidence('report merge', outDir, signKey, io);
+    for (const p of signature ? [...written, signature] : written) io.stdout.write(`${p}\n`);
     const h = merged.summary.hosts;
     io.stderr.write(`firebook report merge: ${dirs.length} shards, ${h.total} hosts (${h.ok} ok, ${h.unreachable} unreachable, ${h.error} error) · exit ${merged.exitCode}\n`);
     return merged.exitCode;

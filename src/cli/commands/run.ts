@@ -17,6 +17,7 @@ import { REPORT_FORMATS } from '../../report/index.js';
 import { loadReportInput } from '../report-input.js';
 import { isDirectory } from '../../io/atomic-file.js';
 import { applyShard, parseShard } from '../../plan/shard.js';
+import { parseSignKey, SIGN_OPTIONS, SIGN_USAGE } from '../sign-options.js';
 
 /** `--baseline FILE`, or `latest`: the newest report.json among the run folders under `root`. */
 function loadBaseline(cwd: string, value: string, root: string): RunReport {
@@ -66,6 +67,7 @@ Output:
       --json                stream events as JSON lines to stdout
       --record DIR          save every command's transcript per host (for --replay)
       --replay DIR          evaluate recorded transcripts instead of connecting
+${SIGN_USAGE}
 ${VAULT_USAGE}
 ${exitCodeHelp()}
 `;
@@ -85,6 +87,7 @@ const OPTIONS = {
   record: { type: 'string' },
   replay: { type: 'string' },
   shard: { type: 'string' },
+  ...SIGN_OPTIONS,
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
@@ -114,6 +117,7 @@ export const command: CliCommand = {
     const extraVarOrigins: Record<string, string> = {};
     const extraVars = parseExtraVars('run', v['extra-vars'], vault, extraVarOrigins);
     const shard = parseShard(v.shard);
+    const signKey = parseSignKey(v, io);
     const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults, inputErrorsPerHost: !v.apply }, vault);
     // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
     const plan = applyShard(fullPlan!, shard);
@@ -147,6 +151,7 @@ export const command: CliCommand = {
         replay: v.replay,
         console: v.json ? 'json' : v.quiet ? 'quiet' : !io.stdout.isTTY ? 'plain' : 'tty',
         shard,
+        signKey,
       },
       io,
     );

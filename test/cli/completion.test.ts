@@ -45,7 +45,7 @@ describe.skipIf(!bashPath)('bash completion', () => {
     [['firebook', 'report', 'prune', '--d'], ['--dir', '--dry-run']],
     [['firebook', 'report', 'render', '--l'], ['--lang']],
     [['firebook', 'completion', ''], ['bash', 'zsh']],
-    [['firebook', 'help', 'v'], ['validate']],
+    [['firebook', 'help', 'v'], ['validate', 'verify']],
     [['firebook', 'explain', '--lang', ''], ['en', 'ja']],
   ])('%j → %j', (words, expected) => {
     expect(bashComplete(words)).toEqual(expected);

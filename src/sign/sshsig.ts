@@ -6,8 +6,12 @@
  */
 import { createHash, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
+import { createRequire } from 'node:module';
 import { UserError } from '../model/errors.js';
+
+/** ssh2's key parser, loaded when a key is (a few MiB of heap that `report merge` and `verify`,
+ * which import this file, would otherwise pay without a key; docs/scale.md). */
+const ssh2Utils = (): typeof import('ssh2').utils => (createRequire(import.meta.url)('ssh2') as typeof import('ssh2')).utils;
 
 const MAGIC = Buffer.from('SSHSIG');
 const BEGIN = '-----BEGIN SSH SIGNATURE-----';
@@ -202,7 +206,7 @@ export function loadSigningKey(path: string, passphrase: string | undefined, fla
   } catch (err) {
     throw new UserError({ code: 'file-not-found', message: `${flag} ${path}: ${(err as Error).message}`, hint: 'name a private key, e.g. ~/.ssh/id_ed25519' });
   }
-  const parsed = ssh2.utils.parseKey(data, passphrase);
+  const parsed = ssh2Utils().parseKey(data, passphrase);
   const fail = (why: string, hint: string) => new UserError({ code: 'cli-usage', message: `${flag} ${path}: ${why}`, hint });
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);

@@ -1,7 +1,7 @@
 /** SHA256SUMS: the manifest of a run folder, so an auditor can tell a file changed after the run
  * (`firebook verify`, docs/history.md "Signed evidence"). */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { TEMP_MARK, WRITE_CHUNK, writeFileAtomic } from '../io/atomic-file.js';
 import { CHECKSUMS_FILE, CHECKSUMS_SIGNATURE_FILE } from '../model/run-folder.js';
@@ -77,6 +77,8 @@ export function checkChecksums(dir: string, sums: Buffer): { listed: number; fin
     listed.add(name);
     let actual: string;
     try {
+      // Only a regular file is read (a FIFO put in its place would block the verifier).
+      if (!statSync(join(dir, name)).isFile()) return void findings.push({ file: name, problem: 'unreadable', detail: 'not a regular file' });
       actual = sha256File(join(dir, name));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

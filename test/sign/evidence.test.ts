@@ -11,7 +11,7 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { parseSignature } from '../../src/sign/sshsig.js';
 import { signEvidence } from '../../src/cli/sign-options.js';
 import { loadSigningKey } from '../../src/sign/sshsig.js';
-import { writeChecksums } from '../../src/store/checksums.js';
+import { checkChecksums, writeChecksums } from '../../src/store/checksums.js';
 import { memoryIo } from '../support/memory-io.js';
 import { approve, fb, GOOD_DNS, makeApprover, workspace, type Approver } from '../change/helpers.js';
 
@@ -105,6 +105,17 @@ describe('signed run folders and firebook verify', () => {
       expect.stringMatching(/^NOT VERIFIED: .*: 2 problems$/),
       '',
     ]);
+  });
+
+  it('a listed file replaced by a FIFO is reported, never read (verify does not hang); bad manifest lines are named', async () => {
+    const dir = copy('fifo');
+    rmSync(join(dir, 'events.jsonl'));
+    execFileSync('mkfifo', [join(dir, 'events.jsonl')]);
+    const v = await verify(dir);
+    expect(v.code).toBe(2);
+    expect(v.stdout).toMatch(/^events\.jsonl: cannot be read \(not a regular file\)\n/);
+    const sums = Buffer.from(`${'0'.repeat(64)}  ../outside\n${'0'.repeat(64)}  SHA256SUMS.sig\nnonsense\n`);
+    expect(checkChecksums(dir, sums).findings.filter((f) => f.problem === 'bad-line').map((f) => f.file)).toEqual(['SHA256SUMS:1', 'SHA256SUMS:2', 'SHA256SUMS:3']);
   });
 
   it('signed by a key allowed_signers does not list: refused, naming its fingerprint; ssh-keygen agrees', async () => {

@@ -248,7 +248,7 @@ describe('signed run folders and firebook verify', () => {
     expect((await verify(merged)).code).toBe(0);
   }, 120_000);
 
-  it('apply --sign-key signs the change run folder', async () => {
+  it('apply and rollback --sign-key sign the change run folders', async () => {
     const plan = join(ws.dir, 'plan.json');
     const p = await fb(['plan', ws.playbook, '-i', ws.inventory, '--limit', 's3', '-e', GOOD_DNS, '-o', plan, '--out', fresh('plan'), ...conn()], ws.dir);
     expect(p.code).toBe(0);
@@ -259,5 +259,10 @@ describe('signed run folders and firebook verify', () => {
     expect(listed(out)).toContain('journal.jsonl');
     expect(keygenVerify(out).status).toBe(0);
     expect((await verify(out)).stdout).toMatch(/^verified: .*; signed by alice@example\.com/m);
+    // rollback takes the same path (resume too: change-options.ts, cli/execute.ts).
+    const back = fresh('rollback');
+    const rb = await fb(['rollback', join(out, 'journal.jsonl'), '--allowed-signers', alice.allowedSigners, '--out', back, '--sign-key', alice.key, ...conn()], ws.dir);
+    expect([rb.code, rb.stderr]).toEqual([0, expect.any(String)]);
+    expect(keygenVerify(back).status).toBe(0);
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { loadRunFolder } from '../report-input.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { parseFormats, parseLang } from '../options.js';
-import { parseSignKey, signEvidence, SIGN_OPTIONS, SIGN_USAGE } from '../sign-options.js';
+import { parseSignKey, signEvidence, SIGN_OPTIONS } from '../sign-options.js';
 
 const USAGE = `Usage: firebook report merge DIR... --out DIR [--format LIST] [--lang en|ja]
 
@@ -23,7 +23,9 @@ Options:
   --format LIST     formats to write: html,md,json,junit,prom (default: all); report.json always
   --lang en|ja      report language (default: en)
   --templates DIR   folder with templates overriding the built-in ones
-${SIGN_USAGE}
+  --sign-key FILE   sign the merged folder's SHA256SUMS with this SSH private key into
+                    SHA256SUMS.sig (namespace firebook; check with 'firebook verify')
+  --sign-key-passphrase-file FILE  passphrase of --sign-key (or $FIREBOOK_SIGN_KEY_PASSPHRASE)
 `;
 
 const OPTIONS = {

@@ -3,4 +3,4 @@ export { openEventLog, readEventLog, streamEventLog, parseEventLog, type EventLo
 export { readRunInput, reportValidator, type RunInput, type KeepHost } from './load-report.js';
 export { mergeShardReports, type ShardReport } from './merge.js';
 export { fileResultStore, lazyFileResultStore, memoryResultStore, summaryOf, type ResultStore } from './result-store.js';
-export { writeChecksums } from './checksums.js';
+export { writeChecksums, checkChecksums, readChecksums, type ChecksumFinding } from './checksums.js';

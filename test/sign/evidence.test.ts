@@ -179,6 +179,7 @@ describe('signed run folders and firebook verify', () => {
     const dir = copy('render');
     const r = await fb(['report', 'render', join(dir, 'report.json'), '--format', 'md'], ws.dir);
     expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^firebook report: warning: \S+SHA256SUMS\.sig signed the folder's earlier SHA256SUMS and no longer matches it/);
     expect(listed(dir)).toEqual(['events.jsonl', 'report.html', 'report.json', 'report.md']);
     // The folder changed after signing, and verify says so.
     expect((await verify(dir)).stdout).toMatch(/does not match SHA256SUMS/);

@@ -1,6 +1,8 @@
 /** `firebook report render FILE`: re-renders reports from a report.json or an events.jsonl
  * (a killed run still renders, marked incomplete); `firebook report prune` is report-prune.ts. */
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { CHECKSUMS_SIGNATURE_FILE } from '../../model/run-folder.js';
 import { TEMP_MARK } from '../../io/atomic-file.js';
 import { EXIT, UserError } from '../../model/errors.js';
 import type { RunReport } from '../../model/result.js';
@@ -75,6 +77,7 @@ export const renderCommand: CliCommand = {
       store.close();
     }
     for (const p of written) io.stdout.write(`${p}\n`);
+    if (existsSync(join(outDir, CHECKSUMS_SIGNATURE_FILE))) io.stderr.write(`firebook report: warning: ${join(outDir, CHECKSUMS_SIGNATURE_FILE)} signed the folder's earlier SHA256SUMS and no longer matches it (firebook verify says so); render into another folder with --out to keep signed evidence as it was\n`);
     if (report.incomplete) io.stderr.write('firebook report: the run was incomplete (interrupted); the report says so\n');
     return EXIT.ok;
   },

@@ -4,12 +4,13 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HistoryDb, SqlValue } from './db.js';
 
-/** How long a writer waits for another (four shards finishing at once) before giving up. */
+/** How long a writer waits for another (four shards finishing at once) before giving up;
+ * env FIREBOOK_DB_BUSY_MS overrides it (docs/history.md "Databases"). */
 export const BUSY_TIMEOUT_MS = 15_000;
 
-export function openSqlite(path: string): HistoryDb {
+export function openSqlite(path: string, opts: { busyMs?: number } = {}): HistoryDb {
   mkdirSync(dirname(path), { recursive: true });
-  const raw = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  const raw = new Database(path, { timeout: opts.busyMs ?? BUSY_TIMEOUT_MS });
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
   let depth = 0;

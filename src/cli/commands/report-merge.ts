@@ -1,6 +1,7 @@
 /** `firebook report merge DIR... --out DIR`: the shards of one run (`run --shard I/N`) as one
  * report with one exit code. */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { recordRun } from '../../history/record.js';
 import { TEMP_MARK } from '../../io/atomic-file.js';
 import type { RunReport } from '../../model/result.js';
 import { lazyFileResultStore } from '../../store/result-store.js';
@@ -9,7 +10,7 @@ import { mergeShardReports } from '../../store/merge.js';
 import { loadRunFolder } from '../report-input.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseFormats, parseLang } from '../options.js';
+import { dbChoiceOf, parseFormats, parseLang } from '../options.js';
 
 const USAGE = `Usage: firebook report merge DIR... --out DIR [--format LIST] [--lang en|ja]
 
@@ -22,6 +23,9 @@ Options:
   --format LIST     formats to write: html,md,json,junit,prom (default: all); report.json always
   --lang en|ja      report language (default: en)
   --templates DIR   folder with templates overriding the built-in ones
+  --db PATH|URL     results database the merged run is recorded in (default: env FIREBOOK_DB,
+                    else firebook.db beside the merged run folder)
+  --no-db           do not record the merged run
 `;
 
 const OPTIONS = {
@@ -29,6 +33,8 @@ const OPTIONS = {
   format: { type: 'string', multiple: true },
   lang: { type: 'string' },
   templates: { type: 'string' },
+  db: { type: 'string' },
+  'no-db': { type: 'boolean' },
 } as const satisfies OptionsSpec;
 
 /** `firebook report merge`. */
@@ -57,6 +63,8 @@ export const command: CliCommand = {
     } finally {
       store.close();
     }
+    // Recorded after the reports and SHA256SUMS (docs/history.md "Recording"); never fails the merge.
+    await recordRun(outDir, { ...dbChoiceOf(values), env: io.env, cwd: io.cwd, reportsRoot: dirname(outDir), warn: (line) => io.stderr.write(`${line}\n`) });
     for (const p of written) io.stdout.write(`${p}\n`);
     const h = merged.summary.hosts;
     io.stderr.write(`firebook report merge: ${dirs.length} shards, ${h.total} hosts (${h.ok} ok, ${h.unreachable} unreachable, ${h.error} error) · exit ${merged.exitCode}\n`);

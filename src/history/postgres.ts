@@ -45,6 +45,9 @@ function toNumbers(rows: Record<string, unknown>[], fields: pg.FieldDef[]): void
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** Rows per INSERT of insertMany. */
+const BATCH = 5000;
+
 function over(runner: Queryable, kind: 'postgres', label: string, inTx: boolean, pool: pg.Pool): HistoryDb {
   const db: HistoryDb = {
     kind,
@@ -58,6 +61,15 @@ function over(runner: Queryable, kind: 'postgres', label: string, inTx: boolean,
       // Without params a text of several statements goes as one simple query (a migration).
       if (params.length) await runner.query(numberPlaceholders(sql), [...params]);
       else await runner.query(sql);
+    },
+    async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]) {
+      // One statement per BATCH rows: each column as one array parameter, unnested into rows.
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const part = rows.slice(i, i + BATCH);
+        const arrays = columns.map((_, c) => part.map((r) => r[c] ?? null));
+        const types = arrays.map((values) => (values.some((v) => typeof v === 'number') ? 'bigint[]' : 'text[]'));
+        await runner.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((t, n) => `$${n + 1}::${t}`).join(', ')})`, arrays);
+      }
     },
     async transaction<T>(fn: (tx: HistoryDb) => Promise<T>): Promise<T> {
       if (inTx) return fn(db);

@@ -146,18 +146,6 @@ function journalSteps(dir: string, runId: string): Row[] {
   return rows;
 }
 
-/** Rows inserted this many at a time (one statement: few round trips to PostgreSQL, and well
- * under both databases' limits on parameters). */
-const BATCH = 200;
-
-async function insertRows(tx: HistoryDb, table: string, columns: string[], rows: readonly Row[]): Promise<void> {
-  const one = `(${columns.map(() => '?').join(', ')})`;
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const part = rows.slice(i, i + BATCH);
-    await tx.exec(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}`, part.flat());
-  }
-}
-
 /** Reads the run folder `dir` and records it in `db` (see the file's comment). */
 export async function recordRunFolder(db: HistoryDb, dir: string, now: () => Date = () => new Date()): Promise<Recorded> {
   const folder = resolve(dir);
@@ -215,10 +203,10 @@ export async function recordRunFolder(db: HistoryDb, dir: string, now: () => Dat
       run,
     );
     if (inserted.length === 0) return { runId, recorded: false };
-    await insertRows(tx, 'run_hosts', ['run_id', 'host', 'status', 'triage', 'platform', 'version', 'model', 'started_at', 'checks_pass', 'checks_fail', 'checks_error', 'checks_skipped', 'checks_waived'], hosts.map((h) => h.host));
-    await insertRows(tx, 'run_host_groups', ['run_id', 'host', 'group_name'], hosts.flatMap((h) => h.groups));
-    await insertRows(tx, 'run_checks', ['run_id', 'host', 'check_id', 'playbook', 'started_at', 'status', 'severity', 'cause', 'waiver'], uniqueChecks(hosts));
-    await insertRows(tx, 'change_steps', ['run_id', 'seq', 'host', 'step_id', 'phase', 'status', 'at', 'approved_by', 'ticket'], steps.map((s, i) => [runId, i + 1, ...s]));
+    await tx.insertMany('run_hosts', ['run_id', 'host', 'status', 'triage', 'platform', 'version', 'model', 'started_at', 'checks_pass', 'checks_fail', 'checks_error', 'checks_skipped', 'checks_waived'], hosts.map((h) => h.host));
+    await tx.insertMany('run_host_groups', ['run_id', 'host', 'group_name'], hosts.flatMap((h) => h.groups));
+    await tx.insertMany('run_checks', ['run_id', 'host', 'check_id', 'playbook', 'started_at', 'status', 'severity', 'cause', 'waiver'], uniqueChecks(hosts));
+    await tx.insertMany('change_steps', ['run_id', 'seq', 'host', 'step_id', 'phase', 'status', 'at', 'approved_by', 'ticket'], steps.map((s, i) => [runId, i + 1, ...s]));
     return { runId, recorded: true };
   });
 }

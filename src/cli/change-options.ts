@@ -6,7 +6,8 @@ import { parseWindow, type ChangeWindow } from '../change/window.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from './connection-options.js';
 import type { ChangeEnv, ChangeOptions } from '../change/apply-driver.js';
 import { executeRun } from './execute.js';
-import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, VAULT_USAGE } from './options.js';
+import { OUTPUT_OPTIONS, parseExtraVars, parseFormats, parseLang, VAULT_USAGE, DB_USAGE } from './options.js';
+import type { DbChoice } from '../history/open.js';
 import type { CliIO } from './command.js';
 import { allowedSignersFrom } from '../change/approval.js';
 import { readCheckedJournal } from '../change/journal.js';
@@ -53,6 +54,7 @@ Output:
   -q, --quiet               plain one line per event
       --json                stream events as JSON lines to stdout
 ${SIGN_USAGE}
+${DB_USAGE}
 
 Exit codes: 0 everything applied and verified (or nothing to do) · 2 a change failed
             verification (rolled back), drifted or did not start · 3 a host unreachable or
@@ -61,6 +63,8 @@ Exit codes: 0 everything applied and verified (or nothing to do) · 2 a change f
             already continued, run folder not empty (nothing sent) · 130 interrupted`;
 
 type Values = {
+  db?: string;
+  'no-db'?: boolean;
   'allowed-signers'?: string;
   'allow-unsigned'?: boolean;
   key?: string;
@@ -85,10 +89,11 @@ export type ChangeSettings = ChangeOptions;
  */
 /** What a change command gets from the CLI besides its options: the run set-up (cli/execute.ts),
  * the `-e @FILE` reader and the host-key warning. */
-export function changeEnv(command: string, io: CliIO, settings: ChangeSettings): ChangeEnv {
+export function changeEnv(command: string, io: CliIO, settings: ChangeSettings, history?: DbChoice): ChangeEnv {
   return {
     io,
-    execute: (run) => executeRun(run, io),
+    // The run is recorded in the results database at its end (docs/history.md "Recording").
+    execute: (run) => executeRun({ ...run, history }, io),
     readVarsFile: (file) => parseExtraVars(command, [`@${file}`], settings.connection.vault),
     onHosts: (hosts) => warnInsecure(io, settings.connection, { hosts: [...hosts], checks: [] }),
   };

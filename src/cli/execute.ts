@@ -2,7 +2,7 @@
  * Shared by `firebook run` and `firebook demo`. */
 import { mkdirSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Severity } from '../model/playbook.js';
 import type { RunMeta, RunReport } from '../model/result.js';
@@ -17,6 +17,8 @@ import { FmcApiConnector, type FmcApiOf } from '../fmc/session.js';
 import { connectSettingsOf, fmcSourceOf } from '../inventory/index.js';
 import type { Inventory } from '../model/inventory.js';
 import { PRIVATE_DIR_MODE, TEMP_MARK } from '../io/atomic-file.js';
+import { recordRun } from '../history/record.js';
+import type { DbChoice } from '../history/open.js';
 import { buildReport, createFileReporter, redactArgv, writeReports, type ReportFormat } from '../report/index.js';
 import { openEventLog, readEventLog } from '../store/index.js';
 import { createConsoleReporter, useColor } from '../console/index.js';
@@ -69,6 +71,9 @@ export interface ExecuteConfig {
   drive?: (options: RunOptions, outDir: string) => Promise<RunReport>;
   /** `--sign-key`: signs the run folder's SHA256SUMS once the reports are written. */
   signKey?: SigningKey;
+  /** \`--db\` / \`--no-db\`: the run is recorded in the results database at its end; absent
+   * (demo), nothing is recorded. */
+  history?: DbChoice;
 }
 
 /** A run folder name that sorts by time and is unique. */
@@ -163,6 +168,9 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
     // the handler is installed: an interrupted run never exits 0 (docs/faults.md "interrupted").
     await afterPendingSignals();
     if (cfg.signKey) signEvidence(cfg.changeRun ?? 'run', outDir, cfg.signKey, io);
+    // The one place a run is recorded, after its reports and SHA256SUMS (and SHA256SUMS.sig):
+    // a database that fails costs one warning line, never the reports or the exit code.
+    if (cfg.history) await recordRun(outDir, { ...cfg.history, env: io.env, cwd: io.cwd, reportsRoot: dirname(outDir), warn: (line) => io.stderr.write(`${line}\n`) });
     return { report: interrupts > 0 && report.exitCode !== EXIT.interrupted ? { ...report, exitCode: EXIT.interrupted } : report, outDir };
   } finally {
     events.close();

@@ -7,6 +7,7 @@ import { parseVarsText } from '../inventory/vars-files.js';
 import { splitShellWords } from '../inventory/shlex.js';
 import { INPUT_LIMITS, jsonNestingOverflow } from '../io/input-limits.js';
 import { DEFAULT_VAULT_ID, parseVaultId, readVaultSecrets, Vault, type VaultSource } from '../inventory/vault.js';
+import type { DbChoice } from '../history/open.js';
 
 function usage(command: string, message: string, hint?: string): UserError {
   return new UserError({ code: 'cli-usage', message: `firebook ${command}: ${message}`, hint: hint ?? `run 'firebook ${command} --help' for the options` });
@@ -100,7 +101,19 @@ export const OUTPUT_OPTIONS = {
   lang: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
+  db: { type: 'string' },
+  'no-db': { type: 'boolean' },
 } as const;
+
+/** Help text for the results database flags of OUTPUT_OPTIONS (docs/history.md "Recording"). */
+export const DB_USAGE = `      --db PATH|URL         results database the run is recorded in: a SQLite file or postgres://…
+                            (default: env FIREBOOK_DB, else firebook.db beside the run folder)
+      --no-db               do not record this run in the results database`;
+
+/** \`--db\` and \`--no-db\` as given. */
+export function dbChoiceOf(v: { db?: string; 'no-db'?: boolean }): DbChoice {
+  return { ...(v.db !== undefined ? { db: v.db } : {}), noDb: !!v['no-db'] };
+}
 
 /** `--lang en|ja` (default en). */
 export function parseLang(command: string, value: string | undefined): 'en' | 'ja' {

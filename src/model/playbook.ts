@@ -238,3 +238,9 @@ export function localize(text: LocalizedText | undefined, lang: 'en' | 'ja' = 'e
   if (typeof text === 'string') return text;
   return (lang === 'ja' && text.ja) || text.en;
 }
+
+/** A playbook's short name: its file's name without folder and extension (`playbooks/securex.yml`
+ * → `securex`), as reports and the results database name it. */
+export function playbookStem(path: string): string {
+  return path.split(/[\\/]/).pop()!.replace(/\.[^.]+$/, '');
+}

@@ -100,6 +100,9 @@ export interface HostResult {
   status: HostStatus;
   triage?: { class: TriageClass; message: string; next: LocalizedText };
   facts?: Facts;
+  /** The inventory groups the host belongs to (directly or through children; not `all`), so
+   * the results database can show a group's history (docs/history.md "Tables"). */
+  groups?: string[];
   /** Values of the inputs that selected variables (`vars_by_input`), e.g. `{ sse_region: 'apj' }`:
    * the report says which endpoint set a host was checked against. */
   selections?: Record<string, string>;
@@ -181,7 +184,7 @@ export interface RunReport {
   /** True when the run was interrupted or the report was rebuilt from a partial event log. */
   incomplete: boolean;
   /** Ids and titles of every check planned, in order (for matrices). */
-  checks: Array<{ id: string; title: LocalizedText; severity: Severity; /** Checks it reads (`checks.<id>`): its causes when both fail. */ dependsOn?: string[] }>;
+  checks: Array<{ id: string; title: LocalizedText; severity: Severity; /** Checks it reads (`checks.<id>`): its causes when both fail. */ dependsOn?: string[]; /** The playbook file's name without folder and extension (`securex`). */ playbook?: string }>;
   hosts: HostResult[];
   /** Hosts planned but never finished (interrupted). */
   notRun: string[];

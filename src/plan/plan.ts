@@ -3,7 +3,7 @@
  * downstream reads raw input. Every problem is collected before any host is touched.
  */
 import type { ConnectionSpec, Inventory } from '../model/inventory.js';
-import type { CheckSpec, LoadedPlaybook, LocalizedText, Platform, RemediationSpec, Severity } from '../model/playbook.js';
+import { playbookStem, type CheckSpec, type LoadedPlaybook, type LocalizedText, type Platform, type RemediationSpec, type Severity } from '../model/playbook.js';
 import { UserError, type UserIssue } from '../model/errors.js';
 import { connectionSecrets, isSecretName, redact, secretValuesOf } from '../model/redact.js';
 import { connectionSpec, selectHosts, withExtraVars } from '../inventory/index.js';
@@ -38,6 +38,8 @@ export interface HostPlan {
   playbooks: PlannedPlaybook[];
   /** Secret values to redact from everything this host produces. */
   secrets: string[];
+  /** The inventory groups of the host, without `all` (the report keeps them for history). */
+  groups?: string[];
   /** With `inputErrorsPerHost`: why this host cannot run (an inventory value its input refuses).
    * The host is not connected to; the runner reports this as its `error` (triage
    * `invalid-input`) and every other host runs (docs/faults.md "Input faults"). */
@@ -46,7 +48,7 @@ export interface HostPlan {
 
 export interface RunPlan {
   hosts: HostPlan[];
-  checks: Array<{ id: string; title: LocalizedText; severity: Severity }>;
+  checks: Array<{ id: string; title: LocalizedText; severity: Severity; playbook?: string }>;
 }
 
 export interface PlanOptions {
@@ -283,7 +285,7 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
         continue;
       }
       const vars = resolveVars(pb, invHost.vars, connection.platform, opts.extraVars);
-      const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, playbooks: [], secrets: [] };
+      const plan = hosts.get(name) ?? { name, connection, platform: connection.platform, playbooks: [], secrets: [], groups: invHost.groups.filter((g) => g !== 'all') };
       plan.secrets = [...new Set([...plan.secrets, ...knownSecrets, ...secretValuesOf(vars, secretNames), ...connectionSecrets(connection)])];
       const fromExtra = (key: string) => (opts.extraVars && key in opts.extraVars ? extraArgument(key, opts, !!pb.spec.inputs?.[key]?.secret) : undefined);
       const found: HostIssue[] = [
@@ -323,7 +325,7 @@ export function buildPlan(playbooks: LoadedPlaybook[], inventory: Inventory, opt
   if (issues.length > 0) throw new UserError(sayOnce(issues.map((issue) => ({ issue }))));
   const checks = playbooks.flatMap((pb) => selectChecks(pb.spec.checks, opts.tags, opts.skipTags).map((c) => {
     const dependsOn = checkDependencies(c);
-    return { id: c.id, title: c.title, severity: c.severity, ...(dependsOn.length ? { dependsOn } : {}) };
+    return { id: c.id, title: c.title, severity: c.severity, ...(dependsOn.length ? { dependsOn } : {}), playbook: playbookStem(pb.path) };
   }));
   return { hosts: [...hosts.values()], checks };
 }

@@ -193,7 +193,10 @@ export async function runPlan(plan: RunPlan, opts: RunOptions): Promise<RunRepor
     results.set(name, store.add(result));
     await emit({ type: 'host-end', time: now().toISOString(), result });
   };
-  const finish = async (result: HostResult) => {
+  const groupsOf = new Map(plan.hosts.filter((h) => h.groups?.length).map((h) => [h.name, h.groups!]));
+  const finish = async (done: HostResult) => {
+    const groupNames = groupsOf.get(done.host);
+    const result = groupNames && !done.groups ? { ...done, groups: groupNames } : done;
     const ready = groups.finished(result);
     if (!ready.includes(result.host)) results.set(result.host, store.add(result));
     for (const name of ready) await release(name, name === result.host ? result : store.read(name)!);

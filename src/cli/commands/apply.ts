@@ -5,6 +5,7 @@ import { readPlanDocument } from '../../change/plan-document.js';
 import { readAs } from '../file-kind.js';
 import { parseSerial } from '../../plan/batches.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, parseChangeOptions } from '../change-options.js';
+import { dbChoiceOf } from '../options.js';
 import { applyPlan } from '../../change/apply-driver.js';
 
 const USAGE = `Usage: firebook apply plan.json --allowed-signers FILE [--expect-sha256 HASH] [--ticket ID] [options]
@@ -71,7 +72,7 @@ export const command: CliCommand = {
     const plan = positionals[0]!;
     return applyPlan(
       { ...settings, planArg: plan, expectSha256: expect, minApprovals: v['min-approvals'] === undefined ? undefined : minApprovals, ticket: v.ticket, serial, serialText: v.serial, maxFailPercentage: maxFail, argv: ['apply', ...argv] },
-      changeEnv('apply', io, settings),
+      changeEnv('apply', io, settings, dbChoiceOf(v)),
       (path) => readAs(path, plan, 'plan', 'apply', () => readPlanDocument(path)),
     );
   },

@@ -16,7 +16,8 @@ import { command as resume } from './resume.js';
 import { command as rollback } from './rollback.js';
 import { command as change } from './change.js';
 import { command as verify } from './verify.js';
+import { command as history } from './history.js';
 
 /** Completes the table below (given to it here, so completion.ts does not import this file). */
 export const completion = completionCommand(() => COMMANDS);
-export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, change, validate, explain, inventory, report, verify, lab, demo, init, completion];
+export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, change, validate, explain, inventory, report, history, verify, lab, demo, init, completion];

@@ -3,7 +3,7 @@ import { warnReadonlyCommands } from '../../validate/warnings.js';
 import { extname, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE } from '../options.js';
+import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE, DB_USAGE, dbChoiceOf } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
@@ -43,6 +43,7 @@ Output:
       --lang en|ja          language of reports and console (default en)
   -q, --quiet               plain one line per event
       --json                stream events as JSON lines to stdout
+${DB_USAGE}
 
 Next: the approvers sign it (firebook approve plan.json --key ~/.ssh/id_ed25519), then
 firebook apply plan.json --allowed-signers FILE --expect-sha256 <sha256 printed above>.
@@ -115,6 +116,7 @@ export const command: CliCommand = {
         formats,
         console: v.json ? 'json' : v.quiet || !io.stdout.isTTY ? 'plain' : 'tty',
         planning: true,
+        history: dbChoiceOf(v),
       },
       io,
     );

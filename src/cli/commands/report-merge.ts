@@ -1,6 +1,7 @@
 /** `firebook report merge DIR... --out DIR`: the shards of one run (`run --shard I/N`) as one
  * report with one exit code. */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { recordRun } from '../../history/record.js';
 import { TEMP_MARK } from '../../io/atomic-file.js';
 import type { RunReport } from '../../model/result.js';
 import { lazyFileResultStore } from '../../store/result-store.js';
@@ -9,7 +10,7 @@ import { mergeShardReports } from '../../store/merge.js';
 import { loadRunFolder } from '../report-input.js';
 import { REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
-import { parseFormats, parseLang } from '../options.js';
+import { dbChoiceOf, parseFormats, parseLang } from '../options.js';
 import { parseSignKey, signEvidence, SIGN_OPTIONS } from '../sign-options.js';
 
 const USAGE = `Usage: firebook report merge DIR... --out DIR [--format LIST] [--lang en|ja]
@@ -26,6 +27,9 @@ Options:
   --sign-key FILE   sign the merged folder's SHA256SUMS with this SSH private key into
                     SHA256SUMS.sig (namespace firebook; check with 'firebook verify')
   --sign-key-passphrase-file FILE  passphrase of --sign-key (or $FIREBOOK_SIGN_KEY_PASSPHRASE)
+  --db PATH|URL     results database the merged run is recorded in (default: env FIREBOOK_DB,
+                    else firebook.db beside the merged run folder)
+  --no-db           do not record the merged run
 `;
 
 const OPTIONS = {
@@ -34,6 +38,8 @@ const OPTIONS = {
   lang: { type: 'string' },
   templates: { type: 'string' },
   ...SIGN_OPTIONS,
+  db: { type: 'string' },
+  'no-db': { type: 'boolean' },
 } as const satisfies OptionsSpec;
 
 /** `firebook report merge`. */
@@ -64,6 +70,8 @@ export const command: CliCommand = {
       store.close();
     }
     const signature = signKey && signEvidence('report merge', outDir, signKey, io);
+    // Recorded after the reports, SHA256SUMS and SHA256SUMS.sig (docs/history.md "Recording"); never fails the merge.
+    await recordRun(outDir, { ...dbChoiceOf(values), env: io.env, cwd: io.cwd, reportsRoot: dirname(outDir), warn: (line) => io.stderr.write(`${line}\n`) });
     for (const p of signature ? [...written, signature] : written) io.stdout.write(`${p}\n`);
     const h = merged.summary.hosts;
     io.stderr.write(`firebook report merge: ${dirs.length} shards, ${h.total} hosts (${h.ok} ok, ${h.unreachable} unreachable, ${h.error} error) · exit ${merged.exitCode}\n`);

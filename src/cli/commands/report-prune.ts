@@ -4,7 +4,10 @@
 import { lstatSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { EXIT, UserError } from '../../model/errors.js';
-import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
+import { parseCommandArgs, type CliCommand, type CliIO, type OptionsSpec } from '../command.js';
+import type { HistoryDb } from '../../history/db.js';
+import { dbLabel, openHistoryDb, resolveDbSpec } from '../../history/open.js';
+import { markEvidenceGone } from '../../history/retention.js';
 import { parsePositiveInt } from '../options.js';
 import { missingFileHint } from '../../io/missing-file.js';
 import { durationError, parseDuration } from '../../model/duration.js';
@@ -21,6 +24,9 @@ Options:
                      With both, a folder goes only when it is beyond N and older than AGE.
   --dir DIR          the folder holding the run folders (default: reports)
   --dry-run          print what would be removed, remove nothing
+  --db PATH|URL      the results database whose rows of the removed runs are marked
+                     evidence-less (default: env FIREBOOK_DB, else firebook.db in DIR; only
+                     a database that exists)
 `;
 
 const OPTIONS = {
@@ -28,6 +34,7 @@ const OPTIONS = {
   'older-than': { type: 'string' },
   dir: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  db: { type: 'string' },
 } as const satisfies OptionsSpec;
 
 /** A run folder and when it was last written (its newest events.jsonl / report.json). */
@@ -69,6 +76,24 @@ export function selectPrunable(runs: readonly RunFolder[], rule: { keep?: number
 /** `--older-than`: the one duration grammar of every flag (model/duration.ts). */
 export const parseAge = parseDuration;
 
+/** The results database agrees with the folders (docs/history.md "Retention"): the rows of the
+ * runs whose folders were removed are marked evidence-less. Only a database that exists; one
+ * that fails costs one warning line (the folders are already gone). */
+async function markPruned(folders: string[], dbFlag: string | undefined, reportsRoot: string, io: CliIO): Promise<void> {
+  const spec = resolveDbSpec({ db: dbFlag }, io.env, io.cwd, reportsRoot)!;
+  let db: HistoryDb | undefined;
+  try {
+    db = await openHistoryDb(spec, { env: io.env, existing: true });
+    if (!db) return;
+    const n = await markEvidenceGone(db, folders);
+    if (n > 0) io.stdout.write(`${n} run(s) marked evidence-less in ${db.label}\n`);
+  } catch (err) {
+    io.stderr.write(`firebook report prune: warning: the results database ${dbLabel(spec)} was not told (${((err as Error).message ?? String(err)).split('\n')[0]}); its rows of the removed runs still say their folders exist\n`);
+  } finally {
+    await db?.close().catch(() => undefined);
+  }
+}
+
 function usage(message: string): UserError {
   return new UserError({ code: 'cli-usage', message: `firebook report prune: ${message}`, hint: "run 'firebook report prune --help' for the options" });
 }
@@ -105,6 +130,7 @@ export const command: CliCommand = {
       io.stdout.write(`${dry ? 'would remove' : 'removed'} ${relative(io.cwd, run.path) || run.path}\n`);
     }
     io.stdout.write(`${doomed.length} run folder(s) ${dry ? 'would be removed' : 'removed'}, ${runs.length - doomed.length} kept in ${relative(io.cwd, dir) || '.'}\n`);
+    if (!dry && doomed.length > 0) await markPruned(doomed.map((r) => r.path), values.db, dir, io);
     return EXIT.ok;
   },
 };

@@ -1,6 +1,7 @@
 /** `firebook resume JOURNAL`: finishes an interrupted apply (or rollback) from its journal. */
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, journalReader, readJournalArgs } from '../change-options.js';
+import { dbChoiceOf } from '../options.js';
 import { resumeChange } from '../../change/journal-commands.js';
 
 const USAGE = `Usage: firebook resume JOURNAL [options]
@@ -32,6 +33,6 @@ export const command: CliCommand = {
   async run(argv, io) {
     const { values: v, positionals } = parseCommandArgs('resume', argv, OPTIONS);
     const { journal, settings } = readJournalArgs('resume', positionals, v, io);
-    return resumeChange(journal, { ...settings, argv: ['resume', ...argv] }, changeEnv('resume', io, settings), journalReader('resume'));
+    return resumeChange(journal, { ...settings, argv: ['resume', ...argv] }, changeEnv('resume', io, settings, dbChoiceOf(v)), journalReader('resume'));
   },
 };

@@ -2,6 +2,7 @@
 import { UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { CHANGE_CHOICES, CHANGE_OPTIONS, CHANGE_USAGE, changeEnv, journalReader, readJournalArgs } from '../change-options.js';
+import { dbChoiceOf } from '../options.js';
 import { rollbackChange } from '../../change/journal-commands.js';
 
 const USAGE = `Usage: firebook rollback JOURNAL [--limit PATTERN] [options]
@@ -42,6 +43,6 @@ export const command: CliCommand = {
     const { values: v, positionals } = parseCommandArgs('rollback', argv, PARSED);
     if (v['approved-by'] !== undefined) throw new UserError({ code: 'cli-usage', message: 'firebook rollback: --approved-by is gone: the approvers are the verified signers of the plan the journal holds', hint: 'name the change with --ticket ID' });
     const { journal, settings } = readJournalArgs('rollback', positionals, v, io);
-    return rollbackChange(journal, { ...settings, argv: ['rollback', ...argv], limit: v.limit, ticket: v.ticket }, changeEnv('rollback', io, settings), journalReader('rollback'));
+    return rollbackChange(journal, { ...settings, argv: ['rollback', ...argv], limit: v.limit, ticket: v.ticket }, changeEnv('rollback', io, settings, dbChoiceOf(v)), journalReader('rollback'));
   },
 };

@@ -6,7 +6,7 @@ import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.
 import { exitCodeHelp } from '../exit-codes.js';
 import { SEVERITIES } from '../../model/playbook.js';
 import { missingFileHint } from '../../io/missing-file.js';
-import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parsePositiveInt, parseSeverity, VAULT_USAGE } from '../options.js';
+import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, parsePositiveInt, parseSeverity, VAULT_USAGE, DB_USAGE, dbChoiceOf } from '../options.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
 import { executeRun } from '../execute.js';
@@ -65,6 +65,7 @@ Output:
                             (default: a progress line on a terminal, one line per event elsewhere;
                             colours on a terminal unless NO_COLOR is set, or with FORCE_COLOR)
       --json                stream events as JSON lines to stdout
+${DB_USAGE}
       --record DIR          save every command's transcript per host (for --replay)
       --replay DIR          evaluate recorded transcripts instead of connecting
 ${SIGN_USAGE}
@@ -152,6 +153,7 @@ export const command: CliCommand = {
         console: v.json ? 'json' : v.quiet ? 'quiet' : !io.stdout.isTTY ? 'plain' : 'tty',
         shard,
         signKey,
+        history: dbChoiceOf(v),
       },
       io,
     );

@@ -5,6 +5,7 @@ import { command as validate } from './validate.js';
 import { command as explain } from './explain.js';
 import { command as inventory } from './inventory.js';
 import { command as report } from './report.js';
+import { command as history } from './history.js';
 import { command as lab } from './lab.js';
 import { command as demo } from './demo.js';
 import { command as init } from './init.js';
@@ -18,4 +19,4 @@ import { command as change } from './change.js';
 
 /** Completes the table below (given to it here, so completion.ts does not import this file). */
 export const completion = completionCommand(() => COMMANDS);
-export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, change, validate, explain, inventory, report, lab, demo, init, completion];
+export const COMMANDS: CliCommand[] = [run, plan, approve, apply, resume, rollback, change, validate, explain, inventory, report, history, lab, demo, init, completion];

@@ -81,14 +81,16 @@ export function zshCompletion(table: readonly CliCommand[]): string {
   const describe = (name: string, list: readonly CliCommand[]) =>
     `local -a ${name}; ${name}=(${list.map((c) => q(`${c.name}:${c.summary.replace(/:/g, '\\:')}`)).join(' ')})`;
   const cases = targets(commands).map(({ key, command }) => {
-    if (command.subcommands) return `    ${key}) ${describe('subs', command.subcommands)}; _describe -t commands ${q(`firebook ${command.name} command`)} subs ;;`;
+    if (command.subcommands && !command.options) return `    ${key}) ${describe('subs', command.subcommands)}; _describe -t commands ${q(`firebook ${command.name} command`)} subs ;;`;
     const specs = flags(command).flatMap((f) => {
       const value = f.takesValue ? `:${f.long}:${f.choices ? `(${f.choices.join(' ')})` : '_files'}` : '';
       const rep = f.multiple ? '*' : '';
       // `--name=` takes `--name value` and `--name=value`, as parseArgs does.
       return [`${rep}--${f.long}${value ? `=${value}` : ''}`, ...(f.short ? [`${rep}-${f.short}${value}`] : [])].map(q);
     });
-    const args = command.words?.length ? q(`1:argument:(${command.words.join(' ')})`) : q('*:file:_files');
+    // A command with flags of its own and sub-commands (`history`): its flags, or a sub-command first.
+    const words = command.subcommands?.map((c) => c.name) ?? command.words;
+    const args = words?.length ? q(`1:argument:(${words.join(' ')})`) : q('*:file:_files');
     return `    ${key}) _arguments -s ${[...specs, q('--help'), args].join(' ')} ;;`;
   });
   return `#compdef firebook

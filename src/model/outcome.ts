@@ -4,6 +4,12 @@ import { SEVERITIES, type Severity } from './playbook.js';
 import type { CheckResult, CheckStatus, HostResult, RemediationResult, RunSummary } from './result.js';
 import type { StepOutcome } from './change.js';
 
+/** Compliance in percent to one decimal: compliant (pass, fixed) over judged (those plus fail
+ * and error); null when nothing was judged. The run report's and the history's one definition. */
+export function compliancePercent(compliant: number, judged: number): number | null {
+  return judged === 0 ? null : Math.round((compliant / judged) * 1000) / 10;
+}
+
 export function computeSummary(hosts: readonly HostResult[], notRun: readonly string[] = []): RunSummary {
   const checks: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0, waived: 0, fixed: 0 };
   const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -18,8 +24,7 @@ export function computeSummary(hosts: readonly HostResult[], notRun: readonly st
   // A fixed check is compliant now: the final state counts.
   const compliant = checks.pass + checks.fixed;
   const judged = compliant + checks.fail + checks.error;
-  const compliancePct = judged === 0 ? null : Math.round((compliant / judged) * 1000) / 10;
-  return { hosts: h, checks, failedBySeverity, compliancePct };
+  return { hosts: h, checks, failedBySeverity, compliancePct: compliancePercent(compliant, judged) };
 }
 
 /**

@@ -63,6 +63,7 @@ export const EN = {
   matrixGroupAttention: 'Hosts with failures or errors',
   matrixGroupUnreachable: 'Unreachable or errored hosts',
   matrixGroupPassing: 'Hosts with no failures',
+  hostHistory: 'this host over time (firebook history)',
   matrixCollapsed: 'hosts with no failures are listed by name only (large fleet).',
   notApplicable: 'not run',
   findings: 'Failing and undecided checks',

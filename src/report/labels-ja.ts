@@ -65,6 +65,7 @@ export const JA: Labels = {
   matrixGroupAttention: '不合格・エラーのあるホスト',
   matrixGroupUnreachable: '到達不能・エラーのホスト',
   matrixGroupPassing: '不合格のないホスト',
+  hostHistory: 'このホストの履歴（firebook history）',
   matrixCollapsed: '不合格のないホストは名前のみ表示しています（大規模環境）。',
   notApplicable: '未実行',
   findings: '不合格・判定不能のチェック',

@@ -129,3 +129,14 @@ export function listNames(names: readonly string[], max: number, l: Labels): str
   const shown = names.slice(0, max).map((n) => toVisibleText(n)).join(', ');
   return names.length > max ? `${shown} ${l.hostListCap.replace('{n}', String(names.length - max))}` : shown;
 }
+
+/** Where a run folder's report finds the history (docs/history.md "Views"): `history/` beside
+ * the run folders in the reports root. */
+export const HISTORY_HTML_FROM_RUN = '../history/history.html';
+
+/** The HTML id of a host in history.html, the same in the run report's link to it: `host-`
+ * and the name with every character outside `A-Z a-z 0-9 . -` written `_XX` (its UTF-8 bytes
+ * in hex), so any name makes a valid id and a fragment that needs no escaping. */
+export function historyHostAnchor(host: string): string {
+  return `host-${[...Buffer.from(host, 'utf8')].map((b) => (/[A-Za-z0-9.-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `_${b.toString(16).padStart(2, '0')}`)).join('')}`;
+}

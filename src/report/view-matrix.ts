@@ -2,7 +2,7 @@
 import type { CheckResult, HostResult, RunReport } from '../model/result.js';
 import type { Labels } from './labels.js';
 import { toOneLine } from './sanitize.js';
-import { hostVerdict, statusView, textOf } from './view-format.js';
+import { HISTORY_HTML_FROM_RUN, historyHostAnchor, hostVerdict, statusView, textOf } from './view-format.js';
 import type { MatrixGroupView, MatrixRowView, ReportView, ViewLimits } from './view-types.js';
 
 /** Every check id the report knows, planned order first (for reports whose plan list is empty). */
@@ -30,6 +30,7 @@ export function buildMatrix(report: RunReport, lang: 'en' | 'ja', l: Labels, lim
     const byId = new Map<string, CheckResult>(h.checks.map((c) => [c.checkId, c]));
     return {
       host: toOneLine(h.host),
+      historyHref: `${HISTORY_HTML_FROM_RUN}#${historyHostAnchor(h.host)}`,
       hostStatus: hostVerdict(h, l),
       cells: cols.map((c) => statusView(byId.get(c.id)?.status ?? 'none', l)),
     };

@@ -157,6 +157,8 @@ export interface ChangeView {
 
 export interface MatrixRowView {
   host: string;
+  /** The link to this host in the history (docs/history.md "Views"). */
+  historyHref: string;
   hostStatus: StatusView;
   cells: StatusView[];
 }

@@ -5,6 +5,7 @@ import { command as validate } from './validate.js';
 import { command as explain } from './explain.js';
 import { command as inventory } from './inventory.js';
 import { command as report } from './report.js';
+import { command as history } from './history.js';
 import { command as lab } from './lab.js';
 import { command as demo } from './demo.js';
 import { command as init } from './init.js';
@@ -16,7 +17,6 @@ import { command as resume } from './resume.js';
 import { command as rollback } from './rollback.js';
 import { command as change } from './change.js';
 import { command as verify } from './verify.js';
-import { command as history } from './history.js';
 
 /** Completes the table below (given to it here, so completion.ts does not import this file). */
 export const completion = completionCommand(() => COMMANDS);

@@ -16,6 +16,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<{ command: C
   inventory: () => import('./inventory.js'),
   report: () => import('./report.js'),
   verify: () => import('./verify.js'),
+  history: () => import('./history.js'),
   lab: () => import('./lab.js'),
   demo: () => import('./demo.js'),
   init: () => import('./init.js'),

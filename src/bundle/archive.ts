@@ -282,7 +282,7 @@ class Reader {
       return new BundleError(this.file, 'is truncated: the tar archive ends inside a member', DAMAGED_HINT);
     }
     if (/Invalid tar header|Header exceeds max size|Invalid header/.test(message)) {
-      return new BundleError(this.file, `is not a valid tar archive after ${formatBytes(this.uncompressed)} (${message})`, DAMAGED_HINT);
+      return new BundleError(this.file, `is not a valid tar archive: a corrupt header after ${this.count} good member${this.count === 1 ? '' : 's'} (${message})`, DAMAGED_HINT);
     }
     if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
       return new BundleError(this.file, `cannot be read into the temp folder: ${e.code} (${message})`, 'check the free space and permissions of the temp folder (TMPDIR)');

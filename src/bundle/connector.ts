@@ -3,7 +3,7 @@
 import type { ConnectionSpec } from '../model/inventory.js';
 import { TransportError, type Connector, type DeviceSession } from '../model/transport.js';
 import type { BundleMap } from './bundle-map.js';
-import type { ArchiveLimits } from './archive-standin.js';
+import type { ArchiveLimits } from './archive.js';
 import { openBundleSession, type BundleSession } from './session.js';
 
 export interface BundleConnectorOptions {

@@ -9,7 +9,7 @@ import type { BundleProvenance } from '../model/result.js';
 import { TransportError, type CommandResult, type DeviceSession, type Facts } from '../model/transport.js';
 import { parseShowVersion, parseSfVersion, platformOfModel } from '../checks/parsers/show-version.js';
 import { answerFor, bundlePathOf, memberMatches, wantOf, type BundleAnswer, type BundleMap } from './bundle-map.js';
-import { BundleError, readArchive, type ArchiveLimits, type ArchiveMember, type OpenedArchive } from './archive-standin.js';
+import { BundleError, readArchive, type ArchiveLimits, type ArchiveMember, type OpenedArchive } from './archive.js';
 
 /** The reason a check gets when its evidence is not in the bundle (exact words, issue #22). */
 export const NOT_IN_BUNDLE = 'not in the bundle';
@@ -147,7 +147,7 @@ export async function openBundleSession(file: string, opts: OpenBundleOptions): 
   try {
     archive = await readArchive(file, wantOf(want), opts.limits);
   } catch (err) {
-    const message = err instanceof BundleError ? err.message : `${file}: cannot read the bundle: ${(err as Error).message}`;
+    const message = err instanceof BundleError ? err.issues[0].message : `${file}: cannot read the bundle: ${(err as Error).message}`;
     throw new TransportError('invalid-input', message.split('\n')[0]);
   }
   try {
@@ -186,9 +186,8 @@ function definedStrings(fields: Record<string, unknown>): Record<string, unknown
 async function generatedAt(file: string, archive: OpenedArchive): Promise<Pick<BundleProvenance, 'generatedAt' | 'generatedFrom'>> {
   let newest: number | undefined;
   for (const m of archive.members.values()) {
-    const t = (m as ArchiveMember & { mtime?: Date | number }).mtime;
-    const ms = t instanceof Date ? t.getTime() : t;
-    if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0 && (newest === undefined || ms > newest)) newest = ms;
+    const ms = m.mtime?.getTime();
+    if (ms !== undefined && Number.isFinite(ms) && ms > 0 && (newest === undefined || ms > newest)) newest = ms;
   }
   if (newest !== undefined) return { generatedAt: new Date(newest).toISOString(), generatedFrom: 'member-mtime' };
   return { generatedAt: (await stat(file)).mtime.toISOString(), generatedFrom: 'archive-mtime' };

@@ -13,11 +13,6 @@ import { main } from '../../src/cli/main.js';
 import { localize } from '../../src/model/playbook.js';
 import type { CheckResult, HostResult, RunReport } from '../../src/model/result.js';
 import { memoryIo } from '../support/memory-io.js';
-import { command as runCommand } from '../../src/cli/commands/run.js';
-
-// WAITING ON bundle-host: until `firebook run --bundle` is merged this branch cannot run the
-// bundle side. Remove this guard with the merge.
-const runReadsBundles = 'bundle' in (runCommand.options ?? {});
 
 const ROOT = join(import.meta.dirname, '../..');
 const PLAYBOOKS = ['playbooks/securex.yml', 'playbooks/health.yml'];
@@ -73,7 +68,7 @@ const verdict = (c: CheckResult) => ({
   reason: c.status === 'skipped' && c.reason ? localize(c.reason) : undefined,
 });
 
-describe.skipIf(!runReadsBundles)('live vs bundle on the lab (issue #22 "The lab")', () => {
+describe('live vs bundle on the lab (issue #22 "The lab")', () => {
   let lab: Lab;
   let live: RunReport;
   let bundle: RunReport;

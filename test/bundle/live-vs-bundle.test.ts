@@ -5,6 +5,7 @@
  * cause. Every check that needs a live probe (curl, nslookup, pmtool, netstat, lsof, the health
  * commands a bundle has no output of) is `skipped` with the reason "not in the bundle". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,11 +73,14 @@ describe('live vs bundle on the lab (issue #22 "The lab")', () => {
   let lab: Lab;
   let live: RunReport;
   let bundle: RunReport;
+  let paths: string[];
+  // The generation time (a tar header keeps whole seconds).
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const host = (r: RunReport, name: string): HostResult => r.hosts.find((h) => h.host === name)!;
 
   beforeAll(async () => {
     lab = await startLab({ hosts: FLEET });
-    const paths = await writeLabBundles(lab, mkdtempSync(join(tmpdir(), 'fb-lvb-bundles-')));
+    paths = await writeLabBundles(lab, mkdtempSync(join(tmpdir(), 'fb-lvb-bundles-')), { now });
     expect(paths).toHaveLength(FLEET.length);
     live = await run(['-i', lab.inventoryPath]);
     bundle = await run(paths.flatMap((p) => ['--bundle', p]));
@@ -85,6 +89,19 @@ describe('live vs bundle on the lab (issue #22 "The lab")', () => {
 
   it('names each bundle host by the device name inside its bundle', () => {
     expect(bundle.hosts.map((h) => h.host).sort()).toEqual(FLEET.map((h) => h.name).sort());
+  });
+
+  it("says where each host's evidence came from: the lab's file, its sha256, the generation time, the device and version", () => {
+    for (const [i, spec] of FLEET.entries()) {
+      expect(host(bundle, spec.name).bundle, spec.name).toEqual({
+        file: `${spec.name}-troubleshoot.tar.gz`,
+        sha256: createHash('sha256').update(readFileSync(paths[i])).digest('hex'),
+        generatedAt: now.toISOString(),
+        generatedFrom: 'member-mtime',
+        device: spec.name,
+        version: lab.hosts[i].version,
+      });
+    }
   });
 
   it('sorts every check of both playbooks into one of the two kinds', () => {

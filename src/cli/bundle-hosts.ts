@@ -1,6 +1,7 @@
 /** Troubleshoot bundles as hosts on the command line (docs/bundles.md): `run --bundle FILE`
  * hosts, the want set of each bundle host from the plan, the refusal of apply modes. */
 import { basename, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import { UserError } from '../model/errors.js';
 import type { Inventory, InventoryHost } from '../model/inventory.js';
 import type { Level, Platform } from '../model/playbook.js';
@@ -84,16 +85,17 @@ export async function openBundleHosts(plan: RunPlan, opts: { map: BundleMap; nam
   const hosts = bundleHosts(plan);
   const wants = new Map(hosts.map((h) => [h.name, wantedPaths(opts.map, plannedCommands(h))] as const));
   const connector = new BundleConnector({ map: opts.map, wants });
+  // Read two at a time: each is a gunzip stream, CPU-bound (docs/bundles.md).
+  const limit = pLimit(2);
+  const named = hosts.filter((x) => opts.named.includes(x.name));
+  const devices = await Promise.all(named.map((h) => limit(() => connector.open(h.connection).then((s) => s.facts.hostname, (err: unknown) => {
+    if (err instanceof TransportError) return undefined; // that host's error when the run reaches it
+    throw err;
+  }))));
   const taken = new Set(plan.hosts.map((h) => h.name));
   const renamed = new Map<string, string>();
-  for (const h of hosts.filter((x) => opts.named.includes(x.name))) {
-    let device: string | undefined;
-    try {
-      device = (await connector.open(h.connection)).facts.hostname;
-    } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
-      continue;
-    }
+  for (const [i, h] of named.entries()) {
+    const device = devices[i];
     if (device === undefined || hostName(device) === h.name) continue;
     const base = hostName(device);
     let name = base;

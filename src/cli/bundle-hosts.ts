@@ -81,7 +81,7 @@ export function plannedCommands(host: HostPlan): Array<{ command: string; level:
 /** The connector for the plan's bundle hosts. `named` hosts (from `--bundle`) are opened now
  * and renamed after the device their bundle names; a bundle that cannot be read keeps its file
  * name and is that host's error when the run reaches it. Returns the plan with the new names. */
-export async function openBundleHosts(plan: RunPlan, opts: { map: BundleMap; named: readonly string[] }): Promise<{ plan: RunPlan; connector: BundleConnector }> {
+export async function openBundleHosts(plan: RunPlan, opts: { map: BundleMap; named: readonly string[] }): Promise<{ plan: RunPlan; connector: BundleConnector; renamed: ReadonlyMap<string, string> }> {
   const hosts = bundleHosts(plan);
   const wants = new Map(hosts.map((h) => [h.name, wantedPaths(opts.map, plannedCommands(h))] as const));
   const connector = new BundleConnector({ map: opts.map, wants });
@@ -109,7 +109,18 @@ export async function openBundleHosts(plan: RunPlan, opts: { map: BundleMap; nam
     const name = renamed.get(h.name);
     return name === undefined ? h : { ...h, name, connection: { ...h.connection, name, address: name } };
   };
-  return { plan: { ...plan, hosts: plan.hosts.map(rename) }, connector };
+  return { plan: { ...plan, hosts: plan.hosts.map(rename) }, connector, renamed };
+}
+
+/** The inventory with the renamed `--bundle` hosts under their new names (for waivers' patterns). */
+export function renameInventoryHosts(inv: Inventory, renamed: ReadonlyMap<string, string>): void {
+  for (const [from, to] of renamed) {
+    const host = inv.hosts.get(from);
+    if (!host) continue;
+    inv.hosts.delete(from);
+    inv.hosts.set(to, { ...host, name: to });
+    for (const g of inv.groups.values()) g.hosts = g.hosts.map((h) => (h === from ? to : h));
+  }
 }
 
 export { loadBundleMap };

@@ -236,3 +236,14 @@ describe('naming and the user map on the command line', () => {
     expect(() => readFileSync(join(out, 'report.json'))).toThrow();
   });
 });
+
+it('a waiver names a bundle host by its device name', async () => {
+  const bundle = makeBundle(ftdTree('ftd-waived'), { name: 'w.tar.gz' });
+  const waivers = join(mkdtempSync(join(tmp, 'waivers-')), 'waivers.yml');
+  const today = new Date().toISOString().slice(0, 10);
+  const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(waivers, `waivers:\n  - check: connector-log-clean\n    hosts: ftd-waived\n    justification: proxy exemption pending\n    approver: sec-lead\n    approved: ${today}\n    expires: ${later}\n`);
+  const { report, code, err } = await runReport(['playbooks/securex.yml', '--bundle', bundle, '--waivers', waivers], 'json');
+  expect(byId(report.hosts[0])['connector-log-clean'].status, err).toBe('waived');
+  expect(code).toBe(0);
+});

@@ -7,7 +7,7 @@
  * Memory stays bounded: each stage respects backpressure and no member is held in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -93,6 +93,7 @@ export async function readArchive(file: string, want: (name: string) => boolean,
   });
   const dir = await mkdtemp(join(tmpdir(), 'firebook-bundle-'));
   await chmod(dir, 0o700);
+  liveDirs.add(dir);
   const reader = new Reader(file, dir, want, lim);
   try {
     const stat = await handle.stat();
@@ -100,7 +101,7 @@ export async function readArchive(file: string, want: (name: string) => boolean,
     await reader.run(createReadStream('', { fd: handle, highWaterMark: 1 * MiB }));
   } catch (err) {
     await reader.settled();
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
     throw reader.explain(err);
   } finally {
     await handle.close().catch(() => undefined);
@@ -113,8 +114,22 @@ export async function readArchive(file: string, want: (name: string) => boolean,
     members: reader.members,
     links: reader.links,
     dir,
-    dispose: () => rm(dir, { recursive: true, force: true }),
+    dispose: () => removeDir(dir),
   };
+}
+
+/**
+ * Temp folders not yet disposed: removed when the process exits (Ctrl-C included, as the CLI
+ * exits through process.exit), so a bundle's contents never stay behind in the temp folder.
+ */
+const liveDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  liveDirs.delete(dir);
 }
 
 function definedOnly(limits: Partial<ArchiveLimits>): Partial<ArchiveLimits> {

@@ -1,6 +1,7 @@
 /** Troubleshoot bundles as hosts on the command line (docs/bundles.md): `run --bundle FILE`
  * hosts, the want set of each bundle host from the plan, the refusal of apply modes. */
 import { basename, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import { UserError } from '../model/errors.js';
 import type { Inventory, InventoryHost } from '../model/inventory.js';
 import type { Level, Platform } from '../model/playbook.js';
@@ -80,20 +81,21 @@ export function plannedCommands(host: HostPlan): Array<{ command: string; level:
 /** The connector for the plan's bundle hosts. `named` hosts (from `--bundle`) are opened now
  * and renamed after the device their bundle names; a bundle that cannot be read keeps its file
  * name and is that host's error when the run reaches it. Returns the plan with the new names. */
-export async function openBundleHosts(plan: RunPlan, opts: { map: BundleMap; named: readonly string[] }): Promise<{ plan: RunPlan; connector: BundleConnector }> {
+export async function openBundleHosts(plan: RunPlan, opts: { map: BundleMap; named: readonly string[] }): Promise<{ plan: RunPlan; connector: BundleConnector; renamed: ReadonlyMap<string, string> }> {
   const hosts = bundleHosts(plan);
   const wants = new Map(hosts.map((h) => [h.name, wantedPaths(opts.map, plannedCommands(h))] as const));
   const connector = new BundleConnector({ map: opts.map, wants });
+  // Read two at a time: each is a gunzip stream, CPU-bound (docs/bundles.md).
+  const limit = pLimit(2);
+  const named = hosts.filter((x) => opts.named.includes(x.name));
+  const devices = await Promise.all(named.map((h) => limit(() => connector.open(h.connection).then((s) => s.facts.hostname, (err: unknown) => {
+    if (err instanceof TransportError) return undefined; // that host's error when the run reaches it
+    throw err;
+  }))));
   const taken = new Set(plan.hosts.map((h) => h.name));
   const renamed = new Map<string, string>();
-  for (const h of hosts.filter((x) => opts.named.includes(x.name))) {
-    let device: string | undefined;
-    try {
-      device = (await connector.open(h.connection)).facts.hostname;
-    } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
-      continue;
-    }
+  for (const [i, h] of named.entries()) {
+    const device = devices[i];
     if (device === undefined || hostName(device) === h.name) continue;
     const base = hostName(device);
     let name = base;
@@ -107,7 +109,18 @@ export async function openBundleHosts(plan: RunPlan, opts: { map: BundleMap; nam
     const name = renamed.get(h.name);
     return name === undefined ? h : { ...h, name, connection: { ...h.connection, name, address: name } };
   };
-  return { plan: { ...plan, hosts: plan.hosts.map(rename) }, connector };
+  return { plan: { ...plan, hosts: plan.hosts.map(rename) }, connector, renamed };
+}
+
+/** The inventory with the renamed `--bundle` hosts under their new names (for waivers' patterns). */
+export function renameInventoryHosts(inv: Inventory, renamed: ReadonlyMap<string, string>): void {
+  for (const [from, to] of renamed) {
+    const host = inv.hosts.get(from);
+    if (!host) continue;
+    inv.hosts.delete(from);
+    inv.hosts.set(to, { ...host, name: to });
+    for (const g of inv.groups.values()) g.hosts = g.hosts.map((h) => (h === from ? to : h));
+  }
 }
 
 export { loadBundleMap };

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BundleError, readArchive, type ArchiveLimits } from '../../src/bundle/archive.js';
 import { formatIssue, UserError } from '../../src/model/errors.js';
 import { rawTar, rawTarGz, type RawMember } from '../support/tar-header.js';
+import { ROOT } from '../cli/helpers.js';
 
 let base: string;
 /** TMPDIR for readArchive: empty again after every refusal. */
@@ -121,6 +122,27 @@ describe('readArchive on archives made by GNU tar', () => {
       expect(existsSync(a.dir)).toBe(false);
     });
   }
+
+  it('an empty wanted member is copied as an empty file; folders are neither names nor members', async () => {
+    put('r/empty.log', '');
+    mkdirSync(join(work, 'r/sub'));
+    tar(['czf', '../e.tgz', 'r']);
+    const a = await readArchive(join(work, '../e.tgz'), () => true);
+    expect([...a.names]).toEqual(['r/empty.log']);
+    expect(a.members.get('r/empty.log')!.size).toBe(0);
+    expect(readFileSync(a.members.get('r/empty.log')!.path, 'utf8')).toBe('');
+    await a.dispose();
+  });
+
+  it('a temp folder not disposed is removed when the process exits (dist/, a real child process)', () => {
+    put('r/a.log', 'secret\n');
+    tar(['czf', '../x.tgz', 'r']);
+    const script = `const m = await import(${JSON.stringify(join(ROOT, 'dist/src/bundle/archive.js'))}); const a = await m.readArchive(process.argv[1], () => true); console.log(a.dir); process.exit(0);`;
+    const dir = execFileSync(process.execPath, ['--input-type=module', '-e', script, join(work, '../x.tgz')], { encoding: 'utf8', env: { ...process.env, TMPDIR: temp } }).trim();
+    expect(dir.startsWith(temp)).toBe(true);
+    expect(existsSync(dir)).toBe(false);
+    expect(readdirSync(temp)).toEqual([]);
+  });
 
   it('a pax archive with a UTF-8 name keeps the name', async () => {
     put('results-x/état.log', 'é\n');

@@ -1,14 +1,16 @@
-/** Check mode only (issue #22): `firebook apply` refuses a plan's host that is now a
- * troubleshoot bundle (`ansible_connection: firebook.bundle`), exit 4, nothing sent. The plan
- * is a real one, made and approved on the lab. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+/** Bundle hosts beside live ones, on the lab (issue #22): one run with an inventory host over
+ * SSH and a `--bundle` host; and check mode only: `firebook apply` refuses a plan's host that is
+ * now a troubleshoot bundle (`ansible_connection: firebook.bundle`), exit 4, nothing sent. The
+ * plan is a real one, made and approved on the lab. */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { RunReport } from '../../src/model/result.js';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { approve, configCommands, fb, GOOD_DNS, makeApprover, workspace } from '../change/helpers.js';
 import { ftdTree, makeBundle } from './make-bundle.js';
 
-describe('apply refuses a bundle host', () => {
+describe('bundle hosts beside a live lab host', () => {
   let lab: Lab;
   let ws: ReturnType<typeof workspace>;
   beforeAll(async () => {
@@ -16,6 +18,23 @@ describe('apply refuses a bundle host', () => {
     ws = workspace(lab);
   });
   afterAll(() => lab?.stop());
+
+  it('run -i INVENTORY --bundle FILE: the live host is run over SSH, the bundle from its file', async () => {
+    const out = join(ws.dir, 'mixed-run');
+    const r = await fb(['run', ws.playbook, '-i', ws.inventory, '--bundle', makeBundle(ftdTree('ftd-offline')), '--known-hosts', lab.knownHostsPath, '--out', out, '--format', 'json', '-q'], ws.dir);
+    expect([0, 2], r.stderr).toContain(r.code);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+    const hosts = Object.fromEntries(report.hosts.map((h) => [h.host, h]));
+    expect(Object.keys(hosts).sort()).toEqual(['a1', 'ftd-offline']);
+    const status = (host: string, id: string) => hosts[host].checks.find((c) => c.checkId === id)?.status;
+    // Live: the curl/nslookup probe ran on the device (dns-broken) and was judged.
+    expect(status('a1', 'dns-resolves-sse')).toBe('fail');
+    expect(hosts.a1.bundle).toBeUndefined();
+    expect(lab.commandLog('a1').length).toBeGreaterThan(0);
+    // The bundle: the same check is not in it.
+    expect(status('ftd-offline', 'dns-resolves-sse')).toBe('skipped');
+    expect(hosts['ftd-offline'].bundle?.device).toBe('ftd-offline');
+  });
 
   it('exit 4, one error line naming the host, nothing sent to the device', async () => {
     const conn = ['--known-hosts', lab.knownHostsPath];

@@ -204,3 +204,46 @@ describe('check mode only: apply modes refuse a bundle host (exit 4, nothing run
     expect(() => readFileSync(join(out, 'report.json'))).toThrow();
   });
 });
+
+describe('naming and the user map on the command line', () => {
+  it('two bundles of the same device are name and name-2', async () => {
+    const a = makeBundle(ftdTree('ftd-twice'), { name: 'monday.tar.gz' });
+    const b = makeBundle(ftdTree('ftd-twice'), { name: 'tuesday.tar.gz' });
+    const { report } = await runReport(['playbooks/securex.yml', '--bundle', a, '--bundle', b], 'json');
+    expect(report.hosts.map((h) => [h.host, h.bundle?.file])).toEqual([['ftd-twice', 'monday.tar.gz'], ['ftd-twice-2', 'tuesday.tar.gz']]);
+  });
+
+  it('--bundle-map FILE: a path of the user map wins, and the check it feeds is judged', async () => {
+    const tree = ftdTree('ftd-moved');
+    tree['dir-archives/var-log/sf/connector.log'] = tree['dir-archives/var-log/connector/connector.log'];
+    delete tree['dir-archives/var-log/connector/connector.log'];
+    const bundle = makeBundle(tree, { name: 'moved.tar.gz' });
+    const without = await runReport(['playbooks/securex.yml', '--bundle', bundle], 'json');
+    expect(byId(without.report.hosts[0])['connector-log-clean']).toMatchObject({ status: 'skipped', reason: NOT_IN });
+    const map = join(mkdtempSync(join(tmp, 'map-')), 'mine.yml');
+    writeFileSync(map, 'version: 1\npaths:\n  - { device: /var/log/connector/connector.log, bundle: dir-archives/var-log/sf/connector.log, status: confirmed, source: our bundles }\n');
+    const withMap = await runReport(['playbooks/securex.yml', '--bundle', bundle, '--bundle-map', map], 'json');
+    expect(byId(withMap.report.hosts[0])['connector-log-clean']).toMatchObject({ status: 'fail', diagnosis: { id: 'tls-interception' } });
+  });
+
+  it('an invalid --bundle-map stops the run before anything: file:line:col, exit 4', async () => {
+    const map = join(mkdtempSync(join(tmp, 'map-')), 'bad.yml');
+    writeFileSync(map, 'version: 1\nreaders:\n  - { words: [tail, "{path}"], take: middle }\n');
+    const out = mkdtempSync(join(tmp, 'o-'));
+    const r = await cli(['run', 'playbooks/securex.yml', '--bundle', makeBundle(ftdTree()), '--bundle-map', map, '--out', out]);
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(new RegExp(`^${map}:3:\\d+: error\\[bundle\\]: `, 'm'));
+    expect(() => readFileSync(join(out, 'report.json'))).toThrow();
+  });
+});
+
+it('a waiver names a bundle host by its device name', async () => {
+  const bundle = makeBundle(ftdTree('ftd-waived'), { name: 'w.tar.gz' });
+  const waivers = join(mkdtempSync(join(tmp, 'waivers-')), 'waivers.yml');
+  const today = new Date().toISOString().slice(0, 10);
+  const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(waivers, `waivers:\n  - check: connector-log-clean\n    hosts: ftd-waived\n    justification: proxy exemption pending\n    approver: sec-lead\n    approved: ${today}\n    expires: ${later}\n`);
+  const { report, code, err } = await runReport(['playbooks/securex.yml', '--bundle', bundle, '--waivers', waivers], 'json');
+  expect(byId(report.hosts[0])['connector-log-clean'].status, err).toBe('waived');
+  expect(code).toBe(0);
+});

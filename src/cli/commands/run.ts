@@ -17,7 +17,7 @@ import { REPORT_FORMATS } from '../../report/index.js';
 import { loadReportInput } from '../report-input.js';
 import { isDirectory } from '../../io/atomic-file.js';
 import { applyShard, parseShard } from '../../plan/shard.js';
-import { bundleHosts, loadBundleMap, openBundleHosts, refuseBundleHosts } from '../bundle-hosts.js';
+import { bundleHosts, loadBundleMap, openBundleHosts, refuseBundleHosts, renameInventoryHosts } from '../bundle-hosts.js';
 
 /** `--baseline FILE`, or `latest`: the newest report.json among the run folders under `root`. */
 function loadBaseline(cwd: string, value: string, root: string): RunReport {
@@ -134,43 +134,46 @@ export const command: CliCommand = {
     // Troubleshoot bundles as hosts (docs/bundles.md): `--bundle` hosts are read now, to be named
     // after their device; inventory ones when the run reaches them.
     const opened = bundleHosts(plan).length > 0 ? await openBundleHosts(plan, { map: bundleMap ?? loadBundleMap(), named: bundleNames ?? [] }) : undefined;
-    if (opened) plan = opened.plan;
+    if (opened) {
+      plan = opened.plan;
+      renameInventoryHosts(inventory!, opened.renamed);
+    }
     try {
-    const waivers = v.waivers ? loadWaivers(v.waivers, inventory!, { maxDays: parsePositiveInt('run', '--waiver-max-days', v['waiver-max-days']) }) : [];
-    const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
-    warnInsecure(io, { hostKeyPolicy, knownHostsFile }, v.replay ? undefined : plan, inventory);
-    warnReadonlyCommands(io.stderr, playbooks);
-    const { report } = await executeRun(
-      {
-        plan,
-        playbooks: playbooks.map(playbookMeta),
-        inventorySource: v.inventory ?? '--bundle',
-        inventory,
-        argv: ['run', ...argv],
-        mode: v.apply ? 'apply' : 'check',
-        forks,
-        connectRate,
-        waivers,
-        failOn,
-        lang,
-        limit: v.limit,
-        tags,
-        skipTags,
-        knownHostsFile,
-        hostKeyPolicy,
-        outDir: v.out,
-        formats,
-        templatesDir: v.templates,
-        baseline,
-        record: v.record,
-        replay: v.replay,
-        console: v.json ? 'json' : v.quiet ? 'quiet' : !io.stdout.isTTY ? 'plain' : 'tty',
-        shard,
-        bundles: opened?.connector,
-      },
-      io,
-    );
-    return report.exitCode;
+      const waivers = v.waivers ? loadWaivers(v.waivers, inventory!, { maxDays: parsePositiveInt('run', '--waiver-max-days', v['waiver-max-days']) }) : [];
+      const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
+      warnInsecure(io, { hostKeyPolicy, knownHostsFile }, v.replay ? undefined : plan, inventory);
+      warnReadonlyCommands(io.stderr, playbooks);
+      const { report } = await executeRun(
+        {
+          plan,
+          playbooks: playbooks.map(playbookMeta),
+          inventorySource: v.inventory ?? '--bundle',
+          inventory,
+          argv: ['run', ...argv],
+          mode: v.apply ? 'apply' : 'check',
+          forks,
+          connectRate,
+          waivers,
+          failOn,
+          lang,
+          limit: v.limit,
+          tags,
+          skipTags,
+          knownHostsFile,
+          hostKeyPolicy,
+          outDir: v.out,
+          formats,
+          templatesDir: v.templates,
+          baseline,
+          record: v.record,
+          replay: v.replay,
+          console: v.json ? 'json' : v.quiet ? 'quiet' : !io.stdout.isTTY ? 'plain' : 'tty',
+          shard,
+          bundles: opened?.connector,
+        },
+        io,
+      );
+      return report.exitCode;
     } finally {
       await opened?.connector.dispose();
     }

@@ -14,6 +14,8 @@ import { SshConnector } from '../../src/transport/index.js';
 import type { DeviceSession, Level } from '../../src/model/transport.js';
 import { UserError } from '../../src/model/errors.js';
 import { memoryIo } from '../support/memory-io.js';
+import { main } from '../../src/cli/main.js';
+import type { RunReport } from '../../src/model/result.js';
 
 const NOW = new Date('2026-03-04T05:06:07.000Z');
 const TOP = 'results-2026-03-04--050607';
@@ -157,7 +159,7 @@ describe("the lab's bundles", () => {
 });
 
 describe('firebook lab --bundles', () => {
-  it('writes the bundles at start, prints one line per bundle and the run line that reads them', async () => {
+  it('writes the bundles at start, prints one line per bundle and the run line that reads them, which works as printed', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'fb-lab-bundles-'));
     const m = memoryIo(cwd);
     const controller = new AbortController();
@@ -167,6 +169,14 @@ describe('firebook lab --bundles', () => {
     for (const h of ['ftd01', 'ftd02']) expect(out).toContain(`bundle:      ${join(cwd, 'out', `${h}-troubleshoot.tar.gz`)}\n`);
     expect(out).toMatch(/run the SecureX playbook on the bundles \(copy this\):\n {2}\S.* run \S+securex\.yml --bundle \S+ftd01-troubleshoot\.tar\.gz --bundle \S+ftd02-troubleshoot\.tar\.gz\n/);
     expect(tarList(join(cwd, 'out', 'ftd01-troubleshoot.tar.gz'))).toContainEqual(expect.stringMatching(/^results-[\d-]+--\d{6}\/dir-archives\/etc\/hostname$/));
+    // The printed line works as printed (outside a checkout: the installed `firebook`).
+    const words = /run the SecureX playbook on the bundles \(copy this\):\n {2}(.*)\n/.exec(out)![1].split(' ');
+    expect(words[0]).toBe('firebook');
+    const run = memoryIo(cwd, { HOME: cwd });
+    const report = join(cwd, 'report');
+    expect(await main([...words.slice(1), '--out', report, '--format', 'json', '-q'], run.io), run.err()).toBe(0);
+    const hosts = (JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as RunReport).hosts;
+    expect(hosts.map((h) => [h.host, h.bundle?.file])).toEqual([['ftd01', 'ftd01-troubleshoot.tar.gz'], ['ftd02', 'ftd02-troubleshoot.tar.gz']]);
     controller.abort();
     expect(await done).toBe(0);
   }, 60_000);

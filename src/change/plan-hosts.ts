@@ -27,6 +27,11 @@ function hostFromPlan(h: PlanHost, doc: PlanDocument, inv: { host: InventoryHost
     issues.push(...err.issues.map((i) => ({ ...i, message: redact(i.message, [...inv.secretValues, ...opts.secrets]) })));
     return undefined;
   }
+  // A troubleshoot bundle is evidence only: nothing can be applied to it (docs/bundles.md).
+  if (connection.bundlePath !== undefined) {
+    issues.push({ code: 'bundle', message: `${opts.planFile}: host ${h.host} is a troubleshoot bundle in the inventory (ansible_connection: firebook.bundle): nothing can be changed on a bundle (check mode only)`, hint: 'apply the plan to the live device: point the inventory host at it again' });
+    return undefined;
+  }
   if (connection.address !== h.address || connection.port !== h.port || connection.user !== h.user) {
     problem(`the inventory now connects to ${connection.user}@${connection.address}:${connection.port}, the plan was made for ${h.user}@${h.address}:${h.port}`);
     return undefined;

@@ -14,6 +14,7 @@ import type { Waiver } from '../run/waivers.js';
 import { RecordingConnector, ReplayConnector } from '../replay/recording.js';
 import { SshConnector } from '../transport/index.js';
 import { FmcApiConnector, type FmcApiOf } from '../fmc/session.js';
+import { routeBundles } from '../bundle/index.js';
 import { connectSettingsOf, fmcSourceOf } from '../inventory/index.js';
 import type { Inventory } from '../model/inventory.js';
 import { PRIVATE_DIR_MODE, TEMP_MARK } from '../io/atomic-file.js';
@@ -74,6 +75,8 @@ export interface ExecuteConfig {
   /** \`--db\` / \`--no-db\`: the run is recorded in the results database at its end; absent
    * (demo), nothing is recorded. */
   history?: DbChoice;
+  /** Answers the plan's troubleshoot bundle hosts (docs/bundles.md); every other host is live. */
+  bundles?: Connector;
 }
 
 /** A run folder name that sorts by time and is unique. */
@@ -90,6 +93,7 @@ export async function executeRun(cfg: ExecuteConfig, io: CliIO): Promise<{ repor
   let connector: Connector = cfg.replay
     ? new ReplayConnector(resolve(io.cwd, cfg.replay))
     : new FmcApiConnector(new SshConnector({ knownHostsFile: cfg.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), hostKeyPolicy: cfg.hostKeyPolicy }), fmcApiOf(cfg.inventory, io.env));
+  if (cfg.bundles) connector = routeBundles(cfg.bundles, connector);
   if (cfg.record) connector = new RecordingConnector(connector, resolve(io.cwd, cfg.record));
 
   const eventsPath = join(outDir, 'events.jsonl');

@@ -7,6 +7,9 @@ import { expandHome, sshHostKeyOptions } from './ssh-args.js';
 
 const PLATFORMS = ['ftd', 'fmc', 'linux'] as const;
 
+/** `ansible_connection` of a host that is a troubleshoot bundle (with `bundle_path:`). */
+export const BUNDLE_CONNECTION = 'firebook.bundle';
+
 /** Defaults when neither the host nor the caller says otherwise. */
 export const CONNECTION_DEFAULTS = {
   port: 22,
@@ -122,6 +125,13 @@ export function connectionSpec(host: InventoryHost, defaults: Partial<Connection
   if (hostKeys.knownHostsFiles) spec.knownHostsFiles = hostKeys.knownHostsFiles;
   if (hostKeys.hostKeyPolicy) spec.hostKeyPolicy = hostKeys.hostKeyPolicy;
   if (password !== undefined) spec.password = password;
+  // A troubleshoot bundle as the host (docs/bundles.md "In an inventory").
+  const conn = asText(name, 'ansible_connection', pick(v, ['ansible_connection']));
+  if (conn === BUNDLE_CONNECTION) {
+    const bundlePath = asText(name, 'bundle_path', pick(v, ['bundle_path']));
+    if (bundlePath === undefined || bundlePath.trim() === '') invalid(name, `ansible_connection: ${BUNDLE_CONNECTION} needs bundle_path`, 'set bundle_path to the troubleshoot bundle (.tar.gz)');
+    spec.bundlePath = expandHome(bundlePath!);
+  }
   // `~/.ssh/id_ed25519`, as inventories write it: Ansible expands the home folder too.
   if (privateKeyFile !== undefined) spec.privateKeyFile = expandHome(privateKeyFile);
   if (passphrase !== undefined) spec.passphrase = passphrase;

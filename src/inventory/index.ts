@@ -17,7 +17,7 @@ export {
   type FmcSourceOptions,
 } from './fmc-source.js';
 export { selectHosts, splitHostPattern, globToRegExp, hostsOfGroup } from './select.js';
-export { connectionSpec, withExtraVars, CONNECTION_DEFAULTS } from './connection.js';
+export { connectionSpec, withExtraVars, CONNECTION_DEFAULTS, BUNDLE_CONNECTION } from './connection.js';
 export {
   toAnsibleList,
   renderGraph,

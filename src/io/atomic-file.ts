@@ -16,16 +16,22 @@ export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 export const REPORT_FILE_MODE = 0o666;
 
-/** Writes `text` (or its pieces, in order) to `path` via a temp file in the same folder, fsync,
- * rename: a reader (or a textfile collector) never sees a half-written file, and after a power
- * cut the file is the old one or the new one. `mode` (default: a report's, the umask decides)
- * is the new file's from its creation. */
-export function writeFileAtomic(path: string, text: string | Iterable<string>, mode: number = REPORT_FILE_MODE): void {
+/** Writes `text` (or its pieces, in order; a piece may be bytes) to `path` via a temp file in
+ * the same folder, fsync, rename: a reader (or a textfile collector) never sees a half-written
+ * file, and after a power cut the file is the old one or the new one. `mode` (default: a
+ * report's, the umask decides) is the new file's from its creation. */
+export function writeFileAtomic(path: string, text: string | Uint8Array | Iterable<string | Uint8Array>, mode: number = REPORT_FILE_MODE): void {
   const tmp = `${path}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   const fd = openSync(tmp, 'wx', mode);
   try {
     let pending = '';
-    for (const piece of typeof text === 'string' ? [text] : text) {
+    for (const piece of typeof text === 'string' || text instanceof Uint8Array ? [text] : text) {
+      if (typeof piece !== 'string') {
+        writeSync(fd, pending);
+        pending = '';
+        writeSync(fd, piece);
+        continue;
+      }
       pending += piece;
       if (pending.length >= WRITE_CHUNK) {
         writeSync(fd, pending);

@@ -97,6 +97,9 @@ export function readLabFile(device: Device, path: string, nowMs = Date.now()): s
       return CA_PEM + '\n';
     case '/etc/hostname':
       return device.profile.name + '\n';
+    case '/etc/sf/ims.conf':
+      // The appliance UUID a bundle carries (docs/bundles.md "The lab's bundles").
+      return `APPLIANCE_UUID=${device.profile.uuid}\n`;
     case '/etc/resolv.conf':
       return device.dnsServers.map((s) => `nameserver ${s}`).join('\n') + '\n';
   }

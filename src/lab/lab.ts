@@ -71,6 +71,17 @@ export function renderInventory(hosts: Array<LabHostSpec & { port: number }>, us
   return '# firebook device lab inventory (generated)\n' + stringify({ all: { ...vars, children: groups } });
 }
 
+/** Each running lab's devices, for the in-process readers of their state (the lab's bundles,
+ * lab/bundles.ts); not part of the `Lab` interface. */
+const LAB_DEVICES = new WeakMap<Lab, ReadonlyMap<string, Device>>();
+
+/** The devices of a lab started by startLab, by host name. */
+export function labDevices(lab: Lab): ReadonlyMap<string, Device> {
+  const devices = LAB_DEVICES.get(lab);
+  if (!devices) throw new Error('lab: not a lab started by startLab');
+  return devices;
+}
+
 /** Starts the lab; resolves once every host listens. */
 export async function startLab(opts: LabOptions): Promise<Lab> {
   const specs = typeof opts.hosts === 'number' ? generateHostSpecs(opts.hosts, opts.scenarios?.length ? opts.scenarios : undefined) : opts.hosts;
@@ -134,7 +145,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     if (!d) throw new Error(`lab: no host named '${host}'`);
     return d;
   };
-  return {
+  const lab: Lab = {
     hosts: running,
     inventoryPath,
     knownHostsPath,
@@ -149,4 +160,6 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         if (ownsDir) await rm(dir, { recursive: true, force: true });
       })()),
   };
+  LAB_DEVICES.set(lab, devices);
+  return lab;
 }

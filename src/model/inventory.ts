@@ -53,6 +53,9 @@ export interface ConnectionSpec {
   /** From `-o StrictHostKeyChecking=` in the host's ssh args; when set, it replaces the run's
    * host-key policy for this host (`off` is loud and recorded in the report). */
   hostKeyPolicy?: 'strict' | 'accept-new' | 'off';
+  /** A troubleshoot bundle answers for this host (`ansible_connection: firebook.bundle` and
+   * `bundle_path:`, or `run --bundle`): nothing is connected to (docs/bundles.md). */
+  bundlePath?: string;
   /** Every secret value known for this host (connection and playbook variables), redacted from
    * anything recorded or reported about it. Filled by the plan. */
   secrets?: readonly string[];

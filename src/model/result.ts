@@ -94,6 +94,23 @@ export interface RemediationResult {
   verification?: CheckResult[];
 }
 
+/** Where a host's evidence came from when the host is a troubleshoot bundle (docs/bundles.md
+ * "Provenance in the report"). */
+export interface BundleProvenance {
+  /** The bundle's file name (no folder). */
+  file: string;
+  /** sha256 (hex) of the .tar.gz as given. */
+  sha256: string;
+  /** When the bundle was generated (ISO), and what says so: the newest member's time inside the
+   * archive (`member-mtime`) or, when the bundle carries none, the archive file's own
+   * modification time (`archive-mtime`). */
+  generatedAt?: string;
+  generatedFrom?: 'member-mtime' | 'archive-mtime';
+  /** The device name and software version the bundle names, when it names them. */
+  device?: string;
+  version?: string;
+}
+
 export interface HostResult {
   host: string;
   address: string;
@@ -103,6 +120,8 @@ export interface HostResult {
   /** The inventory groups the host belongs to (directly or through children; not `all`), so
    * the results database can show a group's history (docs/history.md "Tables"). */
   groups?: string[];
+  /** Set when the host is a troubleshoot bundle: where its evidence came from. */
+  bundle?: BundleProvenance;
   /** Values of the inputs that selected variables (`vars_by_input`), e.g. `{ sse_region: 'apj' }`:
    * the report says which endpoint set a host was checked against. */
   selections?: Record<string, string>;

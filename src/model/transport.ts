@@ -32,6 +32,10 @@ export interface CommandResult {
   timedOut?: boolean;
   /** The session was lost while the command ran. */
   disconnected?: boolean;
+  /** This session cannot answer the command at all (a troubleshoot bundle without its
+   * evidence: "not in the bundle"); the check is then `skipped` with this reason, never judged
+   * on an empty output (docs/bundles.md). */
+  unavailable?: string;
 }
 
 /** Why a host could not be used, with a plain next step (see triage.ts). */
@@ -71,6 +75,8 @@ export interface RunOptions {
 /** An open session to one host. Commands run one at a time, in order. */
 export interface DeviceSession {
   readonly facts: Facts;
+  /** Where the evidence comes from when it is not the live device (docs/bundles.md "Provenance"). */
+  readonly bundle?: import('./result.js').BundleProvenance;
   /** Runs a command at a level, switching levels as needed. Rejects only with
    * TransportError for failures that end the session or the level (e.g. `privilege`);
    * a non-zero exit or a timeout is a value. */

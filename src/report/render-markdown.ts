@@ -81,7 +81,7 @@ export function renderMarkdown(report: RunReport, opts: RenderOptions): string {
   if (v.incomplete) out.push(`> **${e(l.incomplete)}**`, '');
   if (v.hostKeyOff) out.push(`> **${e(l.hostKeyOff)}**`, '');
   out.push(`**${e(v.verdictLine)}**`, '');
-  const meta = v.header.filter((h) => [l.mode, l.inventory, l.started, l.duration, l.runId, l.selections, l.readonlyExtended, l.platformMismatchHeader].includes(h.label));
+  const meta = v.header.filter((h) => [l.mode, l.inventory, l.started, l.duration, l.runId, l.selections, l.readonlyExtended, l.platformMismatchHeader, l.bundleSourceHeader].includes(h.label));
   out.push(meta.map((h) => `${e(h.label)}: ${h.loud ? `**${e(h.value)}**` : e(h.value)}`).join(' · '), '');
   if (v.changes.length) out.push(changesMarkdown(v, max), '');
 

@@ -123,6 +123,13 @@ function buildHeader(report: RunReport, l: Labels): HeaderRow[] {
   // The device's platform judged the host; the inventory said otherwise: show both.
   const mismatched = report.hosts.filter((h) => h.facts?.inventoryPlatform).map((h) => `${h.host}: ${formatLabel(l.platformMismatch, { inventory: h.facts!.inventoryPlatform!, device: h.facts!.platform })}`);
   if (mismatched.length) rows.push({ label: l.platformMismatchHeader, value: toOneLine(mismatched.join('; ')), loud: true });
+  // Where each bundle host's evidence came from (docs/bundles.md "Provenance in the report").
+  const bundles = report.hosts.filter((h) => h.bundle).map((h) => {
+    const b = h.bundle!;
+    const from = b.generatedFrom === 'member-mtime' ? l.bundleFromMember : b.generatedFrom === 'archive-mtime' ? l.bundleFromArchive : l.notRecorded;
+    return formatLabel(l.bundleSource, { host: h.host, file: b.file, sha256: b.sha256, time: b.generatedAt ?? l.notRecorded, from, device: b.device ?? '?', version: b.version ?? '?' });
+  });
+  if (bundles.length) rows.push({ label: l.bundleSourceHeader, value: toOneLine(bundles.join('; ')) });
   return rows;
 }
 

@@ -4,7 +4,7 @@ import type { CheckResult, CheckStatus, Evidence } from '../model/result.js';
 import { TransportError } from '../model/transport.js';
 import { evaluateCheck, evaluateCondition, renderLocalized, stepNamesOf, type EvalContext } from '../checks/index.js';
 import { TemplateError } from '../command/index.js';
-import { collectSteps, isLevelError, recordsByStep, type CollectContext } from './collect.js';
+import { collectSteps, EvidenceUnavailable, isLevelError, recordsByStep, type CollectContext } from './collect.js';
 import { sleep } from './pacing.js';
 
 export interface CheckRunContext extends CollectContext {
@@ -72,6 +72,8 @@ export async function runCheck(spec: CheckSpec, ctx: CheckRunContext): Promise<C
       const verdict = evaluateCheck(spec, evalContext(ctx, recordsByStep(collected), spec), ctx.lang);
       result = { ...baseResult(spec, started), ...(verdict.diagnosis?.severity ? { severity: verdict.diagnosis.severity } : {}), status: verdict.status, conditions: verdict.conditions, diagnosis: verdict.diagnosis, reason: verdict.reason, evidence, attempts: attempt };
     } catch (err) {
+      // Evidence this session cannot give (not in the bundle): not judged, never guessed.
+      if (err instanceof EvidenceUnavailable) return { ...baseResult(spec, started), status: 'skipped', reason: err.reason, evidence: err.evidence, attempts: attempt, durationMs: Date.now() - started };
       if (isLevelError(err)) {
         ctx.onLevelError?.(err);
         return { ...baseResult(spec, started), status: 'error', reason: err.message, evidence, attempts: attempt, durationMs: Date.now() - started };

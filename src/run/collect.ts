@@ -14,6 +14,15 @@ export function isLevelError(err: unknown): err is TransportError {
   return err instanceof TransportError && (err.triage === 'privilege' || err.triage === 'level-unavailable' || err.triage === 'replay-missing');
 }
 
+/** The session cannot answer a step at all (a troubleshoot bundle without its evidence): the
+ * check is `skipped` with `reason`, never judged (docs/bundles.md). */
+export class EvidenceUnavailable extends Error {
+  constructor(readonly reason: string, readonly evidence: Evidence[]) {
+    super(reason);
+    this.name = 'EvidenceUnavailable';
+  }
+}
+
 export interface CollectContext {
   session: DeviceSession;
   platform: string;
@@ -63,6 +72,7 @@ export interface CollectedStep {
 async function runOne(step: CollectStep, name: string, level: Level, command: string, item: string | undefined, ctx: CollectContext): Promise<CollectedStep> {
   const timeoutMs = step.timeout_s ? step.timeout_s * 1000 : ctx.commandTimeoutMs;
   const res = await ctx.session.run(command, level, { timeoutMs });
+  if (res.unavailable !== undefined) throw new EvidenceUnavailable(res.unavailable, []);
   const output = res.output;
   const parsed = res.timedOut ? { fields: {}, error: 'command timed out' } : parseOutput(step.parse, output, res.exitCode);
   const record: StepRecord = { name, item, output, exitCode: res.exitCode, fields: parsed.fields, parseError: parsed.error, timedOut: res.timedOut };
@@ -95,6 +105,7 @@ export async function collectSteps(steps: CollectStep[] | undefined, ctx: Collec
       try {
         out.push(await runOne(step, names[i], step.level, command, item, ctx));
       } catch (err) {
+        if (err instanceof EvidenceUnavailable) throw new EvidenceUnavailable(err.reason, out.map((c) => c.evidence));
         if (step.optional && err instanceof TransportError && err.triage === 'level-unavailable') continue;
         throw err;
       }

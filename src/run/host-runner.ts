@@ -182,7 +182,7 @@ export function selectionsOf(host: HostPlan): Record<string, string> | undefined
 export async function runHostOnSession(host: HostPlan, session: DeviceSession, startedAt: number, opts: HostRunOptions): Promise<HostResult> {
   const state: HostState = { checks: [], remediations: [], interrupted: false, session };
   const selections = selectionsOf(host);
-  const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, ...(selections ? { selections } : {}), startedAt: new Date(startedAt).toISOString() };
+  const base = { host: host.name, address: host.connection.address, facts: session.facts as Facts, ...(session.bundle ? { bundle: session.bundle } : {}), ...(selections ? { selections } : {}), startedAt: new Date(startedAt).toISOString() };
   try {
     for (const planned of host.playbooks) await runPlaybook(host, planned, opts, state);
   } catch (err) {

@@ -14,9 +14,9 @@ describe('npm pack', () => {
   it('ships dist/src, schemas, playbooks, templates, README, LICENSE — no tests, bench, fixtures or source maps', () => {
     const [pack] = JSON.parse(execFileSync(NPM, [...PACK, '--dry-run'], { cwd: ROOT, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>;
     const files = pack.files.map((f) => f.path).sort();
-    const allowed = [/^dist\/src\/.+\.js$/, /^dist\/src\/validate\/compiled\/[\w-]+\.cjs$/, /^dist\/src\/report\/templates\/[\w.-]+\.(hbs|md)$/, /^schemas\/[\w-]+\.schema\.json$/, /^playbooks\/[\w-]+\.yml$/, /^templates\/init(-fmc)?\//, /^(package\.json|README\.md|LICENSE)$/];
+    const allowed = [/^dist\/src\/.+\.js$/, /^dist\/src\/validate\/compiled\/[\w-]+\.cjs$/, /^dist\/src\/report\/templates\/[\w.-]+\.(hbs|md)$/, /^schemas\/[\w-]+\.schema\.json$/, /^playbooks\/[\w-]+\.yml$/, /^templates\/init(-fmc)?\//, /^(package\.json|README\.md|LICENSE|bundle-map\.yml)$/];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
-    for (const needed of ['dist/src/cli/main.js', 'dist/src/validate/compiled/playbook.cjs', 'dist/src/report/templates/report.hbs', 'schemas/playbook.schema.json', 'schemas/report.schema.json', 'schemas/waivers.schema.json', 'playbooks/securex.yml', 'templates/init/playbooks/site.yml', 'templates/init/gitignore', 'templates/init-fmc/inventory/fmc.yml', 'LICENSE', 'README.md']) {
+    for (const needed of ['dist/src/cli/main.js', 'dist/src/validate/compiled/playbook.cjs', 'dist/src/report/templates/report.hbs', 'schemas/playbook.schema.json', 'schemas/report.schema.json', 'schemas/waivers.schema.json', 'schemas/bundle-map.schema.json', 'bundle-map.yml', 'playbooks/securex.yml', 'templates/init/playbooks/site.yml', 'templates/init/gitignore', 'templates/init-fmc/inventory/fmc.yml', 'LICENSE', 'README.md']) {
       expect(files).toContain(needed);
     }
     // Every compiled module of src/ is shipped (nothing that runs is left behind).

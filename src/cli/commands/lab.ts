@@ -4,10 +4,12 @@ import { parseCommandArgs, type OptionsSpec } from '../command.js';
 import { UserError, EXIT } from '../../model/errors.js';
 import { SCENARIOS, type ScenarioName } from '../../lab/types.js';
 import type { LabFmc } from '../../lab/fmc-lab.js';
+import type { Lab } from '../../lab/types.js';
 import { packagePath, packageRoot } from '../../io/package-files.js';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
 
-const USAGE = `Usage: firebook lab --hosts N [--scenarios a,b,...] [--latency-ms X] [--dir DIR] [--fmc]
+const USAGE = `Usage: firebook lab --hosts N [--scenarios a,b,...] [--latency-ms X] [--dir DIR] [--fmc] [--bundles DIR]
 
 Starts N simulated FTD/FMC devices over SSH on 127.0.0.1 (one port each), writes an
 Ansible inventory and a known_hosts file, prints their paths, the password and one line
@@ -23,6 +25,8 @@ Options:
   --fmc               also run an FMC REST API emulator over HTTPS that manages the
                       lab's FTDs (HA pairs, device groups); writes its CA, fmc.yml
                       (plugin: firebook.fmc) and host_vars/ + group_vars/ beside it
+  --bundles DIR       also write each device's troubleshoot bundle, made from its state
+                      at start, as DIR/<device>-troubleshoot.tar.gz (docs/bundles.md)
 `;
 
 function usageError(message: string, hint = "run 'firebook lab --help' for the options"): UserError {
@@ -42,6 +46,7 @@ const OPTIONS = {
   'latency-ms': { type: 'string' },
   dir: { type: 'string' },
   fmc: { type: 'boolean' },
+  bundles: { type: 'string' },
 } as const satisfies OptionsSpec;
 
 /** A word as the shell reads it: bare when safe, else single-quoted. */
@@ -57,12 +62,41 @@ function shellWord(word: string): string {
  * verifies the lab's host keys without touching ~/.ssh/known_hosts.
  */
 export function labRunCommand(cwd: string, inventoryPath: string, knownHostsPath: string): string {
+  return [...runWords(cwd), '-i', inventoryPath, '--known-hosts', knownHostsPath].map(shellWord).join(' ');
+}
+
+/** The `firebook run` line (as labRunCommand) that reads the lab's bundles instead of its devices. */
+export function labBundleRunCommand(cwd: string, bundlePaths: readonly string[]): string {
+  return [...runWords(cwd), ...bundlePaths.flatMap((p) => ['--bundle', p])].map(shellWord).join(' ');
+}
+
+/** `<cli> run <securex playbook>` as labRunCommand explains. */
+function runWords(cwd: string): string[] {
   const fromRoot = relative(packageRoot(), cwd);
   const inCheckout = !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
   const playbook = packagePath('playbooks/securex.yml');
   const cli = inCheckout ? ['node', relative(cwd, packagePath('dist/src/cli/main.js'))] : ['firebook'];
-  const words = [...cli, 'run', inCheckout ? relative(cwd, playbook) : playbook, '-i', inventoryPath, '--known-hosts', knownHostsPath];
-  return words.map(shellWord).join(' ');
+  return [...cli, 'run', inCheckout ? relative(cwd, playbook) : playbook];
+}
+
+/** Writes the lab's bundles into `dir` and prints one line per bundle or skipped device, then the
+ * `firebook run … --bundle` line that reads them. */
+async function printBundles(lab: Lab, dir: string, io: CliIO): Promise<void> {
+  const { writeLabBundles } = await import('../../lab/index.js');
+  const paths = await writeLabBundles(lab, dir, { onSkip: (host, reason) => io.stdout.write(`bundle:      ${host} skipped: ${reason}\n`) });
+  for (const p of paths) io.stdout.write(`bundle:      ${p}\n`);
+  if (paths.length > 0) io.stdout.write(`\nrun the SecureX playbook on the bundles (copy this):\n  ${labBundleRunCommand(io.cwd, paths)}\n\n`);
+}
+
+/** The folder for --bundles, created now so that a bad one stops the command before the lab starts. */
+function bundlesDir(cwd: string, raw: string): string {
+  const dir = resolve(cwd, raw);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw usageError(`--bundles ${raw}: cannot create the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'name a folder you can write to');
+  }
+  return dir;
 }
 
 /** Runs the lab until `signal` aborts; returns the exit code. Throws UserError for bad flags. */
@@ -78,6 +112,7 @@ export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Pr
     const bad = scenarios.find((s) => !SCENARIOS.includes(s));
     if (bad !== undefined) throw usageError(`unknown scenario '${bad}'`, `one of: ${SCENARIOS.join(', ')}`);
   }
+  const bundles = values.bundles !== undefined ? bundlesDir(io.cwd, values.bundles) : undefined;
   if (signal.aborted) return EXIT.ok;
   // Loaded here: every other command starts without the lab's modules.
   const { startLab } = await import('../../lab/index.js');
@@ -96,6 +131,15 @@ export async function runLab(argv: string[], io: CliIO, signal: AbortSignal): Pr
   for (const h of lab.hosts) {
     const login = h.platform === 'fmc' ? ` login=${h.fmcLogin ?? 'cli'}` : '';
     io.stdout.write(`${h.name.padEnd(8)} ${h.platform} ${h.version} 127.0.0.1:${h.port} scenario=${h.scenario}${login}\n`);
+  }
+  if (bundles !== undefined) {
+    try {
+      await printBundles(lab, bundles, io);
+    } catch (err) {
+      await fmc?.stop();
+      await lab.stop();
+      throw err;
+    }
   }
   io.stdout.write(`\nrun the SecureX playbook against the lab (copy this):\n  ${labRunCommand(io.cwd, lab.inventoryPath, lab.knownHostsPath)}\n\n`);
   if (fmc) {

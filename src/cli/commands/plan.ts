@@ -5,6 +5,7 @@ import { EXIT, UserError } from '../../model/errors.js';
 import { parseCommandArgs, type CliCommand, type OptionsSpec } from '../command.js';
 import { OUTPUT_OPTIONS, SELECTION_OPTIONS, parseExtraVars, parseFormats, parseLang, parseList, VAULT_USAGE, DB_USAGE, dbChoiceOf } from '../options.js';
 import { loadInputs, playbookMeta } from '../load-inputs.js';
+import { refuseBundleHosts } from '../bundle-hosts.js';
 import { executeRun } from '../execute.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseConnectionOptions, warnInsecure } from '../connection-options.js';
 import { durationError, parseDuration } from '../../model/duration.js';
@@ -93,6 +94,7 @@ export const command: CliCommand = {
     const extraVarOrigins: Record<string, string> = {};
     const given = parseExtraVars('plan', v['extra-vars'], conn.vault, extraVarOrigins);
     const { playbooks, plan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars: given, extraVarOrigins, connectionDefaults: conn.connectionDefaults }, conn.vault);
+    refuseBundleHosts(plan!, 'firebook plan');
     warnInsecure(io, conn, plan);
     warnReadonlyCommands(io.stderr, playbooks);
     const files = planInputFiles(io.cwd, playbooks, inventory!, v['extra-vars']);

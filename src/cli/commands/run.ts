@@ -18,6 +18,7 @@ import { loadReportInput } from '../report-input.js';
 import { isDirectory } from '../../io/atomic-file.js';
 import { applyShard, parseShard } from '../../plan/shard.js';
 import { parseSignKey, SIGN_OPTIONS, SIGN_USAGE } from '../sign-options.js';
+import { bundleHosts, loadBundleMap, openBundleHosts, refuseBundleHosts, renameInventoryHosts } from '../bundle-hosts.js';
 
 /** `--baseline FILE`, or `latest`: the newest report.json among the run folders under `root`. */
 function loadBaseline(cwd: string, value: string, root: string): RunReport {
@@ -31,6 +32,7 @@ function loadBaseline(cwd: string, value: string, root: string): RunReport {
 }
 
 const USAGE = `Usage: firebook run PLAYBOOK... -i INVENTORY [options]
+       firebook run PLAYBOOK... --bundle FILE.tar.gz [--bundle …] [options]
 
 Runs the playbooks' checks on the inventory's hosts, in parallel, and writes reports.
 Check mode is the default: nothing on a device changes; remediations are listed as planned
@@ -44,6 +46,10 @@ Selection:
       --tags T[,T]          only checks with these tags (or ids); applicability checks always run
       --skip-tags T[,T]     leave out checks with these tags (or ids)
   -e, --extra-vars VARS     key=value, @file.yml or JSON; highest precedence (repeatable)
+      --bundle FILE         a troubleshoot bundle (.tar.gz) as one more host, named by the device
+                            it names; no inventory needed; check mode only (repeatable;
+                            docs/bundles.md)
+      --bundle-map FILE     your bundle map on top of the shipped bundle-map.yml (its entries win)
 Mode:
       --check               (default) collect and judge only; plan remediations. A host whose
                             inventory value an input refuses (type, choices) is that host's
@@ -89,6 +95,8 @@ const OPTIONS = {
   replay: { type: 'string' },
   shard: { type: 'string' },
   ...SIGN_OPTIONS,
+  bundle: { type: 'string', multiple: true },
+  'bundle-map': { type: 'string' },
 } as const satisfies OptionsSpec;
 
 export const command: CliCommand = {
@@ -101,7 +109,10 @@ export const command: CliCommand = {
     const { values: v, positionals } = parseCommandArgs('run', argv, OPTIONS);
     const usage = (message: string) => new UserError({ code: 'cli-usage', message: `firebook run: ${message}`, hint: "run 'firebook run --help' for the options" });
     if (positionals.length === 0) throw usage('name at least one playbook (e.g. playbooks/securex.yml)');
-    if (!v.inventory) throw usage('-i INVENTORY is required');
+    const bundles = v.bundle ?? [];
+    if (!v.inventory && bundles.length === 0) throw usage('-i INVENTORY (or --bundle FILE) is required');
+    if (bundles.length > 0 && v.apply) throw new UserError({ code: 'bundle', message: 'firebook run: --apply refuses --bundle: a troubleshoot bundle is evidence read offline, nothing can be changed on it (check mode only)', hint: 'run without --apply' });
+    if (bundles.length > 0 && v.replay) throw usage('--bundle and --replay exclude each other: a bundle host is answered by its bundle');
     if (v.check && v.apply) throw usage('--check and --apply exclude each other');
     if (v.record && v.replay) throw usage('--record and --replay exclude each other');
     if (v.replay && v.apply) throw usage('--replay and --apply exclude each other: nothing can be applied to a recording');
@@ -119,44 +130,59 @@ export const command: CliCommand = {
     const extraVars = parseExtraVars('run', v['extra-vars'], vault, extraVarOrigins);
     const shard = parseShard(v.shard);
     const signKey = parseSignKey(v, io);
-    const { playbooks, plan: fullPlan, inventory } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults, inputErrorsPerHost: !v.apply }, vault);
+    const bundleMap = bundles.length > 0 || v['bundle-map'] ? loadBundleMap(v['bundle-map'] ? resolve(io.cwd, v['bundle-map']) : undefined) : undefined;
+    const { playbooks, plan: fullPlan, inventory, bundleNames } = await loadInputs(io.cwd, positionals, v.inventory, { limit: v.limit, tags, skipTags, extraVars, extraVarOrigins, connectionDefaults, inputErrorsPerHost: !v.apply }, vault, bundles);
     // After --limit: a shard is a slice of what this run would otherwise do (maybe empty: exit 0).
-    const plan = applyShard(fullPlan!, shard);
-    const waivers = v.waivers ? loadWaivers(v.waivers, inventory!, { maxDays: parsePositiveInt('run', '--waiver-max-days', v['waiver-max-days']) }) : [];
-    const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
-    warnInsecure(io, { hostKeyPolicy, knownHostsFile }, v.replay ? undefined : plan, inventory);
-    warnReadonlyCommands(io.stderr, playbooks);
-    const { report } = await executeRun(
-      {
-        plan,
-        playbooks: playbooks.map(playbookMeta),
-        inventorySource: v.inventory,
-        inventory,
-        argv: ['run', ...argv],
-        mode: v.apply ? 'apply' : 'check',
-        forks,
-        connectRate,
-        waivers,
-        failOn,
-        lang,
-        limit: v.limit,
-        tags,
-        skipTags,
-        knownHostsFile,
-        hostKeyPolicy,
-        outDir: v.out,
-        formats,
-        templatesDir: v.templates,
-        baseline,
-        record: v.record,
-        replay: v.replay,
-        console: v.json ? 'json' : v.quiet ? 'quiet' : !io.stdout.isTTY ? 'plain' : 'tty',
-        shard,
-        signKey,
-        history: dbChoiceOf(v),
-      },
-      io,
-    );
-    return report.exitCode;
+    let plan = applyShard(fullPlan!, shard);
+    if (v.apply) refuseBundleHosts(plan, 'firebook run --apply');
+    if (v.replay) refuseBundleHosts(plan, 'firebook run --replay');
+    // Troubleshoot bundles as hosts (docs/bundles.md): `--bundle` hosts are read now, to be named
+    // after their device; inventory ones when the run reaches them.
+    const opened = bundleHosts(plan).length > 0 ? await openBundleHosts(plan, { map: bundleMap ?? loadBundleMap(), named: bundleNames ?? [] }) : undefined;
+    if (opened) {
+      plan = opened.plan;
+      renameInventoryHosts(inventory!, opened.renamed);
+    }
+    try {
+      const waivers = v.waivers ? loadWaivers(v.waivers, inventory!, { maxDays: parsePositiveInt('run', '--waiver-max-days', v['waiver-max-days']) }) : [];
+      const baseline: RunReport | undefined = v.baseline ? loadBaseline(io.cwd, v.baseline, v.out ? join(v.out, '..') : 'reports') : undefined;
+      warnInsecure(io, { hostKeyPolicy, knownHostsFile }, v.replay ? undefined : plan, inventory);
+      warnReadonlyCommands(io.stderr, playbooks);
+      const { report } = await executeRun(
+        {
+          plan,
+          playbooks: playbooks.map(playbookMeta),
+          inventorySource: v.inventory ?? '--bundle',
+          inventory,
+          argv: ['run', ...argv],
+          mode: v.apply ? 'apply' : 'check',
+          forks,
+          connectRate,
+          waivers,
+          failOn,
+          lang,
+          limit: v.limit,
+          tags,
+          skipTags,
+          knownHostsFile,
+          hostKeyPolicy,
+          outDir: v.out,
+          formats,
+          templatesDir: v.templates,
+          baseline,
+          record: v.record,
+          replay: v.replay,
+          console: v.json ? 'json' : v.quiet ? 'quiet' : !io.stdout.isTTY ? 'plain' : 'tty',
+          shard,
+          bundles: opened?.connector,
+          signKey,
+          history: dbChoiceOf(v),
+        },
+        io,
+      );
+      return report.exitCode;
+    } finally {
+      await opened?.connector.dispose();
+    }
   },
 };

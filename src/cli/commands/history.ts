@@ -1,7 +1,7 @@
 /** `firebook history`: the compliance views over the results database (docs/history.md
  * "Views"); `firebook history import` and `firebook history prune` are history-import.ts and
  * history-prune.ts. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { durationError, parseDuration } from '../../model/duration.js';

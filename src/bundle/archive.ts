@@ -59,6 +59,8 @@ export interface ArchiveLimits {
   maxMembers: number;
   /** Bytes of all member names together (the names are kept in memory). */
   maxNameBytes: number;
+  /** Bytes of the wanted members together (written to the temp folder), from their declared sizes. */
+  maxKeptBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -66,10 +68,11 @@ const GiB = 1024 * MiB;
 
 export const DEFAULT_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxTotalBytes: 64 * GiB,
-  maxRatio: 200,
+  maxRatio: 400,
   ratioAfterBytes: 16 * MiB,
   maxMembers: 200_000,
   maxNameBytes: 64 * MiB,
+  maxKeptBytes: 8 * GiB,
 });
 
 /** A bundle that cannot be read safely: one line `<file>: …` plus a hint; exit 4 like every UserError. */
@@ -154,6 +157,7 @@ class Reader {
   private count = 0;
   private nameBytes = 0;
   private uncompressed = 0;
+  private kept = 0;
   /** The last 1024 bytes of the tar stream: the end-of-archive marker is two zero blocks. */
   private tail: Buffer = Buffer.alloc(0);
   private current: Promise<void> = Promise.resolve();
@@ -236,10 +240,15 @@ class Reader {
         if (header.pax && Object.keys(header.pax).some((k) => k.startsWith('GNU.sparse'))) throw fail('is a sparse file, which firebook does not read', 'generate the bundle again without sparse files');
         this.names.add(name);
         if (!this.want(name)) return drain(stream);
+        const size = header.size ?? 0;
+        this.kept += size;
+        if (this.kept > this.limits.maxKeptBytes) {
+          throw fail(`is ${formatBytes(size)}: the wanted members would take more than ${formatBytes(this.limits.maxKeptBytes)} in the temp folder (the kept-size cap)`, 'if the bundle is genuine, raise the cap (maxKeptBytes, docs/bundles.md "Limits")');
+        }
         const path = join(this.dir, String(this.members.size + 1));
         // 'wx': the name is ours and new; the folder is ours (0700).
         await pipeline(stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-        this.members.set(name, { name, size: header.size ?? 0, path });
+        this.members.set(name, { name, size, path });
         return;
       }
       case 'directory':

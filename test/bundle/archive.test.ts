@@ -232,7 +232,7 @@ describe('hostile archives: one clear error, nothing written outside the temp fo
     execFileSync('truncate', ['-s', '64M', join(work, 'zeros')]);
     tar(['czf', '../bomb.tgz', 'zeros']);
     const file = join(work, '../bomb.tgz');
-    expect(await refused(file)).toMatch(new RegExp(`^${file}: uncompresses more than 200 times its compressed size \\(.+ from .+\\): a gzip bomb$`));
+    expect(await refused(file)).toMatch(new RegExp(`^${file}: uncompresses more than 400 times its compressed size \\(.+ from .+\\): a gzip bomb$`));
   });
 
   it('a gzip bomb: the total-size cap', async () => {
@@ -240,6 +240,18 @@ describe('hostile archives: one clear error, nothing written outside the temp fo
     tar(['czf', '../big.tgz', 'data']);
     const file = join(work, '../big.tgz');
     expect(await refused(file, { maxTotalBytes: 1024 * 1024, maxRatio: 1e9 })).toBe(`${file}: uncompresses to more than 1 MiB (the total-size cap): a gzip bomb or not a troubleshoot bundle`);
+  });
+
+  it('wanted members over the kept-size cap: refused before a byte is written', async () => {
+    put('r/a.log', 'a'.repeat(600));
+    put('r/b.log', 'b'.repeat(600));
+    tar(['czf', '../kept.tgz', 'r/a.log', 'r/b.log']);
+    const file = join(work, '../kept.tgz');
+    expect(await refused(file, { maxKeptBytes: 1000 })).toBe(`${file}: member "r/b.log": is 600 bytes: the wanted members would take more than 1000 bytes in the temp folder (the kept-size cap)`);
+    // members not wanted do not count
+    const a = await readArchive(file, (n) => n === 'r/b.log', { maxKeptBytes: 1000 });
+    expect([...a.members.keys()]).toEqual(['r/b.log']);
+    await a.dispose();
   });
 
   it('a truncated gzip file', async () => {
@@ -316,6 +328,16 @@ describe('hostile archives: one clear error, nothing written outside the temp fo
   it('a member type tar-stream does not know', async () => {
     const file = gzFile('vol.tgz', rawTarGz([{ name: 'label', type: 'V' }]));
     expect(await refused(file)).toBe(`${file}: member "label": has a type firebook does not read (not a file, folder or link)`);
+  });
+
+  it('a GNU sparse file (tar --sparse, gnu and pax formats): its stored bytes are not the file', async () => {
+    execFileSync('truncate', ['-s', '1M', join(work, 'holes')]);
+    tar(['czf', '../sparse-gnu.tgz', '--sparse', '--format=gnu', 'holes']);
+    const gnu = join(work, '../sparse-gnu.tgz');
+    expect(await refused(gnu)).toBe(`${gnu}: member "holes": has a type firebook does not read (not a file, folder or link)`);
+    tar(['czf', '../sparse-pax.tgz', '--sparse', '--format=pax', 'holes']);
+    const pax = join(work, '../sparse-pax.tgz');
+    expect(await refused(pax)).toMatch(new RegExp(`^${pax}: member ".*holes.*": is a sparse file, which firebook does not read$`));
   });
 
   it('more members than maxMembers', async () => {

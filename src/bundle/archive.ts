@@ -227,11 +227,15 @@ class Reader {
     if (this.nameBytes > this.limits.maxNameBytes) {
       throw new BundleError(this.file, `member names add up to more than ${formatBytes(this.limits.maxNameBytes)} (the name cap)`, 'if the bundle is genuine, raise the cap (maxNameBytes, docs/bundles.md "Limits")');
     }
-    if (name === '' && header.type === 'directory') return drain(stream); // "./", the root itself
-    if (name === '') throw fail('has an empty name');
     if (name.startsWith('/')) throw fail('has an absolute name');
     if (name.split('/').includes('..')) throw fail('has a name that leaves the archive (a ".." component)');
-    const key = name.endsWith('/') ? name.replace(/\/+$/, '') : name;
+    // The same path however spelt: "a/b", "a//b", "a/./b", "a/b/".
+    const key = name
+      .split('/')
+      .filter((c) => c !== '' && c !== '.')
+      .join('/');
+    if (key === '' && header.type === 'directory') return drain(stream); // "./" or ".": the root itself
+    if (key === '') throw fail('has an empty name');
     if (this.seen.has(key)) throw fail('appears twice in the archive');
     this.seen.add(key);
     switch (header.type) {

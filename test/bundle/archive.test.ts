@@ -176,6 +176,13 @@ describe('hostile archives: one clear error, nothing written outside the temp fo
     expect(await refused(file)).toBe(`${file}: member "a/../../escape": has a name that leaves the archive (a ".." component)`);
   });
 
+  it('a file with an empty name, or named "." (the root is a folder)', async () => {
+    const empty = gzFile('empty.tgz', rawTarGz([{ name: '', data: 'x' }]));
+    expect(await refused(empty)).toBe(`${empty}: member "": has an empty name`);
+    const dot = gzFile('dot.tgz', rawTarGz([{ name: './', type: '5' }, { name: '.', data: 'x' }]));
+    expect(await refused(dot)).toBe(`${dot}: member ".": has an empty name`);
+  });
+
   it('an absolute member name (tar -P)', async () => {
     put('abs.txt', 'owned\n');
     tar(['czf', '../abs.tgz', '-P', join(work, 'abs.txt')]);
@@ -292,9 +299,13 @@ describe('hostile archives: one clear error, nothing written outside the temp fo
     expect(await refused(file)).toBe(`${file}: member "r/a.log": appears twice in the archive`);
   });
 
-  it('a duplicate member hidden behind "./"', async () => {
+  it('a duplicate member spelt differently ("./", "//", "/./") or a folder and a file of one name', async () => {
     const file = gzFile('dup2.tgz', rawTarGz([{ name: 'r/a.log', data: 'a' }, { name: './r/a.log', data: 'b' }]));
     expect(await refused(file)).toBe(`${file}: member "r/a.log": appears twice in the archive`);
+    const spelt = gzFile('dup3.tgz', rawTarGz([{ name: 'r/a.log', data: 'a' }, { name: 'r//./a.log', data: 'b' }]));
+    expect(await refused(spelt)).toBe(`${spelt}: member "r//./a.log": appears twice in the archive`);
+    const folder = gzFile('dup4.tgz', rawTarGz([{ name: 'r/x', type: '5' }, { name: 'r/x', data: 'b' }]));
+    expect(await refused(folder)).toBe(`${folder}: member "r/x": appears twice in the archive`);
   });
 
   for (const format of ['gnu', 'pax'] as const) {

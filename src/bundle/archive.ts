@@ -7,7 +7,7 @@
  * Memory stays bounded: each stage respects backpressure and no member is held in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -91,16 +91,19 @@ const DAMAGED_HINT = 'the file is damaged or incomplete: copy it again (compare 
 /** Reads `file`, keeping the members `want` accepts; see the file comment. Throws BundleError. */
 export async function readArchive(file: string, want: (name: string) => boolean, limits: Partial<ArchiveLimits> = {}): Promise<OpenedArchive> {
   const lim: ArchiveLimits = { ...DEFAULT_LIMITS, ...definedOnly(limits) };
-  const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+  // O_NONBLOCK: opening a FIFO given as the bundle must not wait for a writer; it is refused below.
+  const handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
     throw new BundleError(file, `cannot read the bundle: ${err.code ?? err.message}`, 'check the path and its permissions');
   });
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new BundleError(file, 'is not a regular file', 'give the path of the .tar.gz bundle');
+  }
   const dir = await mkdtemp(join(tmpdir(), 'firebook-bundle-'));
   await chmod(dir, 0o700);
   liveDirs.add(dir);
   const reader = new Reader(file, dir, want, lim);
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new BundleError(file, 'is not a regular file', 'give the path of the .tar.gz bundle');
     await reader.run(createReadStream('', { fd: handle, highWaterMark: 1 * MiB }));
   } catch (err) {
     await reader.settled();

@@ -368,4 +368,11 @@ describe('hostile archives: one clear error, nothing written outside the temp fo
     const file = join(work, 'nope.tgz');
     expect(await refused(file)).toBe(`${file}: cannot read the bundle: ENOENT`);
   });
+
+  it('a folder or a FIFO given as the bundle is refused at once (no wait for a writer)', async () => {
+    expect(await refused(work)).toBe(`${work}: is not a regular file`);
+    const fifo = join(work, 'bundle.tgz');
+    execFileSync('mkfifo', [fifo]);
+    expect(await refused(fifo)).toBe(`${fifo}: is not a regular file`);
+  });
 });

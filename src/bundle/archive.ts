@@ -125,8 +125,8 @@ export async function readArchive(file: string, want: (name: string) => boolean,
 }
 
 /**
- * Temp folders not yet disposed: removed when the process exits (Ctrl-C included, as the CLI
- * exits through process.exit), so a bundle's contents never stay behind in the temp folder.
+ * Temp folders not yet disposed: removed when the process exits, normally or through
+ * process.exit (how `firebook run` ends after Ctrl-C), docs/bundles.md "Reading archives".
  */
 const liveDirs = new Set<string>();
 process.once('exit', () => {

@@ -126,7 +126,7 @@ export async function readArchive(file: string, want: (name: string) => boolean,
 
 /**
  * Temp folders not yet disposed: removed when the process exits, normally or through
- * process.exit (how `firebook run` ends after Ctrl-C), docs/bundles.md "Reading archives".
+ * process.exit (`firebook run` ends one of these ways after Ctrl-C), docs/bundles.md "Reading archives".
  */
 const liveDirs = new Set<string>();
 process.once('exit', () => {

@@ -7,7 +7,7 @@
  * Memory stays bounded: each stage respects backpressure and no member is held in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -62,6 +62,8 @@ export interface ArchiveLimits {
   maxMembers: number;
   /** Bytes of all member names together (the names are kept in memory). */
   maxNameBytes: number;
+  /** Bytes of the wanted members together (written to the temp folder), from their declared sizes. */
+  maxKeptBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -69,10 +71,11 @@ const GiB = 1024 * MiB;
 
 export const DEFAULT_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxTotalBytes: 64 * GiB,
-  maxRatio: 200,
+  maxRatio: 400,
   ratioAfterBytes: 16 * MiB,
   maxMembers: 200_000,
   maxNameBytes: 64 * MiB,
+  maxKeptBytes: 8 * GiB,
 });
 
 /** A bundle that cannot be read safely: one line `<file>: …` plus a hint; exit 4 like every UserError. */
@@ -91,16 +94,19 @@ const DAMAGED_HINT = 'the file is damaged or incomplete: copy it again (compare 
 /** Reads `file`, keeping the members `want` accepts; see the file comment. Throws BundleError. */
 export async function readArchive(file: string, want: (name: string) => boolean, limits: Partial<ArchiveLimits> = {}): Promise<OpenedArchive> {
   const lim: ArchiveLimits = { ...DEFAULT_LIMITS, ...definedOnly(limits) };
-  const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+  // O_NONBLOCK: opening a FIFO given as the bundle must not wait for a writer; it is refused below.
+  const handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
     throw new BundleError(file, `cannot read the bundle: ${err.code ?? err.message}`, 'check the path and its permissions');
   });
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new BundleError(file, 'is not a regular file', 'give the path of the .tar.gz bundle');
+  }
   const dir = await mkdtemp(join(tmpdir(), 'firebook-bundle-'));
   await chmod(dir, 0o700);
   liveDirs.add(dir);
   const reader = new Reader(file, dir, want, lim);
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new BundleError(file, 'is not a regular file', 'give the path of the .tar.gz bundle');
     await reader.run(createReadStream('', { fd: handle, highWaterMark: 1 * MiB }));
   } catch (err) {
     await reader.settled();
@@ -122,8 +128,8 @@ export async function readArchive(file: string, want: (name: string) => boolean,
 }
 
 /**
- * Temp folders not yet disposed: removed when the process exits (Ctrl-C included, as the CLI
- * exits through process.exit), so a bundle's contents never stay behind in the temp folder.
+ * Temp folders not yet disposed: removed when the process exits, normally or through
+ * process.exit (`firebook run` ends one of these ways after Ctrl-C), docs/bundles.md "Reading archives".
  */
 const liveDirs = new Set<string>();
 process.once('exit', () => {
@@ -157,6 +163,7 @@ class Reader {
   private count = 0;
   private nameBytes = 0;
   private uncompressed = 0;
+  private kept = 0;
   /** The last 1024 bytes of the tar stream: the end-of-archive marker is two zero blocks. */
   private tail: Buffer = Buffer.alloc(0);
   private current: Promise<void> = Promise.resolve();
@@ -226,11 +233,15 @@ class Reader {
     if (this.nameBytes > this.limits.maxNameBytes) {
       throw new BundleError(this.file, `member names add up to more than ${formatBytes(this.limits.maxNameBytes)} (the name cap)`, 'if the bundle is genuine, raise the cap (maxNameBytes, docs/bundles.md "Limits")');
     }
-    if (name === '' && header.type === 'directory') return drain(stream); // "./", the root itself
-    if (name === '') throw fail('has an empty name');
     if (name.startsWith('/')) throw fail('has an absolute name');
     if (name.split('/').includes('..')) throw fail('has a name that leaves the archive (a ".." component)');
-    const key = name.endsWith('/') ? name.replace(/\/+$/, '') : name;
+    // The same path however spelt: "a/b", "a//b", "a/./b", "a/b/".
+    const key = name
+      .split('/')
+      .filter((c) => c !== '' && c !== '.')
+      .join('/');
+    if (key === '' && header.type === 'directory') return drain(stream); // "./" or ".": the root itself
+    if (key === '') throw fail('has an empty name');
     if (this.seen.has(key)) throw fail('appears twice in the archive');
     this.seen.add(key);
     switch (header.type) {
@@ -239,10 +250,15 @@ class Reader {
         if (header.pax && Object.keys(header.pax).some((k) => k.startsWith('GNU.sparse'))) throw fail('is a sparse file, which firebook does not read', 'generate the bundle again without sparse files');
         this.names.add(name);
         if (!this.want(name)) return drain(stream);
+        const size = header.size ?? 0;
+        this.kept += size;
+        if (this.kept > this.limits.maxKeptBytes) {
+          throw fail(`is ${formatBytes(size)}: the wanted members would take more than ${formatBytes(this.limits.maxKeptBytes)} in the temp folder (the kept-size cap)`, 'if the bundle is genuine, raise the cap (maxKeptBytes, docs/bundles.md "Limits")');
+        }
         const path = join(this.dir, String(this.members.size + 1));
         // 'wx': the name is ours and new; the folder is ours (0700).
         await pipeline(stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-        this.members.set(name, { name, size: header.size ?? 0, path, ...(header.mtime ? { mtime: header.mtime } : {}) });
+        this.members.set(name, { name, size, path, ...(header.mtime ? { mtime: header.mtime } : {}) });
         return;
       }
       case 'directory':

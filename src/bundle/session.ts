@@ -147,7 +147,9 @@ export async function openBundleSession(file: string, opts: OpenBundleOptions): 
   try {
     archive = await readArchive(file, wantOf(want), opts.limits);
   } catch (err) {
-    const message = err instanceof BundleError ? err.issues[0].message : `${file}: cannot read the bundle: ${(err as Error).message}`;
+    // One line: what is wrong with which file, and the reader's hint (what to do about it).
+    const issue = err instanceof BundleError ? err.issues[0] : undefined;
+    const message = issue ? (issue.hint ? `${issue.message}; ${issue.hint}` : issue.message) : `${file}: cannot read the bundle: ${(err as Error).message}`;
     throw new TransportError('invalid-input', message.split('\n')[0]);
   }
   try {

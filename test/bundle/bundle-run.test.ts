@@ -155,6 +155,9 @@ describe('hostile or unreadable bundles', () => {
       expect(hosts[name].triage?.message, name).not.toContain('\n');
       expect(hosts[name].triage?.message, name).toContain(`${name}.tar.gz`);
     }
+    // What is wrong, said by the archive reader (docs/bundles.md "Reading archives").
+    expect(hosts.broken.triage?.message).toMatch(/gzip/i);
+    expect(hosts.evil.triage?.message).toMatch(/\.\.\/|outside/i);
     expect(hosts['ftd-good'].status).toBe('ok');
     expect(byId(hosts['ftd-good'])['enrollment-probe-log'].status).toBe('pass');
     expect(code).toBe(3);

@@ -3,5 +3,5 @@ export { startLab, generateHostSpecs, renderInventory } from './lab.js';
 export { SCENARIOS, LAB_KEY_PASSPHRASE, FANCY_PS1 } from './types.js';
 export type { Lab, LabOptions, LabHostSpec, LabFaults, ScenarioName, CommandLogEntry, LabDeviceState } from './types.js';
 export { GOOD_RESOLVERS, BROKEN_RESOLVER } from './device.js';
-export { writeLabBundles, bundleFileName } from './bundles.js';
+export { writeLabBundles } from './bundles.js';
 export type { LabBundleOptions } from './bundles.js';

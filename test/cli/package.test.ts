@@ -29,7 +29,9 @@ describe('npm pack', () => {
     const [pack] = JSON.parse(execFileSync(NPM, [...PACK, '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8' })) as Array<{ filename: string }>;
     const prefix = join(tmp, 'prefix');
     // Dependencies come from the npm cache that `npm ci` filled (the registry only for what is missing).
-    const install = spawnSync(NPM, ['install', '-g', '--prefix', prefix, join(tmp, pack.filename), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: tmp, encoding: 'utf8', timeout: 170_000 });
+    // better-sqlite3 (the results database) is a native addon: with no prebuilt binary reachable
+    // it is compiled here by node-gyp, which takes minutes on a busy 2-core machine.
+    const install = spawnSync(NPM, ['install', '-g', '--prefix', prefix, join(tmp, pack.filename), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: tmp, encoding: 'utf8', timeout: 570_000 });
     expect(install.status, install.stderr).toBe(0);
     const bin = join(prefix, 'bin', 'firebook');
     expect(existsSync(bin)).toBe(true);
@@ -48,5 +50,5 @@ describe('npm pack', () => {
     const validate = fb(['validate', 'playbooks/site.yml', '-i', 'inventory/hosts.yml'], join(cwd, 'site'));
     expect(validate.stderr).toBe('');
     expect(validate.status).toBe(0);
-  }, 180_000);
+  }, 600_000);
 });

@@ -15,7 +15,7 @@ COPY src src
 COPY schemas schemas
 COPY playbooks playbooks
 COPY templates templates
-COPY README.md LICENSE ./
+COPY README.md LICENSE bundle-map.yml ./
 RUN npm run build && mkdir /pack && npm pack --ignore-scripts --pack-destination /pack
 
 # Stage 2: the packed package and its runtime dependencies only; no compiler, no sources.

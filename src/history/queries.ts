@@ -73,8 +73,10 @@ function bucketTable(buckets: readonly Bucket[]): { sql: string; params: SqlValu
   return { sql: `(${sql}) b`, params: buckets.flatMap((b) => [b.bucket, b.lo, b.hi]) };
 }
 
-/** `x` is not the latest row of its key: a later one exists (ties broken by run id). */
-const LATER = (a: string, b: string) => `(${b}.started_at > ${a}.started_at OR (${b}.started_at = ${a}.started_at AND ${b}.run_id > ${a}.run_id))`;
+/** Row `b` of the same key comes after row `a` (ties on the instant broken by run id). Written
+ * as a range from `a`'s instant, so the (key, started_at) index is searched from there, not
+ * through all of the key's history before the bucket's end. */
+const LATER = (a: string, b: string) => `${b}.started_at >= ${a}.started_at AND (${b}.started_at > ${a}.started_at OR ${b}.run_id > ${a}.run_id)`;
 
 function point(bucket: string, r: Record<string, unknown> | undefined): TrendPoint {
   const pass = num(r?.pass);

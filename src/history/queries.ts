@@ -306,15 +306,17 @@ export async function failingNow(db: HistoryDb, until: string, filter: TrendFilt
   }
   params.push(until, until);
   const rows = await db.query<Record<string, string | null>>(
-    `SELECT f.host, f.check_id, f.playbook, f.severity, f.started_at, f.run_id, s.started_at AS since, s.run_id AS first_run
-      FROM (
+    // `f` (the failing pairs: few) is made first, then each one's streak is searched by the
+    // (host, check, time) index; MATERIALIZED keeps a planner from driving the join by `s`.
+    `WITH f AS MATERIALIZED (
         SELECT c.host, c.check_id, c.playbook, c.severity, c.started_at, c.run_id,
           (SELECT MAX(p.started_at) FROM run_checks p WHERE p.host = c.host AND p.check_id = c.check_id AND p.status = 'pass' AND p.started_at <= c.started_at) AS last_pass
         FROM run_checks c
         WHERE c.status = 'fail' AND c.started_at < ?${where.map((w) => ` AND ${w}`).join('')}
           AND NOT EXISTS (SELECT 1 FROM run_checks c2 WHERE c2.host = c.host AND c2.check_id = c.check_id AND c2.started_at < ? AND ${LATER('c', 'c2')})
-      ) f
-      JOIN run_checks s ON s.host = f.host AND s.check_id = f.check_id AND s.status = 'fail' AND s.started_at < ?
+      )
+      SELECT f.host, f.check_id, f.playbook, f.severity, f.started_at, f.run_id, s.started_at AS since, s.run_id AS first_run
+      FROM f JOIN run_checks s ON s.host = f.host AND s.check_id = f.check_id AND s.status = 'fail' AND s.started_at < ?
         AND (f.last_pass IS NULL OR s.started_at > f.last_pass)
         AND NOT EXISTS (SELECT 1 FROM run_checks s2 WHERE s2.host = s.host AND s2.check_id = s.check_id AND s2.status = 'fail'
           AND (f.last_pass IS NULL OR s2.started_at > f.last_pass)

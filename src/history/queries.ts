@@ -73,8 +73,16 @@ function bucketTable(buckets: readonly Bucket[]): { sql: string; params: SqlValu
   return { sql: `(${sql}) b`, params: buckets.flatMap((b) => [b.bucket, b.lo, b.hi]) };
 }
 
-/** `x` is not the latest row of its key: a later one exists (ties broken by run id). */
-const LATER = (a: string, b: string) => `(${b}.started_at > ${a}.started_at OR (${b}.started_at = ${a}.started_at AND ${b}.run_id > ${a}.run_id))`;
+/** 1 for the last row of each `key` (a bucket and a host, or a host × check): the latest
+ * instant, ties broken by run id. A window function: one sort of the bucket's rows, which both
+ * databases plan the same way (an anti-join on "a later row exists" is planned as a hash join
+ * over all of a host's history by PostgreSQL). */
+const LAST = (key: string, t: string) => `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${t}.started_at DESC, ${t}.run_id DESC)`;
+
+/** Row `b` of the same key comes after row `a` (ties on the instant broken by run id). Written
+ * as a range from `a`'s instant, so the (key, started_at) index is searched from there, not
+ * through all of the key's history before the bucket's end. */
+const LATER = (a: string, b: string) => `${b}.started_at >= ${a}.started_at AND (${b}.started_at > ${a}.started_at OR ${b}.run_id > ${a}.run_id)`;
 
 function point(bucket: string, r: Record<string, unknown> | undefined): TrendPoint {
   const pass = num(r?.pass);
@@ -97,10 +105,11 @@ export async function complianceTrend(db: HistoryDb, range: Range, by: BucketSiz
   if (filter.playbook === undefined && filter.check === undefined) {
     const group = filter.group === undefined ? '' : ' JOIN run_host_groups g ON g.run_id = h.run_id AND g.host = h.host AND g.group_name = ?';
     if (filter.group !== undefined) params.push(filter.group);
-    sql = `SELECT b.bucket AS bucket, COUNT(*) AS hosts, SUM(h.checks_pass) AS pass, SUM(h.checks_fail) AS fail, SUM(h.checks_error) AS error
-      FROM ${b.sql} JOIN run_hosts h ON h.started_at >= b.lo AND h.started_at < b.hi${group}
-      WHERE NOT EXISTS (SELECT 1 FROM run_hosts h2 WHERE h2.host = h.host AND h2.started_at < b.hi AND ${LATER('h', 'h2')})
-      GROUP BY b.bucket`;
+    sql = `SELECT bucket, COUNT(*) AS hosts, SUM(checks_pass) AS pass, SUM(checks_fail) AS fail, SUM(checks_error) AS error
+      FROM (SELECT b.bucket, h.checks_pass, h.checks_fail, h.checks_error, ${LAST('b.bucket, h.host', 'h')} AS nth
+        FROM ${b.sql} JOIN run_hosts h ON h.started_at >= b.lo AND h.started_at < b.hi${group}) x
+      WHERE nth = 1
+      GROUP BY bucket`;
   } else {
     const where: string[] = [];
     if (filter.playbook !== undefined) {
@@ -115,14 +124,15 @@ export async function complianceTrend(db: HistoryDb, range: Range, by: BucketSiz
       where.push('EXISTS (SELECT 1 FROM run_host_groups g WHERE g.run_id = c.run_id AND g.host = c.host AND g.group_name = ?)');
       params.push(filter.group);
     }
-    sql = `SELECT b.bucket AS bucket, COUNT(DISTINCT c.host) AS hosts,
-        SUM(CASE WHEN c.status = 'pass' THEN 1 ELSE 0 END) AS pass,
-        SUM(CASE WHEN c.status = 'fail' THEN 1 ELSE 0 END) AS fail,
-        SUM(CASE WHEN c.status = 'error' THEN 1 ELSE 0 END) AS error
-      FROM ${b.sql} JOIN run_checks c ON c.started_at >= b.lo AND c.started_at < b.hi
-      WHERE ${where.join(' AND ')}
-        AND NOT EXISTS (SELECT 1 FROM run_checks c2 WHERE c2.host = c.host AND c2.check_id = c.check_id AND c2.started_at < b.hi AND ${LATER('c', 'c2')})
-      GROUP BY b.bucket`;
+    sql = `SELECT bucket, COUNT(DISTINCT host) AS hosts,
+        SUM(CASE WHEN status = 'pass' THEN 1 ELSE 0 END) AS pass,
+        SUM(CASE WHEN status = 'fail' THEN 1 ELSE 0 END) AS fail,
+        SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS error
+      FROM (SELECT b.bucket, c.host, c.status, ${LAST('b.bucket, c.host, c.check_id', 'c')} AS nth
+        FROM ${b.sql} JOIN run_checks c ON c.started_at >= b.lo AND c.started_at < b.hi
+        WHERE ${where.join(' AND ')}) x
+      WHERE nth = 1
+      GROUP BY bucket`;
   }
   const rows = await db.query<Record<string, unknown>>(sql, params);
   const byBucket = new Map(rows.map((r) => [String(r.bucket), r]));
@@ -156,10 +166,11 @@ export async function hostSummaries(db: HistoryDb, range: Range, by: BucketSize,
   const join = group === undefined ? '' : ' JOIN run_host_groups g ON g.run_id = h.run_id AND g.host = h.host AND g.group_name = ?';
   if (group !== undefined) params.push(group);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT b.bucket AS bucket, h.host AS host, h.started_at AS started_at, h.checks_pass AS pass, h.checks_fail AS fail, h.checks_error AS error
-      FROM ${b.sql} JOIN run_hosts h ON h.started_at >= b.lo AND h.started_at < b.hi${join}
-      WHERE NOT EXISTS (SELECT 1 FROM run_hosts h2 WHERE h2.host = h.host AND h2.started_at < b.hi AND ${LATER('h', 'h2')})
-      ORDER BY h.host, b.bucket`,
+    `SELECT bucket, host, started_at, pass, fail, error
+      FROM (SELECT b.bucket AS bucket, h.host AS host, h.started_at AS started_at, h.checks_pass AS pass, h.checks_fail AS fail, h.checks_error AS error, ${LAST('b.bucket, h.host', 'h')} AS nth
+        FROM ${b.sql} JOIN run_hosts h ON h.started_at >= b.lo AND h.started_at < b.hi${join}) x
+      WHERE nth = 1
+      ORDER BY host, bucket`,
     params,
   );
   const index = new Map(buckets.map((x, i) => [x.bucket, i]));
@@ -295,15 +306,17 @@ export async function failingNow(db: HistoryDb, until: string, filter: TrendFilt
   }
   params.push(until, until);
   const rows = await db.query<Record<string, string | null>>(
-    `SELECT f.host, f.check_id, f.playbook, f.severity, f.started_at, f.run_id, s.started_at AS since, s.run_id AS first_run
-      FROM (
+    // `f` (the failing pairs: few) is made first, then each one's streak is searched by the
+    // (host, check, time) index; MATERIALIZED keeps a planner from driving the join by `s`.
+    `WITH f AS MATERIALIZED (
         SELECT c.host, c.check_id, c.playbook, c.severity, c.started_at, c.run_id,
           (SELECT MAX(p.started_at) FROM run_checks p WHERE p.host = c.host AND p.check_id = c.check_id AND p.status = 'pass' AND p.started_at <= c.started_at) AS last_pass
         FROM run_checks c
         WHERE c.status = 'fail' AND c.started_at < ?${where.map((w) => ` AND ${w}`).join('')}
           AND NOT EXISTS (SELECT 1 FROM run_checks c2 WHERE c2.host = c.host AND c2.check_id = c.check_id AND c2.started_at < ? AND ${LATER('c', 'c2')})
-      ) f
-      JOIN run_checks s ON s.host = f.host AND s.check_id = f.check_id AND s.status = 'fail' AND s.started_at < ?
+      )
+      SELECT f.host, f.check_id, f.playbook, f.severity, f.started_at, f.run_id, s.started_at AS since, s.run_id AS first_run
+      FROM f JOIN run_checks s ON s.host = f.host AND s.check_id = f.check_id AND s.status = 'fail' AND s.started_at < ?
         AND (f.last_pass IS NULL OR s.started_at > f.last_pass)
         AND NOT EXISTS (SELECT 1 FROM run_checks s2 WHERE s2.host = s.host AND s2.check_id = s.check_id AND s2.status = 'fail'
           AND (f.last_pass IS NULL OR s2.started_at > f.last_pass)

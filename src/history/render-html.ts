@@ -55,7 +55,7 @@ function table(head: string[], rows: string[][], empty: string): string {
 }
 const td = (text: string, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${text}</td>`;
 
-/** The trend as an SVG line and area chart: y 0–100 %, x the buckets; a bucket without
+/** The trend as an SVG line and area chart: y up to 100 %, x the buckets; a bucket without
  * results breaks the line. Points carry a <title>; values are labelled (all of them up to 16
  * buckets, else the first, the last and the lowest). */
 export function trendSvg(trend: readonly TrendPoint[], title: string): string {
@@ -67,10 +67,15 @@ export function trendSvg(trend: readonly TrendPoint[], title: string): string {
   const B = 44;
   const n = trend.length;
   const x = (i: number) => (n <= 1 ? L + (W - L - R) / 2 : L + (i * (W - L - R)) / (n - 1));
-  const y = (p: number) => T + ((100 - p) * (H - T - B)) / 100;
+  // The y axis starts at 0, or (when every value is high) at a round 10 below the lowest, so a
+  // fall from 99 % to 92 % shows; its labels say where it starts.
+  const values = trend.flatMap((p) => (p.pct === null ? [] : [p.pct]));
+  const low = values.length ? Math.min(...values) : 0;
+  const lo = low >= 50 ? Math.max(0, Math.floor((low - 2) / 10) * 10) : 0;
+  const y = (p: number) => T + ((100 - p) * (H - T - B)) / (100 - lo);
   const parts: string[] = [];
-  for (const g of [0, 25, 50, 75, 100]) {
-    parts.push(`<line class="gridline" x1="${L}" x2="${W - R}" y1="${y(g)}" y2="${y(g)}"/><text x="${L - 6}" y="${y(g) + 4}" text-anchor="end">${g}%</text>`);
+  for (const g of [0, 1, 2, 3, 4].map((k) => lo + ((100 - lo) * k) / 4)) {
+    parts.push(`<line class="gridline" x1="${L}" x2="${W - R}" y1="${y(g).toFixed(1)}" y2="${y(g).toFixed(1)}"/><text x="${L - 6}" y="${(y(g) + 4).toFixed(1)}" text-anchor="end">${Math.round(g * 10) / 10}%</text>`);
   }
   parts.push(`<line class="axis" x1="${L}" x2="${L}" y1="${T}" y2="${H - B}"/><line class="axis" x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}"/>`);
   // Runs of consecutive buckets with results: one area and one line each.
@@ -78,7 +83,7 @@ export function trendSvg(trend: readonly TrendPoint[], title: string): string {
   const flush = () => {
     if (run.length > 1) {
       const pts = run.map(([i, p]) => `${x(i).toFixed(1)},${y(p).toFixed(1)}`).join(' ');
-      parts.push(`<polygon class="area" points="${x(run[0]![0]).toFixed(1)},${y(0)} ${pts} ${x(run.at(-1)![0]).toFixed(1)},${y(0)}"/><polyline class="line" points="${pts}"/>`);
+      parts.push(`<polygon class="area" points="${x(run[0]![0]).toFixed(1)},${y(lo)} ${pts} ${x(run.at(-1)![0]).toFixed(1)},${y(lo)}"/><polyline class="line" points="${pts}"/>`);
     }
     run = [];
   };

@@ -42,7 +42,7 @@ describe.skipIf(!bashPath)('bash completion', () => {
     [['firebook', 'run', '--format', 'j'], ['json', 'junit']],
     [['firebook', 'run', '--fail-on', ''], ['info', 'low', 'medium', 'high', 'critical']],
     [['firebook', 'report', ''], ['render', 'merge', 'prune']],
-    [['firebook', 'report', 'prune', '--d'], ['--dir', '--dry-run']],
+    [['firebook', 'report', 'prune', '--d'], ['--dir', '--dry-run', '--db']],
     [['firebook', 'report', 'render', '--l'], ['--lang']],
     [['firebook', 'completion', ''], ['bash', 'zsh']],
     [['firebook', 'help', 'v'], ['validate']],

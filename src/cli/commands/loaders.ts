@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<{ command: C
   explain: () => import('./explain.js'),
   inventory: () => import('./inventory.js'),
   report: () => import('./report.js'),
+  history: () => import('./history.js'),
   lab: () => import('./lab.js'),
   demo: () => import('./demo.js'),
   init: () => import('./init.js'),

@@ -2,7 +2,6 @@
  * report with one exit code. */
 import { dirname, join, resolve } from 'node:path';
 import { TEMP_MARK } from '../../io/atomic-file.js';
-import type { RunReport } from '../../model/result.js';
 import { lazyFileResultStore } from '../../store/result-store.js';
 import { UserError } from '../../model/errors.js';
 import { mergeShardReports } from '../../store/merge.js';

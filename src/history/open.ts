@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { migrate, type HistoryDb } from './db.js';
-import { openPostgres, urlLabel } from './postgres.js';
 import { BUSY_TIMEOUT_MS, openSqlite } from './sqlite.js';
+import { urlLabel } from './url.js';
 
 /** The default database's file name, in the reports root. */
 export const DEFAULT_DB_FILE = 'firebook.db';
@@ -56,6 +56,8 @@ export async function openHistoryDb(spec: string, opts?: OpenOptions): Promise<H
 export async function openHistoryDb(spec: string, opts: OpenOptions = {}): Promise<HistoryDb | undefined> {
   let db: HistoryDb;
   if (isPostgresUrl(spec)) {
+    // Loaded only for a PostgreSQL URL: most runs never need the client (startup, heap).
+    const { openPostgres } = await import('./postgres.js');
     db = openPostgres(spec);
     if (opts.existing) {
       try {

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { HistoryDb, SqlValue } from './db.js';
+import { urlLabel } from './url.js';
 
 /** How long to wait for a connection before the database counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -20,17 +21,6 @@ export function numberPlaceholders(sql: string): string {
     out += ch === '?' && !quoted ? `$${++n}` : ch;
   }
   return out;
-}
-
-/** The URL for messages: without its password. */
-export function urlLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '';
-    return u.toString().replace(/:@/, '@');
-  } catch {
-    return url.replace(/:[^:@/]*@/, '@');
-  }
 }
 
 /** COUNT(*), SUM() and BIGINT come back from pg as text (they may exceed 2^53): the counts

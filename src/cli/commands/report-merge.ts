@@ -1,9 +1,7 @@
 /** `firebook report merge DIR... --out DIR`: the shards of one run (`run --shard I/N`) as one
  * report with one exit code. */
 import { dirname, join, resolve } from 'node:path';
-import { recordRun } from '../../history/record.js';
 import { TEMP_MARK } from '../../io/atomic-file.js';
-import type { RunReport } from '../../model/result.js';
 import { lazyFileResultStore } from '../../store/result-store.js';
 import { UserError } from '../../model/errors.js';
 import { mergeShardReports } from '../../store/merge.js';
@@ -60,21 +58,26 @@ export const command: CliCommand = {
     // Shards are read a host at a time: full results wait on disk in the merged folder, one line
     // a host, while the merged reports are written; memory keeps summaries (docs/scale.md).
     const outDir = resolve(io.cwd, values.out);
-    const store = lazyFileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
-    let merged: RunReport;
-    let written: string[];
-    try {
-      merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d), store.add)));
-      written = writeReports(merged, outDir, formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined, results: store });
-    } finally {
-      store.close();
+    const { written, exitCode, verdict } = mergeAndWrite();
+    function mergeAndWrite() {
+      const store = lazyFileResultStore(join(outDir, `results.jsonl${TEMP_MARK}${process.pid}`));
+      try {
+        const merged = mergeShardReports(dirs.map((d) => loadRunFolder(resolve(io.cwd, d), store.add)));
+        const files = writeReports(merged, outDir, formats, { lang, templatesDir: values.templates ? resolve(io.cwd, values.templates) : undefined, results: store });
+        const h = merged.summary.hosts;
+        return { written: files, exitCode: merged.exitCode, verdict: `${dirs.length} shards, ${h.total} hosts (${h.ok} ok, ${h.unreachable} unreachable, ${h.error} error) · exit ${merged.exitCode}` };
+      } finally {
+        store.close();
+      }
     }
     const signature = signKey && signEvidence('report merge', outDir, signKey, io);
-    // Recorded after the reports, SHA256SUMS and SHA256SUMS.sig (docs/history.md "Recording"); never fails the merge.
+    // Recorded after the reports, SHA256SUMS and SHA256SUMS.sig (docs/history.md "Recording");
+    // never fails the merge. The merged report is garbage by now and the recorder is loaded only
+    // here: recording reads report.json back a host at a time, within the heap the merge used.
+    const { recordRun } = await import('../../history/record.js');
     await recordRun(outDir, { ...dbChoiceOf(values), env: io.env, cwd: io.cwd, reportsRoot: dirname(outDir), warn: (line) => io.stderr.write(`${line}\n`) });
     for (const p of signature ? [...written, signature] : written) io.stdout.write(`${p}\n`);
-    const h = merged.summary.hosts;
-    io.stderr.write(`firebook report merge: ${dirs.length} shards, ${h.total} hosts (${h.ok} ok, ${h.unreachable} unreachable, ${h.error} error) · exit ${merged.exitCode}\n`);
-    return merged.exitCode;
+    io.stderr.write(`firebook report merge: ${verdict}\n`);
+    return exitCode;
   },
 };

@@ -84,6 +84,21 @@ const LAST = (key: string, t: string) => `ROW_NUMBER() OVER (PARTITION BY ${key}
  * through all of the key's history before the bucket's end. */
 const LATER = (a: string, b: string) => `${b}.started_at >= ${a}.started_at AND (${b}.started_at > ${a}.started_at OR ${b}.run_id > ${a}.run_id)`;
 
+/** The conditions on run_checks `c` of a filter, as ` AND …` text, after `params` given. */
+function checkFilter(filter: TrendFilter & { host?: string }, params: SqlValue[]): { where: string; params: SqlValue[] } {
+  const where: string[] = [];
+  for (const [col, v] of [['c.host', filter.host], ['c.check_id', filter.check], ['c.playbook', filter.playbook]] as const) {
+    if (v === undefined) continue;
+    where.push(`${col} = ?`);
+    params.push(v);
+  }
+  if (filter.group !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM run_host_groups g WHERE g.run_id = c.run_id AND g.host = c.host AND g.group_name = ?)');
+    params.push(filter.group);
+  }
+  return { where: where.map((w) => ` AND ${w}`).join(''), params };
+}
+
 function point(bucket: string, r: Record<string, unknown> | undefined): TrendPoint {
   const pass = num(r?.pass);
   const fail = num(r?.fail);
@@ -293,17 +308,7 @@ export interface FailingNow {
 
 /** Each host × check whose latest result before `until` is a fail. */
 export async function failingNow(db: HistoryDb, until: string, filter: TrendFilter & { host?: string } = {}): Promise<FailingNow[]> {
-  const where: string[] = [];
-  const params: SqlValue[] = [until];
-  for (const [col, v] of [['c.host', filter.host], ['c.check_id', filter.check], ['c.playbook', filter.playbook]] as const) {
-    if (v === undefined) continue;
-    where.push(`${col} = ?`);
-    params.push(v);
-  }
-  if (filter.group !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM run_host_groups g WHERE g.run_id = c.run_id AND g.host = c.host AND g.group_name = ?)');
-    params.push(filter.group);
-  }
+  const { where, params } = checkFilter(filter, [until]);
   params.push(until, until);
   const rows = await db.query<Record<string, string | null>>(
     // `f` (the failing pairs: few) is made first, then each one's streak is searched by the
@@ -312,7 +317,7 @@ export async function failingNow(db: HistoryDb, until: string, filter: TrendFilt
         SELECT c.host, c.check_id, c.playbook, c.severity, c.started_at, c.run_id,
           (SELECT MAX(p.started_at) FROM run_checks p WHERE p.host = c.host AND p.check_id = c.check_id AND p.status = 'pass' AND p.started_at <= c.started_at) AS last_pass
         FROM run_checks c
-        WHERE c.status = 'fail' AND c.started_at < ?${where.map((w) => ` AND ${w}`).join('')}
+        WHERE c.status = 'fail' AND c.started_at < ?${where}
           AND NOT EXISTS (SELECT 1 FROM run_checks c2 WHERE c2.host = c.host AND c2.check_id = c.check_id AND c2.started_at < ? AND ${LATER('c', 'c2')})
       )
       SELECT f.host, f.check_id, f.playbook, f.severity, f.started_at, f.run_id, s.started_at AS since, s.run_id AS first_run
@@ -350,21 +355,11 @@ export interface ExpiringWaiver {
 /** The waivers on each host × check's latest result before `until` that expire before
  * `until + withinMs` (run_checks.waiver: `{"justification","expires","approver"}`). */
 export async function expiringWaivers(db: HistoryDb, until: string, withinMs: number, filter: TrendFilter & { host?: string } = {}): Promise<ExpiringWaiver[]> {
-  const where: string[] = [];
-  const params: SqlValue[] = [until];
-  for (const [col, v] of [['c.host', filter.host], ['c.check_id', filter.check], ['c.playbook', filter.playbook]] as const) {
-    if (v === undefined) continue;
-    where.push(`${col} = ?`);
-    params.push(v);
-  }
-  if (filter.group !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM run_host_groups g WHERE g.run_id = c.run_id AND g.host = c.host AND g.group_name = ?)');
-    params.push(filter.group);
-  }
+  const { where, params } = checkFilter(filter, [until]);
   params.push(until);
   const rows = await db.query<{ host: string; check_id: string; waiver: string; run_id: string }>(
     `SELECT c.host, c.check_id, c.waiver, c.run_id FROM run_checks c
-      WHERE c.waiver IS NOT NULL AND c.started_at < ?${where.map((w) => ` AND ${w}`).join('')}
+      WHERE c.waiver IS NOT NULL AND c.started_at < ?${where}
         AND NOT EXISTS (SELECT 1 FROM run_checks c2 WHERE c2.host = c.host AND c2.check_id = c.check_id AND c2.started_at < ? AND ${LATER('c', 'c2')})`,
     params,
   );

@@ -169,10 +169,13 @@ describe('signed run folders and firebook verify', () => {
     const dir = fresh('unsigned');
     expect((await fb(runArgs(dir), ws.dir)).code).toBe(2);
     expect(existsSync(join(dir, 'SHA256SUMS.sig'))).toBe(false);
-    const v = await verify(dir);
+    const v = await verify(dir, []);
     expect([v.code, v.stdout]).toEqual([0, `SHA256SUMS.sig: none: the folder is not signed (digests only)\nverified: ${dir}: 3 files match SHA256SUMS; not signed (digests only: whoever can write the folder can also rewrite SHA256SUMS)\n`]);
+    // Allowed signers given: a signature is expected, so a removed one is not "digests only".
+    const expected = await verify(dir);
+    expect([expected.code, expected.stdout.split('\n')[0]]).toEqual([2, 'SHA256SUMS.sig: missing: allowed signers were given, so a signature is expected (a folder whose signature was removed is not verified)']);
     rmSync(join(dir, 'events.jsonl'));
-    expect((await verify(dir)).code).toBe(2);
+    expect((await verify(dir, [])).code).toBe(2);
   });
 
   it('SHA256SUMS never lists SHA256SUMS.sig, also when report render writes it again into a signed folder', async () => {

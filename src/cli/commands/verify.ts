@@ -17,7 +17,8 @@ const USAGE = `Usage: firebook verify RUN_DIR [--allowed-signers FILE] [--json]
 Checks a run folder: every file's SHA-256 against SHA256SUMS (a changed file, a missing one
 and a file SHA256SUMS does not list are each reported), then, when SHA256SUMS.sig exists, its
 SSH signature over SHA256SUMS (namespace ${EVIDENCE_NAMESPACE}) against the allowed signers, and
-names the signer. A folder without SHA256SUMS.sig is checked by its digests only, and said so.
+names the signer. Without allowed signers, a folder without SHA256SUMS.sig is checked by its
+digests only, and said so; with them, a missing SHA256SUMS.sig is a failure.
 The same signature check with OpenSSH:
   ssh-keygen -Y verify -n ${EVIDENCE_NAMESPACE} -f allowed_signers -I NAME -s SHA256SUMS.sig < SHA256SUMS
 
@@ -27,7 +28,7 @@ Options:
   --json                  one JSON object on stdout instead of the lines
 
 Exit codes: 0 verified · 2 not verified: a file changed, missing or unlisted, SHA256SUMS
-            missing, or the signature unreadable, of another namespace, not matching
+            missing, the signature missing while allowed signers are given, or unreadable, of another namespace, not matching
             SHA256SUMS or by a key the allowed signers do not trust · 4 invalid input (no
             such folder, a bad allowed_signers file, a bad flag): nothing was checked
 `;
@@ -123,8 +124,12 @@ export const command: CliCommand = {
     lines.push(...digests.findings.map(findingLine));
     const sigFile = readSignature(dir);
     const signature: EvidenceSignature | undefined = sigFile.error !== undefined ? { status: 'unreadable', reason: sigFile.error } : sigFile.text !== undefined && sums ? checkEvidenceSignature(sums, sigFile.text, signers, new Date()) : undefined;
-    const failures = lines.length + (signature && signature.status !== 'good' ? 1 : 0);
+    // Allowed signers given means a signature is expected: removing SHA256SUMS.sig (and rewriting
+    // SHA256SUMS) is how an edited folder would pass as "digests only" (docs/history.md).
+    const missingSignature = !signature && sums !== undefined && signers !== undefined;
+    const failures = lines.length + (signature && signature.status !== 'good' ? 1 : 0) + (missingSignature ? 1 : 0);
     if (signature) lines.push(signatureLine(signature));
+    else if (missingSignature) lines.push(`${CHECKSUMS_SIGNATURE_FILE}: missing: allowed signers were given, so a signature is expected (a folder whose signature was removed is not verified)`);
     else if (sums) lines.push(`${CHECKSUMS_SIGNATURE_FILE}: none: the folder is not signed (digests only)`);
     const ok = failures === 0;
     const counted = `${digests.listed} file${digests.listed === 1 ? '' : 's'} match SHA256SUMS`;

@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate, type HistoryDb, type SqlValue } from '../src/history/db.js';
 import { openSqlite } from '../src/history/sqlite.js';
-import { changesApplied, complianceTrend, expiringWaivers, failingNow, hostSummaries, hostTimeline, type Range } from '../src/history/queries.js';
+import { changesApplied, complianceTrend, expiringWaivers, failingNow, hostSummaries, type Range } from '../src/history/queries.js';
+import { hostTimeline } from '../src/history/timeline.js';
 import { packagePath } from '../src/io/package-files.js';
 
 const DAY_MS = 86_400_000;

@@ -6,7 +6,8 @@
  */
 import { escapeXml as h } from '../report/sanitize.js';
 import { historyHostAnchor } from '../report/view-format.js';
-import type { CheckTimeline, StripSegment, TrendPoint } from './queries.js';
+import type { StripSegment, TrendPoint } from './queries.js';
+import type { CheckTimeline } from './timeline.js';
 import { fixDuration, latestPoint, type HistoryView } from './view.js';
 
 const CSS = `

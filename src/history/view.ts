@@ -10,10 +10,8 @@ import {
   expiringWaivers,
   failingNow,
   hostSummaries,
-  hostTimeline,
   type AppliedChange,
   type BucketSize,
-  type CheckTimeline,
   type ExpiringWaiver,
   type FailingNow,
   type HostSummary,
@@ -21,6 +19,7 @@ import {
   type TrendFilter,
   type TrendPoint,
 } from './queries.js';
+import { hostTimeline, type CheckTimeline } from './timeline.js';
 
 /** `history.json`'s schema (schemas/history.schema.json) and version. */
 export const HISTORY_SCHEMA_URL = 'https://firebook.dev/schemas/history.schema.json';

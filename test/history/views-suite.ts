@@ -2,7 +2,8 @@
  * run on SQLite (views.test.ts) and PostgreSQL (views-pg.test.ts). */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HistoryDb } from '../../src/history/db.js';
-import { changesApplied, complianceTrend, expiringWaivers, failingNow, hostSummaries, hostTimeline } from '../../src/history/queries.js';
+import { changesApplied, complianceTrend, expiringWaivers, failingNow, hostSummaries } from '../../src/history/queries.js';
+import { hostTimeline } from '../../src/history/timeline.js';
 import { fillKnownHistory, HOSTILE, RANGE } from './known-history.js';
 
 const DAY = 86_400_000;
